@@ -1,0 +1,73 @@
+/**
+ * buildApp: plugins, modules, error handler. Never listens, so tests and main.ts build the same app.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config/env.ts';
+import type { Database } from './db/client.ts';
+import { composeServices, type Services } from './compose.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
+import type { Clock } from './platform/clock.ts';
+import { registerAuthentication } from './platform/http/auth-guard.ts';
+import { registerErrorHandler } from './platform/http/error-handler.ts';
+import { registerHealth } from './platform/http/health.ts';
+
+export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  /** Directory of the built web client; the API works without it. */
+  clientDist?: string;
+}
+
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    trustProxy: true,
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  const services = composeServices(deps);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'cpt-exam API', version: '0.1.0', description: 'Exam delivery for the MSSC CPT modules' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerAuthentication(app, services.auth.authenticate);
+  registerHealth(app, async () => {
+    await deps.database.db.execute(sql`select 1`);
+  });
+
+  await app.register(authRoutes, { auth: services.auth, cookieSecure: deps.config.cookieSecure });
+  await app.register(accountsRoutes, { accounts: services.accounts });
+  await app.register(itemBankRoutes, { itemBank: services.itemBank });
+
+  const clientDist = deps.clientDist ?? CLIENT_DIST;
+  if (existsSync(path.join(clientDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: clientDist, wildcard: false });
+    // Client-side routes (/exam/...) get the app shell; unknown API paths keep their JSON 404.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) return reply.sendFile('index.html');
+      return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.url}`, requestId: req.id });
+    });
+  }
+  return { app, services };
+}

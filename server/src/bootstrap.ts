@@ -1,0 +1,42 @@
+/**
+ * First-start work for `npm start`: load the sample item banks into an empty bank, and create clearly marked demo
+ * accounts in a demo test center. Both are idempotent.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Services } from './compose.ts';
+
+export async function readBankDirectory(dir: string) {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  return Promise.all(names.map(async (n) => ({ name: path.join(path.basename(dir), n), text: await readFile(path.join(dir, n), 'utf8') })));
+}
+
+export async function loadSampleBankIfEmpty(services: Services, dir: string): Promise<{ loaded: boolean; items: number }> {
+  if (!(await services.itemBank.isEmpty())) return { loaded: false, items: 0 };
+  const sources = await readBankDirectory(dir);
+  if (sources.length === 0) return { loaded: false, items: 0 };
+  const result = await services.itemBank.importSources(null, sources);
+  return { loaded: true, items: result.plan.summary.itemsNew };
+}
+
+export const DEMO_CENTER = { code: 'DEMO-01', name: 'Demo Test Center (sample data)', timeZone: 'America/Chicago' };
+export const DEMO_PASSWORD = 'demo-password-1';
+export const DEMO_USERS = [
+  { username: 'admin', displayName: 'Demo Admin', role: 'admin' },
+  { username: 'author', displayName: 'Demo Author', role: 'author' },
+  { username: 'proctor', displayName: 'Demo Proctor', role: 'proctor' },
+  { username: 'candidate', displayName: 'Demo Candidate', role: 'candidate' },
+] as const;
+
+/** Returns the demo accounts it created (empty when they already existed). */
+export async function ensureDemoAccounts(services: Services): Promise<string[]> {
+  const created: string[] = [];
+  if (!(await services.accounts.findTestCenterByCode(DEMO_CENTER.code))) await services.accounts.createTestCenter(null, DEMO_CENTER);
+  for (const u of DEMO_USERS) {
+    if (await services.accounts.findUserByUsername(u.username)) continue;
+    const centers = u.role === 'proctor' || u.role === 'candidate' ? [DEMO_CENTER.code] : [];
+    await services.accounts.createUser(null, { ...u, password: DEMO_PASSWORD, testCenterCodes: centers });
+    created.push(u.username);
+  }
+  return created;
+}

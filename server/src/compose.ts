@@ -1,0 +1,21 @@
+/**
+ * The composition root: builds every module's service from the infrastructure. app.ts (HTTP) and the CLI both use
+ * it, so the command line and the API run the same code.
+ */
+import type { Config } from './config/env.ts';
+import type { Database } from './db/client.ts';
+import type { Clock } from './platform/clock.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createAuditService } from './modules/audit/audit.service.ts';
+import { createAuthService } from './modules/auth/auth.service.ts';
+import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
+
+export function composeServices(deps: { config: Config; database: Database; clock: Clock }) {
+  const db = deps.database.db;
+  const audit = createAuditService({ db });
+  const accounts = createAccountsService({ db, audit });
+  const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
+  const itemBank = createItemBankService({ db, audit });
+  return { audit, accounts, auth, itemBank };
+}
+export type Services = ReturnType<typeof composeServices>;

@@ -1,0 +1,85 @@
+/**
+ * Configuration, parsed once with zod. This is the only module that reads process.env (callers pass the
+ * environment in, so tests build configs without touching the process). A bad value stops start-up with a message
+ * naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535').default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL (leave it unset to use the embedded database)' })
+    .optional(),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  ITEM_BANK_DIR: z.string().min(1, 'must not be empty').default('./item-bank'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** Mixed into the hash of every session token, so a stolen database dump cannot be replayed as cookies. */
+  TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be positive').max(24 * 30, 'must be at most 720').default(12),
+  COOKIE_SECURE: bool.optional(),
+  DEMO_ACCOUNTS: bool.optional(),
+  LOAD_SAMPLE_BANK: bool.default(true),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
+  itemBankDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  tokenSecret: string;
+  sessionTtlMs: number;
+  cookieSecure: boolean;
+  demoAccounts: boolean;
+  loadSampleBank: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A fixed development secret; production refuses to start without its own. */
+const DEV_TOKEN_SECRET = 'cpt-exam-development-only-token-secret-0000';
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message} (got ${JSON.stringify(raw[String(i.path[0])] ?? null)})`));
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.TOKEN_SECRET) {
+    throw new ConfigError(['TOKEN_SECRET: must be set in production (32 or more random characters)']);
+  }
+  const dataDir = e.DATA_DIR === ':memory:' ? null : path.resolve(e.DATA_DIR);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir },
+    itemBankDir: path.resolve(e.ITEM_BANK_DIR),
+    logLevel: e.LOG_LEVEL,
+    tokenSecret: e.TOKEN_SECRET ?? DEV_TOKEN_SECRET,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
+    loadSampleBank: e.LOAD_SAMPLE_BANK,
+  } satisfies Config);
+}
+
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

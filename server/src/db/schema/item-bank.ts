@@ -1,0 +1,82 @@
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Blueprint, ItemContent, ItemStats, Kwa } from '../../../../shared/item-bank-format.ts';
+import { ITEM_STATUSES, MODULE_CODES } from '../../../../shared/vocabulary.ts';
+import { users } from './accounts.ts';
+
+export const moduleCodeEnum = pgEnum('module_code', MODULE_CODES);
+export const itemStatusEnum = pgEnum('item_status', ITEM_STATUSES);
+
+export const modules = pgTable('modules', {
+  code: moduleCodeEnum('code').primaryKey(),
+  title: text('title').notNull(),
+  required: boolean('required').notNull(),
+});
+
+/** Versioned KWA catalogs: a version, once stored, never changes. */
+export const kwaCatalogs = pgTable(
+  'kwa_catalogs',
+  {
+    module: moduleCodeEnum('module').notNull(),
+    version: text('version').notNull(),
+    kwas: jsonb('kwas').$type<Kwa[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.module, t.version] })],
+);
+
+/** Versioned blueprints: a version, once stored, never changes. */
+export const blueprints = pgTable(
+  'blueprints',
+  {
+    module: moduleCodeEnum('module').notNull(),
+    version: text('version').notNull(),
+    body: jsonb('body').$type<Blueprint>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.module, t.version] })],
+);
+
+/** Every change to the bank is one revision; forms record the revision they were drawn from. */
+export const bankRevisions = pgTable('bank_revisions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  actorId: uuid('actor_id').references(() => users.id),
+  source: text('source').notNull(),
+  summary: jsonb('summary').$type<Record<string, number>>().notNull(),
+});
+
+/** An item's identity and lifecycle; its content lives in immutable versions. */
+export const items = pgTable(
+  'items',
+  {
+    id: text('id').primaryKey(),
+    module: moduleCodeEnum('module').notNull(),
+    currentVersion: integer('current_version').notNull(),
+    status: itemStatusEnum('status').notNull(),
+    updatedRevision: integer('updated_revision').notNull(),
+  },
+  (t) => [index('items_module_status_idx').on(t.module, t.status)],
+);
+
+export const itemVersions = pgTable(
+  'item_versions',
+  {
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id),
+    version: integer('version').notNull(),
+    kwa: text('kwa').notNull(),
+    content: jsonb('content').$type<ItemContent>().notNull(),
+    stats: jsonb('stats').$type<ItemStats>(),
+    revision: integer('revision').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.version] })],
+);
+
+export const enemyGroups = pgTable('enemy_groups', {
+  id: text('id').primaryKey(),
+  itemIds: jsonb('item_ids').$type<string[]>().notNull(),
+  reason: text('reason'),
+  updatedRevision: integer('updated_revision').notNull(),
+});

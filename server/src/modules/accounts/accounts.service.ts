@@ -1,0 +1,82 @@
+/** Users, roles and test centers. Proctors and candidates belong to one or more test centers. */
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../platform/actor.ts';
+import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
+import type { Role } from '../../../../shared/vocabulary.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { hashPassword } from '../../platform/password-hasher.ts';
+import * as repo from './accounts.repository.ts';
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  testCenterCodes?: string[];
+}
+
+export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
+  const { db } = deps;
+
+  async function createUser(actor: Actor | null, input: NewUser) {
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw validationFailed(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, [{ pointer: '/password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    }
+    const passwordHash = await hashPassword(input.password);
+    return db.transaction(async (tx) => {
+      if (await repo.findUserByUsername(tx, input.username)) throw conflict(`a user named "${input.username}" already exists`);
+      const centers = [];
+      for (const code of input.testCenterCodes ?? []) {
+        const center = await repo.findTestCenterByCode(tx, code);
+        if (!center) throw notFound(`test center "${code}"`);
+        centers.push(center);
+      }
+      const user = await repo.insertUser(tx, { username: input.username, displayName: input.displayName, role: input.role, passwordHash });
+      for (const c of centers) await repo.addMember(tx, user.id, c.id);
+      await deps.audit.record(actor, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role: user.role, testCenters: input.testCenterCodes ?? [] } }, tx);
+      return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, testCenterIds: centers.map((c) => c.id) };
+    });
+  }
+
+  async function createTestCenter(actor: Actor | null, input: { code: string; name: string; timeZone: string }) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: input.timeZone });
+    } catch {
+      throw validationFailed(`unknown time zone "${input.timeZone}"`, [{ pointer: '/timeZone', message: 'must be an IANA time zone such as America/Chicago' }]);
+    }
+    return db.transaction(async (tx) => {
+      if (await repo.findTestCenterByCode(tx, input.code)) throw conflict(`a test center with code "${input.code}" already exists`);
+      const center = await repo.insertTestCenter(tx, input);
+      await deps.audit.record(actor, { action: 'test-center.created', subjectType: 'test-center', subjectId: center.id, details: input }, tx);
+      return center;
+    });
+  }
+
+  async function addMember(actor: Actor, userId: string, testCenterId: string) {
+    await db.transaction(async (tx) => {
+      if (!(await repo.findUserById(tx, userId))) throw notFound('user');
+      if (!(await repo.findTestCenterById(tx, testCenterId))) throw notFound('test center');
+      await repo.addMember(tx, userId, testCenterId);
+      await deps.audit.record(actor, { action: 'test-center.member-added', subjectType: 'test-center', subjectId: testCenterId, details: { userId } }, tx);
+    });
+  }
+
+  return {
+    createUser,
+    createTestCenter,
+    addMember,
+    /** Admins see every center; everyone else only their own. */
+    listTestCenters: (actor: Actor) => repo.listTestCenters(db, actor.role === 'admin' ? undefined : actor.testCenterIds),
+    listUsers: (filter: { role?: Role; testCenterId?: string }) => repo.listUsers(db, filter),
+    findUserByUsername: (username: string) => repo.findUserByUsername(db, username),
+    findTestCenterByCode: (code: string) => repo.findTestCenterByCode(db, code),
+    async actorFor(userId: string): Promise<Actor | undefined> {
+      const user = await repo.findUserById(db, userId);
+      if (!user || user.disabled) return undefined;
+      return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, testCenterIds: await repo.testCenterIdsOf(db, user.id) };
+    },
+  };
+}
+export type AccountsService = ReturnType<typeof createAccountsService>;

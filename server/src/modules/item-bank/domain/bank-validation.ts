@@ -1,0 +1,262 @@
+/**
+ * Validates item-bank documents against the format and against each other and the bank they are going into, and plans
+ * the import. Reports every problem with its file, JSON pointer and line:column, never just the first. Pure.
+ */
+import type { ZodError } from 'zod';
+import {
+  bankFileSchema,
+  contentOf,
+  type BankFile,
+  type Blueprint,
+  type EnemyGroup,
+  type Item,
+  type KwaCatalog,
+  type ModuleDefinition,
+} from '../../../../../shared/item-bank-format.ts';
+import type { Problem } from '../../../../../shared/errors.ts';
+import { JsonSyntaxError, locate, parseJsonWithPositions, toPointer, type SourcePosition } from '../../../../../shared/json-source-map.ts';
+import type { ModuleCode } from '../../../../../shared/vocabulary.ts';
+import { canonicalJson, type BankSnapshot, type SnapshotItem } from './bank-snapshot.ts';
+
+export interface BankSource {
+  /** A name for messages, usually the file path. */
+  name: string;
+  text: string;
+}
+
+export type ItemChange = 'new' | 'changed' | 'unchanged' | 'status-changed' | 'retired';
+export type DefinitionChange = 'new' | 'unchanged';
+
+export interface ImportPlan {
+  modules: { definition: ModuleDefinition; catalogChange: DefinitionChange }[];
+  blueprints: { blueprint: Blueprint; change: DefinitionChange }[];
+  items: { item: Item; change: ItemChange; fromVersion: number | null }[];
+  enemyGroups: { group: EnemyGroup; change: 'new' | 'changed' | 'unchanged' }[];
+  summary: {
+    itemsNew: number;
+    itemsChanged: number;
+    itemsUnchanged: number;
+    itemsStatusChanged: number;
+    itemsRetired: number;
+    catalogsNew: number;
+    blueprintsNew: number;
+    enemyGroupsChanged: number;
+  };
+}
+
+export type ValidationResult = { ok: true; plan: ImportPlan; files: BankFile[] } | { ok: false; problems: Problem[] };
+
+interface ParsedSource {
+  name: string;
+  file: BankFile;
+  positions: Map<string, SourcePosition>;
+}
+
+function at(src: { name: string; positions: Map<string, SourcePosition> }, path: readonly PropertyKey[], message: string): Problem {
+  const pointer = toPointer(path);
+  const pos = locate(src.positions, pointer);
+  return { file: src.name, pointer, ...(pos ? { line: pos.line, column: pos.column } : {}), message };
+}
+
+function zodProblems(src: { name: string; positions: Map<string, SourcePosition> }, error: ZodError): Problem[] {
+  return error.issues.map((issue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return at(src, issue.path, message);
+  });
+}
+
+function parseSources(sources: BankSource[], problems: Problem[]): ParsedSource[] {
+  const parsed: ParsedSource[] = [];
+  for (const source of sources) {
+    let json;
+    try {
+      json = parseJsonWithPositions(source.text);
+    } catch (e) {
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      problems.push({ file: source.name, pointer: '', line: e.line, column: e.column, message: `malformed JSON: ${e.message.replace(/ at line \d+, column \d+$/, '')}` });
+      continue;
+    }
+    const result = bankFileSchema.safeParse(json.value);
+    if (!result.success) {
+      problems.push(...zodProblems({ name: source.name, positions: json.positions }, result.error));
+      continue;
+    }
+    parsed.push({ name: source.name, file: result.data, positions: json.positions });
+  }
+  return parsed;
+}
+
+const weightTolerance = 0.5;
+
+/**
+ * Checks the documents and plans their import into `bank`. Files are validated together, so one file may hold the
+ * catalog and another the items that use it.
+ */
+export function validateBankSources(sources: BankSource[], bank: BankSnapshot): ValidationResult {
+  const problems: Problem[] = [];
+  const parsed = parseSources(sources, problems);
+
+  // Modules and their current catalogs after this import.
+  const currentCatalog = new Map<ModuleCode, KwaCatalog>();
+  for (const [code, m] of bank.modules) {
+    const last = m.catalogs.at(-1);
+    if (last) currentCatalog.set(code, last);
+  }
+  const allCatalogs = new Map<string, KwaCatalog>();
+  for (const m of bank.modules.values()) for (const c of m.catalogs) allCatalogs.set(`${m.code}@${c.version}`, c);
+
+  const plan: ImportPlan = {
+    modules: [],
+    blueprints: [],
+    items: [],
+    enemyGroups: [],
+    summary: { itemsNew: 0, itemsChanged: 0, itemsUnchanged: 0, itemsStatusChanged: 0, itemsRetired: 0, catalogsNew: 0, blueprintsNew: 0, enemyGroupsChanged: 0 },
+  };
+
+  const seenModules = new Map<string, string>();
+  for (const src of parsed) {
+    src.file.modules.forEach((m, mi) => {
+      const key = `${m.code}@${m.kwaCatalog.version}`;
+      const where = ['modules', mi];
+      if (seenModules.has(key)) problems.push(at(src, [...where, 'kwaCatalog', 'version'], `KWA catalog ${key} is defined twice (also in ${seenModules.get(key)})`));
+      seenModules.set(key, src.name);
+      const codes = new Set<string>();
+      m.kwaCatalog.kwas.forEach((k, ki) => {
+        if (!k.code.startsWith(`${m.code}-`)) problems.push(at(src, [...where, 'kwaCatalog', 'kwas', ki, 'code'], `KWA ${k.code} does not belong to module ${m.code}`));
+        if (codes.has(k.code)) problems.push(at(src, [...where, 'kwaCatalog', 'kwas', ki, 'code'], `KWA code ${k.code} appears twice`));
+        codes.add(k.code);
+      });
+      const total = m.kwaCatalog.kwas.reduce((s, k) => s + k.weight, 0);
+      if (Math.abs(total - 100) > weightTolerance) problems.push(at(src, [...where, 'kwaCatalog', 'kwas'], `KWA weights add up to ${total.toFixed(2)}%, not 100%`));
+      const existing = allCatalogs.get(key);
+      if (existing && canonicalJson(existing) !== canonicalJson(m.kwaCatalog)) {
+        problems.push(at(src, [...where, 'kwaCatalog', 'version'], `KWA catalog ${key} is already in the bank with different content; a stored catalog never changes, so give this one a new version`));
+      }
+      plan.modules.push({ definition: m, catalogChange: existing ? 'unchanged' : 'new' });
+      allCatalogs.set(key, m.kwaCatalog);
+      currentCatalog.set(m.code, m.kwaCatalog);
+    });
+  }
+
+  // Items: duplicates, module and KWA membership, and how each compares with the bank.
+  const merged = new Map<string, SnapshotItem | Item>(bank.items);
+  const itemOrigin = new Map<string, string>();
+  const incoming: { src: ParsedSource; item: Item; index: number }[] = [];
+  for (const src of parsed) {
+    src.file.items.forEach((item, index) => {
+      const where = ['items', index];
+      const dup = itemOrigin.get(item.id);
+      if (dup) problems.push(at(src, [...where, 'id'], `duplicate item id ${item.id} (first defined at ${dup})`));
+      itemOrigin.set(item.id, `${src.name}#${toPointer(where)}`);
+      const catalog = currentCatalog.get(item.module);
+      if (!catalog) problems.push(at(src, [...where, 'module'], `module ${item.module} has no KWA catalog in this file or in the bank`));
+      else if (!catalog.kwas.some((k) => k.code === item.kwa)) {
+        problems.push(at(src, [...where, 'kwa'], `unknown KWA code ${item.kwa} for module ${item.module} (catalog ${catalog.version} has ${catalog.kwas.map((k) => k.code).join(', ')})`));
+      }
+      const before = bank.items.get(item.id);
+      if (before && before.module !== item.module) {
+        problems.push(at(src, [...where, 'module'], `item ${item.id} belongs to module ${before.module} in the bank; an item cannot move to another module (give it a new id)`));
+      }
+      merged.set(item.id, item);
+      incoming.push({ src, item, index });
+    });
+  }
+
+  // Enemy groups name items that exist after the import.
+  const groupOrigin = new Map<string, string>();
+  for (const src of parsed) {
+    src.file.enemyGroups.forEach((g, gi) => {
+      const where = ['enemyGroups', gi];
+      if (groupOrigin.has(g.id)) problems.push(at(src, [...where, 'id'], `enemy group ${g.id} is defined twice (also in ${groupOrigin.get(g.id)})`));
+      groupOrigin.set(g.id, src.name);
+      const members = new Set<string>();
+      g.itemIds.forEach((id, ii) => {
+        if (!merged.has(id)) problems.push(at(src, [...where, 'itemIds', ii], `enemy group ${g.id} names item ${id}, which is not in this file or the bank`));
+        if (members.has(id)) problems.push(at(src, [...where, 'itemIds', ii], `enemy group ${g.id} names item ${id} twice`));
+        members.add(id);
+      });
+      const before = bank.enemyGroups.get(g.id);
+      const change = !before ? 'new' : canonicalJson(before) === canonicalJson(g) ? 'unchanged' : 'changed';
+      plan.enemyGroups.push({ group: g, change });
+    });
+  }
+
+  // Blueprints: catalog known, KWAs in it, and enough items in the bank after the import to fill a form.
+  const statusCount = (module: string, status: string, kwa?: string) => {
+    let n = 0;
+    for (const it of merged.values()) {
+      const k = 'content' in it ? it.content.kwa : it.kwa;
+      if (it.module === module && it.status === status && (kwa === undefined || k === kwa)) n++;
+    }
+    return n;
+  };
+  const existingBlueprints = new Map(bank.blueprints.map((b) => [`${b.module}@${b.version}`, b]));
+  const seenBlueprints = new Set<string>();
+  for (const src of parsed) {
+    src.file.blueprints.forEach((bp, bi) => {
+      const where = ['blueprints', bi];
+      const key = `${bp.module}@${bp.version}`;
+      if (seenBlueprints.has(key)) problems.push(at(src, [...where, 'version'], `blueprint ${key} is defined twice`));
+      seenBlueprints.add(key);
+      const catalog = allCatalogs.get(`${bp.module}@${bp.kwaCatalogVersion}`);
+      if (!catalog) {
+        problems.push(at(src, [...where, 'kwaCatalogVersion'], `blueprint ${key} uses KWA catalog ${bp.module}@${bp.kwaCatalogVersion}, which is not in this file or the bank`));
+      } else {
+        for (const [kwa, count] of Object.entries(bp.kwaCounts)) {
+          if (!catalog.kwas.some((k) => k.code === kwa)) {
+            problems.push(at(src, [...where, 'kwaCounts', kwa], `blueprint ${key} asks for KWA ${kwa}, which is not in catalog ${bp.kwaCatalogVersion}`));
+            continue;
+          }
+          const available = statusCount(bp.module, 'operational', kwa);
+          if (available < count) {
+            problems.push(at(src, [...where, 'kwaCounts', kwa], `blueprint ${key} asks for ${count} scored items of ${kwa}, but the bank holds only ${available} operational items for it`));
+          }
+        }
+      }
+      const pretest = statusCount(bp.module, 'pretest');
+      if (pretest < bp.pretestCount) {
+        problems.push(at(src, [...where, 'pretestCount'], `blueprint ${key} asks for ${bp.pretestCount} pretest items, but the bank holds only ${pretest} pretest items for ${bp.module}`));
+      }
+      const existing = existingBlueprints.get(key);
+      if (existing && canonicalJson(existing) !== canonicalJson(bp)) {
+        problems.push(at(src, [...where, 'version'], `blueprint ${key} is already in the bank with different content; a stored blueprint never changes, so give this one a new version`));
+      }
+      plan.blueprints.push({ blueprint: bp, change: existing ? 'unchanged' : 'new' });
+    });
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+
+  for (const { item } of incoming) {
+    const before = bank.items.get(item.id);
+    let change: ItemChange;
+    if (!before) change = 'new';
+    else if (canonicalJson(before.content) !== canonicalJson(contentOf(item))) change = 'changed';
+    else if (before.status !== item.status) change = item.status === 'retired' ? 'retired' : 'status-changed';
+    else change = 'unchanged';
+    plan.items.push({ item, change, fromVersion: before?.version ?? null });
+  }
+  const s = plan.summary;
+  for (const { change } of plan.items) {
+    if (change === 'new') s.itemsNew++;
+    else if (change === 'changed') s.itemsChanged++;
+    else if (change === 'unchanged') s.itemsUnchanged++;
+    else if (change === 'retired') s.itemsRetired++;
+    else s.itemsStatusChanged++;
+  }
+  s.catalogsNew = plan.modules.filter((m) => m.catalogChange === 'new').length;
+  s.blueprintsNew = plan.blueprints.filter((b) => b.change === 'new').length;
+  s.enemyGroupsChanged = plan.enemyGroups.filter((g) => g.change !== 'unchanged').length;
+  return { ok: true, plan, files: parsed.map((p) => p.file) };
+}
+
+export function planChangesAnything(plan: ImportPlan): boolean {
+  const s = plan.summary;
+  return s.itemsNew + s.itemsChanged + s.itemsStatusChanged + s.itemsRetired + s.catalogsNew + s.blueprintsNew + s.enemyGroupsChanged > 0;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = `${p.file ?? ''}${p.line ? `:${p.line}:${p.column}` : ''}`;
+  return `${where}${where ? ' ' : ''}${p.pointer || '/'}: ${p.message}`;
+}

@@ -1,0 +1,103 @@
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { bankRevisions, blueprints, enemyGroups, itemVersions, items, kwaCatalogs, modules } from '../../db/schema/index.ts';
+import type { Blueprint, EnemyGroup, ItemContent, ItemStats, KwaCatalog, ModuleDefinition } from '../../../../shared/item-bank-format.ts';
+import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { BankSnapshot, SnapshotItem } from './domain/bank-snapshot.ts';
+
+export async function loadSnapshot(db: Db): Promise<BankSnapshot> {
+  const [mods, cats, bps, itemRows, groups] = await Promise.all([
+    db.select({ code: modules.code, title: modules.title, required: modules.required }).from(modules),
+    db.select({ module: kwaCatalogs.module, version: kwaCatalogs.version, kwas: kwaCatalogs.kwas }).from(kwaCatalogs).orderBy(asc(kwaCatalogs.createdAt), asc(kwaCatalogs.version)),
+    db.select({ body: blueprints.body }).from(blueprints).orderBy(asc(blueprints.createdAt), asc(blueprints.version)),
+    db
+      .select({ id: items.id, module: items.module, status: items.status, version: items.currentVersion, content: itemVersions.content, stats: itemVersions.stats })
+      .from(items)
+      .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion))),
+    db.select({ id: enemyGroups.id, itemIds: enemyGroups.itemIds, reason: enemyGroups.reason }).from(enemyGroups),
+  ]);
+  const snapshot: BankSnapshot = { modules: new Map(), blueprints: bps.map((b) => b.body), items: new Map(), enemyGroups: new Map() };
+  for (const m of mods) snapshot.modules.set(m.code, { code: m.code, title: m.title, required: m.required, catalogs: [] });
+  for (const c of cats) snapshot.modules.get(c.module)?.catalogs.push({ version: c.version, kwas: c.kwas });
+  for (const it of itemRows) snapshot.items.set(it.id, it as SnapshotItem);
+  for (const g of groups) snapshot.enemyGroups.set(g.id, { id: g.id, itemIds: g.itemIds, ...(g.reason ? { reason: g.reason } : {}) });
+  return snapshot;
+}
+
+export async function insertRevision(db: Db, r: { actorId: string | null; source: string; summary: Record<string, number> }): Promise<number> {
+  const [row] = await db.insert(bankRevisions).values(r).returning({ id: bankRevisions.id });
+  return row!.id;
+}
+
+export async function currentRevision(db: Db): Promise<number> {
+  const [row] = await db.select({ id: sql<number>`coalesce(max(${bankRevisions.id}), 0)::int` }).from(bankRevisions);
+  return row?.id ?? 0;
+}
+
+export async function upsertModule(db: Db, m: ModuleDefinition): Promise<void> {
+  await db.insert(modules).values({ code: m.code, title: m.title, required: m.required }).onConflictDoUpdate({ target: modules.code, set: { title: m.title, required: m.required } });
+}
+
+export async function insertCatalog(db: Db, module: ModuleCode, catalog: KwaCatalog): Promise<void> {
+  await db.insert(kwaCatalogs).values({ module, version: catalog.version, kwas: catalog.kwas });
+}
+
+export async function insertBlueprint(db: Db, bp: Blueprint): Promise<void> {
+  await db.insert(blueprints).values({ module: bp.module, version: bp.version, body: bp });
+}
+
+export async function insertItems(
+  db: Db,
+  rows: { id: string; module: ModuleCode; status: ItemStatus; version: number; content: ItemContent; stats: ItemStats | null }[],
+  revision: number,
+): Promise<void> {
+  // Chunked: one statement per few hundred rows keeps large imports fast without hitting parameter limits.
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const newOnes = chunk.filter((r) => r.version === 1);
+    if (newOnes.length) await db.insert(items).values(newOnes.map((r) => ({ id: r.id, module: r.module, status: r.status, currentVersion: 1, updatedRevision: revision })));
+    await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision })));
+    for (const r of chunk.filter((x) => x.version > 1)) {
+      await db.update(items).set({ currentVersion: r.version, status: r.status, updatedRevision: revision }).where(eq(items.id, r.id));
+    }
+  }
+}
+
+export async function setItemStatus(db: Db, id: string, status: ItemStatus, revision: number): Promise<void> {
+  await db.update(items).set({ status, updatedRevision: revision }).where(eq(items.id, id));
+}
+
+export async function upsertEnemyGroup(db: Db, g: EnemyGroup, revision: number): Promise<void> {
+  await db
+    .insert(enemyGroups)
+    .values({ id: g.id, itemIds: g.itemIds, reason: g.reason ?? null, updatedRevision: revision })
+    .onConflictDoUpdate({ target: enemyGroups.id, set: { itemIds: g.itemIds, reason: g.reason ?? null, updatedRevision: revision } });
+}
+
+export interface ItemFilter {
+  module?: ModuleCode;
+  kwa?: string;
+  status?: ItemStatus;
+  topic?: string;
+  ids?: string[];
+}
+
+export async function listItems(db: Db, filter: ItemFilter) {
+  const where: SQL[] = [];
+  if (filter.module) where.push(eq(items.module, filter.module));
+  if (filter.status) where.push(eq(items.status, filter.status));
+  if (filter.kwa) where.push(eq(itemVersions.kwa, filter.kwa));
+  if (filter.topic) where.push(sql`${itemVersions.content}->'topics' ? ${filter.topic}`);
+  if (filter.ids) where.push(inArray(items.id, filter.ids.length ? filter.ids : ['']));
+  return db
+    .select({ id: items.id, module: items.module, status: items.status, version: items.currentVersion, content: itemVersions.content, stats: itemVersions.stats })
+    .from(items)
+    .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion)))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(asc(items.id));
+}
+
+export async function countItems(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(items);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The item bank: validating and importing bank files (all or nothing), listing and exporting items. Content changes
+ * always make a new item version, so an item on a delivered form is never edited in place.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../platform/actor.ts';
+import { validationFailed } from '../../platform/errors.ts';
+import { BANK_FORMAT_VERSION, contentOf, type BankFile } from '../../../../shared/item-bank-format.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
+import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
+import * as repo from './item-bank.repository.ts';
+
+/** Serialises imports across every server instance and CLI process sharing the database. */
+const IMPORT_LOCK_KEY = 7_420_001;
+
+export interface ImportResult {
+  dryRun: boolean;
+  changed: boolean;
+  revision: number;
+  plan: ImportPlan;
+}
+
+export type ImportProgress = (done: number, total: number) => void;
+
+export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
+  const { db } = deps;
+
+  async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, onProgress?: ImportProgress): Promise<number> {
+    const revision = await repo.insertRevision(tx, { actorId: actor?.userId ?? null, source, summary: { ...plan.summary } });
+    for (const m of plan.modules) {
+      await repo.upsertModule(tx, m.definition);
+      if (m.catalogChange === 'new') await repo.insertCatalog(tx, m.definition.code, m.definition.kwaCatalog);
+    }
+    const versioned = plan.items
+      .filter((p) => p.change === 'new' || p.change === 'changed')
+      .map((p) => ({ id: p.item.id, module: p.item.module, status: p.item.status, version: (p.fromVersion ?? 0) + 1, content: contentOf(p.item), stats: p.item.stats ?? null }));
+    const total = plan.items.length;
+    for (let i = 0; i < versioned.length; i += 200) {
+      await repo.insertItems(tx, versioned.slice(i, i + 200), revision);
+      onProgress?.(Math.min(i + 200, versioned.length), total);
+    }
+    for (const p of plan.items) {
+      if (p.change === 'status-changed' || p.change === 'retired') await repo.setItemStatus(tx, p.item.id, p.item.status, revision);
+    }
+    onProgress?.(total, total);
+    for (const g of plan.enemyGroups) if (g.change !== 'unchanged') await repo.upsertEnemyGroup(tx, g.group, revision);
+    for (const b of plan.blueprints) if (b.change === 'new') await repo.insertBlueprint(tx, b.blueprint);
+    await deps.audit.record(actor, { action: 'bank.imported', subjectType: 'bank-revision', subjectId: String(revision), details: { source, ...plan.summary } }, tx);
+    return revision;
+  }
+
+  return {
+    /** Validates files on their own (no bank), as `cpt-exam bank validate` does offline. */
+    validateOffline(sources: BankSource[]) {
+      return validateBankSources(sources, emptySnapshot());
+    },
+
+    /** Validates files against the current bank. */
+    async validate(sources: BankSource[]) {
+      return validateBankSources(sources, await repo.loadSnapshot(db));
+    },
+
+    /**
+     * Imports bank files in one transaction: a file with one bad item writes nothing. Re-importing an unchanged file
+     * changes nothing and creates no revision.
+     */
+    async importSources(actor: Actor | null, sources: BankSource[], opts: { dryRun?: boolean; onProgress?: ImportProgress } = {}): Promise<ImportResult> {
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+        const result = validateBankSources(sources, await repo.loadSnapshot(tx));
+        if (!result.ok) throw validationFailed(`The bank file has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing was imported`, result.problems);
+        const changed = planChangesAnything(result.plan);
+        if (opts.dryRun || !changed) return { dryRun: !!opts.dryRun, changed, revision: await repo.currentRevision(tx), plan: result.plan };
+        const revision = await apply(tx, actor, result.plan, sources.map((s) => s.name).join(', '), opts.onProgress);
+        return { dryRun: false, changed: true, revision, plan: result.plan };
+      });
+    },
+
+    snapshot: (): Promise<BankSnapshot> => repo.loadSnapshot(db),
+    currentRevision: () => repo.currentRevision(db),
+    isEmpty: async () => (await repo.countItems(db)) === 0,
+    listItems: (filter: repo.ItemFilter) => repo.listItems(db, filter),
+
+    /** The whole bank (or one module) as a bank file that imports back to the same bank. */
+    async exportBank(module?: ModuleCode): Promise<BankFile> {
+      const snap = await repo.loadSnapshot(db);
+      const mods = [...snap.modules.values()].filter((m) => !module || m.code === module);
+      const itemsOut = [...snap.items.values()]
+        .filter((i) => !module || i.module === module)
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((i) => ({ id: i.id, module: i.module, kwa: i.content.kwa, status: i.status, stem: i.content.stem, options: i.content.options, key: i.content.key, rationale: i.content.rationale, topics: i.content.topics, ...(i.stats ? { stats: i.stats } : {}) }));
+      const ids = new Set(itemsOut.map((i) => i.id));
+      return {
+        formatVersion: BANK_FORMAT_VERSION,
+        modules: mods.flatMap((m) => m.catalogs.map((c) => ({ code: m.code, title: m.title, required: m.required, kwaCatalog: c }))),
+        blueprints: snap.blueprints.filter((b) => !module || b.module === module),
+        enemyGroups: [...snap.enemyGroups.values()].filter((g) => g.itemIds.some((id) => ids.has(id))).sort((a, b) => a.id.localeCompare(b.id)),
+        items: itemsOut,
+      };
+    },
+  };
+}
+export type ItemBankService = ReturnType<typeof createItemBankService>;

@@ -1,0 +1,179 @@
+/**
+ * The item-bank file format: KWA catalogs, blueprints, enemy groups and items. Defined once here; the JSON Schema in
+ * docs/item-bank.schema.json is generated from these schemas (scripts/gen-json-schema.ts) and documented in
+ * docs/item-bank-format.md. Cross-references (an item's KWA exists, enemy groups name real items, a blueprint fits the
+ * bank) are checked by the item-bank domain, which sees the whole bank.
+ */
+import { z } from 'zod';
+import { itemStatusSchema, moduleCodeSchema, OPTION_IDS } from './vocabulary.ts';
+
+export const BANK_FORMAT_VERSION = 1;
+export const FORM_LENGTH_MIN = 80;
+export const FORM_LENGTH_MAX = 101;
+
+const idPattern = /^[A-Z]{2,4}-[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
+export const itemIdSchema = z
+  .string()
+  .regex(idPattern, { error: 'item id must look like "SAF-001": module letters, a dash, then letters, digits or dashes' });
+export const kwaCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2,4}-\d{2}$/, { error: 'KWA code must look like "SAF-04": module letters, a dash, two digits' });
+export const versionSchema = z
+  .string()
+  .regex(/^[0-9A-Za-z][0-9A-Za-z.-]{0,31}$/, { error: 'version must be a short label such as "2026.1"' });
+export const topicSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'topic tags are lowercase kebab-case words, e.g. "lockout-tagout"' });
+const text = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(max, { error: `${what} is longer than ${max} characters` });
+
+export const kwaSchema = z.strictObject({
+  code: kwaCodeSchema,
+  title: text('KWA title', 200),
+  /** Share of the module's scored items, in percent. Sample values; an administrator can replace the catalog. */
+  weight: z.number().min(0).max(100),
+});
+export type Kwa = z.infer<typeof kwaSchema>;
+
+export const kwaCatalogSchema = z.strictObject({
+  version: versionSchema,
+  kwas: z.array(kwaSchema).min(1, { error: 'a KWA catalog needs at least one KWA' }),
+});
+export type KwaCatalog = z.infer<typeof kwaCatalogSchema>;
+
+export const moduleDefinitionSchema = z.strictObject({
+  code: moduleCodeSchema,
+  title: text('module title', 120),
+  /** Required for the full CPT credential (Green Production is optional). */
+  required: z.boolean(),
+  kwaCatalog: kwaCatalogSchema,
+});
+export type ModuleDefinition = z.infer<typeof moduleDefinitionSchema>;
+
+/** How the raw cut is derived from the percent cut and the number of scored items. */
+export const CUT_ROUNDING_RULES = ['ceil', 'round', 'floor'] as const;
+export const cutScoreSchema = z.strictObject({
+  percent: z.number().gt(0).max(100),
+  rounding: z.enum(CUT_ROUNDING_RULES, { error: `rounding must be one of ${CUT_ROUNDING_RULES.join(', ')}` }),
+});
+export type CutScore = z.infer<typeof cutScoreSchema>;
+
+export const blueprintSchema = z
+  .strictObject({
+    module: moduleCodeSchema,
+    version: versionSchema,
+    kwaCatalogVersion: versionSchema,
+    /** Total items on a form, scored plus pretest. */
+    formLength: z
+      .number()
+      .int()
+      .min(FORM_LENGTH_MIN, { error: `form length must be between ${FORM_LENGTH_MIN} and ${FORM_LENGTH_MAX}` })
+      .max(FORM_LENGTH_MAX, { error: `form length must be between ${FORM_LENGTH_MIN} and ${FORM_LENGTH_MAX}` }),
+    /** Unscored items being tried out; they sit among the scored ones and never count. */
+    pretestCount: z.number().int().min(0).max(30),
+    timeLimitMinutes: z.number().int().min(1).max(600).default(90),
+    cutScore: cutScoreSchema,
+    /** Scored items per KWA; they must add up to formLength - pretestCount. */
+    kwaCounts: z.record(kwaCodeSchema, z.number().int().min(0).max(101)),
+  })
+  .superRefine((bp, ctx) => {
+    const scored = Object.values(bp.kwaCounts).reduce((s, n) => s + n, 0);
+    if (scored !== bp.formLength - bp.pretestCount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kwaCounts'],
+        message: `KWA counts add up to ${scored} scored items, but formLength ${bp.formLength} - pretestCount ${bp.pretestCount} = ${bp.formLength - bp.pretestCount}`,
+      });
+    }
+  });
+export type Blueprint = z.infer<typeof blueprintSchema>;
+
+export const optionSchema = z.strictObject({
+  id: z.enum(OPTION_IDS, { error: 'option id must be a letter A to E' }),
+  text: text('option text', 500),
+});
+export type ItemOption = z.infer<typeof optionSchema>;
+
+export const itemStatsSchema = z.strictObject({
+  /** Proportion correct (classical difficulty). */
+  p: z.number().min(0).max(1),
+  /** Corrected point-biserial correlation with the rest score. */
+  pointBiserial: z.number().min(-1).max(1).optional(),
+  /** Number of responses the statistics rest on. */
+  n: z.number().int().min(0).optional(),
+});
+export type ItemStats = z.infer<typeof itemStatsSchema>;
+
+export const itemSchema = z
+  .strictObject({
+    id: itemIdSchema,
+    module: moduleCodeSchema,
+    kwa: kwaCodeSchema,
+    status: itemStatusSchema,
+    stem: text('stem', 2000),
+    options: z
+      .array(optionSchema)
+      .min(3, { error: 'an item needs 3 to 5 options' })
+      .max(5, { error: 'an item needs 3 to 5 options' }),
+    key: z.string({
+      error: (iss) =>
+        Array.isArray(iss.input)
+          ? `an item has exactly one key; found ${iss.input.length}`
+          : 'key must be the id of one option, e.g. "B"',
+    }),
+    rationale: text('rationale', 1000),
+    topics: z.array(topicSchema).max(12).default([]),
+    stats: itemStatsSchema.optional(),
+  })
+  .superRefine((item, ctx) => {
+    item.options.forEach((o, i) => {
+      if (o.id !== OPTION_IDS[i]) {
+        ctx.addIssue({ code: 'custom', path: ['options', i, 'id'], message: `option ${i + 1} must have id "${OPTION_IDS[i]}", found "${o.id}"` });
+      }
+    });
+    if (!item.options.some((o) => o.id === item.key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: `key "${item.key}" is not one of the options (${item.options.map((o) => o.id).join(', ')})`,
+      });
+    }
+    if (!item.kwa.startsWith(item.module + '-')) {
+      ctx.addIssue({ code: 'custom', path: ['kwa'], message: `KWA ${item.kwa} does not belong to module ${item.module}` });
+    }
+    const texts = new Set<string>();
+    item.options.forEach((o, i) => {
+      const t = o.text.toLowerCase();
+      if (texts.has(t)) ctx.addIssue({ code: 'custom', path: ['options', i, 'text'], message: 'two options have the same text' });
+      texts.add(t);
+    });
+  });
+export type Item = z.infer<typeof itemSchema>;
+
+/** The versioned part of an item: any change to it makes a new item version. Status is lifecycle, not content. */
+export type ItemContent = Pick<Item, 'kwa' | 'stem' | 'options' | 'key' | 'rationale' | 'topics'>;
+
+export function contentOf(item: Item): ItemContent {
+  return { kwa: item.kwa, stem: item.stem, options: item.options, key: item.key, rationale: item.rationale, topics: item.topics };
+}
+
+export const enemyGroupSchema = z.strictObject({
+  id: z.string().regex(idPattern, { error: 'enemy group id must look like "SAF-EG-01"' }),
+  itemIds: z.array(itemIdSchema).min(2, { error: 'an enemy group names at least two items' }),
+  reason: text('reason', 500).optional(),
+});
+export type EnemyGroup = z.infer<typeof enemyGroupSchema>;
+
+export const bankFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  formatVersion: z.literal(BANK_FORMAT_VERSION, { error: `formatVersion must be ${BANK_FORMAT_VERSION}` }),
+  modules: z.array(moduleDefinitionSchema).default([]),
+  blueprints: z.array(blueprintSchema).default([]),
+  enemyGroups: z.array(enemyGroupSchema).default([]),
+  items: z.array(itemSchema).default([]),
+});
+export type BankFile = z.infer<typeof bankFileSchema>;
