@@ -119,11 +119,12 @@ export function parseJsonWithPositions(text: string): ParsedJson {
       for (;;) {
         skipWs();
         if (text[i] !== '"') fail(`Expected a property name in double quotes but found ${describe()}`);
+        const keyStart = pos();
         const key = parseString();
+        if (Object.prototype.hasOwnProperty.call(obj, key)) throw new JsonSyntaxError(`Duplicate property "${key}"`, keyStart.line, keyStart.column);
         skipWs();
         if (text[i] !== ':') fail(`Expected ':' after property name "${key}" but found ${describe()}`);
         i++;
-        if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`Duplicate property "${key}"`);
         obj[key] = parseValue(`${pointer}/${escapePointerToken(key)}`);
         skipWs();
         if (text[i] === ',') {

@@ -8,7 +8,6 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config/env.ts';
@@ -52,22 +51,19 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   registerAuthentication(app, services.auth.authenticate);
-  registerHealth(app, async () => {
-    await deps.database.db.execute(sql`select 1`);
-  });
+  registerHealth(app, () => deps.database.ping());
 
   await app.register(authRoutes, { auth: services.auth, cookieSecure: deps.config.cookieSecure });
   await app.register(accountsRoutes, { accounts: services.accounts });
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
 
   const clientDist = deps.clientDist ?? CLIENT_DIST;
-  if (existsSync(path.join(clientDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: clientDist, wildcard: false });
-    // Client-side routes (/exam/...) get the app shell; unknown API paths keep their JSON 404.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) return reply.sendFile('index.html');
-      return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.url}`, requestId: req.id });
-    });
-  }
+  const serveClient = existsSync(path.join(clientDist, 'index.html'));
+  if (serveClient) await app.register(fastifyStatic, { root: clientDist, wildcard: false });
+  // Client-side routes (/exam/...) get the app shell; unknown API paths keep their JSON 404.
+  app.setNotFoundHandler((req, reply) => {
+    if (serveClient && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) return reply.sendFile('index.html');
+    return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.url}`, requestId: req.id });
+  });
   return { app, services };
 }

@@ -25,6 +25,8 @@ export interface Database {
   /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
+  /** Throws unless the database answers. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         };
       },
       migrate: () => migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS_DIR }),
+      ping: async () => {
+        await pool.query('select 1');
+      },
       close: () => pool.end(),
     };
   }
@@ -73,6 +78,9 @@ export function openPglite(client: PGlite): Database {
       return unlisten;
     },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR }),
+    ping: async () => {
+      await client.query('select 1');
+    },
     close: () => client.close(),
   };
 }

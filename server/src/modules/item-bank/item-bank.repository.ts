@@ -6,16 +6,15 @@ import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { BankSnapshot, SnapshotItem } from './domain/bank-snapshot.ts';
 
 export async function loadSnapshot(db: Db): Promise<BankSnapshot> {
-  const [mods, cats, bps, itemRows, groups] = await Promise.all([
-    db.select({ code: modules.code, title: modules.title, required: modules.required }).from(modules),
-    db.select({ module: kwaCatalogs.module, version: kwaCatalogs.version, kwas: kwaCatalogs.kwas }).from(kwaCatalogs).orderBy(asc(kwaCatalogs.createdAt), asc(kwaCatalogs.version)),
-    db.select({ body: blueprints.body }).from(blueprints).orderBy(asc(blueprints.createdAt), asc(blueprints.version)),
-    db
+  // Sequential, not Promise.all: inside a transaction all queries share one connection.
+  const mods = await db.select({ code: modules.code, title: modules.title, required: modules.required }).from(modules);
+  const cats = await db.select({ module: kwaCatalogs.module, version: kwaCatalogs.version, kwas: kwaCatalogs.kwas }).from(kwaCatalogs).orderBy(asc(kwaCatalogs.createdAt), asc(kwaCatalogs.version));
+  const bps = await db.select({ body: blueprints.body }).from(blueprints).orderBy(asc(blueprints.createdAt), asc(blueprints.version));
+  const itemRows = await db
       .select({ id: items.id, module: items.module, status: items.status, version: items.currentVersion, content: itemVersions.content, stats: itemVersions.stats })
       .from(items)
-      .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion))),
-    db.select({ id: enemyGroups.id, itemIds: enemyGroups.itemIds, reason: enemyGroups.reason }).from(enemyGroups),
-  ]);
+      .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion)));
+  const groups = await db.select({ id: enemyGroups.id, itemIds: enemyGroups.itemIds, reason: enemyGroups.reason }).from(enemyGroups);
   const snapshot: BankSnapshot = { modules: new Map(), blueprints: bps.map((b) => b.body), items: new Map(), enemyGroups: new Map() };
   for (const m of mods) snapshot.modules.set(m.code, { code: m.code, title: m.title, required: m.required, catalogs: [] });
   for (const c of cats) snapshot.modules.get(c.module)?.catalogs.push({ version: c.version, kwas: c.kwas });
@@ -100,4 +99,10 @@ export async function listItems(db: Db, filter: ItemFilter) {
 export async function countItems(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(items);
   return row?.n ?? 0;
+}
+
+/** Serialises imports across every server instance and CLI process sharing the database (held until commit). */
+const IMPORT_LOCK_KEY = 7_420_001;
+export async function lockBankForImport(tx: Db): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
 }

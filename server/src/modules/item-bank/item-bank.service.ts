@@ -2,7 +2,6 @@
  * The item bank: validating and importing bank files (all or nothing), listing and exporting items. Content changes
  * always make a new item version, so an item on a delivered form is never edited in place.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { validationFailed } from '../../platform/errors.ts';
@@ -12,9 +11,6 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
 import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
 import * as repo from './item-bank.repository.ts';
-
-/** Serialises imports across every server instance and CLI process sharing the database. */
-const IMPORT_LOCK_KEY = 7_420_001;
 
 export interface ImportResult {
   dryRun: boolean;
@@ -69,7 +65,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
      */
     async importSources(actor: Actor | null, sources: BankSource[], opts: { dryRun?: boolean; onProgress?: ImportProgress } = {}): Promise<ImportResult> {
       return db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+        await repo.lockBankForImport(tx);
         const result = validateBankSources(sources, await repo.loadSnapshot(tx));
         if (!result.ok) throw validationFailed(`The bank file has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing was imported`, result.problems);
         const changed = planChangesAnything(result.plan);

@@ -41,7 +41,4 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status >= 500) req.log.error({ err }, 'request failed');
     return reply.status(status).send({ ...body, requestId: req.id });
   });
-  app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.url}`, requestId: req.id } satisfies ErrorBody);
-  });
 }

@@ -2,10 +2,14 @@
  * Validates item-bank documents against the format and against each other and the bank they are going into, and plans
  * the import. Reports every problem with its file, JSON pointer and line:column, never just the first. Pure.
  */
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 import {
   bankFileSchema,
+  blueprintSchema,
   contentOf,
+  enemyGroupSchema,
+  itemSchema,
+  moduleDefinitionSchema,
   type BankFile,
   type Blueprint,
   type EnemyGroup,
@@ -46,10 +50,14 @@ export interface ImportPlan {
 
 export type ValidationResult = { ok: true; plan: ImportPlan; files: BankFile[] } | { ok: false; problems: Problem[] };
 
+type Section = 'modules' | 'blueprints' | 'enemyGroups' | 'items';
+
 interface ParsedSource {
   name: string;
   file: BankFile;
   positions: Map<string, SourcePosition>;
+  /** For each section, the index in the file of each element that passed the format check. */
+  indexes: Record<Section, number[]>;
 }
 
 function at(src: { name: string; positions: Map<string, SourcePosition> }, path: readonly PropertyKey[], message: string): Problem {
@@ -66,8 +74,17 @@ function zodProblems(src: { name: string; positions: Map<string, SourcePosition>
   });
 }
 
-function parseSources(sources: BankSource[], problems: Problem[]): ParsedSource[] {
+/** The file's envelope; each element is then checked on its own so one bad item does not hide the others. */
+const envelopeSchema = bankFileSchema.extend({
+  modules: z.array(z.unknown()).default([]),
+  blueprints: z.array(z.unknown()).default([]),
+  enemyGroups: z.array(z.unknown()).default([]),
+  items: z.array(z.unknown()).default([]),
+});
+
+function parseSources(sources: BankSource[], problems: Problem[]): { parsed: ParsedSource[]; rawItemIds: Set<string> } {
   const parsed: ParsedSource[] = [];
+  const rawItemIds = new Set<string>();
   for (const source of sources) {
     let json;
     try {
@@ -77,14 +94,43 @@ function parseSources(sources: BankSource[], problems: Problem[]): ParsedSource[
       problems.push({ file: source.name, pointer: '', line: e.line, column: e.column, message: `malformed JSON: ${e.message.replace(/ at line \d+, column \d+$/, '')}` });
       continue;
     }
-    const result = bankFileSchema.safeParse(json.value);
-    if (!result.success) {
-      problems.push(...zodProblems({ name: source.name, positions: json.positions }, result.error));
+    const loc = { name: source.name, positions: json.positions };
+    const envelope = envelopeSchema.safeParse(json.value);
+    if (!envelope.success) {
+      problems.push(...zodProblems(loc, envelope.error));
       continue;
     }
-    parsed.push({ name: source.name, file: result.data, positions: json.positions });
+    const indexes: Record<Section, number[]> = { modules: [], blueprints: [], enemyGroups: [], items: [] };
+    const each = <T>(field: Section, schema: z.ZodType<T>): T[] => {
+      const out: T[] = [];
+      envelope.data[field].forEach((raw, index) => {
+        if (field === 'items' && raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') rawItemIds.add((raw as { id: string }).id);
+        const r = schema.safeParse(raw);
+        if (r.success) {
+          out.push(r.data);
+          indexes[field].push(index);
+        }
+        else problems.push(...zodProblems(loc, r.error).map((p) => ({ ...p, ...relocate(loc, [field, index], p.pointer) })));
+      });
+      return out;
+    };
+    const file: BankFile = {
+      ...envelope.data,
+      modules: each('modules', moduleDefinitionSchema),
+      blueprints: each('blueprints', blueprintSchema),
+      enemyGroups: each('enemyGroups', enemyGroupSchema),
+      items: each('items', itemSchema),
+    };
+    parsed.push({ name: source.name, file, positions: json.positions, indexes });
   }
-  return parsed;
+  return { parsed, rawItemIds };
+}
+
+/** An element's problems carry pointers relative to the element; make them absolute and re-locate them. */
+function relocate(loc: { name: string; positions: Map<string, SourcePosition> }, prefix: PropertyKey[], relative: string) {
+  const pointer = toPointer(prefix) + relative;
+  const pos = locate(loc.positions, pointer);
+  return { pointer, ...(pos ? { line: pos.line, column: pos.column } : {}) };
 }
 
 const weightTolerance = 0.5;
@@ -95,7 +141,7 @@ const weightTolerance = 0.5;
  */
 export function validateBankSources(sources: BankSource[], bank: BankSnapshot): ValidationResult {
   const problems: Problem[] = [];
-  const parsed = parseSources(sources, problems);
+  const { parsed, rawItemIds } = parseSources(sources, problems);
 
   // Modules and their current catalogs after this import.
   const currentCatalog = new Map<ModuleCode, KwaCatalog>();
@@ -116,7 +162,8 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
 
   const seenModules = new Map<string, string>();
   for (const src of parsed) {
-    src.file.modules.forEach((m, mi) => {
+    src.file.modules.forEach((m, i) => {
+      const mi = src.indexes.modules[i]!;
       const key = `${m.code}@${m.kwaCatalog.version}`;
       const where = ['modules', mi];
       if (seenModules.has(key)) problems.push(at(src, [...where, 'kwaCatalog', 'version'], `KWA catalog ${key} is defined twice (also in ${seenModules.get(key)})`));
@@ -144,7 +191,8 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
   const itemOrigin = new Map<string, string>();
   const incoming: { src: ParsedSource; item: Item; index: number }[] = [];
   for (const src of parsed) {
-    src.file.items.forEach((item, index) => {
+    src.file.items.forEach((item, i) => {
+      const index = src.indexes.items[i]!;
       const where = ['items', index];
       const dup = itemOrigin.get(item.id);
       if (dup) problems.push(at(src, [...where, 'id'], `duplicate item id ${item.id} (first defined at ${dup})`));
@@ -166,13 +214,14 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
   // Enemy groups name items that exist after the import.
   const groupOrigin = new Map<string, string>();
   for (const src of parsed) {
-    src.file.enemyGroups.forEach((g, gi) => {
+    src.file.enemyGroups.forEach((g, i) => {
+      const gi = src.indexes.enemyGroups[i]!;
       const where = ['enemyGroups', gi];
       if (groupOrigin.has(g.id)) problems.push(at(src, [...where, 'id'], `enemy group ${g.id} is defined twice (also in ${groupOrigin.get(g.id)})`));
       groupOrigin.set(g.id, src.name);
       const members = new Set<string>();
       g.itemIds.forEach((id, ii) => {
-        if (!merged.has(id)) problems.push(at(src, [...where, 'itemIds', ii], `enemy group ${g.id} names item ${id}, which is not in this file or the bank`));
+        if (!merged.has(id) && !rawItemIds.has(id)) problems.push(at(src, [...where, 'itemIds', ii], `enemy group ${g.id} names item ${id}, which is not in this file or the bank`));
         if (members.has(id)) problems.push(at(src, [...where, 'itemIds', ii], `enemy group ${g.id} names item ${id} twice`));
         members.add(id);
       });
@@ -194,7 +243,8 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
   const existingBlueprints = new Map(bank.blueprints.map((b) => [`${b.module}@${b.version}`, b]));
   const seenBlueprints = new Set<string>();
   for (const src of parsed) {
-    src.file.blueprints.forEach((bp, bi) => {
+    src.file.blueprints.forEach((bp, i) => {
+      const bi = src.indexes.blueprints[i]!;
       const where = ['blueprints', bi];
       const key = `${bp.module}@${bp.version}`;
       if (seenBlueprints.has(key)) problems.push(at(src, [...where, 'version'], `blueprint ${key} is defined twice`));
@@ -226,7 +276,11 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
     });
   }
 
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) {
+    const order = new Map(sources.map((s, i) => [s.name, i]));
+    problems.sort((a, b) => (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    return { ok: false, problems };
+  }
 
   for (const { item } of incoming) {
     const before = bank.items.get(item.id);

@@ -1,0 +1,105 @@
+/**
+ * The layer rules of docs/architecture.md, checked on every import. `npm run lint` runs it after the type check.
+ * (ESLint's TypeScript parser needs TypeScript's compiler API, which TypeScript 7 no longer has; see
+ * docs/decisions/0001-stack-and-lint.md. The rules are simple enough to check directly.)
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..'));
+const SCAN = ['server/src', 'shared', 'client/src'];
+const violations: string[] = [];
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) walk(full, out);
+    else if (/\.(ts|tsx)$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+const files = SCAN.filter((d) => { try { return statSync(path.join(ROOT, d)).isDirectory(); } catch { return false; } }).flatMap((d) => walk(path.join(ROOT, d)));
+const rel = (f: string) => path.relative(ROOT, f).split(path.sep).join('/');
+const importRe = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+
+const graph = new Map<string, string[]>();
+
+for (const file of files) {
+  const r = rel(file);
+  const source = readFileSync(file, 'utf8');
+  const base = path.basename(file).replace(/\.(ts|tsx)$/, '');
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/.test(base)) violations.push(`${r}: file names are kebab-case`);
+
+  const specs: string[] = [];
+  for (const m of source.matchAll(importRe)) specs.push((m[1] ?? m[2] ?? m[3])!);
+  const edges: string[] = [];
+  for (const spec of specs) {
+    const target = spec.startsWith('.') ? rel(path.resolve(path.dirname(file), spec)) : null;
+    if (target) edges.push(target);
+    const fail = (why: string) => violations.push(`${r}: imports ${spec} — ${why}`);
+
+    if (r.startsWith('shared/')) {
+      if (!(spec === 'zod' || (target && target.startsWith('shared/')))) fail('shared/ imports only zod and shared/');
+    }
+    if (r.startsWith('client/')) {
+      if (target?.startsWith('server/')) fail('the client never imports server code');
+    }
+    if (!r.startsWith('server/src/')) continue;
+
+    const isDomain = /\/domain\//.test(r);
+    const isTransport = /\.(routes|socket)\.ts$/.test(r);
+    const isRepository = /\.repository\.ts$/.test(r) || r.startsWith('server/src/db/');
+    const moduleOf = (p: string) => /^server\/src\/modules\/([^/]+)\//.exec(p)?.[1];
+
+    if (isDomain) {
+      const ok = target && (target.startsWith('shared/') || /^server\/src\/modules\/[^/]+\/domain\//.test(target));
+      if (!ok && spec !== 'seedrandom' && spec !== 'zod') fail('domain code is pure: it imports only shared/, domain code, zod and seedrandom');
+    }
+    if (isTransport && target && (/\.repository\.ts$/.test(target) || target.startsWith('server/src/db/'))) fail('routes and sockets call services, never repositories or the database');
+    if (!isRepository && (spec.startsWith('drizzle-orm') || spec === 'pg' || spec.startsWith('@electric-sql/pglite') || target?.startsWith('server/src/db/schema'))) {
+      fail('only repositories and server/src/db touch the database');
+    }
+    if (r.startsWith('server/src/platform/') && target && moduleOf(target)) fail('platform/ depends on no module');
+    const from = moduleOf(r);
+    const to = target ? moduleOf(target) : undefined;
+    if (from && to && from !== to && target && !/\.service\.ts$/.test(target) && !/\/domain\//.test(target)) {
+      fail(`a module uses another module only through its service (or its pure domain types)`);
+    }
+  }
+  if (/\/domain\//.test(r)) {
+    const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    for (const [re, what] of [
+      [/Date\.now\(/, 'Date.now()'],
+      [/new Date\(\)/, 'new Date() without arguments'],
+      [/Math\.random\(/, 'Math.random()'],
+      [/\bprocess\./, 'process'],
+    ] as const) {
+      if (re.test(code)) violations.push(`${r}: uses ${what} — domain code takes time and randomness as arguments`);
+    }
+  }
+  graph.set(r, edges);
+}
+
+// Import cycles among our own files.
+const state = new Map<string, 'active' | 'done'>();
+const stack: string[] = [];
+function visit(node: string) {
+  state.set(node, 'active');
+  stack.push(node);
+  for (const next of graph.get(node) ?? []) {
+    if (!graph.has(next)) continue;
+    if (state.get(next) === 'active') violations.push(`import cycle: ${[...stack.slice(stack.indexOf(next)), next].join(' -> ')}`);
+    else if (!state.has(next)) visit(next);
+  }
+  stack.pop();
+  state.set(node, 'done');
+}
+for (const node of graph.keys()) if (!state.has(node)) visit(node);
+
+if (violations.length) {
+  console.error(violations.join('\n'));
+  console.error(`\n${violations.length} architecture violation${violations.length === 1 ? '' : 's'}`);
+  process.exit(1);
+}
+console.log(`architecture: ${files.length} files, layer rules and no cycles: ok`);

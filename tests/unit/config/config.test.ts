@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../server/src/config/env.ts';
+
+describe('parseConfig', () => {
+  it('defaults to port 3000 and the embedded database in ./data', () => {
+    const c = parseConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.database).toMatchObject({ kind: 'pglite' });
+    expect(c.database.kind === 'pglite' && c.database.dataDir).toMatch(/data$/);
+    expect(c.demoAccounts).toBe(true);
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://root@127.0.0.1:5432/test' }).database).toEqual({ kind: 'postgres', url: 'postgres://root@127.0.0.1:5432/test' });
+  });
+
+  it('names every bad variable and its value', () => {
+    try {
+      parseConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/PORT: must be a port number \(got "eighty"\)/);
+      expect(msg).toMatch(/LOG_LEVEL: must be one of/);
+      expect(msg).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+    }
+  });
+
+  it('refuses to start in production without a token secret', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SECRET: must be set in production/);
+    expect(parseConfig({ NODE_ENV: 'production', TOKEN_SECRET: 'x'.repeat(40) }).demoAccounts).toBe(false);
+  });
+});
