@@ -8,14 +8,22 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/client.ts';
+import { EVENTS_CHANNEL } from './db/notify.ts';
 import { composeServices, type Services } from './compose.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { assemblyRoutes } from './modules/assembly/assembly.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
+import { createSessionGateway } from './modules/sessions/session-gateway.ts';
+import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
+import { createEventBus } from './platform/event-bus.ts';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
 import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
@@ -29,9 +37,11 @@ export interface AppDeps {
   clock: Clock;
   /** Directory of the built web client; the API works without it. */
   clientDist?: string;
+  /** Time-up, disconnect and scoring sweeps (on by default; tests with a fake clock drive them by hand). */
+  sweeps?: boolean;
 }
 
-export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services; gateway: ReturnType<typeof createSessionGateway>; bus: ReturnType<typeof createEventBus> }> {
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
     trustProxy: true,
@@ -44,6 +54,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const services = composeServices(deps);
 
   await app.register(fastifyCookie);
+  // Frames far beyond any protocol message are cut off by ws itself; the gateway answers smaller oversize ones.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES } });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'cpt-exam API', version: '0.1.0', description: 'Exam delivery for the MSSC CPT modules' } },
     transform: jsonSchemaTransform,
@@ -56,6 +68,18 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(authRoutes, { auth: services.auth, cookieSecure: deps.config.cookieSecure });
   await app.register(accountsRoutes, { accounts: services.accounts });
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
+  await app.register(assemblyRoutes, { assembly: services.assembly });
+  await app.register(sessionsRoutes, { sessions: services.sessions });
+
+  const bus = createEventBus();
+  await bus.start(deps.database.listen, EVENTS_CHANNEL);
+  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, log: (msg, err) => app.log.error({ err }, msg) });
+  gateway.start({ sweeps: deps.sweeps !== false });
+  await app.register(sessionsSocket, { gateway });
+  app.addHook('onClose', async () => {
+    await gateway.stop();
+    await bus.close();
+  });
 
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   const serveClient = existsSync(path.join(clientDist, 'index.html'));
@@ -65,5 +89,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     if (serveClient && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) return reply.sendFile('index.html');
     return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.url}`, requestId: req.id });
   });
-  return { app, services };
+  return { app, services, gateway, bus };
 }

@@ -7,8 +7,10 @@ import type { Database } from './db/client.ts';
 import type { Clock } from './platform/clock.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
+import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
+import { createSessionsService } from './modules/sessions/sessions.service.ts';
 
 export function composeServices(deps: { config: Config; database: Database; clock: Clock }) {
   const db = deps.database.db;
@@ -16,6 +18,8 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const accounts = createAccountsService({ db, audit });
   const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
   const itemBank = createItemBankService({ db, audit });
-  return { audit, accounts, auth, itemBank };
+  const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
+  const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts });
+  return { audit, accounts, auth, itemBank, assembly, sessions };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -19,10 +19,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: ':memory:', ...overrides });
 }
 
-export async function buildTestApp(kind: DbKind, opts: { clock?: Clock; demoAccounts?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function buildTestApp(kind: DbKind, opts: { clock?: Clock; demoAccounts?: boolean; env?: Record<string, string>; sweeps?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig(opts.env);
-  const { app, services } = await buildApp({ config, database, clock: opts.clock ?? systemClock, clientDist: '/nonexistent' });
+  const { app, services } = await buildApp({ config, database, clock: opts.clock ?? systemClock, clientDist: '/nonexistent', sweeps: opts.sweeps ?? false });
   if (opts.demoAccounts !== false) await ensureDemoAccounts(services);
   await app.ready();
   return {

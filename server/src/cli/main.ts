@@ -8,11 +8,15 @@ import { AppError } from '../platform/errors.ts';
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerBankCommands } from './bank-commands.ts';
 import { registerDbCommands } from './db-commands.ts';
+import { registerFormCommands } from './form-commands.ts';
+import { registerStatsCommand } from './stats-command.ts';
 import { CliFailure } from './cli-context.ts';
 
 const program = new Command('cpt-exam').description('Exam delivery for the MSSC CPT modules').exitOverride();
 registerBankCommands(program);
 registerDbCommands(program);
+registerFormCommands(program);
+registerStatsCommand(program);
 registerAdminCommands(program);
 
 try {

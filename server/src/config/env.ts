@@ -28,6 +28,10 @@ const envSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   DEMO_ACCOUNTS: bool.optional(),
   LOAD_SAMPLE_BANK: bool.default(true),
+  /** A retaker's new form shares at most this percent of its items with the forms they saw before. */
+  RETAKE_MAX_SHARED_PERCENT: z.coerce.number({ error: 'must be a percent' }).min(0, 'must be 0-100').max(100, 'must be 0-100').default(50),
+  /** Soft cap on the share of delivered forms any one item appears on. */
+  EXPOSURE_MAX_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.7),
 });
 
 export interface Config {
@@ -42,6 +46,7 @@ export interface Config {
   cookieSecure: boolean;
   demoAccounts: boolean;
   loadSampleBank: boolean;
+  assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
 }
 
 export class ConfigError extends Error {
@@ -77,6 +82,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
     loadSampleBank: e.LOAD_SAMPLE_BANK,
+    assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE },
   } satisfies Config);
 }
 

@@ -1,3 +1,5 @@
 export * from './accounts.ts';
 export * from './audit.ts';
+export * from './forms.ts';
 export * from './item-bank.ts';
+export * from './sessions.ts';

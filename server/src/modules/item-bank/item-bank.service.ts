@@ -23,6 +23,7 @@ export type ImportProgress = (done: number, total: number) => void;
 
 export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
   const { db } = deps;
+  let cached: { revision: number; snapshot: BankSnapshot } | undefined;
 
   async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, onProgress?: ImportProgress): Promise<number> {
     const revision = await repo.insertRevision(tx, { actorId: actor?.userId ?? null, source, summary: { ...plan.summary } });
@@ -75,8 +76,16 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       });
     },
 
-    snapshot: (): Promise<BankSnapshot> => repo.loadSnapshot(db),
-    currentRevision: () => repo.currentRevision(db),
+    /**
+     * The bank as the assembler sees it. Cached per bank revision: every change is a new revision, so a cached
+     * snapshot of the current revision is exact. Pass `tx` inside a transaction (PGlite has one connection).
+     */
+    async snapshot(tx: Db = db): Promise<BankSnapshot> {
+      const revision = await repo.currentRevision(tx);
+      if (cached?.revision !== revision) cached = { revision, snapshot: await repo.loadSnapshot(tx) };
+      return cached.snapshot;
+    },
+    currentRevision: (tx: Db = db) => repo.currentRevision(tx),
     isEmpty: async () => (await repo.countItems(db)) === 0,
     listItems: (filter: repo.ItemFilter) => repo.listItems(db, filter),
 

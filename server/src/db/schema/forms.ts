@@ -1,0 +1,47 @@
+import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { moduleCodeEnum } from './item-bank.ts';
+import { users } from './accounts.ts';
+
+export const formKindEnum = pgEnum('form_kind', ['linear-on-the-fly', 'fixed']);
+export const formStatusEnum = pgEnum('form_status', ['draft', 'published']);
+export const formItemRoleEnum = pgEnum('form_item_role', ['scored', 'pretest']);
+
+/**
+ * Every form a candidate sits, whether assembled for them at admission or pre-built and published. Immutable once
+ * published; the certificate records every constraint with its required and achieved value.
+ */
+export const forms = pgTable(
+  'forms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    module: moduleCodeEnum('module').notNull(),
+    blueprintVersion: text('blueprint_version').notNull(),
+    bankRevision: bigint('bank_revision', { mode: 'number' }).notNull(),
+    seed: text('seed').notNull(),
+    algorithmVersion: text('algorithm_version').notNull(),
+    kind: formKindEnum('kind').notNull(),
+    status: formStatusEnum('status').notNull(),
+    label: text('label'),
+    certificate: jsonb('certificate').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: uuid('created_by').references(() => users.id),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [index('forms_module_status_idx').on(t.module, t.kind, t.status)],
+);
+
+export const formItems = pgTable(
+  'form_items',
+  {
+    formId: uuid('form_id')
+      .notNull()
+      .references(() => forms.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    itemId: text('item_id').notNull(),
+    itemVersion: integer('item_version').notNull(),
+    kwa: text('kwa').notNull(),
+    role: formItemRoleEnum('role').notNull(),
+    optionOrder: jsonb('option_order').$type<string[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.formId, t.position] }), index('form_items_item_idx').on(t.itemId)],
+);

@@ -1,0 +1,92 @@
+import { bigint, bigserial, boolean, index, integer, pgEnum, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { SESSION_STATES } from '../../../../shared/protocol/session-protocol.ts';
+import { testCenters, users } from './accounts.ts';
+import { forms } from './forms.ts';
+import { moduleCodeEnum } from './item-bank.ts';
+
+export const sessionStateEnum = pgEnum('session_state', SESSION_STATES);
+export const ledgerKindEnum = pgEnum('time_ledger_kind', ['start', 'pause', 'resume', 'extend', 'credit', 'stop']);
+
+/**
+ * One candidate's sitting of one module exam. The clock columns (allowed_ms, used_ms, running_since) are derived from
+ * session_time_ledger in the same transaction; deadline_at is kept for the time-up sweeper's index.
+ */
+export const examSessions = pgTable(
+  'exam_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    candidateId: uuid('candidate_id')
+      .notNull()
+      .references(() => users.id),
+    testCenterId: uuid('test_center_id')
+      .notNull()
+      .references(() => testCenters.id),
+    module: moduleCodeEnum('module').notNull(),
+    blueprintVersion: text('blueprint_version').notNull(),
+    state: sessionStateEnum('state').notNull(),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }).notNull(),
+    timeMultiplier: real('time_multiplier').notNull().default(1),
+    accommodationNote: text('accommodation_note'),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    admittedAt: timestamp('admitted_at', { withTimezone: true }),
+    admittedBy: uuid('admitted_by'),
+    idConfirmed: boolean('id_confirmed').notNull().default(false),
+    handbookVersion: text('handbook_version'),
+    handbookAcknowledgedAt: timestamp('handbook_acknowledged_at', { withTimezone: true }),
+    formId: uuid('form_id').references(() => forms.id),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endReason: text('end_reason'),
+    /** The proctor's reason for a termination, shown to the candidate. */
+    endNote: text('end_note'),
+    pauseReason: text('pause_reason'),
+    allowedMs: bigint('allowed_ms', { mode: 'number' }).notNull(),
+    usedMs: bigint('used_ms', { mode: 'number' }).notNull().default(0),
+    runningSince: timestamp('running_since', { withTimezone: true }),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+    /** The live socket's id; a newer connection replaces it. */
+    connectionId: text('connection_id'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    positionItemId: text('position_item_id'),
+    positionSeq: integer('position_seq').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('exam_sessions_state_deadline_idx').on(t.state, t.deadlineAt),
+    index('exam_sessions_center_idx').on(t.testCenterId, t.scheduledAt),
+    index('exam_sessions_candidate_idx').on(t.candidateId, t.module),
+  ],
+);
+
+export const sessionTimeLedger = pgTable(
+  'session_time_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => examSessions.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    kind: ledgerKindEnum('kind').notNull(),
+    amountMs: bigint('amount_ms', { mode: 'number' }),
+    actorId: uuid('actor_id'),
+    reason: text('reason'),
+  },
+  (t) => [index('session_time_ledger_session_idx').on(t.sessionId, t.id)],
+);
+
+/** The candidate's current answer and flag per item; *_seq makes replays and out-of-order delivery idempotent. */
+export const responses = pgTable(
+  'responses',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => examSessions.id, { onDelete: 'cascade' }),
+    itemId: text('item_id').notNull(),
+    optionId: text('option_id'),
+    answerSeq: integer('answer_seq').notNull().default(0),
+    flagged: boolean('flagged').notNull().default(false),
+    flagSeq: integer('flag_seq').notNull().default(0),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.itemId] })],
+);

@@ -1,0 +1,123 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { blueprints, formItems, forms } from '../../db/schema/index.ts';
+import type { Blueprint } from '../../../../shared/item-bank-format.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { FormItem } from './domain/assembly-types.ts';
+
+export async function findBlueprint(db: Db, module: ModuleCode, version?: string): Promise<Blueprint | undefined> {
+  const q = db.select({ body: blueprints.body }).from(blueprints);
+  const [row] = version
+    ? await q.where(and(eq(blueprints.module, module), eq(blueprints.version, version))).limit(1)
+    : await q.where(eq(blueprints.module, module)).orderBy(desc(blueprints.createdAt), desc(blueprints.version)).limit(1);
+  return row?.body;
+}
+
+export interface NewForm {
+  module: ModuleCode;
+  blueprintVersion: string;
+  bankRevision: number;
+  seed: string;
+  algorithmVersion: string;
+  kind: 'linear-on-the-fly' | 'fixed';
+  status: 'draft' | 'published';
+  label: string | null;
+  certificate: Record<string, unknown>;
+  createdBy: string | null;
+  items: FormItem[];
+}
+
+export async function insertForm(db: Db, f: NewForm, now: Date): Promise<string> {
+  const [row] = await db
+    .insert(forms)
+    .values({
+      module: f.module,
+      blueprintVersion: f.blueprintVersion,
+      bankRevision: f.bankRevision,
+      seed: f.seed,
+      algorithmVersion: f.algorithmVersion,
+      kind: f.kind,
+      status: f.status,
+      label: f.label,
+      certificate: f.certificate,
+      createdBy: f.createdBy,
+      publishedAt: f.status === 'published' ? now : null,
+    })
+    .returning({ id: forms.id });
+  await db.insert(formItems).values(f.items.map((it, position) => ({ formId: row!.id, position, itemId: it.itemId, itemVersion: it.version, kwa: it.kwa, role: it.role, optionOrder: it.optionOrder })));
+  return row!.id;
+}
+
+const formColumns = {
+  id: forms.id,
+  module: forms.module,
+  blueprintVersion: forms.blueprintVersion,
+  bankRevision: forms.bankRevision,
+  seed: forms.seed,
+  algorithmVersion: forms.algorithmVersion,
+  kind: forms.kind,
+  status: forms.status,
+  label: forms.label,
+  certificate: forms.certificate,
+  createdAt: forms.createdAt,
+  publishedAt: forms.publishedAt,
+};
+
+export async function findForm(db: Db, id: string) {
+  const [row] = await db.select(formColumns).from(forms).where(eq(forms.id, id)).limit(1);
+  return row;
+}
+
+export async function findFormItems(db: Db, formId: string): Promise<(FormItem & { position: number })[]> {
+  return db
+    .select({ position: formItems.position, itemId: formItems.itemId, version: formItems.itemVersion, kwa: formItems.kwa, role: formItems.role, optionOrder: formItems.optionOrder })
+    .from(formItems)
+    .where(eq(formItems.formId, formId))
+    .orderBy(asc(formItems.position));
+}
+
+export async function listForms(db: Db, filter: { module?: ModuleCode; kind?: 'linear-on-the-fly' | 'fixed'; status?: 'draft' | 'published' }) {
+  const where = [filter.module ? eq(forms.module, filter.module) : undefined, filter.kind ? eq(forms.kind, filter.kind) : undefined, filter.status ? eq(forms.status, filter.status) : undefined].filter(
+    (w) => w !== undefined,
+  );
+  return db
+    .select({ id: forms.id, module: forms.module, blueprintVersion: forms.blueprintVersion, bankRevision: forms.bankRevision, seed: forms.seed, kind: forms.kind, status: forms.status, label: forms.label, createdAt: forms.createdAt, publishedAt: forms.publishedAt })
+    .from(forms)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(forms.createdAt));
+}
+
+/** Publishing is one-way: only a draft becomes published; returns false when the form was not a draft. */
+export async function publishForm(db: Db, id: string, now: Date): Promise<boolean> {
+  const rows = await db.update(forms).set({ status: 'published', publishedAt: now }).where(and(eq(forms.id, id), eq(forms.status, 'draft'))).returning({ id: forms.id });
+  return rows.length === 1;
+}
+
+/** How many delivered or published forms of a module each item appeared on, for exposure control. */
+export async function exposureCounts(db: Db, module: ModuleCode): Promise<{ counts: Record<string, number>; forms: number }> {
+  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(forms).where(and(eq(forms.module, module), eq(forms.status, 'published')));
+  const rows = await db
+    .select({ itemId: formItems.itemId, n: sql<number>`count(*)::int` })
+    .from(formItems)
+    .innerJoin(forms, eq(forms.id, formItems.formId))
+    .where(and(eq(forms.module, module), eq(forms.status, 'published')))
+    .groupBy(formItems.itemId);
+  return { counts: Object.fromEntries(rows.map((r) => [r.itemId, r.n])), forms: total?.n ?? 0 };
+}
+
+/** Item ids on the given forms (a retaker's earlier forms). */
+export async function itemIdsOnForms(db: Db, formIds: string[]): Promise<string[]> {
+  if (formIds.length === 0) return [];
+  const rows = await db.selectDistinct({ itemId: formItems.itemId }).from(formItems).where(inArray(formItems.formId, formIds));
+  return rows.map((r) => r.itemId);
+}
+
+/** Published fixed forms of a module, for assigning at admission. */
+export async function publishedFixedFormIds(db: Db, module: ModuleCode, blueprintVersion: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: forms.id })
+    .from(forms)
+    .where(and(eq(forms.module, module), eq(forms.kind, 'fixed'), eq(forms.status, 'published'), eq(forms.blueprintVersion, blueprintVersion)))
+    .orderBy(asc(forms.createdAt));
+  return rows.map((r) => r.id);
+}

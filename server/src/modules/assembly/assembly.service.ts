@@ -1,0 +1,160 @@
+/**
+ * Form assembly around the pure assembler: loads the bank snapshot and blueprint, adds exposure and retake history,
+ * stores forms with their certificates, publishes fixed forms.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { conflict, notFound, ruleViolation } from '../../platform/errors.ts';
+import type { Blueprint } from '../../../../shared/item-bank-format.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { ItemBankService } from '../item-bank/item-bank.service.ts';
+import type { BankSnapshot } from '../item-bank/domain/bank-snapshot.ts';
+import { assembleForm } from './domain/assemble-form.ts';
+import type { AssemblyItem, AssemblyRequest, Infeasibility } from './domain/assembly-types.ts';
+import { certificateFor } from './domain/form-certificate.ts';
+import { assembleParallelForms } from './domain/parallel-forms.ts';
+import * as repo from './assembly.repository.ts';
+
+export interface AssemblyDeps {
+  db: Db;
+  clock: Clock;
+  itemBank: Pick<ItemBankService, 'snapshot' | 'currentRevision'>;
+  audit: Pick<AuditService, 'record'>;
+  retakeMaxSharedPercent: number;
+  exposureMaxRate: number;
+}
+
+/** The bank's module items in the assembler's terms; retired and draft items only explain shortages. */
+export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<AssemblyRequest, 'items' | 'excluded'> {
+  const groupsOf = new Map<string, string[]>();
+  for (const g of snapshot.enemyGroups.values()) for (const id of g.itemIds) groupsOf.set(id, [...(groupsOf.get(id) ?? []), g.id]);
+  const items: AssemblyItem[] = [];
+  const excluded: NonNullable<AssemblyRequest['excluded']> = [];
+  for (const it of snapshot.items.values()) {
+    if (it.module !== module) continue;
+    if (it.status === 'operational' || it.status === 'pretest') {
+      items.push({
+        id: it.id,
+        version: it.version,
+        kwa: it.content.kwa,
+        status: it.status,
+        optionIds: it.content.options.map((o) => o.id),
+        enemyGroupIds: groupsOf.get(it.id) ?? [],
+        ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
+      });
+    } else excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
+  }
+  return { items, excluded };
+}
+
+function infeasible(module: string, inf: Infeasibility): never {
+  throw ruleViolation(`No ${module} form can be assembled: ${inf.message}`, { shortages: inf.shortages, details: inf.details });
+}
+
+export function createAssemblyService(deps: AssemblyDeps) {
+  const { db, clock } = deps;
+
+  async function blueprintFor(module: ModuleCode, version?: string, tx: Db = db): Promise<Blueprint> {
+    const bp = await repo.findBlueprint(tx, module, version);
+    if (!bp) throw notFound(`a blueprint for module ${module}${version ? ` version ${version}` : ''}`);
+    return bp;
+  }
+
+  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db): Promise<AssemblyRequest> {
+    const snapshot = await deps.itemBank.snapshot(tx);
+    const exposure = await repo.exposureCounts(tx, module);
+    return { ...assemblyPool(snapshot, module), blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate } };
+  }
+
+  return {
+    /** Assembles without storing: the same inputs always print the same form (cpt-exam form assemble). */
+    async preview(input: { module: ModuleCode; seed: string; blueprintVersion?: string }) {
+      const blueprint = await blueprintFor(input.module, input.blueprintVersion);
+      const req = await request(input.module, blueprint, input.seed);
+      delete req.exposure; // a preview depends only on bank, blueprint and seed
+      const result = assembleForm(req);
+      if (!result.ok) infeasible(input.module, result.infeasibility);
+      const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision: await deps.itemBank.currentRevision(), kind: 'linear-on-the-fly' });
+      return { form: result.form, certificate };
+    },
+
+    /**
+     * Linear-on-the-fly at admission: a fresh form for this candidate from a new recorded seed, sharing at most the
+     * configured share of items with the forms they saw before. Runs in the caller's transaction.
+     */
+    async assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
+      const blueprint = await blueprintFor(input.module, input.blueprintVersion, tx);
+      const seed = randomBytes(12).toString('base64url');
+      const req = await request(input.module, blueprint, seed, tx);
+      const previouslySeen = await repo.itemIdsOnForms(tx, input.previousFormIds);
+      if (previouslySeen.length) {
+        req.previouslySeen = previouslySeen;
+        req.maxOverlapWithSeen = Math.floor((blueprint.formLength * deps.retakeMaxSharedPercent) / 100);
+      }
+      const result = assembleForm(req);
+      if (!result.ok) infeasible(input.module, result.infeasibility);
+      const bankRevision = await deps.itemBank.currentRevision(tx);
+      const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
+      const formId = await repo.insertForm(
+        tx,
+        { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed, algorithmVersion: result.form.algorithmVersion, kind: 'linear-on-the-fly', status: 'published', label: null, certificate: { ...certificate }, createdBy: input.actor.userId, items: result.form.items },
+        clock.now(),
+      );
+      return { formId, items: result.form.items, seed, blueprint };
+    },
+
+    /** K parallel fixed forms with pairwise overlap at most maxOverlapPct; stored as drafts, or published at once. */
+    async buildParallel(actor: Actor | null, input: { module: ModuleCode; count: number; maxOverlapPct: number; publish: boolean; seed?: string; blueprintVersion?: string }) {
+      const blueprint = await blueprintFor(input.module, input.blueprintVersion);
+      const seed = input.seed ?? randomBytes(12).toString('base64url');
+      const base = await request(input.module, blueprint, seed);
+      delete base.exposure;
+      const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct });
+      if (!result.ok) infeasible(input.module, result.infeasibility);
+      const bankRevision = await deps.itemBank.currentRevision();
+      const stamp = clock.now();
+      return db.transaction(async (tx) => {
+        const ids: string[] = [];
+        for (const [i, form] of result.forms.entries()) {
+          const label = `${input.module}-${blueprint.version}-${seed.slice(0, 6)}-${String.fromCharCode(65 + i)}`;
+          const certificate = {
+            ...certificateFor(form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'fixed' }),
+            siblings: result.forms.map((_, j) => ({ label: `${input.module}-${blueprint.version}-${seed.slice(0, 6)}-${String.fromCharCode(65 + j)}`, sharedItems: result.pairwiseOverlap[i]![j]! })).filter((_, j) => j !== i),
+            parallelChecks: result.checks,
+          };
+          ids.push(
+            await repo.insertForm(
+              tx,
+              { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed: `${seed}#${i}`, algorithmVersion: form.algorithmVersion, kind: 'fixed', status: input.publish ? 'published' : 'draft', label, certificate, createdBy: actor?.userId ?? null, items: form.items },
+              stamp,
+            ),
+          );
+        }
+        await deps.audit.record(actor, { action: input.publish ? 'forms.built-and-published' : 'forms.built', subjectType: 'module', subjectId: input.module, details: { formIds: ids, seed, count: input.count, maxOverlapPct: input.maxOverlapPct } }, tx);
+        return { formIds: ids, seed, pairwiseOverlap: result.pairwiseOverlap, checks: result.checks };
+      });
+    },
+
+    async publish(actor: Actor, formId: string) {
+      return db.transaction(async (tx) => {
+        const form = await repo.findForm(tx, formId);
+        if (!form) throw notFound('form');
+        if (!(await repo.publishForm(tx, formId, clock.now()))) throw conflict('the form is already published; published forms never change');
+        await deps.audit.record(actor, { action: 'form.published', subjectType: 'form', subjectId: formId }, tx);
+      });
+    },
+
+    async getForm(formId: string, tx: Db = db) {
+      const form = await repo.findForm(tx, formId);
+      if (!form) throw notFound('form');
+      return { ...form, items: await repo.findFormItems(tx, formId) };
+    },
+
+    listForms: (filter: Parameters<typeof repo.listForms>[1]) => repo.listForms(db, filter),
+    blueprintFor,
+  };
+}
+export type AssemblyService = ReturnType<typeof createAssemblyService>;

@@ -1,0 +1,109 @@
+/**
+ * One selection, start to finish: analyse (prove infeasibility from counts), search (greedy + repair, a few seeded
+ * attempts), improve (fresher items, difficulty band), then lay out and certify. Shared by single and parallel assembly.
+ */
+import {
+  buildProblem,
+  stream,
+  type ExposurePolicy,
+  type NormalizedBank,
+  type Problem,
+} from './assembly-problem.ts';
+import { ASSEMBLY_ALGORITHM_VERSION, type AssembledForm, type AssemblyRequest, type Infeasibility } from './assembly-types.ts';
+import { layoutForm } from './form-layout.ts';
+import { analyseShortages, searchFailure, shortageInfeasibility } from './infeasibility.ts';
+import { improveDifficulty, reducePenalties, searchSelection, type SelectionState } from './selection-search.ts';
+import { evaluateSoftGoals, meanDifficulty, verifyForm } from './verify-form.ts';
+
+/** Seeded search attempts before giving up on a selection the counts allow. */
+export const SEARCH_ATTEMPTS = 3;
+
+export interface BuildSpec {
+  /** Root of every random stream of this form. */
+  seed: string;
+  seen: Set<string>;
+  seenMax: number;
+  exposure: ExposurePolicy;
+  capMode: 'hard' | 'relaxed' | 'none';
+  others: { label: string; ids: Set<string> }[];
+  otherMax: number;
+  freshQuota?: number[];
+  preferGrouped?: boolean;
+  band: { min: number; max: number } | null;
+}
+
+export type Built =
+  | { ok: true; problem: Problem; state: SelectionState }
+  | { ok: false; infeasibility: Infeasibility; proven: boolean };
+
+export function problemFor(bank: NormalizedBank, spec: BuildSpec, attempt: number): Problem {
+  return buildProblem(bank, {
+    prioritySeed: `${spec.seed}\u001fpriority-${attempt}`,
+    seen: spec.seen,
+    seenMax: spec.seenMax,
+    exposure: spec.exposure,
+    capMode: spec.capMode,
+    others: spec.others,
+    otherMax: spec.otherMax,
+    ...(spec.freshQuota ? { freshQuota: spec.freshQuota } : {}),
+    ...(spec.preferGrouped ? { preferGrouped: true } : {}),
+  });
+}
+
+export function buildSelection(bank: NormalizedBank, spec: BuildSpec, attempts = SEARCH_ATTEMPTS): Built {
+  const first = problemFor(bank, spec, 0);
+  const analysis = analyseShortages(first, bank, spec.seenMax);
+  if (analysis.shortages.length) return { ok: false, infeasibility: shortageInfeasibility(bank, analysis), proven: true };
+  for (let a = 0; a < attempts; a++) {
+    const pr = a === 0 ? first : problemFor(bank, spec, a);
+    const st = searchSelection(pr, stream(spec.seed, `search-${a}`));
+    if (!st) continue;
+    reducePenalties(pr, st);
+    if (spec.band && pr.difficultyApplies) improveDifficulty(pr, st, spec.band);
+    return { ok: true, problem: pr, state: st };
+  }
+  return { ok: false, infeasibility: searchFailure(first, bank, analysis), proven: false };
+}
+
+export function capModes(exposure: ExposurePolicy): Array<BuildSpec['capMode']> {
+  if (exposure.capped.size === 0) return ['none'];
+  return exposure.relax ? ['hard', 'relaxed'] : ['hard'];
+}
+
+/** Lays the selection out and certifies it. A form failing its own verification is never returned. */
+export function finishForm(
+  pr: Problem,
+  st: SelectionState,
+  req: AssemblyRequest,
+  seed: string,
+  notes: string[],
+): { ok: true; form: AssembledForm } | { ok: false; infeasibility: Infeasibility } {
+  const chosen = st.sorted().map((i) => pr.pool[i]!);
+  const scored = chosen.filter((pi) => pr.buckets[pi.bucket]!.role === 'scored').map((pi) => pi.item);
+  const pretest = chosen.filter((pi) => pr.buckets[pi.bucket]!.role === 'pretest').map((pi) => pi.item);
+  const items = layoutForm(scored, pretest, stream(seed, 'layout'));
+  const checks = verifyForm({ items }, req);
+  const failed = checks.filter((c) => !c.met);
+  if (failed.length) {
+    return {
+      ok: false,
+      infeasibility: {
+        message: `Internal error: the assembled form failed its own verification (${failed.map((c) => c.id).join(', ')}); it was not returned.`,
+        shortages: [],
+        details: failed.map((c) => `${c.description}: required ${c.required}, achieved ${c.achieved}.`),
+      },
+    };
+  }
+  return {
+    ok: true,
+    form: {
+      items,
+      checks,
+      softGoals: evaluateSoftGoals({ items }, req),
+      seed,
+      algorithmVersion: ASSEMBLY_ALGORITHM_VERSION,
+      meanDifficulty: meanDifficulty({ items }, req),
+      notes,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Server-owned exam time. A session stores absolute instants and a ledger of adjustments; remaining time is always
+ * computed from them and the current time, never counted down. Pure: `now` is an argument.
+ *
+ * allowed = base limit × accommodation multiplier + extensions + credits (e.g. time lost to a long disconnect)
+ * used    = time spent running (start→pause, resume→pause, resume→now)
+ * remaining = max(0, allowed − used); while running, deadline = runningSince + (allowed − usedBeforeRun)
+ */
+
+export interface ClockState {
+  /** Everything granted so far, in ms. */
+  allowedMs: number;
+  /** Time used in completed running intervals, in ms. */
+  usedMs: number;
+  /** Start of the current running interval, or null when not running (not started, paused, ended). */
+  runningSince: Date | null;
+}
+
+export type LedgerEntry =
+  | { kind: 'start'; at: Date }
+  | { kind: 'pause'; at: Date }
+  | { kind: 'resume'; at: Date }
+  | { kind: 'extend'; at: Date; ms: number }
+  | { kind: 'credit'; at: Date; ms: number }
+  | { kind: 'stop'; at: Date };
+
+export const initialClock = (baseLimitMs: number, multiplier = 1): ClockState => ({
+  allowedMs: Math.round(baseLimitMs * multiplier),
+  usedMs: 0,
+  runningSince: null,
+});
+
+/** Applies one ledger entry. Starting or resuming a running clock, or pausing a stopped one, changes nothing. */
+export function applyEntry(clock: ClockState, entry: LedgerEntry): ClockState {
+  switch (entry.kind) {
+    case 'start':
+    case 'resume':
+      return clock.runningSince ? clock : { ...clock, runningSince: entry.at };
+    case 'pause':
+    case 'stop':
+      return clock.runningSince ? { ...clock, usedMs: clock.usedMs + Math.max(0, entry.at.getTime() - clock.runningSince.getTime()), runningSince: null } : clock;
+    case 'extend':
+    case 'credit':
+      return { ...clock, allowedMs: clock.allowedMs + entry.ms };
+  }
+}
+
+export const replayLedger = (initial: ClockState, entries: LedgerEntry[]): ClockState => entries.reduce(applyEntry, initial);
+
+export function usedAt(clock: ClockState, now: Date): number {
+  return clock.usedMs + (clock.runningSince ? Math.max(0, now.getTime() - clock.runningSince.getTime()) : 0);
+}
+
+export function remainingAt(clock: ClockState, now: Date): number {
+  return Math.max(0, clock.allowedMs - usedAt(clock, now));
+}
+
+/** The instant time runs out if nothing changes, or null when the clock is not running. */
+export function deadlineOf(clock: ClockState): Date | null {
+  return clock.runningSince ? new Date(clock.runningSince.getTime() + clock.allowedMs - clock.usedMs) : null;
+}
+
+/** Default warning thresholds, minutes left. */
+export const DEFAULT_WARNING_MINUTES = [15, 5, 1];
+
+/**
+ * The warnings due now that have not been sent: thresholds crossed since `sentAbove` (the smallest threshold already
+ * warned about, or Infinity). Returns the one to send (the smallest crossed) so a client that reconnects late gets one
+ * warning, not three.
+ */
+export function dueWarning(remainingMs: number, thresholdsMinutes: number[], alreadySent: number[]): number | null {
+  const crossed = thresholdsMinutes.filter((m) => remainingMs <= m * 60_000 && remainingMs > 0 && !alreadySent.includes(m));
+  return crossed.length ? Math.min(...crossed) : null;
+}
+
+/** In-flight grace: answers that arrive at most this long after the deadline still count (they were sent in time). */
+export const IN_FLIGHT_GRACE_MS = 2000;
+
+export interface DisconnectPolicy {
+  /** A drop up to this long keeps the clock running. */
+  graceMs: number;
+  /** After a longer drop the session pauses and the time since the drop is credited back. */
+  pauseAfterMs: number;
+}
+export const DEFAULT_DISCONNECT_POLICY: DisconnectPolicy = { graceMs: 30_000, pauseAfterMs: 30_000 };
+
+/**
+ * Decides what a long disconnect does: nothing within the grace, else pause now and credit the running time lost
+ * since the candidate was last seen (they could not work during it).
+ */
+export function disconnectDecision(lastSeenAt: Date, now: Date, policy: DisconnectPolicy): { pause: false } | { pause: true; creditMs: number } {
+  const gone = now.getTime() - lastSeenAt.getTime();
+  return gone > policy.pauseAfterMs ? { pause: true, creditMs: gone } : { pause: false };
+}

@@ -1,0 +1,282 @@
+/**
+ * The live side of exam sessions on one server instance: the candidates' sockets, what each is owed (acks, time
+ * warnings, pushed proctor actions), and the background loops (heartbeats, time-up and disconnect sweeps). Sockets are
+ * handed in by sessions.socket.ts; everything durable goes through the sessions service.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../platform/actor.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
+import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
+import {
+  clientMessageSchema,
+  MAX_CLIENT_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type ProtocolErrorCode,
+  type ServerMessage,
+} from '../../../../shared/protocol/session-protocol.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { dueWarning, remainingAt } from './domain/session-clock.ts';
+import { isEnded } from './domain/session-lifecycle.ts';
+import { clockOf, timeStateOf, type SessionsService } from './sessions.service.ts';
+import type { SessionRow } from './sessions.repository.ts';
+
+export interface Connection {
+  id: string;
+  socket: MinimalSocket;
+  actor: Actor | null;
+  sessionId: string | null;
+  clock: Pick<SessionRow, 'allowedMs' | 'usedMs' | 'runningSince' | 'state'> | null;
+  warned: number[];
+  pending: Set<Promise<unknown>>;
+  closed: boolean;
+}
+
+/** Background timing, in ms. */
+export const TICK_MS = 1000;
+export const HEARTBEAT_MS = 10_000;
+
+export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; log?: (msg: string, err?: unknown) => void }) {
+  const { sessions, clock } = deps;
+  const bySession = new Map<string, Connection>();
+  const log = deps.log ?? (() => {});
+
+  const send = (c: Connection, m: ServerMessage) => {
+    if (c.socket.readyState === SOCKET_OPEN) c.socket.send(JSON.stringify(m));
+  };
+  const error = (c: Connection, code: ProtocolErrorCode, message: string, seq?: number) => send(c, { type: 'error', code, message, ...(seq ? { seq } : {}) });
+
+  function refresh(c: Connection, row: SessionRow) {
+    c.clock = { allowedMs: row.allowedMs, usedMs: row.usedMs, runningSince: row.runningSince, state: row.state };
+  }
+
+  async function onHello(c: Connection, m: Extract<ClientMessage, { type: 'hello' }>) {
+    if (m.protocol !== PROTOCOL_VERSION) {
+      error(c, 'PROTOCOL_VERSION', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
+      c.socket.close(CLOSE.protocol, 'protocol version');
+      return;
+    }
+    if (!c.actor) {
+      error(c, 'NOT_AUTHENTICATED', 'Sign in again to continue');
+      c.socket.close(CLOSE.unauthorized, 'not authenticated');
+      return;
+    }
+    if (c.actor.role !== 'candidate') {
+      error(c, 'FORBIDDEN', 'Only the candidate of a session can connect to it');
+      c.socket.close(CLOSE.unauthorized, 'forbidden');
+      return;
+    }
+    try {
+      const { snapshot, session } = await sessions.connect(c.actor, m.sessionId, c.id);
+      const existing = bySession.get(m.sessionId);
+      if (existing && existing !== c) replace(existing);
+      c.sessionId = m.sessionId;
+      bySession.set(m.sessionId, c);
+      refresh(c, session);
+      // A reconnecting candidate gets at most the latest warning, not every threshold already passed.
+      const remaining = remainingAt(clockOf(session), clock.now());
+      c.warned = sessions.config.warningMinutes.filter((w) => remaining <= w * 60_000);
+      send(c, snapshot);
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') {
+        error(c, 'SESSION_NOT_FOUND', 'No such exam session for you');
+        c.socket.close(CLOSE.unauthorized, 'no session');
+      } else throw e;
+    }
+  }
+
+  function replace(c: Connection) {
+    send(c, { type: 'replaced' });
+    c.closed = true;
+    if (c.sessionId && bySession.get(c.sessionId) === c) bySession.delete(c.sessionId);
+    c.socket.close(CLOSE.replaced, 'replaced by a newer connection');
+  }
+
+  async function onMessage(c: Connection, m: ClientMessage) {
+    const sessionId = c.sessionId!;
+    switch (m.type) {
+      case 'hello':
+        return error(c, 'BAD_MESSAGE', 'hello was already received on this connection');
+      case 'answer':
+      case 'flag':
+      case 'visit': {
+        const write =
+          m.type === 'answer'
+            ? sessions.write({ kind: 'answer', sessionId, seq: m.seq, itemId: m.itemId, optionId: m.optionId })
+            : m.type === 'flag'
+              ? sessions.write({ kind: 'flag', sessionId, seq: m.seq, itemId: m.itemId, flagged: m.flagged })
+              : sessions.write({ kind: 'visit', sessionId, seq: m.seq, itemId: m.itemId });
+        c.pending.add(write);
+        try {
+          const outcome = await write;
+          if (outcome.ok) send(c, { type: 'ack', seq: m.seq });
+          else error(c, outcome.code, outcome.message, m.seq);
+        } finally {
+          c.pending.delete(write);
+        }
+        return;
+      }
+      case 'review': {
+        const r = await sessions.review(sessionId);
+        return send(c, { type: 'review', seq: m.seq, ...r });
+      }
+      case 'submit':
+        // Answers sent before the submit are committed first, so none is refused as "after the end".
+        await Promise.allSettled([...c.pending]);
+        await sessions.submit(c.actor!, sessionId);
+        return send(c, { type: 'ack', seq: m.seq });
+      case 'time-sync':
+        return send(c, { type: 'time-sync', clientSentAt: m.clientSentAt, serverTime: clock.now().getTime(), time: timeStateOf(c.clock!, clock.now()) });
+      case 'signal':
+        await sessions.signal(c.actor!, sessionId, m.kind);
+        return send(c, { type: 'ack', seq: m.seq });
+    }
+  }
+
+  async function handleRaw(c: Connection, raw: string) {
+    if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) return error(c, 'MESSAGE_TOO_LARGE', `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return error(c, 'BAD_MESSAGE', 'The message is not valid JSON');
+    }
+    const parsed = clientMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      const seq = typeof (json as { seq?: unknown })?.seq === 'number' ? ((json as { seq: number }).seq as number) : undefined;
+      const where = parsed.error.issues[0];
+      return error(c, 'BAD_MESSAGE', `Malformed message${where ? ` at /${where.path.join('/')}: ${where.message}` : ''}`, seq && seq > 0 ? seq : undefined);
+    }
+    const m = parsed.data;
+    if (!c.sessionId) {
+      if (m.type !== 'hello') return error(c, 'HELLO_FIRST', 'Send hello with the session id first');
+      return onHello(c, m);
+    }
+    try {
+      await onMessage(c, m);
+    } catch (e) {
+      const seq = 'seq' in m ? m.seq : undefined;
+      if (e instanceof AppError) error(c, e.code === 'INVALID_TRANSITION' ? 'SESSION_ENDED' : e.code === 'NOT_FOUND' ? 'SESSION_NOT_FOUND' : 'BAD_MESSAGE', e.message, seq);
+      else {
+        log('session message failed', e);
+        error(c, 'INTERNAL', 'The server could not process this; it will be retried when you reconnect', seq);
+      }
+    }
+  }
+
+  /** Reacts to session changes from any instance: pushes them to the candidate's socket if it is here. */
+  async function onSessionEvent(e: BusEvent) {
+    const c = bySession.get(e.id as string);
+    if (!c || c.closed) return;
+    const kind = e.kind as string;
+    if (kind === 'connected') {
+      if (e.connectionId !== c.id) replace(c);
+      return;
+    }
+    const row = await sessions.find(c.sessionId!);
+    if (!row) return;
+    refresh(c, row);
+    const time = timeStateOf(row, clock.now());
+    switch (kind) {
+      case 'paused':
+        return send(c, { type: 'paused', reason: row.pauseReason ?? 'paused by the proctor', time });
+      case 'resumed':
+        return send(c, { type: 'resumed', time });
+      case 'extended':
+        c.warned = c.warned.filter((w) => time.remainingMs <= w * 60_000);
+        return send(c, { type: 'extended', minutes: Number(e.minutes ?? 0), time });
+      case 'admitted':
+      case 'started':
+        return send(c, await sessions.snapshot(row));
+      case 'ended':
+        if (e.reason === 'terminated') send(c, { type: 'terminated', reason: row.endNote ?? 'terminated by the proctor' });
+        return send(c, { type: 'ended', reason: e.reason as 'submitted' | 'expired' | 'terminated' });
+      case 'scored':
+        send(c, { type: 'result-ready', sessionId: row.id });
+        c.closed = true;
+        bySession.delete(row.id);
+        c.socket.close(CLOSE.ended, 'exam ended');
+        return;
+    }
+  }
+
+  function tick() {
+    const now = clock.now();
+    for (const c of bySession.values()) {
+      if (!c.clock || c.clock.state !== 'in_progress') continue;
+      const remaining = remainingAt(clockOf(c.clock), now);
+      const due = dueWarning(remaining, sessions.config.warningMinutes, c.warned);
+      if (due !== null) {
+        c.warned.push(due);
+        send(c, { type: 'time-warning', minutesLeft: due, time: timeStateOf(c.clock, now) });
+      }
+    }
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe: (() => void) | undefined;
+  let sweeping = false;
+
+  return {
+    /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
+    attach(socket: MinimalSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: () => void): unknown }, actor: Actor | null) {
+      const c: Connection = { id: randomUUID(), socket, actor, sessionId: null, clock: null, warned: [], pending: new Set(), closed: false };
+      let chain: Promise<void> = Promise.resolve();
+      socket.on('message', (data: unknown) => {
+        const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
+        // Once hello is done, answers, flags, visits and time-syncs run at once (group commit acks them together);
+        // everything else (hello, review, submit, signals) runs in arrival order. A submit waits for the writes
+        // already in flight, which were registered synchronously when their message arrived.
+        const concurrent = c.sessionId !== null && /"type"\s*:\s*"(answer|flag|visit|time-sync)"/.test(raw);
+        if (concurrent) void handleRaw(c, raw).catch((e) => log('message failed', e));
+        else chain = chain.then(() => handleRaw(c, raw)).catch((e) => log('message failed', e));
+      });
+      socket.on('close', () => {
+        c.closed = true;
+        if (c.sessionId && bySession.get(c.sessionId) === c) {
+          bySession.delete(c.sessionId);
+          void sessions.disconnected(c.sessionId, c.id).catch((e) => log('disconnect bookkeeping failed', e));
+        }
+      });
+      return c;
+    },
+
+    start(opts: { sweeps: boolean }) {
+      unsubscribe = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
+      timers.push(setInterval(tick, TICK_MS));
+      timers.push(
+        setInterval(() => {
+          const ids = [...bySession.keys()];
+          if (ids.length) void sessions.heartbeat(ids).catch((e) => log('heartbeat failed', e));
+        }, HEARTBEAT_MS),
+      );
+      if (opts.sweeps) timers.push(
+        setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          void (async () => {
+            await sessions.expireDue();
+            await sessions.pauseDisconnected();
+            await sessions.scorePending();
+          })()
+            .catch((e) => log('sweep failed', e))
+            .finally(() => (sweeping = false));
+        }, TICK_MS),
+      );
+    },
+
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      timers.length = 0;
+      unsubscribe?.();
+      for (const c of bySession.values()) c.socket.close(CLOSE.shutdown, 'server restarting');
+      bySession.clear();
+      await sessions.writesIdle();
+    },
+
+    connections: () => bySession.size,
+    isEndedState: isEnded,
+  };
+}
+export type SessionGateway = ReturnType<typeof createSessionGateway>;

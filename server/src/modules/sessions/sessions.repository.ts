@@ -1,0 +1,218 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { notify } from '../../db/notify.ts';
+import { examSessions, formItems, itemVersions, modules, responses, sessionTimeLedger, users } from '../../db/schema/index.ts';
+import type { ItemContent } from '../../../../shared/item-bank-format.ts';
+import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+
+export type SessionRow = typeof examSessions.$inferSelect;
+export type SessionPatch = Partial<Omit<typeof examSessions.$inferInsert, 'id' | 'candidateId' | 'createdAt'>>;
+
+export async function insertSession(db: Db, s: typeof examSessions.$inferInsert): Promise<SessionRow> {
+  const [row] = await db.insert(examSessions).values(s).returning();
+  return row!;
+}
+
+export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(examSessions).where(eq(examSessions.id, id)).limit(1);
+  return row;
+}
+
+/** Locks the row for a state change; concurrent actions on the same session wait their turn. */
+export async function lockSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(examSessions).where(eq(examSessions.id, id)).for('update').limit(1);
+  return row;
+}
+
+export async function updateSession(db: Db, id: string, patch: SessionPatch): Promise<void> {
+  await db.update(examSessions).set(patch).where(eq(examSessions.id, id));
+}
+
+export async function appendLedger(db: Db, entries: (typeof sessionTimeLedger.$inferInsert)[]): Promise<void> {
+  if (entries.length) await db.insert(sessionTimeLedger).values(entries);
+}
+
+export async function listLedger(db: Db, sessionId: string) {
+  return db
+    .select({ at: sessionTimeLedger.at, kind: sessionTimeLedger.kind, amountMs: sessionTimeLedger.amountMs, actorId: sessionTimeLedger.actorId, reason: sessionTimeLedger.reason })
+    .from(sessionTimeLedger)
+    .where(eq(sessionTimeLedger.sessionId, sessionId))
+    .orderBy(asc(sessionTimeLedger.id));
+}
+
+export async function listSessionsForCandidate(db: Db, candidateId: string) {
+  return db
+    .select({
+      id: examSessions.id,
+      module: examSessions.module,
+      moduleTitle: modules.title,
+      state: examSessions.state,
+      scheduledAt: examSessions.scheduledAt,
+      testCenterId: examSessions.testCenterId,
+      admittedAt: examSessions.admittedAt,
+      handbookAcknowledgedAt: examSessions.handbookAcknowledgedAt,
+      endedAt: examSessions.endedAt,
+      endReason: examSessions.endReason,
+    })
+    .from(examSessions)
+    .innerJoin(modules, eq(modules.code, examSessions.module))
+    .where(eq(examSessions.candidateId, candidateId))
+    .orderBy(desc(examSessions.scheduledAt));
+}
+
+export async function listSessionsForCenter(db: Db, testCenterId: string, from: Date, to: Date) {
+  return db
+    .select({
+      id: examSessions.id,
+      candidateId: examSessions.candidateId,
+      candidateName: users.displayName,
+      module: examSessions.module,
+      state: examSessions.state,
+      scheduledAt: examSessions.scheduledAt,
+      timeMultiplier: examSessions.timeMultiplier,
+    })
+    .from(examSessions)
+    .innerJoin(users, eq(users.id, examSessions.candidateId))
+    .where(and(eq(examSessions.testCenterId, testCenterId), gte(examSessions.scheduledAt, from), lt(examSessions.scheduledAt, to)))
+    .orderBy(asc(examSessions.scheduledAt));
+}
+
+/** The forms of this candidate's most recent started attempts at the module, newest first (retake overlap). */
+export async function previousFormIds(db: Db, candidateId: string, module: ModuleCode, exceptSessionId: string, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const rows = await db
+    .select({ formId: examSessions.formId })
+    .from(examSessions)
+    .where(and(eq(examSessions.candidateId, candidateId), eq(examSessions.module, module), isNotNull(examSessions.formId), isNotNull(examSessions.startedAt), sql`${examSessions.id} <> ${exceptSessionId}`))
+    .orderBy(desc(examSessions.startedAt))
+    .limit(limit);
+  return rows.map((r) => r.formId!);
+}
+
+export interface SessionFormItem {
+  position: number;
+  itemId: string;
+  version: number;
+  kwa: string;
+  role: 'scored' | 'pretest';
+  optionOrder: string[];
+  content: ItemContent;
+}
+
+/** The session's form with each item's content at the version on the form. */
+export async function loadSessionForm(db: Db, formId: string): Promise<SessionFormItem[]> {
+  return db
+    .select({ position: formItems.position, itemId: formItems.itemId, version: formItems.itemVersion, kwa: formItems.kwa, role: formItems.role, optionOrder: formItems.optionOrder, content: itemVersions.content })
+    .from(formItems)
+    .innerJoin(itemVersions, and(eq(itemVersions.itemId, formItems.itemId), eq(itemVersions.version, formItems.itemVersion)))
+    .where(eq(formItems.formId, formId))
+    .orderBy(asc(formItems.position));
+}
+
+export async function loadResponses(db: Db, sessionId: string) {
+  return db
+    .select({ itemId: responses.itemId, optionId: responses.optionId, flagged: responses.flagged, answerSeq: responses.answerSeq, answeredAt: responses.answeredAt })
+    .from(responses)
+    .where(eq(responses.sessionId, sessionId));
+}
+
+/** Sessions of a batch, share-locked so that pause, expiry and submit (FOR UPDATE) wait for the batch to commit. */
+export async function shareLockSessions(db: Db, ids: string[]) {
+  return db
+    .select({ id: examSessions.id, state: examSessions.state, deadlineAt: examSessions.deadlineAt, formId: examSessions.formId })
+    .from(examSessions)
+    .where(inArray(examSessions.id, ids))
+    .for('share');
+}
+
+export interface AnswerWrite {
+  sessionId: string;
+  itemId: string;
+  optionId: string | null;
+  seq: number;
+  at: Date;
+}
+
+/** Upserts answers; a write with a lower sequence than the stored one (a replay or a late duplicate) changes nothing. */
+export async function upsertAnswers(db: Db, rows: AnswerWrite[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insert(responses)
+    .values(rows.map((r) => ({ sessionId: r.sessionId, itemId: r.itemId, optionId: r.optionId, answerSeq: r.seq, answeredAt: r.at })))
+    .onConflictDoUpdate({
+      target: [responses.sessionId, responses.itemId],
+      set: { optionId: sql`excluded.option_id`, answerSeq: sql`excluded.answer_seq`, answeredAt: sql`excluded.answered_at` },
+      setWhere: sql`${responses.answerSeq} < excluded.answer_seq`,
+    });
+}
+
+export async function upsertFlags(db: Db, rows: { sessionId: string; itemId: string; flagged: boolean; seq: number }[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insert(responses)
+    .values(rows.map((r) => ({ sessionId: r.sessionId, itemId: r.itemId, flagged: r.flagged, flagSeq: r.seq })))
+    .onConflictDoUpdate({
+      target: [responses.sessionId, responses.itemId],
+      set: { flagged: sql`excluded.flagged`, flagSeq: sql`excluded.flag_seq` },
+      setWhere: sql`${responses.flagSeq} < excluded.flag_seq`,
+    });
+}
+
+export async function setPosition(db: Db, sessionId: string, itemId: string, seq: number): Promise<void> {
+  await db
+    .update(examSessions)
+    .set({ positionItemId: itemId, positionSeq: seq })
+    .where(and(eq(examSessions.id, sessionId), lt(examSessions.positionSeq, seq)));
+}
+
+/** Time-up: claims sessions past deadline + grace, exactly once however many instances sweep. */
+export async function claimExpired(db: Db, now: Date, graceMs: number, limit: number): Promise<SessionRow[]> {
+  const cutoff = new Date(now.getTime() - graceMs);
+  return db
+    .select()
+    .from(examSessions)
+    .where(and(eq(examSessions.state, 'in_progress'), lte(examSessions.deadlineAt, cutoff)))
+    .orderBy(asc(examSessions.deadlineAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Running sessions whose candidate has not been seen for longer than `ms` (socket closed, or its server died). */
+export async function claimDisconnected(db: Db, now: Date, ms: number, limit: number): Promise<SessionRow[]> {
+  const cutoff = new Date(now.getTime() - ms);
+  return db
+    .select()
+    .from(examSessions)
+    .where(and(eq(examSessions.state, 'in_progress'), or(isNull(examSessions.lastSeenAt), lt(examSessions.lastSeenAt, cutoff))))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Sessions that ended but are not scored yet (scoring is retried until it succeeds). */
+export async function claimUnscored(db: Db, limit: number): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(examSessions)
+    .where(inArray(examSessions.state, ['submitted', 'expired', 'terminated'] satisfies SessionState[]))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+export async function touchLastSeen(db: Db, ids: string[], now: Date): Promise<void> {
+  if (ids.length) await db.update(examSessions).set({ lastSeenAt: now }).where(and(inArray(examSessions.id, ids), inArray(examSessions.state, ['in_progress', 'paused', 'checked_in'])));
+}
+
+/** Forgets the live socket if it is still this one; the disconnect clock starts from now. */
+export async function releaseConnection(db: Db, id: string, connectionId: string, now: Date): Promise<void> {
+  await db.update(examSessions).set({ connectionId: null, lastSeenAt: now }).where(and(eq(examSessions.id, id), eq(examSessions.connectionId, connectionId)));
+}
+
+export async function notifySession(db: Db, sessionId: string, kind: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await notify(db, { t: 'session', id: sessionId, kind, ...extra });
+}
+
+export async function moduleTitles(db: Db): Promise<Map<string, string>> {
+  const rows = await db.select({ code: modules.code, title: modules.title }).from(modules);
+  return new Map(rows.map((r) => [r.code, r.title]));
+}

@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { admitSchema, extendSchema, handbookAckSchema, reasonSchema, scheduleSessionRequestSchema } from '../../../../shared/api/sessions.ts';
+import { HANDBOOK_SECTIONS, HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
+import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
+import type { SessionsService } from './sessions.service.ts';
+
+export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }> = async (app, { sessions }) => {
+  const staff = { preHandler: requireRole('proctor', 'admin') };
+  const anyone = { preHandler: requireRole('candidate', 'proctor', 'admin') };
+  const candidate = { preHandler: requireRole('candidate') };
+  const params = z.object({ id: z.uuid() });
+  const ok = { ok: true as const };
+
+  app.post('/api/sessions', { ...staff, schema: { tags: ['sessions'], summary: 'Schedule a module exam for a candidate', body: scheduleSessionRequestSchema } }, async (req, reply) => {
+    const row = await sessions.schedule(actorOf(req), { ...req.body, scheduledAt: new Date(req.body.scheduledAt) });
+    return reply.status(201).send({ id: row.id, state: row.state, module: row.module, scheduledAt: row.scheduledAt });
+  });
+
+  app.get('/api/me/sessions', { ...candidate, schema: { tags: ['sessions'], summary: "The signed-in candidate's exam sessions" } }, async (req) => sessions.listForCandidate(actorOf(req)));
+
+  app.get('/api/sessions/:id', { ...anyone, schema: { tags: ['sessions'], summary: 'Session status (own session for candidates; own test centers for proctors)', params } }, async (req) => {
+    const s = await sessions.get(actorOf(req), req.params.id);
+    return {
+      id: s.id,
+      module: s.module,
+      state: s.state,
+      scheduledAt: s.scheduledAt,
+      admitted: !!s.admittedAt,
+      handbookAcknowledged: !!s.handbookAcknowledgedAt,
+      pauseReason: s.pauseReason,
+      endReason: s.endReason,
+      timeMultiplier: s.timeMultiplier,
+      time: s.time,
+    };
+  });
+
+  app.get('/api/handbook', { ...anyone, schema: { tags: ['sessions'], summary: 'The candidate rules to acknowledge before the exam' } }, async () => ({ version: HANDBOOK_VERSION, sections: HANDBOOK_SECTIONS }));
+
+  app.post('/api/sessions/:id/check-in', { ...anyone, schema: { tags: ['sessions'], summary: 'Candidate arrives (waiting room)', params } }, async (req) => {
+    await sessions.checkIn(actorOf(req), req.params.id);
+    return ok;
+  });
+  app.post('/api/sessions/:id/handbook', { ...candidate, schema: { tags: ['sessions'], summary: 'Acknowledge the candidate rules (stored with version and time)', params, body: handbookAckSchema } }, async (req) => {
+    await sessions.acknowledgeHandbook(actorOf(req), req.params.id, req.body.version);
+    return ok;
+  });
+  app.post('/api/sessions/:id/start', { ...anyone, schema: { tags: ['sessions'], summary: 'Start the exam clock', params } }, async (req) => {
+    await sessions.start(actorOf(req), req.params.id);
+    return ok;
+  });
+  app.post('/api/sessions/:id/admit', { ...staff, schema: { tags: ['proctoring'], summary: 'Admit after checking photo ID; assembles the form', params, body: admitSchema } }, async (req) => {
+    await sessions.admit(actorOf(req), req.params.id, req.body);
+    return ok;
+  });
+  app.post('/api/sessions/:id/pause', { ...staff, schema: { tags: ['proctoring'], summary: 'Pause the exam clock', params, body: reasonSchema } }, async (req) => {
+    await sessions.pause(actorOf(req), req.params.id, req.body.reason);
+    return ok;
+  });
+  app.post('/api/sessions/:id/resume', { ...staff, schema: { tags: ['proctoring'], summary: 'Resume a paused exam', params, body: reasonSchema.partial() } }, async (req) => {
+    await sessions.resume(actorOf(req), req.params.id, req.body.reason);
+    return ok;
+  });
+  app.post('/api/sessions/:id/extend', { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes', params, body: extendSchema } }, async (req) => {
+    await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
+    return ok;
+  });
+  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now (recorded as terminated, never passed)', params, body: reasonSchema } }, async (req) => {
+    await sessions.terminate(actorOf(req), req.params.id, req.body.reason);
+    return ok;
+  });
+
+  app.get('/api/sessions/:id/responses', { ...staff, schema: { tags: ['proctoring'], summary: 'Saved answers and flags (no keys)', params } }, async (req) => {
+    await sessions.get(actorOf(req), req.params.id);
+    return sessions.responses(req.params.id);
+  });
+  app.get('/api/sessions/:id/time-ledger', { ...staff, schema: { tags: ['proctoring'], summary: 'Every timing adjustment with actor and reason', params } }, async (req) => {
+    await sessions.get(actorOf(req), req.params.id);
+    return sessions.ledger(req.params.id);
+  });
+};

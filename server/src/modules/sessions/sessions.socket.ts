@@ -1,0 +1,9 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { SessionGateway } from './session-gateway.ts';
+
+/** The candidate's exam socket. Authentication is the session cookie (or Bearer token) on the upgrade request. */
+export const sessionsSocket: FastifyPluginAsync<{ gateway: SessionGateway }> = async (app, { gateway }) => {
+  app.get('/ws/session', { websocket: true, schema: { hide: true } }, (socket, req) => {
+    gateway.attach(socket, req.actor);
+  });
+};

@@ -1,0 +1,103 @@
+/**
+ * The exam-session websocket protocol, version 1. Every client message that changes state carries a sequence number
+ * the client increments per session; the server acknowledges a sequence only after the transaction that recorded it
+ * has committed, and acknowledges replays again without change. docs/protocol.md has the whole exchange.
+ */
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+/** Largest message the server accepts, in bytes; larger frames are refused with MESSAGE_TOO_LARGE. */
+export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+
+const seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const id = z.string().min(1).max(64);
+
+export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'page-visible', 'fullscreen-exit', 'fullscreen-enter'] as const;
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  /** First message on every socket: which session, which protocol. Authentication rides on the upgrade request. */
+  z.strictObject({ type: z.literal('hello'), protocol: z.number().int(), sessionId: z.uuid() }),
+  /** Choose an option, or clear the answer with optionId null. */
+  z.strictObject({ type: z.literal('answer'), seq, itemId: id, optionId: id.nullable() }),
+  z.strictObject({ type: z.literal('flag'), seq, itemId: id, flagged: z.boolean() }),
+  /** The candidate moved to this item (restores the position on resume). */
+  z.strictObject({ type: z.literal('visit'), seq, itemId: id }),
+  /** Ask for the review summary before submitting (unanswered and flagged counts). */
+  z.strictObject({ type: z.literal('review'), seq }),
+  z.strictObject({ type: z.literal('submit'), seq }),
+  /** Clock-offset probe; also the heartbeat. */
+  z.strictObject({ type: z.literal('time-sync'), clientSentAt: z.number() }),
+  /** Testing-center signals for the proctor. */
+  z.strictObject({ type: z.literal('signal'), seq, kind: z.enum(SIGNAL_KINDS) }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const SESSION_STATES = ['scheduled', 'checked_in', 'in_progress', 'paused', 'submitted', 'expired', 'terminated', 'scored'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+/** What the candidate's browser gets of an item: never the key, rationale or statistics. */
+export const candidateItemSchema = z.strictObject({
+  itemId: z.string(),
+  position: z.number().int(),
+  stem: z.string(),
+  /** In this candidate's recorded option order. */
+  options: z.array(z.strictObject({ id: z.string(), text: z.string() })),
+});
+export type CandidateItem = z.infer<typeof candidateItemSchema>;
+
+export const timeStateSchema = z.strictObject({
+  /** The server's deadline (ISO), null while paused or not started. */
+  deadline: z.string().nullable(),
+  remainingMs: z.number().int(),
+  serverTime: z.string(),
+  running: z.boolean(),
+});
+export type TimeState = z.infer<typeof timeStateSchema>;
+
+export const PROTOCOL_ERROR_CODES = [
+  'BAD_MESSAGE',
+  'MESSAGE_TOO_LARGE',
+  'PROTOCOL_VERSION',
+  'NOT_AUTHENTICATED',
+  'FORBIDDEN',
+  'SESSION_NOT_FOUND',
+  'SESSION_NOT_STARTED',
+  'SESSION_PAUSED',
+  'SESSION_ENDED',
+  'ITEM_NOT_ON_FORM',
+  'OPTION_NOT_ON_ITEM',
+  'HELLO_FIRST',
+  'INTERNAL',
+] as const;
+export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+
+export const END_REASONS = ['submitted', 'expired', 'terminated'] as const;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('snapshot'),
+    protocol: z.literal(PROTOCOL_VERSION),
+    session: z.strictObject({ id: z.string(), module: z.string(), moduleTitle: z.string(), state: z.enum(SESSION_STATES), pauseReason: z.string().nullable() }),
+    items: z.array(candidateItemSchema),
+    answers: z.record(z.string(), z.string()),
+    flags: z.array(z.string()),
+    position: z.string().nullable(),
+    time: timeStateSchema,
+    /** Minutes-left thresholds at which the server sends time-warning. */
+    warningMinutes: z.array(z.number()),
+  }),
+  z.strictObject({ type: z.literal('ack'), seq }),
+  z.strictObject({ type: z.literal('error'), seq: seq.optional(), code: z.enum(PROTOCOL_ERROR_CODES), message: z.string() }),
+  z.strictObject({ type: z.literal('review'), seq, unanswered: z.array(z.string()), flagged: z.array(z.string()), total: z.number().int() }),
+  z.strictObject({ type: z.literal('time-sync'), clientSentAt: z.number(), serverTime: z.number(), time: timeStateSchema }),
+  z.strictObject({ type: z.literal('time-warning'), minutesLeft: z.number(), time: timeStateSchema }),
+  z.strictObject({ type: z.literal('paused'), reason: z.string(), time: timeStateSchema }),
+  z.strictObject({ type: z.literal('resumed'), time: timeStateSchema }),
+  z.strictObject({ type: z.literal('extended'), minutes: z.number(), time: timeStateSchema }),
+  z.strictObject({ type: z.literal('terminated'), reason: z.string() }),
+  z.strictObject({ type: z.literal('ended'), reason: z.enum(END_REASONS) }),
+  z.strictObject({ type: z.literal('result-ready'), sessionId: z.string() }),
+  /** This socket was replaced by a newer connection to the same session; it closes next. */
+  z.strictObject({ type: z.literal('replaced') }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
