@@ -20,6 +20,7 @@ import { assemblyRoutes } from './modules/assembly/assembly.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
 import { createSessionGateway } from './modules/sessions/session-gateway.ts';
+import { scoringRoutes } from './modules/scoring/scoring.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
   await app.register(assemblyRoutes, { assembly: services.assembly });
   await app.register(sessionsRoutes, { sessions: services.sessions });
+  await app.register(scoringRoutes, { scoring: services.scoring });
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);

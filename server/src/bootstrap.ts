@@ -19,6 +19,17 @@ export async function loadSampleBankIfEmpty(services: Services, dir: string): Pr
   return { loaded: true, items: result.plan.summary.itemsNew };
 }
 
+/** Loads every certification policy file (item-bank/policies/*.json) whose version is not stored yet. */
+export async function loadPolicies(services: Services, dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    return;
+  }
+  for (const n of names) await services.scoring.ensurePolicy(JSON.parse(await readFile(path.join(dir, n), 'utf8')));
+}
+
 export const DEMO_CENTER = { code: 'DEMO-01', name: 'Demo Test Center (sample data)', timeZone: 'America/Chicago' };
 export const DEMO_PASSWORD = 'demo-password-1';
 export const DEMO_USERS = [

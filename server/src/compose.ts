@@ -10,6 +10,7 @@ import { createAuditService } from './modules/audit/audit.service.ts';
 import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
+import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 
 export function composeServices(deps: { config: Config; database: Database; clock: Clock }) {
@@ -19,7 +20,8 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
   const itemBank = createItemBankService({ db, audit });
   const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
-  const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts });
-  return { audit, accounts, auth, itemBank, assembly, sessions };
+  const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly });
+  const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts, scoring, eligibility: { check: (input) => scoring.checkEligibility(input) } });
+  return { audit, accounts, auth, itemBank, assembly, scoring, sessions };
 }
 export type Services = ReturnType<typeof composeServices>;

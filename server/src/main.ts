@@ -1,6 +1,7 @@
 /** Process entry: parse config, open and migrate the database, first-start loading, listen, close gracefully. */
 import { buildApp } from './app.ts';
-import { ensureDemoAccounts, loadSampleBankIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './bootstrap.ts';
+import { ensureDemoAccounts, loadPolicies, loadSampleBankIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './bootstrap.ts';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { openDatabase } from './db/client.ts';
 import { systemClock } from './platform/clock.ts';
@@ -20,6 +21,7 @@ async function main() {
   await database.migrate();
   const { app, services } = await buildApp({ config, database, clock: systemClock });
 
+  await loadPolicies(services, path.join(config.itemBankDir, 'policies'));
   if (config.loadSampleBank) {
     const bank = await loadSampleBankIfEmpty(services, config.itemBankDir);
     if (bank.loaded) app.log.info(`loaded ${bank.items} items from ${config.itemBankDir}`);

@@ -4,7 +4,7 @@ import { buildApp } from '../../server/src/app.ts';
 import { composeServices, type Services } from '../../server/src/compose.ts';
 import { parseConfig, type Config } from '../../server/src/config/env.ts';
 import { systemClock, type Clock } from '../../server/src/platform/clock.ts';
-import { ensureDemoAccounts } from '../../server/src/bootstrap.ts';
+import { ensureDemoAccounts, loadPolicies } from '../../server/src/bootstrap.ts';
 import { createTestDatabase, type DbKind, type TestDatabase } from './test-db.ts';
 
 export interface TestApp {
@@ -23,6 +23,7 @@ export async function buildTestApp(kind: DbKind, opts: { clock?: Clock; demoAcco
   const database = await createTestDatabase(kind);
   const config = testConfig(opts.env);
   const { app, services } = await buildApp({ config, database, clock: opts.clock ?? systemClock, clientDist: '/nonexistent', sweeps: opts.sweeps ?? false });
+  await loadPolicies(services, 'item-bank/policies');
   if (opts.demoAccounts !== false) await ensureDemoAccounts(services);
   await app.ready();
   return {

@@ -9,18 +9,33 @@ export async function importSampleModule(services: Services, file = 'item-bank/s
   await services.itemBank.importSources(null, [{ name: file, text: readFileSync(file, 'utf8') }]);
 }
 
-export async function scheduleSession(app: FastifyInstance, opts: { module?: string; candidate?: string; timeMultiplier?: number } = {}) {
+let candidates = 0;
+
+/**
+ * A new candidate at the demo test center, registered through the admin API. Each exam gets its own candidate, because
+ * the retake rules (rightly) refuse a second sitting of a failed module within 15 days.
+ */
+export async function newCandidate(app: FastifyInstance) {
+  const admin = await loginAs(app, 'admin');
+  const username = `cand-${process.pid}-${++candidates}-${Math.random().toString(36).slice(2, 7)}`;
+  const res = await app.inject({ method: 'POST', url: '/api/admin/users', headers: admin, payload: { username, displayName: `Candidate ${candidates}`, role: 'candidate', password: 'candidate-pass-1', testCenterCodes: ['DEMO-01'] } });
+  if (res.statusCode !== 201) throw new Error(`create candidate failed: ${res.body}`);
+  return { id: res.json().id as string, username, auth: await loginAs(app, username, 'candidate-pass-1') };
+}
+
+export async function scheduleSession(app: FastifyInstance, opts: { module?: string; candidate?: { id: string; username: string }; timeMultiplier?: number; scheduledAt?: Date } = {}) {
   const admin = await loginAs(app, 'admin');
   const proctor = await loginAs(app, 'proctor');
-  const candidate = await loginAs(app, opts.candidate ?? 'candidate');
-  const users = (await app.inject({ url: '/api/admin/users?role=candidate', headers: admin })).json() as { id: string; username: string }[];
-  const candidateId = users.find((u) => u.username === (opts.candidate ?? 'candidate'))!.id;
+  const who = opts.candidate ?? (await newCandidate(app));
+  // Sign in afresh: tests that move a fake clock by days outlive earlier sign-ins.
+  const candidate = await loginAs(app, who.username, 'candidate-pass-1');
+  const candidateId = who.id;
   const centers = (await app.inject({ url: '/api/test-centers', headers: proctor })).json() as { id: string }[];
   const res = await app.inject({
     method: 'POST',
     url: '/api/sessions',
     headers: proctor,
-    payload: { candidateId, module: opts.module ?? 'SAF', testCenterId: centers[0]!.id, scheduledAt: new Date().toISOString(), timeMultiplier: opts.timeMultiplier ?? 1 },
+    payload: { candidateId, module: opts.module ?? 'SAF', testCenterId: centers[0]!.id, scheduledAt: (opts.scheduledAt ?? new Date()).toISOString(), timeMultiplier: opts.timeMultiplier ?? 1 },
   });
   if (res.statusCode !== 201) throw new Error(`schedule failed: ${res.body}`);
   return { sessionId: res.json().id as string, candidate, proctor, admin, candidateId, testCenterId: centers[0]!.id };

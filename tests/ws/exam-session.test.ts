@@ -50,13 +50,20 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     const submitted = await c.request({ type: 'submit' });
     expect(submitted.type).toBe('ack');
     await c.waitFor('ended', (m) => m.reason === 'submitted');
-    const late = await c.answer(item.itemId, item.options[3]!.id);
-    expect(late).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
+    await c.waitFor('result-ready');
+    await expect.poll(() => c.closed?.code).toBe(4002);
     const status = (await t.app.inject({ url: `/api/sessions/${s.sessionId}`, headers: s.candidate })).json();
-    expect(status.state).toBe('submitted');
-    const again = await c.request({ type: 'submit' });
-    expect(again).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
-    c.close();
+    expect(status.state).toBe('scored');
+    // A late or repeated message on a new connection is refused: the session ended exactly once.
+    const late = await ExamClient.open(base, s.candidate);
+    await late.hello(s.sessionId);
+    late.continueFrom(500);
+    expect(await late.answer(item.itemId, item.options[3]!.id)).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
+    expect(await late.request({ type: 'submit' })).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
+    const audit = await t.services.audit.forSubject('session', s.sessionId);
+    expect(audit.filter((a) => a.action === 'session.submitted')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'session.scored')).toHaveLength(1);
+    late.close();
   });
 
   it('rejects bad messages with clear codes and keeps the connection', async () => {

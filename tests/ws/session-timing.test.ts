@@ -32,7 +32,8 @@ describe.each(DB_KINDS)('server-owned time on %s', (kind) => {
     const [a, b] = await Promise.all([t.services.sessions.expireDue(), other.sessions.expireDue()]);
     expect([...a, ...b].filter((id) => id === s.sessionId)).toHaveLength(1);
     const row = await t.services.sessions.find(s.sessionId);
-    expect(row!.state).toBe('expired');
+    expect(row!.state).toBe('scored');
+    expect(row!.endReason).toBe('expired');
     expect(row!.endedAt!.getTime()).toBe(startedAt + 90 * MIN);
     const ledger = await t.services.sessions.ledger(s.sessionId);
     expect(ledger.filter((l) => l.kind === 'stop')).toHaveLength(1);
@@ -67,7 +68,7 @@ describe.each(DB_KINDS)('server-owned time on %s', (kind) => {
     expect((await status(s.sessionId, s.candidate)).state).toBe('in_progress');
     clock.advance(1 + 2000);
     await t.services.sessions.expireDue();
-    expect((await status(s.sessionId, s.candidate)).state).toBe('expired');
+    expect(await status(s.sessionId, s.candidate)).toMatchObject({ state: 'scored', endReason: 'expired' });
   });
 
   it('keeps the clock running through a short drop; a long one pauses with the time credited, and reconnecting resumes', async () => {

@@ -3,3 +3,4 @@ export * from './audit.ts';
 export * from './forms.ts';
 export * from './item-bank.ts';
 export * from './sessions.ts';
+export * from './scoring.ts';

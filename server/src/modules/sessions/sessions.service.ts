@@ -36,9 +36,9 @@ export interface EligibilityPort {
   check(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }): Promise<{ eligible: true } | { eligible: false; reason: string; nextEligibleDate: string | null }>;
 }
 
-/** Scores an ended session exactly once (called after the session has ended, in its own transaction). */
+/** Scores an ended session (called once, under the session's row lock, after the session has ended). */
 export interface ScoringPort {
-  scoreEndedSession(tx: Db, session: repo.SessionRow, now: Date): Promise<void>;
+  scoreEndedSession(tx: Db, session: repo.SessionRow, now: Date): Promise<{ scored: boolean; passed: boolean }>;
 }
 
 export interface SessionsConfig {
@@ -144,12 +144,20 @@ export function createSessionsService(deps: SessionsDeps) {
     await repo.notifySession(tx, row.id, 'ended', { reason });
   }
 
+  /** Hands an ended session to scoring and moves it to `scored`; the row lock and the state check make it once only. */
+  async function markScored(tx: Db, row: repo.SessionRow) {
+    const outcome = await deps.scoring!.scoreEndedSession(tx, row, clock.now());
+    const state = mustTransition(row, { type: 'score' });
+    await repo.updateSession(tx, row.id, { state });
+    await record(tx, null, row, 'scored', null, outcome);
+    await repo.notifySession(tx, row.id, 'scored', { center: row.testCenterId });
+  }
+
   async function scoreIfEnded(sessionId: string) {
     if (!deps.scoring) return;
     await db.transaction(async (tx) => {
       const row = await repo.lockSession(tx, sessionId);
-      if (!row || !['submitted', 'expired', 'terminated'].includes(row.state)) return;
-      await deps.scoring!.scoreEndedSession(tx, row, clock.now());
+      if (row && ['submitted', 'expired', 'terminated'].includes(row.state)) await markScored(tx, row);
     });
   }
 
@@ -465,7 +473,7 @@ export function createSessionsService(deps: SessionsDeps) {
       if (!deps.scoring) return 0;
       return db.transaction(async (tx) => {
         const rows = await repo.claimUnscored(tx, limit);
-        for (const row of rows) await deps.scoring!.scoreEndedSession(tx, row, clock.now());
+        for (const row of rows) await markScored(tx, row);
         return rows.length;
       });
     },

@@ -1,0 +1,86 @@
+import { boolean, index, integer, jsonb, pgEnum, pgTable, real, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { CertificationPolicy } from '../../../../shared/certification-policy.ts';
+import { users } from './accounts.ts';
+import { moduleCodeEnum } from './item-bank.ts';
+import { examSessions } from './sessions.ts';
+
+/** Versioned certification rules (retake waits, windows, validity); the newest is in force. */
+export const certificationPolicies = pgTable('certification_policies', {
+  version: text('version').primaryKey(),
+  body: jsonb('body').$type<CertificationPolicy>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The current score of a session; every (re)scoring is also kept in score_history. */
+export const sessionScores = pgTable('session_scores', {
+  sessionId: uuid('session_id')
+    .primaryKey()
+    .references(() => examSessions.id, { onDelete: 'cascade' }),
+  scoringVersion: text('scoring_version').notNull(),
+  rawScore: integer('raw_score').notNull(),
+  scoredItems: integer('scored_items').notNull(),
+  percent: real('percent').notNull(),
+  passed: boolean('passed').notNull(),
+  result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+  scoredAt: timestamp('scored_at', { withTimezone: true }).notNull(),
+  revision: integer('revision').notNull().default(1),
+});
+
+export const scoreHistory = pgTable(
+  'score_history',
+  {
+    id: serial('id').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => examSessions.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    scoredAt: timestamp('scored_at', { withTimezone: true }).notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [index('score_history_session_idx').on(t.sessionId)],
+);
+
+export const credentialKindEnum = pgEnum('credential_kind', ['module', 'full-cpt']);
+export const credentialStatusEnum = pgEnum('credential_status', ['active', 'revoked']);
+
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    candidateId: uuid('candidate_id')
+      .notNull()
+      .references(() => users.id),
+    kind: credentialKindEnum('kind').notNull(),
+    module: moduleCodeEnum('module'),
+    sessionId: uuid('session_id').references(() => examSessions.id),
+    verificationCode: text('verification_code').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    issuedOn: text('issued_on').notNull(),
+    validThrough: text('valid_through').notNull(),
+    timeZone: text('time_zone').notNull(),
+    policyVersion: text('policy_version').notNull(),
+    status: credentialStatusEnum('status').notNull().default('active'),
+    statusReason: text('status_reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('credentials_code_idx').on(t.verificationCode), index('credentials_candidate_idx').on(t.candidateId)],
+);
+
+export const recertActivities = pgTable(
+  'recert_activities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    candidateId: uuid('candidate_id')
+      .notNull()
+      .references(() => users.id),
+    category: text('category').notNull(),
+    points: real('points').notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+    description: text('description').notNull(),
+    recordedBy: uuid('recorded_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('recert_activities_candidate_idx').on(t.candidateId)],
+);
