@@ -20,6 +20,8 @@ import { assemblyRoutes } from './modules/assembly/assembly.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
 import { createSessionGateway } from './modules/sessions/session-gateway.ts';
+import { createProctorFeed } from './modules/proctoring/proctor-feed.ts';
+import { proctoringRoutes } from './modules/proctoring/proctoring.routes.ts';
 import { scoringRoutes } from './modules/scoring/scoring.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
@@ -78,7 +80,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, log: (msg, err) => app.log.error({ err }, msg) });
   gateway.start({ sweeps: deps.sweeps !== false });
   await app.register(sessionsSocket, { gateway });
+  const feed = createProctorFeed({ proctoring: services.proctoring, bus, log: (msg, err) => app.log.error({ err }, msg) });
+  feed.start();
+  await app.register(proctoringRoutes, { proctoring: services.proctoring, feed });
   app.addHook('onClose', async () => {
+    feed.stop();
     await gateway.stop();
     await bus.close();
   });

@@ -10,6 +10,7 @@ import { createAuditService } from './modules/audit/audit.service.ts';
 import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
+import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 
@@ -21,7 +22,8 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const itemBank = createItemBankService({ db, audit });
   const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
   const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly });
-  const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts, scoring, eligibility: { check: (input) => scoring.checkEligibility(input) } });
-  return { audit, accounts, auth, itemBank, assembly, scoring, sessions };
+  const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts, launchCodes: auth, scoring, eligibility: { check: (input) => scoring.checkEligibility(input) } });
+  const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
+  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -25,8 +25,13 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   /** Ask for the review summary before submitting (unanswered and flagged counts). */
   z.strictObject({ type: z.literal('review'), seq }),
   z.strictObject({ type: z.literal('submit'), seq }),
-  /** Clock-offset probe; also the heartbeat. */
-  z.strictObject({ type: z.literal('time-sync'), clientSentAt: z.number() }),
+  /** Clock-offset probe; also the heartbeat, carrying the client's view of its connection for the proctor. */
+  z.strictObject({
+    type: z.literal('time-sync'),
+    clientSentAt: z.number(),
+    rttMs: z.number().int().min(0).max(600_000).optional(),
+    pendingAnswers: z.number().int().min(0).max(100_000).optional(),
+  }),
   /** Testing-center signals for the proctor. */
   z.strictObject({ type: z.literal('signal'), seq, kind: z.enum(SIGNAL_KINDS) }),
 ]);

@@ -4,3 +4,4 @@ export * from './forms.ts';
 export * from './item-bank.ts';
 export * from './sessions.ts';
 export * from './scoring.ts';
+export * from './proctoring.ts';

@@ -47,6 +47,9 @@ export const examSessions = pgTable(
     /** The live socket's id; a newer connection replaces it. */
     connectionId: text('connection_id'),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** Connection health the candidate's client reports with its heartbeats. */
+    rttMs: integer('rtt_ms'),
+    pendingAnswers: integer('pending_answers'),
     positionItemId: text('position_item_id'),
     positionSeq: integer('position_seq').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

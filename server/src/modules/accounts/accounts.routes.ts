@@ -35,6 +35,19 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ accounts: AccountsService }
     },
   );
 
+  app.post(
+    '/api/test-centers/:id/candidates/import',
+    {
+      preHandler: requireRole('admin', 'proctor'),
+      schema: { tags: ['accounts'], summary: 'Register candidates from CSV (dry run reports every bad row)', params: z.object({ id: z.uuid() }), body: z.strictObject({ text: z.string().max(5_000_000), fileName: z.string().max(200).default('candidates.csv'), dryRun: z.boolean().default(true) }) },
+    },
+    async (req) => accounts.importCandidates(actorOf(req), { ...req.body, testCenterId: req.params.id }),
+  );
+
+  app.get('/api/test-centers/:id/candidates', { preHandler: requireRole('admin', 'proctor'), schema: { tags: ['accounts'], summary: 'Candidates registered at a test center', params: z.object({ id: z.uuid() }), response: { 200: z.array(userSummarySchema) } } }, async (req) =>
+    accounts.candidatesOf(actorOf(req), req.params.id),
+  );
+
   app.get(
     '/api/test-centers',
     { preHandler: requireRole('admin', 'author', 'proctor', 'candidate'), schema: { tags: ['accounts'], summary: 'Test centers the caller belongs to (all, for admins)', response: { 200: z.array(testCenterSchema) } } },

@@ -5,6 +5,10 @@ import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
 import type { Role } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { hashPassword } from '../../platform/password-hasher.ts';
+import { randomBytes } from 'node:crypto';
+import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import { forbidden } from '../../platform/errors.ts';
+import { parseCandidateCsv } from './domain/candidate-csv.ts';
 import * as repo from './accounts.repository.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -63,7 +67,40 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
     });
   }
 
+  /**
+   * Registers candidates from a CSV into a test center. The dry run reports every bad row (bad values, duplicates in the
+   * file, usernames already taken) and writes nothing; the real run writes all rows in one transaction or none.
+   */
+  async function importCandidates(actor: Actor, input: { text: string; fileName: string; testCenterId: string; dryRun: boolean }) {
+    if (actor.role !== 'admin' && actor.role !== 'proctor') throw forbidden('Only admins and test-center staff register candidates');
+    const center = await repo.findTestCenterById(db, input.testCenterId);
+    if (!center) throw notFound('test center');
+    assertTestCenterAccess(actor, center.id);
+    const { rows, problems } = parseCandidateCsv(input.text, input.fileName);
+    for (const r of rows) {
+      if (await repo.findUserByUsername(db, r.username)) problems.push({ file: input.fileName, pointer: '/username', line: r.line, message: `line ${r.line}, column username: "${r.username}" is already registered` });
+    }
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    if (problems.length || input.dryRun) return { dryRun: input.dryRun, created: 0, valid: problems.length ? rows.length - problems.length : rows.length, problems, rows: rows.map((r) => ({ line: r.line, username: r.username, displayName: r.displayName })) };
+    const hashes = await Promise.all(rows.map((r) => hashPassword(r.password ?? randomBytes(18).toString('base64url'))));
+    await db.transaction(async (tx) => {
+      for (const [i, r] of rows.entries()) {
+        const user = await repo.insertUser(tx, { username: r.username, displayName: r.displayName, role: 'candidate', passwordHash: hashes[i]! });
+        await repo.addMember(tx, user.id, center.id);
+      }
+      await deps.audit.record(actor, { action: 'candidates.imported', subjectType: 'test-center', subjectId: center.id, details: { file: input.fileName, count: rows.length } }, tx);
+    });
+    return { dryRun: false, created: rows.length, valid: rows.length, problems: [], rows: rows.map((r) => ({ line: r.line, username: r.username, displayName: r.displayName })) };
+  }
+
   return {
+    importCandidates,
+    /** Candidates registered at a center (staff of that center, or admins). */
+    async candidatesOf(actor: Actor, testCenterId: string) {
+      if (actor.role !== 'admin' && actor.role !== 'proctor') throw forbidden();
+      assertTestCenterAccess(actor, testCenterId);
+      return repo.listUsers(db, { role: 'candidate', testCenterId });
+    },
     createUser,
     createTestCenter,
     addMember,

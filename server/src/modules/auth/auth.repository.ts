@@ -1,6 +1,6 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { authSessions, loginThrottle } from '../../db/schema/index.ts';
+import { authSessions, launchCodes, loginThrottle } from '../../db/schema/index.ts';
 import type { ThrottleState } from './domain/login-throttle.ts';
 
 export async function insertAuthSession(db: Db, s: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void> {
@@ -42,4 +42,20 @@ export async function putThrottle(db: Db, scope: string, state: ThrottleState, n
 
 export async function clearThrottle(db: Db, scope: string): Promise<void> {
   await db.delete(loginThrottle).where(eq(loginThrottle.scope, scope));
+}
+
+export async function insertLaunchCode(db: Db, c: { codeHash: string; candidateId: string; sessionId: string; expiresAt: Date }): Promise<void> {
+  // A new ticket replaces any unused earlier one for the same session.
+  await db.delete(launchCodes).where(and(eq(launchCodes.sessionId, c.sessionId), isNull(launchCodes.usedAt)));
+  await db.insert(launchCodes).values(c);
+}
+
+/** Marks a live code used and returns whose it was; a used, expired or unknown code returns undefined. */
+export async function redeemLaunchCode(db: Db, codeHash: string, now: Date) {
+  const [row] = await db
+    .update(launchCodes)
+    .set({ usedAt: now })
+    .where(and(eq(launchCodes.codeHash, codeHash), isNull(launchCodes.usedAt), gt(launchCodes.expiresAt, now)))
+    .returning({ candidateId: launchCodes.candidateId, sessionId: launchCodes.sessionId });
+  return row;
 }

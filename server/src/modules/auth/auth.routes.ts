@@ -24,6 +24,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; cookieSecure
     },
   );
 
+  app.post(
+    '/api/auth/launch-code',
+    { schema: { tags: ['auth'], summary: 'Candidate sign-in with the one-time code from the admission ticket', body: z.strictObject({ code: z.string().trim().min(4).max(40) }) } },
+    async (req, reply) => {
+      const { token, expiresAt, actor, sessionId } = await auth.loginWithLaunchCode({ code: req.body.code, address: req.ip });
+      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: cookieSecure, path: '/', expires: expiresAt });
+      return { user: actor, expiresAt: expiresAt.toISOString(), sessionId };
+    },
+  );
+
   app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', response: { 200: z.object({ ok: z.literal(true) }) } } }, async (req, reply) => {
     if (req.sessionToken) await auth.logout(req.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

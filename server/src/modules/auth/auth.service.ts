@@ -23,6 +23,8 @@ export interface AuthDeps {
 }
 
 const INVALID = 'The username or password is not correct';
+/** No 0/O, 1/I/L: codes are read off paper and typed by candidates. */
+const LAUNCH_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
 export function createAuthService(deps: AuthDeps) {
   const { db, clock } = deps;
@@ -70,6 +72,36 @@ export function createAuthService(deps: AuthDeps) {
         if (actor.role !== 'candidate') await deps.audit.record(actor, { action: 'auth.login', subjectType: 'user', subjectId: user.id, details: { address: input.address } }, tx);
       });
       return { token, expiresAt, actor };
+    },
+
+    /**
+     * Issues a one-time launch code for a candidate's session (printed on the admission ticket). Codes use an
+     * unambiguous alphabet and are valid until `expiresAt`; only their keyed hash is stored.
+     */
+    async issueLaunchCode(tx: Db, input: { candidateId: string; sessionId: string; expiresAt: Date }): Promise<string> {
+      const bytes = randomBytes(10);
+      const code = Array.from(bytes, (b) => LAUNCH_ALPHABET[b % LAUNCH_ALPHABET.length]).join('');
+      await repo.insertLaunchCode(tx, { codeHash: hashToken(`launch:${code}`), ...input });
+      return `${code.slice(0, 5)}-${code.slice(5)}`;
+    },
+
+    /** Signs a candidate in with a launch code (once); throttled per address like passwords. */
+    async loginWithLaunchCode(input: { code: string; address: string }) {
+      const addrScope = `addr:${input.address}`;
+      const wait = await throttled([addrScope]);
+      if (wait > 0) throw new AppError('RATE_LIMITED', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 1000)} seconds.`);
+      const normalized = input.code.toUpperCase().replace(/[^0-9A-Z]/g, '');
+      const hit = normalized.length === 10 ? await repo.redeemLaunchCode(db, hashToken(`launch:${normalized}`), clock.now()) : undefined;
+      if (!hit) {
+        await noteFailure(addrScope, ADDRESS_POLICY);
+        throw new AppError('UNAUTHENTICATED', 'That launch code is not valid. Check the code on your admission ticket, or ask the proctor for a new one.');
+      }
+      const actor = await deps.accounts.actorFor(hit.candidateId);
+      if (!actor) throw new AppError('UNAUTHENTICATED', 'This account is disabled');
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = new Date(clock.now().getTime() + deps.sessionTtlMs);
+      await repo.insertAuthSession(db, { tokenHash: hashToken(token), userId: actor.userId, expiresAt });
+      return { token, expiresAt, actor, sessionId: hit.sessionId };
     },
 
     async logout(token: string) {

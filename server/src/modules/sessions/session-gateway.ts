@@ -30,6 +30,8 @@ export interface Connection {
   clock: Pick<SessionRow, 'allowedMs' | 'usedMs' | 'runningSince' | 'state'> | null;
   warned: number[];
   pending: Set<Promise<unknown>>;
+  /** Last connection health the client reported (time-sync). */
+  health: { rttMs: number | null; pendingAnswers: number | null };
   closed: boolean;
 }
 
@@ -127,6 +129,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         await sessions.submit(c.actor!, sessionId);
         return send(c, { type: 'ack', seq: m.seq });
       case 'time-sync':
+        if (m.rttMs !== undefined) c.health.rttMs = m.rttMs;
+        if (m.pendingAnswers !== undefined) c.health.pendingAnswers = m.pendingAnswers;
         return send(c, { type: 'time-sync', clientSentAt: m.clientSentAt, serverTime: clock.now().getTime(), time: timeStateOf(c.clock!, clock.now()) });
       case 'signal':
         await sessions.signal(c.actor!, sessionId, m.kind);
@@ -221,7 +225,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
     attach(socket: MinimalSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: () => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, sessionId: null, clock: null, warned: [], pending: new Set(), closed: false };
+      const c: Connection = { id: randomUUID(), socket, actor, sessionId: null, clock: null, warned: [], pending: new Set(), health: { rttMs: null, pendingAnswers: null }, closed: false };
       let chain: Promise<void> = Promise.resolve();
       socket.on('message', (data: unknown) => {
         const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
@@ -247,8 +251,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       timers.push(setInterval(tick, TICK_MS));
       timers.push(
         setInterval(() => {
-          const ids = [...bySession.keys()];
-          if (ids.length) void sessions.heartbeat(ids).catch((e) => log('heartbeat failed', e));
+          const beats = [...bySession.entries()].map(([id, c]) => ({ id, ...c.health }));
+          if (beats.length) void sessions.heartbeat(beats).catch((e) => log('heartbeat failed', e));
         }, HEARTBEAT_MS),
       );
       if (opts.sweeps) timers.push(

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
-import { examSessions, formItems, itemVersions, modules, responses, sessionTimeLedger, users } from '../../db/schema/index.ts';
+import { examSessions, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, users } from '../../db/schema/index.ts';
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
@@ -120,7 +120,7 @@ export async function loadResponses(db: Db, sessionId: string) {
 /** Sessions of a batch, share-locked so that pause, expiry and submit (FOR UPDATE) wait for the batch to commit. */
 export async function shareLockSessions(db: Db, ids: string[]) {
   return db
-    .select({ id: examSessions.id, state: examSessions.state, deadlineAt: examSessions.deadlineAt, formId: examSessions.formId })
+    .select({ id: examSessions.id, state: examSessions.state, deadlineAt: examSessions.deadlineAt, formId: examSessions.formId, testCenterId: examSessions.testCenterId })
     .from(examSessions)
     .where(inArray(examSessions.id, ids))
     .for('share');
@@ -199,10 +199,6 @@ export async function claimUnscored(db: Db, limit: number): Promise<SessionRow[]
     .for('update', { skipLocked: true });
 }
 
-export async function touchLastSeen(db: Db, ids: string[], now: Date): Promise<void> {
-  if (ids.length) await db.update(examSessions).set({ lastSeenAt: now }).where(and(inArray(examSessions.id, ids), inArray(examSessions.state, ['in_progress', 'paused', 'checked_in'])));
-}
-
 /** Forgets the live socket if it is still this one; the disconnect clock starts from now. */
 export async function releaseConnection(db: Db, id: string, connectionId: string, now: Date): Promise<void> {
   await db.update(examSessions).set({ connectionId: null, lastSeenAt: now }).where(and(eq(examSessions.id, id), eq(examSessions.connectionId, connectionId)));
@@ -215,4 +211,20 @@ export async function notifySession(db: Db, sessionId: string, kind: string, ext
 export async function moduleTitles(db: Db): Promise<Map<string, string>> {
   const rows = await db.select({ code: modules.code, title: modules.title }).from(modules);
   return new Map(rows.map((r) => [r.code, r.title]));
+}
+
+export async function insertIncident(db: Db, i: { sessionId: string; at: Date; kind: (typeof sessionIncidents.$inferInsert)['kind']; source: 'system' | 'candidate' | 'proctor'; actorId?: string | null; note?: string | null }) {
+  await db.insert(sessionIncidents).values({ ...i, actorId: i.actorId ?? null, note: i.note ?? null });
+}
+
+/** One batched heartbeat for every socket this instance holds, with the health each client reported. */
+export async function recordHeartbeats(db: Db, beats: { id: string; rttMs: number | null; pendingAnswers: number | null }[], now: Date): Promise<void> {
+  if (!beats.length) return;
+  const list = <T>(values: T[], cast: string) => sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(cast)}`;
+  await db.execute(sql`
+    update exam_sessions s set last_seen_at = ${now}, rtt_ms = v.rtt, pending_answers = v.pending
+    from (select unnest(${list(beats.map((b) => b.id), 'uuid[]')}) as id,
+                 unnest(${list(beats.map((b) => (b.rttMs === null ? null : Math.round(b.rttMs))), 'int[]')}) as rtt,
+                 unnest(${list(beats.map((b) => (b.pendingAnswers === null ? null : Math.round(b.pendingAnswers))), 'int[]')}) as pending) v
+    where s.id = v.id and s.state in ('in_progress', 'paused', 'checked_in')`);
 }

@@ -70,6 +70,10 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     return ok;
   });
 
+  app.post('/api/sessions/:id/launch-code', { ...staff, schema: { tags: ['proctoring'], summary: 'Issue a one-time launch code for the admission ticket', params } }, async (req, reply) =>
+    reply.status(201).send(await sessions.issueLaunchCode(actorOf(req), req.params.id)),
+  );
+
   app.get('/api/sessions/:id/responses', { ...staff, schema: { tags: ['proctoring'], summary: 'Saved answers and flags (no keys)', params } }, async (req) => {
     await sessions.get(actorOf(req), req.params.id);
     return sessions.responses(req.params.id);

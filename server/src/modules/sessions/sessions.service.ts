@@ -4,6 +4,7 @@
  * instance can serve any session; every change that others must see is NOTIFYed inside its transaction.
  */
 import type { Db } from '../../db/client.ts';
+import { notify } from '../../db/notify.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
@@ -15,6 +16,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AssemblyService } from '../assembly/assembly.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { AuthService } from '../auth/auth.service.ts';
 import { toCandidateItems, reviewSummary } from './domain/candidate-view.ts';
 import {
   applyEntry,
@@ -56,6 +58,7 @@ export interface SessionsDeps {
   audit: Pick<AuditService, 'record'>;
   assembly: Pick<AssemblyService, 'assembleForSession' | 'blueprintFor'>;
   accounts: Pick<AccountsService, 'actorFor'>;
+  launchCodes: Pick<AuthService, 'issueLaunchCode'>;
   eligibility?: EligibilityPort;
   scoring?: ScoringPort;
   config?: Partial<SessionsConfig>;
@@ -67,6 +70,13 @@ export type WriteMessage =
   | { kind: 'flag'; sessionId: string; seq: number; itemId: string; flagged: boolean }
   | { kind: 'visit'; sessionId: string; seq: number; itemId: string };
 export type WriteOutcome = { ok: true } | { ok: false; code: ProtocolErrorCode; message: string };
+
+/** Candidate signals that are incidents for the proctor (the "back" signals are audited only). */
+const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscreen-exit' | undefined> = {
+  'focus-lost': 'focus-lost',
+  'page-hidden': 'page-hidden',
+  'fullscreen-exit': 'fullscreen-exit',
+};
 
 export const clockOf = (s: Pick<repo.SessionRow, 'allowedMs' | 'usedMs' | 'runningSince'>): ClockState => ({ allowedMs: s.allowedMs, usedMs: s.usedMs, runningSince: s.runningSince });
 
@@ -222,6 +232,17 @@ export function createSessionsService(deps: SessionsDeps) {
       await repo.upsertAnswers(tx, [...answers.values()]);
       await repo.upsertFlags(tx, [...flags.values()]);
       for (const [sessionId, v] of visits) await repo.setPosition(tx, sessionId, v.itemId, v.seq);
+      // Proctor consoles show progress: one small NOTIFY per test center per batch, listing the sessions that changed.
+      const byCenter = new Map<string, Set<string>>();
+      for (const a of answers.values()) {
+        const center = sessions.get(a.sessionId)!.testCenterId;
+        if (!byCenter.has(center)) byCenter.set(center, new Set());
+        byCenter.get(center)!.add(a.sessionId);
+      }
+      for (const [center, ids] of byCenter) {
+        const list = [...ids];
+        for (let i = 0; i < list.length; i += 150) await notify(tx, { t: 'progress', center, ids: list.slice(i, i + 150) });
+      }
       return outcomes;
     });
   }
@@ -273,6 +294,22 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.updateSession(tx, id, { state, checkedInAt: clock.now(), lastSeenAt: clock.now() });
         await record(tx, actor, row, 'checked-in');
         await repo.notifySession(tx, id, 'checked-in', { center: row.testCenterId });
+      });
+    },
+
+    /**
+     * A one-time launch code for the admission ticket; a new ticket replaces an unused earlier code. Valid for a day
+     * from the scheduled time (or from now, when reprinted later).
+     */
+    async issueLaunchCode(actor: Actor, id: string) {
+      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins print admission tickets');
+      return db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, id, false);
+        if (isEnded(row.state)) throw new AppError('INVALID_TRANSITION', 'The session has ended; no ticket is needed');
+        const expiresAt = new Date(Math.max(row.scheduledAt.getTime(), clock.now().getTime()) + 24 * 3600_000);
+        const code = await deps.launchCodes.issueLaunchCode(tx, { candidateId: row.candidateId, sessionId: id, expiresAt });
+        await record(tx, actor, row, 'launch-code-issued');
+        return { code, expiresAt };
       });
     },
 
@@ -390,6 +427,7 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.updateSession(tx, sessionId, patch);
         if (previousConnection && previousConnection !== connectionId) {
           await record(tx, null, row, 'second-connection', 'a new connection took over the session', { previousConnection });
+          await repo.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
         await repo.notifySession(tx, sessionId, 'connected', { connectionId, center: row.testCenterId });
         return { row: { ...row, ...patch } as repo.SessionRow, previousConnection };
@@ -414,7 +452,11 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     async disconnected(sessionId: string, connectionId: string) {
-      await repo.releaseConnection(db, sessionId, connectionId, clock.now());
+      await db.transaction(async (tx) => {
+        const row = await repo.findSession(tx, sessionId);
+        await repo.releaseConnection(tx, sessionId, connectionId, clock.now());
+        if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
+      });
     },
 
     /** Testing-center signals (focus lost, page hidden, full screen left): audited and pushed to the proctor feed. */
@@ -422,11 +464,24 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
         await record(tx, actor, row, 'signal', kind, { kind });
+        const incident = SIGNAL_INCIDENTS[kind];
+        if (incident) await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId });
         await repo.notifySession(tx, sessionId, 'signal', { center: row.testCenterId, signal: kind });
       });
     },
 
-    heartbeat: (sessionIds: string[]) => repo.touchLastSeen(db, sessionIds, clock.now()),
+    heartbeat: (beats: { id: string; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats, clock.now()),
+
+    /** A proctor's incident note on a session. */
+    async addIncidentNote(actor: Actor, sessionId: string, note: string) {
+      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins record incidents');
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, sessionId, false);
+        await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: 'proctor-note', source: 'proctor', actorId: actor.userId, note });
+        await record(tx, actor, row, 'incident-noted', note);
+        await repo.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
+      });
+    },
     find: (id: string) => repo.findSession(db, id),
     responses: (id: string) => repo.loadResponses(db, id),
     ledger: (id: string) => repo.listLedger(db, id),
@@ -461,6 +516,7 @@ export function createSessionsService(deps: SessionsDeps) {
           await repo.updateSession(tx, row.id, { ...patch, state: 'paused', pauseReason: 'disconnected' });
           await repo.appendLedger(tx, ledger);
           await record(tx, null, row, 'auto-paused', 'disconnected', { creditedMs: Math.max(0, credit) });
+          await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(decision.creditMs / 1000)} s; paused and the time credited` });
           await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason: 'disconnected' });
           paused.push(row.id);
         }

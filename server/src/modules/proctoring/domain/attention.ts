@@ -1,0 +1,37 @@
+/**
+ * Which seats need the proctor's attention now. Pure: the row and the time come in, reasons go out, most urgent first.
+ */
+import type { AttentionReason } from '../../../../../shared/api/proctoring.ts';
+
+export const ATTENTION_RULES = {
+  /** No heartbeat for this long while the exam runs: treat as disconnected (heartbeats come every 10 s). */
+  heartbeatStaleMs: 25_000,
+  /** No answer for this long while running. */
+  idleMs: 10 * 60_000,
+  /** A focus/visibility/full-screen incident this recent. */
+  focusWindowMs: 5 * 60_000,
+  secondConnectionWindowMs: 10 * 60_000,
+  nearlyOutOfTimeMs: 5 * 60_000,
+};
+
+export interface AttentionInput {
+  state: string;
+  connected: boolean;
+  lastSeenAt: Date | null;
+  startedAt: Date | null;
+  lastAnswerAt: Date | null;
+  remainingMs: number;
+  recentIncidents: { kind: string; at: Date }[];
+}
+
+export function attentionReasons(row: AttentionInput, now: Date, rules = ATTENTION_RULES): AttentionReason[] {
+  const out: AttentionReason[] = [];
+  const ago = (d: Date | null) => (d ? now.getTime() - d.getTime() : Infinity);
+  const live = row.state === 'in_progress' || row.state === 'paused';
+  if (live && (!row.connected || ago(row.lastSeenAt) > rules.heartbeatStaleMs)) out.push('disconnected');
+  if (row.recentIncidents.some((i) => i.kind === 'second-connection' && ago(i.at) <= rules.secondConnectionWindowMs)) out.push('second-connection');
+  if (live && row.recentIncidents.some((i) => ['focus-lost', 'page-hidden', 'fullscreen-exit'].includes(i.kind) && ago(i.at) <= rules.focusWindowMs)) out.push('focus-lost');
+  if (row.state === 'in_progress' && row.remainingMs > 0 && row.remainingMs <= rules.nearlyOutOfTimeMs) out.push('nearly-out-of-time');
+  if (row.state === 'in_progress' && Math.min(ago(row.lastAnswerAt), ago(row.startedAt)) > rules.idleMs) out.push('idle');
+  return out;
+}

@@ -1,0 +1,98 @@
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { examSessions, formItems, responses, sessionIncidents, testCenters, users } from '../../db/schema/index.ts';
+
+const answered = sql<number>`(select count(*)::int from ${responses} r where r.session_id = ${examSessions.id} and r.option_id is not null)`;
+const total = sql<number>`(select count(*)::int from ${formItems} f where f.form_id = ${examSessions.formId})`;
+const lastAnswerAt = sql<Date | null>`(select max(r.answered_at) from ${responses} r where r.session_id = ${examSessions.id})`;
+const incidentCount = sql<number>`(select count(*)::int from ${sessionIncidents} i where i.session_id = ${examSessions.id})`;
+
+const rosterColumns = {
+  sessionId: examSessions.id,
+  candidateId: examSessions.candidateId,
+  candidateName: users.displayName,
+  module: examSessions.module,
+  state: examSessions.state,
+  scheduledAt: examSessions.scheduledAt,
+  admittedAt: examSessions.admittedAt,
+  startedAt: examSessions.startedAt,
+  testCenterId: examSessions.testCenterId,
+  allowedMs: examSessions.allowedMs,
+  usedMs: examSessions.usedMs,
+  runningSince: examSessions.runningSince,
+  pauseReason: examSessions.pauseReason,
+  connectionId: examSessions.connectionId,
+  lastSeenAt: examSessions.lastSeenAt,
+  rttMs: examSessions.rttMs,
+  pendingAnswers: examSessions.pendingAnswers,
+  timeMultiplier: examSessions.timeMultiplier,
+  accommodationNote: examSessions.accommodationNote,
+  answered,
+  total,
+  lastAnswerAt,
+  incidents: incidentCount,
+};
+
+
+async function rosterRows(db: Db, where: SQL) {
+  return db.select(rosterColumns).from(examSessions).innerJoin(users, eq(users.id, examSessions.candidateId)).where(where).orderBy(asc(examSessions.scheduledAt), asc(users.displayName));
+}
+
+/** A center's seats scheduled in [from, to), plus any of its sessions still checked in or running. */
+export function centerRoster(db: Db, testCenterId: string, from: Date, to: Date) {
+  const day = and(gte(examSessions.scheduledAt, from), lt(examSessions.scheduledAt, to));
+  const live = inArray(examSessions.state, ['checked_in', 'in_progress', 'paused']);
+  return rosterRows(db, and(eq(examSessions.testCenterId, testCenterId), or(day, live))!);
+}
+
+export function centerRows(db: Db, testCenterId: string, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return rosterRows(db, and(eq(examSessions.testCenterId, testCenterId), inArray(examSessions.id, ids))!);
+}
+
+export async function recentIncidents(db: Db, ids: string[], since: Date) {
+  if (!ids.length) return [];
+  return db
+    .select({ sessionId: sessionIncidents.sessionId, kind: sessionIncidents.kind, at: sessionIncidents.at })
+    .from(sessionIncidents)
+    .where(and(inArray(sessionIncidents.sessionId, ids), gte(sessionIncidents.at, since)))
+    .orderBy(desc(sessionIncidents.at));
+}
+
+export async function lastIncidents(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db
+    .selectDistinctOn([sessionIncidents.sessionId], { sessionId: sessionIncidents.sessionId, kind: sessionIncidents.kind, at: sessionIncidents.at })
+    .from(sessionIncidents)
+    .where(inArray(sessionIncidents.sessionId, ids))
+    .orderBy(sessionIncidents.sessionId, desc(sessionIncidents.at));
+}
+
+export async function incidentsForCenter(db: Db, testCenterId: string, from: Date, to: Date) {
+  return db
+    .select({ at: sessionIncidents.at, sessionId: sessionIncidents.sessionId, candidate: users.displayName, module: examSessions.module, kind: sessionIncidents.kind, source: sessionIncidents.source, note: sessionIncidents.note })
+    .from(sessionIncidents)
+    .innerJoin(examSessions, eq(examSessions.id, sessionIncidents.sessionId))
+    .innerJoin(users, eq(users.id, examSessions.candidateId))
+    .where(and(eq(examSessions.testCenterId, testCenterId), gte(sessionIncidents.at, from), lt(sessionIncidents.at, to)))
+    .orderBy(asc(sessionIncidents.at));
+}
+
+export async function incidentsForSession(db: Db, sessionId: string) {
+  return db.select({ at: sessionIncidents.at, kind: sessionIncidents.kind, source: sessionIncidents.source, note: sessionIncidents.note, actorId: sessionIncidents.actorId }).from(sessionIncidents).where(eq(sessionIncidents.sessionId, sessionId)).orderBy(asc(sessionIncidents.id));
+}
+
+export async function liveSessionIds(db: Db, testCenterId: string, state: 'in_progress' | 'paused', pauseReason?: string) {
+  const rows = await db
+    .select({ id: examSessions.id })
+    .from(examSessions)
+    .where(and(eq(examSessions.testCenterId, testCenterId), eq(examSessions.state, state), pauseReason ? eq(examSessions.pauseReason, pauseReason) : undefined));
+  return rows.map((r) => r.id);
+}
+
+export async function centerTimeZone(db: Db, testCenterId: string): Promise<string | undefined> {
+  const [row] = await db.select({ tz: testCenters.timeZone }).from(testCenters).where(eq(testCenters.id, testCenterId)).limit(1);
+  return row?.tz;
+}
+
+export type RosterRecord = Awaited<ReturnType<typeof rosterRows>>[number];

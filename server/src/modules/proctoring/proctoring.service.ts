@@ -1,0 +1,147 @@
+/**
+ * The proctor console's data: the test center's roster for a day with each seat's progress, time and connection
+ * health, incidents, bulk actions and the session timeline. Scoped to the proctor's own test centers.
+ */
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { forbidden } from '../../platform/errors.ts';
+import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import type { RosterRow } from '../../../../shared/api/proctoring.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { addDays, localDateOf, startOfLocalDay } from '../scoring/domain/civil-date.ts';
+import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
+import type { SessionsService } from '../sessions/sessions.service.ts';
+import { ATTENTION_RULES, attentionReasons } from './domain/attention.ts';
+import * as repo from './proctoring.repository.ts';
+
+export interface ProctoringDeps {
+  db: Db;
+  clock: Clock;
+  audit: Pick<AuditService, 'record' | 'forSubject'>;
+  sessions: Pick<SessionsService, 'pause' | 'resume' | 'addIncidentNote' | 'ledger' | 'find'>;
+}
+
+export function createProctoringService(deps: ProctoringDeps) {
+  const { db, clock } = deps;
+
+  function guard(actor: Actor, testCenterId: string) {
+    if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('The proctor console is for proctors and admins');
+    assertTestCenterAccess(actor, testCenterId);
+  }
+
+  async function toRows(records: repo.RosterRecord[]): Promise<RosterRow[]> {
+    const now = clock.now();
+    const ids = records.map((r) => r.sessionId);
+    const recent = await repo.recentIncidents(db, ids, new Date(now.getTime() - ATTENTION_RULES.secondConnectionWindowMs));
+    const last = new Map((await repo.lastIncidents(db, ids)).map((i) => [i.sessionId, i]));
+    return records.map((r) => {
+      const clockState = { allowedMs: r.allowedMs, usedMs: r.usedMs, runningSince: r.runningSince };
+      const remainingMs = remainingAt(clockState, now);
+      const lastAnswerAt = r.lastAnswerAt ? new Date(r.lastAnswerAt) : null;
+      const li = last.get(r.sessionId);
+      return {
+        sessionId: r.sessionId,
+        candidateId: r.candidateId,
+        candidateName: r.candidateName,
+        module: r.module,
+        state: r.state,
+        scheduledAt: r.scheduledAt.toISOString(),
+        admitted: !!r.admittedAt,
+        answered: r.answered,
+        total: r.total,
+        deadline: deadlineOf(clockState)?.toISOString() ?? null,
+        remainingMs,
+        running: !!r.runningSince,
+        pauseReason: r.pauseReason,
+        connected: !!r.connectionId,
+        lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
+        rttMs: r.rttMs,
+        pendingAnswers: r.pendingAnswers,
+        incidents: r.incidents,
+        lastIncident: li ? { kind: li.kind, at: li.at.toISOString() } : null,
+        lastAnswerAt: lastAnswerAt?.toISOString() ?? null,
+        timeMultiplier: r.timeMultiplier,
+        accommodationNote: r.accommodationNote,
+        attention: attentionReasons(
+          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.filter((i) => i.sessionId === r.sessionId) },
+          now,
+        ),
+      };
+    });
+  }
+
+  async function dayWindow(testCenterId: string, date?: string) {
+    const tz = (await repo.centerTimeZone(db, testCenterId)) ?? 'UTC';
+    const day = date ?? localDateOf(clock.now(), tz);
+    return { day, from: startOfLocalDay(day, tz), to: startOfLocalDay(addDays(day, 1), tz) };
+  }
+
+  return {
+    /** The center's seats for a day (default: today in the center's zone), plus any session still running. */
+    async roster(actor: Actor, testCenterId: string, date?: string) {
+      guard(actor, testCenterId);
+      const { day, from, to } = await dayWindow(testCenterId, date);
+      const rows = await toRows(await repo.centerRoster(db, testCenterId, from, to));
+      return { testCenterId, date: day, rows };
+    },
+
+    /** Fresh rows for some sessions of a center (the push feed's updates). */
+    async rows(testCenterId: string, ids: string[]) {
+      return toRows(await repo.centerRows(db, testCenterId, ids));
+    },
+
+    /** Fire drill: pause every running seat with one reason; each pause credits the time as any pause does. */
+    async pauseAll(actor: Actor, testCenterId: string, reason: string) {
+      guard(actor, testCenterId);
+      const ids = await repo.liveSessionIds(db, testCenterId, 'in_progress');
+      for (const id of ids) await deps.sessions.pause(actor, id, reason);
+      await deps.audit.record(actor, { action: 'proctor.pause-all', subjectType: 'test-center', subjectId: testCenterId, reason, details: { sessions: ids } });
+      return { paused: ids.length };
+    },
+
+    /** Resumes every seat the proctors paused (not the ones paused by a disconnect: those resume when the candidate returns). */
+    async resumeAll(actor: Actor, testCenterId: string, reason: string) {
+      guard(actor, testCenterId);
+      const paused = await repo.liveSessionIds(db, testCenterId, 'paused');
+      const ids = [];
+      for (const id of paused) {
+        const s = await deps.sessions.find(id);
+        if (s?.pauseReason === 'disconnected') continue;
+        await deps.sessions.resume(actor, id, reason);
+        ids.push(id);
+      }
+      await deps.audit.record(actor, { action: 'proctor.resume-all', subjectType: 'test-center', subjectId: testCenterId, reason, details: { sessions: ids } });
+      return { resumed: ids.length };
+    },
+
+    addNote: (actor: Actor, sessionId: string, note: string) => deps.sessions.addIncidentNote(actor, sessionId, note),
+
+    async incidentsCsv(actor: Actor, testCenterId: string, date?: string): Promise<string> {
+      guard(actor, testCenterId);
+      const { from, to } = await dayWindow(testCenterId, date);
+      const rows = await repo.incidentsForCenter(db, testCenterId, from, to);
+      const cell = (v: unknown) => {
+        const s = v instanceof Date ? v.toISOString() : v == null ? '' : String(v);
+        return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+      };
+      return ['at,session_id,candidate,module,kind,source,note', ...rows.map((r) => [r.at, r.sessionId, r.candidate, r.module, r.kind, r.source, r.note].map(cell).join(','))].join('\n') + '\n';
+    },
+
+    /** Every event of a session in order, from scheduling to score: audit log, time ledger and incidents. */
+    async timeline(actor: Actor, sessionId: string) {
+      const s = await deps.sessions.find(sessionId);
+      if (!s) throw forbidden();
+      guard(actor, s.testCenterId);
+      const [audit, ledger, incidents] = await Promise.all([deps.audit.forSubject('session', sessionId), deps.sessions.ledger(sessionId), repo.incidentsForSession(db, sessionId)]);
+      const events = [
+        ...audit.map((a) => ({ at: a.at, source: 'audit', event: a.action, actorId: a.actorId, actorRole: a.actorRole, reason: a.reason, details: a.details })),
+        ...ledger.map((l) => ({ at: l.at, source: 'time', event: `time.${l.kind}`, actorId: l.actorId, actorRole: null, reason: l.reason, details: { amountMs: l.amountMs } })),
+        ...incidents.map((i) => ({ at: i.at, source: 'incident', event: `incident.${i.kind}`, actorId: i.actorId, actorRole: null, reason: i.note, details: { source: i.source } })),
+      ];
+      events.sort((a, b) => a.at.getTime() - b.at.getTime());
+      return { sessionId, events };
+    },
+  };
+}
+export type ProctoringService = ReturnType<typeof createProctoringService>;

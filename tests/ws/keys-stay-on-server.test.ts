@@ -1,0 +1,88 @@
+/**
+ * Keys stay on the server: drives a session through every message type a candidate's browser can receive and proves
+ * that none carries a key, a rationale, statistics, the KWA or whether an item is scored or pretest.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverMessageSchema } from '../../shared/protocol/session-protocol.ts';
+import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
+import { ExamClient } from '../helpers/exam-client.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
+import { importSampleModule, startedSession } from '../helpers/session-fixture.ts';
+
+const FORBIDDEN_FIELDS = ['key', 'rationale', 'stats', 'kwa', 'role', 'p', 'pointBiserial', 'topics', 'version'];
+
+function fieldNames(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => fieldNames(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      out.add(k);
+      fieldNames(v, out);
+    }
+  }
+  return out;
+}
+
+describe('keys stay on the server', () => {
+  let t: TestApp;
+  let base: string;
+  const clock = fakeClock();
+  let rationales: string[] = [];
+  beforeAll(async () => {
+    t = await buildTestApp('pglite', { clock });
+    await importSampleModule(t.services);
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const author = await loginAs(t.app, 'author');
+    rationales = ((await t.app.inject({ url: '/api/bank/items?module=SAF', headers: author })).json() as { content: { rationale: string } }[]).map((i) => i.content.rationale);
+  });
+  afterAll(() => t?.close());
+
+  it('no message type a candidate receives holds answer-key material', async () => {
+    const frames: string[] = [];
+    const record = (c: ExamClient) => c.ws.on('message', (d) => frames.push(String(d)));
+
+    const s = await startedSession(t.app, { scheduledAt: clock.now() });
+    const c = await ExamClient.open(base, s.candidate);
+    record(c);
+    const snap = await c.hello(s.sessionId);
+    await c.answer(snap.items[0]!.itemId, snap.items[0]!.options[0]!.id); // ack
+    await c.answer('NOPE-1', 'A'); // error
+    await c.request({ type: 'review' }); // review
+    c.send({ type: 'time-sync', clientSentAt: 1 });
+    await c.waitFor('time-sync');
+    const proctor = await loginAs(t.app, 'proctor');
+    const post = (path: string, payload: unknown) => t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/${path}`, headers: proctor, payload: payload as object });
+    await post('pause', { reason: 'check' });
+    await c.waitFor('paused');
+    await post('resume', {});
+    await c.waitFor('resumed');
+    await post('extend', { minutes: 1, reason: 'test' });
+    await c.waitFor('extended');
+    clock.advance(80 * 60_000);
+    await c.waitFor('time-warning');
+    const second = await ExamClient.open(base, s.candidate); // replaced
+    record(second);
+    await second.hello(s.sessionId);
+    await c.waitFor('replaced');
+    await post('terminate', { reason: 'end of test' });
+    await second.waitFor('terminated');
+    await second.waitFor('ended');
+    await second.waitFor('result-ready');
+
+    const types = new Set(frames.map((f) => JSON.parse(f).type));
+    const all = serverMessageSchema.options.map((o) => o.shape.type.value);
+    expect([...types].sort()).toEqual([...all].sort());
+
+    for (const frame of frames) {
+      const names = fieldNames(JSON.parse(frame));
+      expect(FORBIDDEN_FIELDS.filter((f) => names.has(f)), frame.slice(0, 120)).toEqual([]);
+      for (const r of rationales) expect(frame.includes(r)).toBe(false);
+    }
+  });
+
+  it('the protocol schema itself has no field for keys, rationales or statistics', () => {
+    for (const option of serverMessageSchema.options) {
+      const json = JSON.stringify(option.toJSONSchema?.() ?? {});
+      for (const f of ['"key"', '"rationale"', '"stats"', '"kwa"', '"role"']) expect(json.includes(f), `${option.shape.type.value} has ${f}`).toBe(false);
+    }
+  });
+});
