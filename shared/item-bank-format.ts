@@ -108,8 +108,8 @@ export const itemStatsSchema = z.strictObject({
 });
 export type ItemStats = z.infer<typeof itemStatsSchema>;
 
-export const itemSchema = z
-  .strictObject({
+/** The item's fields without the cross-field checks (used for partial edits). */
+export const itemBaseSchema = z.strictObject({
     id: itemIdSchema,
     module: moduleCodeSchema,
     kwa: kwaCodeSchema,
@@ -128,8 +128,9 @@ export const itemSchema = z
     rationale: text('rationale', 1000),
     topics: z.array(topicSchema).max(12).default([]),
     stats: itemStatsSchema.optional(),
-  })
-  .superRefine((item, ctx) => {
+  });
+
+export const itemSchema = itemBaseSchema.superRefine((item, ctx) => {
     item.options.forEach((o, i) => {
       if (o.id !== OPTION_IDS[i]) {
         ctx.addIssue({ code: 'custom', path: ['options', i, 'id'], message: `option ${i + 1} must have id "${OPTION_IDS[i]}", found "${o.id}"` });

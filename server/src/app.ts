@@ -22,6 +22,7 @@ import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
 import { createSessionGateway } from './modules/sessions/session-gateway.ts';
 import { createProctorFeed } from './modules/proctoring/proctor-feed.ts';
 import { proctoringRoutes } from './modules/proctoring/proctoring.routes.ts';
+import { psychometricsRoutes } from './modules/psychometrics/psychometrics.routes.ts';
 import { scoringRoutes } from './modules/scoring/scoring.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(assemblyRoutes, { assembly: services.assembly });
   await app.register(sessionsRoutes, { sessions: services.sessions });
   await app.register(scoringRoutes, { scoring: services.scoring });
+  await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);

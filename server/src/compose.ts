@@ -11,6 +11,7 @@ import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
+import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 
@@ -24,6 +25,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly });
   const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts, launchCodes: auth, scoring, eligibility: { check: (input) => scoring.checkEligibility(input) } });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
-  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring };
+  const psychometrics = createPsychometricsService({ db });
+  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemBaseSchema } from '../item-bank-format.ts';
 import { itemStatusSchema, moduleCodeSchema } from '../vocabulary.ts';
 
 export const bankSourceSchema = z.strictObject({
@@ -16,4 +17,14 @@ export const itemQuerySchema = z.strictObject({
   kwa: z.string().optional(),
   status: itemStatusSchema.optional(),
   topic: z.string().optional(),
+});
+
+/** Fields an author may change on an item; the rest of the item is taken from its current version. */
+export const itemEditSchema = itemBaseSchema.pick({ kwa: true, status: true, stem: true, options: true, key: true, rationale: true, topics: true }).partial();
+
+export const analysisQuerySchema = z.strictObject({
+  module: moduleCodeSchema,
+  pMin: z.coerce.number().min(0).max(1).optional(),
+  pMax: z.coerce.number().min(0).max(1).optional(),
+  minCorrectedPointBiserial: z.coerce.number().min(-1).max(1).optional(),
 });

@@ -9,7 +9,9 @@ export const PROTOCOL_VERSION = 1;
 /** Largest message the server accepts, in bytes; larger frames are refused with MESSAGE_TOO_LARGE. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 
-const seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** Stored as 32-bit integers; a client numbers from the snapshot's lastSeq + 1. */
+export const MAX_SEQ = 2_147_483_647;
+const seq = z.number().int().positive().max(MAX_SEQ);
 const id = z.string().min(1).max(64);
 
 export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'page-visible', 'fullscreen-exit', 'fullscreen-enter'] as const;
@@ -82,11 +84,13 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('snapshot'),
     protocol: z.literal(PROTOCOL_VERSION),
-    session: z.strictObject({ id: z.string(), module: z.string(), moduleTitle: z.string(), state: z.enum(SESSION_STATES), pauseReason: z.string().nullable() }),
+    session: z.strictObject({ id: z.string(), module: z.string(), moduleTitle: z.string(), state: z.enum(SESSION_STATES), pauseReason: z.string().nullable(), admitted: z.boolean() }),
     items: z.array(candidateItemSchema),
     answers: z.record(z.string(), z.string()),
     flags: z.array(z.string()),
     position: z.string().nullable(),
+    /** The highest sequence number the server has applied for this session; continue from lastSeq + 1. */
+    lastSeq: z.number().int(),
     time: timeStateSchema,
     /** Minutes-left thresholds at which the server sends time-warning. */
     warningMinutes: z.array(z.number()),

@@ -107,6 +107,7 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     const second = await ExamClient.open(base, s.candidate);
     const snap2 = await second.hello(s.sessionId);
     expect(snap2.answers[snap.items[0]!.itemId]).toBe(snap.items[0]!.options[0]!.id);
+    expect(snap2.lastSeq).toBe(1); // a client without local state continues from here
     await first.waitFor('replaced');
     await expect.poll(() => first.closed?.code).toBe(4001);
     const audit = await t.services.audit.forSubject('session', s.sessionId);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bankImportRequestSchema, itemQuerySchema } from '../../../../shared/api/item-bank.ts';
+import { bankImportRequestSchema, itemEditSchema, itemQuerySchema } from '../../../../shared/api/item-bank.ts';
 import { moduleCodeSchema } from '../../../../shared/vocabulary.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
@@ -27,6 +27,18 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
       items: result.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })),
     };
   });
+
+  const itemParams = z.object({ id: z.string().min(1).max(64) });
+  app.put(
+    '/api/bank/items/:id',
+    { ...authors, schema: { tags: ['item bank'], summary: 'Edit an item: a content change makes a new version; items on delivered forms are never changed in place', params: itemParams, body: itemEditSchema } },
+    async (req) => itemBank.editItem(actorOf(req), req.params.id, req.body),
+  );
+  app.post('/api/bank/items/:id/retire', { ...authors, schema: { tags: ['item bank'], summary: 'Retire an item (it stays on delivered forms)', params: itemParams } }, async (req) =>
+    itemBank.editItem(actorOf(req), req.params.id, { status: 'retired' }),
+  );
+  app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params: itemParams } }, async (req) => itemBank.preview(req.params.id));
+  app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA" } }, async () => itemBank.coverage());
 
   app.get('/api/bank/export', { ...authors, schema: { tags: ['item bank'], summary: 'Export the bank (or one module) as a bank file', querystring: z.strictObject({ module: moduleCodeSchema.optional() }) } }, async (req) =>
     itemBank.exportBank(req.query.module),

@@ -4,10 +4,11 @@
  */
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
-import { validationFailed } from '../../platform/errors.ts';
-import { BANK_FORMAT_VERSION, contentOf, type BankFile } from '../../../../shared/item-bank-format.ts';
+import { notFound, validationFailed } from '../../platform/errors.ts';
+import { BANK_FORMAT_VERSION, contentOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { bankCoverage } from './domain/bank-coverage.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
 import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
 import * as repo from './item-bank.repository.ts';
@@ -88,6 +89,29 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     currentRevision: (tx: Db = db) => repo.currentRevision(tx),
     isEmpty: async () => (await repo.countItems(db)) === 0,
     listItems: (filter: repo.ItemFilter) => repo.listItems(db, filter),
+
+    /**
+     * Edits one item through the same validation and versioning as a file import: a content change makes a new
+     * version, a status change (e.g. retiring, promoting a pretest item) changes only the lifecycle.
+     */
+    async editItem(actor: Actor, id: string, patch: Partial<Omit<Item, 'id' | 'module'>>) {
+      const current = (await this.snapshot()).items.get(id);
+      if (!current) throw notFound(`item ${id}`);
+      const item = { id, module: current.module, status: current.status, ...current.content, ...(current.stats ? { stats: current.stats } : {}), ...patch };
+      const result = await this.importSources(actor, [{ name: `edit of ${id}`, text: JSON.stringify({ formatVersion: BANK_FORMAT_VERSION, items: [item] }) }]);
+      return { id, change: result.plan.items[0]!.change, version: (await repo.listItems(db, { ids: [id] }))[0]!.version, revision: result.revision };
+    },
+
+    /** What a candidate sees of the item (stem and options, no key), for the author's preview. */
+    async preview(id: string) {
+      const item = (await this.snapshot()).items.get(id);
+      if (!item) throw notFound(`item ${id}`);
+      return { itemId: id, stem: item.content.stem, options: item.content.options.map((o) => ({ id: o.id, text: o.text })) };
+    },
+
+    async coverage() {
+      return bankCoverage(await this.snapshot());
+    },
 
     /** The whole bank (or one module) as a bank file that imports back to the same bank. */
     async exportBank(module?: ModuleCode): Promise<BankFile> {

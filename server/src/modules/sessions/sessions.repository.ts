@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
-import { examSessions, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, users } from '../../db/schema/index.ts';
+import { examSessions, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
@@ -112,7 +112,7 @@ export async function loadSessionForm(db: Db, formId: string): Promise<SessionFo
 
 export async function loadResponses(db: Db, sessionId: string) {
   return db
-    .select({ itemId: responses.itemId, optionId: responses.optionId, flagged: responses.flagged, answerSeq: responses.answerSeq, answeredAt: responses.answeredAt })
+    .select({ itemId: responses.itemId, optionId: responses.optionId, flagged: responses.flagged, answerSeq: responses.answerSeq, flagSeq: responses.flagSeq, answeredAt: responses.answeredAt })
     .from(responses)
     .where(eq(responses.sessionId, sessionId));
 }
@@ -227,4 +227,15 @@ export async function recordHeartbeats(db: Db, beats: { id: string; rttMs: numbe
                  unnest(${list(beats.map((b) => (b.rttMs === null ? null : Math.round(b.rttMs))), 'int[]')}) as rtt,
                  unnest(${list(beats.map((b) => (b.pendingAnswers === null ? null : Math.round(b.pendingAnswers))), 'int[]')}) as pending) v
     where s.id = v.id and s.state in ('in_progress', 'paused', 'checked_in')`);
+}
+
+export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string }> {
+  const [row] = await db
+    .select({ moduleTitle: modules.title, testCenter: testCenters.name })
+    .from(examSessions)
+    .innerJoin(modules, eq(modules.code, examSessions.module))
+    .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .where(eq(examSessions.id, id))
+    .limit(1);
+  return row ?? { moduleTitle: '', testCenter: '' };
 }

@@ -24,6 +24,8 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     return {
       id: s.id,
       module: s.module,
+      moduleTitle: s.moduleTitle,
+      testCenter: s.testCenter,
       state: s.state,
       scheduledAt: s.scheduledAt,
       admitted: !!s.admittedAt,

@@ -281,7 +281,8 @@ export function createSessionsService(deps: SessionsDeps) {
 
     async get(actor: Actor, id: string) {
       const row = await loadForActor(db, actor, id, false);
-      return { ...row, time: timeStateOf(row, clock.now()) };
+      const names = await repo.sessionNames(db, id);
+      return { ...row, ...names, time: timeStateOf(row, clock.now()) };
     },
 
     listForCandidate: (actor: Actor) => repo.listSessionsForCandidate(db, actor.userId),
@@ -441,11 +442,12 @@ export function createSessionsService(deps: SessionsDeps) {
       return {
         type: 'snapshot' as const,
         protocol: 1 as const,
-        session: { id: row.id, module: row.module, moduleTitle: (titles ??= await repo.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason },
+        session: { id: row.id, module: row.module, moduleTitle: (titles ??= await repo.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
         items: form?.items ?? [],
         answers: Object.fromEntries(responses.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId!])),
         flags: responses.filter((r) => r.flagged).map((r) => r.itemId),
         position: row.positionItemId,
+        lastSeq: Math.max(row.positionSeq, ...responses.map((r) => Math.max(r.answerSeq, r.flagSeq))),
         time: timeStateOf(row, now),
         warningMinutes: config.warningMinutes,
       };

@@ -121,8 +121,9 @@ export function exposurePolicy(req: Pick<AssemblyRequest, 'exposure'>, bank: Nor
 /** Half the spread of the seeded numbers: grouped items usually, not always, come first. */
 const GROUPED_BONUS = 0.5;
 
-/** Packed sort keys: priority (below 64) x 2^26 x 2^20 + index stays below 2^53, exact in a double. */
-const MAX_PRIORITY = 63.999;
+/** Packed sort keys: priority (below 256) x 2^24 x 2^20 + index stays below 2^53, exact in a double. */
+const MAX_PRIORITY = 255.999;
+const PRIORITY_SCALE = 2 ** 24;
 const INDEX_SPAN = 2 ** 20;
 
 /** Shared empty list: most items are in no enemy group and no budget set, so they get no array of their own. */
@@ -271,10 +272,11 @@ export function buildProblem(bank: NormalizedBank, spec: ProblemSpec): Problem {
     groups.push({ id, members });
   }
 
-  if (spec.preferGrouped) for (const pi of pool) if (pi.groups.length > 0) pi.priority -= GROUPED_BONUS;
+  // Pushing the others back (rather than grouped items forward) keeps every priority >= 0 for the packed sort below.
+  if (spec.preferGrouped) for (const pi of pool) if (pi.groups.length === 0) pi.priority += GROUPED_BONUS;
 
   const sets: BudgetSet[] = [];
-  const poolIndex = spec.seenMax > 0 || spec.others.length > 0 ? new Map(pool.map((pi, idx) => [pi.item.id, idx])) : new Map<string, number>();
+  const poolIndex = spec.seenMax > 0 || spec.others.length > 0 || spec.freshQuota ? new Map(pool.map((pi, idx) => [pi.item.id, idx])) : new Map<string, number>();
   const addSet = (label: string, max: number, ids: Set<string>) => {
     const members: number[] = [];
     for (const id of ids) {
@@ -300,14 +302,14 @@ export function buildProblem(bank: NormalizedBank, spec: ProblemSpec): Problem {
     addSet(`items new to this set of forms in ${b.role === 'scored' ? `KWA ${b.kwa}` : 'the pretest pool'}`, max, fresh);
   });
 
-  // Order each bucket by priority with a native numeric sort of packed keys (priority quantized to 2^-26, then the
+  // Order each bucket by priority with a native numeric sort of packed keys (priority quantized to 2^-24, then the
   // index, which also breaks ties): several times faster than a comparator sort on a 5,000-item bank.
   const size = new Int32Array(buckets.length);
   for (const pi of pool) size[pi.bucket]!++;
   const keys = buckets.map((_, bi) => new Float64Array(size[bi]!));
   const fill = new Int32Array(buckets.length);
   pool.forEach((pi, idx) => {
-    const q = Math.floor(Math.min(Math.max(pi.priority, 0), MAX_PRIORITY) * 2 ** 26);
+    const q = Math.floor(Math.min(Math.max(pi.priority, 0), MAX_PRIORITY) * PRIORITY_SCALE);
     keys[pi.bucket]![fill[pi.bucket]!++] = pool.length < INDEX_SPAN ? q * INDEX_SPAN + idx : idx;
   });
   buckets.forEach((b, bi) => {

@@ -34,7 +34,14 @@ export interface BuildSpec {
 
 export type Built =
   | { ok: true; problem: Problem; state: SelectionState }
-  | { ok: false; infeasibility: Infeasibility; proven: boolean };
+  | {
+      ok: false;
+      infeasibility: Infeasibility;
+      /** true: the counts prove it; false: the search gave up. */
+      proven: boolean;
+      /** When the search gave up: its complete selection with the fewest conflicts left. */
+      partial?: { problem: Problem; state: SelectionState };
+    };
 
 export function problemFor(bank: NormalizedBank, spec: BuildSpec, attempt: number): Problem {
   return buildProblem(bank, {
@@ -54,15 +61,19 @@ export function buildSelection(bank: NormalizedBank, spec: BuildSpec, attempts =
   const first = problemFor(bank, spec, 0);
   const analysis = analyseShortages(first, bank, spec.seenMax);
   if (analysis.shortages.length) return { ok: false, infeasibility: shortageInfeasibility(bank, analysis), proven: true };
+  let partial: { problem: Problem; state: SelectionState } | undefined;
   for (let a = 0; a < attempts; a++) {
     const pr = a === 0 ? first : problemFor(bank, spec, a);
-    const st = searchSelection(pr, stream(spec.seed, `search-${a}`));
-    if (!st) continue;
+    const { state: st, solved } = searchSelection(pr, stream(spec.seed, `search-${a}`));
+    if (!solved) {
+      if (!partial || st.conflicts < partial.state.conflicts) partial = { problem: pr, state: st };
+      continue;
+    }
     reducePenalties(pr, st);
     if (spec.band && pr.difficultyApplies) improveDifficulty(pr, st, spec.band);
     return { ok: true, problem: pr, state: st };
   }
-  return { ok: false, infeasibility: searchFailure(first, bank, analysis), proven: false };
+  return { ok: false, infeasibility: searchFailure(first, bank, analysis), proven: false, ...(partial ? { partial } : {}) };
 }
 
 export function capModes(exposure: ExposurePolicy): Array<BuildSpec['capMode']> {

@@ -5,7 +5,8 @@
  * same difficulty band around the pool's expected mean, and a balancing pass re-swaps any form that missed it against
  * all the others. A counting bound proves impossibility up front when the bank is too small for K forms.
  */
-import { buildProblem, exposurePolicy, expectedMeanDifficulty, normalizeRequest, invalidRequest, type NormalizedBank, type Problem } from './assembly-problem.ts';
+import { buildProblem, exposurePolicy, expectedMeanDifficulty, normalizeRequest, invalidRequest, stream, type NormalizedBank, type Problem } from './assembly-problem.ts';
+import { repairJointly } from './parallel-repair.ts';
 import {
   DEFAULT_DIFFICULTY_TOLERANCE,
   PRETEST_POOL,
@@ -179,11 +180,16 @@ function sequence(
         ...(quotas !== null && f < K - 1 ? { preferGrouped: true } : {}),
       };
       const r = buildSelection(bank, spec, 2);
-      if (!r.ok) {
+      if (r.ok) {
+        built.push({ problem: r.problem, state: r.state, seed, ids: new Set(r.state.list.map((i) => r.problem.pool[i]!.item.id)) });
+        continue;
+      }
+      const joint = r.partial ? jointly(bank, base, built, r.partial, seed, B) : null;
+      if (!joint) {
         last = { ...r.infeasibility, message: `Form ${f + 1} of ${K}: ${r.infeasibility.message}` };
         break;
       }
-      built.push({ problem: r.problem, state: r.state, seed, ids: new Set(r.state.list.map((i) => r.problem.pool[i]!.item.id)) });
+      built.splice(0, built.length, ...joint);
     }
     if (built.length < K) continue;
     if (applies && band) balance(bank, base, built, band, B);
@@ -205,6 +211,36 @@ function sequence(
     };
   }
   return { ok: false, infeasibility: last! };
+}
+
+/** Repairs the earlier forms and the failed one together; the new forms carry their own seeds for layout. */
+function jointly(
+  bank: NormalizedBank,
+  base: BuildSpec,
+  built: Built[],
+  partial: { problem: Problem; state: SelectionState },
+  seed: string,
+  B: number,
+): Built[] | null {
+  const pr = buildProblem(bank, {
+    prioritySeed: `${seed}\u001fjoint`,
+    seen: base.seen,
+    seenMax: 0,
+    exposure: base.exposure,
+    capMode: base.capMode,
+    others: [],
+    otherMax: B,
+  });
+  const index = new Map(pr.pool.map((pi, i) => [pi.item.id, i]));
+  const forms = [...built.map((b) => [...b.ids]), partial.state.list.map((i) => partial.problem.pool[i]!.item.id)].map((ids) =>
+    ids.map((id) => index.get(id)!).sort((a, b) => a - b),
+  );
+  const repaired = repairJointly(pr, forms, B, stream(seed, 'joint'));
+  if (!repaired) return null;
+  return repaired.map((indices, f) => {
+    const state = stateOf(pr, indices);
+    return { problem: pr, state, seed: built[f]?.seed ?? seed, ids: new Set(indices.map((i) => pr.pool[i]!.item.id)) };
+  });
 }
 
 /** Re-swaps any form whose mean p is outside the band, now against every other form's overlap budget. */

@@ -242,13 +242,14 @@ function repair(pr: Problem, st: SelectionState, deficit: Int32Array, rng: Rng, 
   return true;
 }
 
-/** A selection meeting every hard constraint, or null when the budget ran out. */
-export function searchSelection(pr: Problem, rng: Rng, maxSteps = REPAIR_STEPS): SelectionState | null {
+/**
+ * A selection meeting every hard constraint (solved), or, when the budget ran out, the last complete selection with its
+ * remaining conflicts (parallel assembly can repair it together with the other forms).
+ */
+export function searchSelection(pr: Problem, rng: Rng, maxSteps = REPAIR_STEPS): { state: SelectionState; solved: boolean } {
   const { st, deficit } = greedy(pr);
-  if (deficit.some((d) => d > 0) || st.conflicts > 0) {
-    if (!repair(pr, st, deficit, rng, maxSteps)) return null;
-  }
-  return st;
+  if (deficit.some((d) => d > 0) || st.conflicts > 0) return { state: st, solved: repair(pr, st, deficit, rng, maxSteps) };
+  return { state: st, solved: true };
 }
 
 /** Swap out penalized items (seen before, over a relaxed cap, on other forms) for feasible fresher ones. */
@@ -275,8 +276,9 @@ export function meanDifficultyOf(pr: Problem, st: SelectionState): number | null
 
 /**
  * Swaps scored items within their KWA until the mean p is inside the band, each time the single swap that lands
- * closest to the band's middle. Fresh replacements are preferred; a penalized one (e.g. from another form) only when
- * no fresh one helps. Returns whether the mean ended inside the band.
+ * closest to the band's middle. Fresh replacements are preferred; one already on another parallel form only when no
+ * fresh one helps; a previously seen or over-cap item never comes in for the sake of difficulty. Returns whether the
+ * mean ended inside the band.
  */
 export function improveDifficulty(pr: Problem, st: SelectionState, band: { min: number; max: number }): boolean {
   if (!pr.difficultyApplies || pr.scoredCount === 0) return false;
@@ -313,7 +315,7 @@ export function improveDifficulty(pr: Problem, st: SelectionState, band: { min: 
             const pj = pr.pool[j]!;
             const d = pj.p! - po.p!;
             if (d * want <= 0) break;
-            if (strict && pj.penalty > po.penalty) continue;
+            if (strict ? pj.penalty > po.penalty : (pj.seen && !po.seen) || (pj.capped && !po.capped)) continue;
             if (!st.canSwap(out, j)) continue;
             const gap = Math.abs(want - d);
             if (gap < bestGap) {

@@ -1,0 +1,25 @@
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { examSessions, formItems, itemVersions, responses, sessionScores } from '../../db/schema/index.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+
+/** Every delivered, scored session of a module: which items (and versions) it presented and what was chosen. */
+export async function deliveredResponses(db: Db, module: ModuleCode) {
+  const sessions = await db
+    .select({ id: examSessions.id, formId: examSessions.formId })
+    .from(examSessions)
+    .innerJoin(sessionScores, eq(sessionScores.sessionId, examSessions.id))
+    .where(and(eq(examSessions.module, module), isNotNull(examSessions.formId), isNotNull(examSessions.startedAt)));
+  if (!sessions.length) return { sessions: [], presented: [], answers: [] };
+  const formIds = [...new Set(sessions.map((s) => s.formId!))];
+  const presented = await db
+    .select({ formId: formItems.formId, itemId: formItems.itemId, version: formItems.itemVersion, role: formItems.role, key: itemVersions.content })
+    .from(formItems)
+    .innerJoin(itemVersions, and(eq(itemVersions.itemId, formItems.itemId), eq(itemVersions.version, formItems.itemVersion)))
+    .where(inArray(formItems.formId, formIds));
+  const answers = await db
+    .select({ sessionId: responses.sessionId, itemId: responses.itemId, optionId: responses.optionId })
+    .from(responses)
+    .where(inArray(responses.sessionId, sessions.map((s) => s.id)));
+  return { sessions, presented, answers };
+}

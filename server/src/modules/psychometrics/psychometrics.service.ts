@@ -1,0 +1,41 @@
+/**
+ * Item analysis from delivered sessions: the classical statistics of domain/item-analysis.ts over every scored
+ * session of a module, each candidate contributing the items their (linear-on-the-fly) form presented.
+ */
+import type { Db } from '../../db/client.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import { analyzeResponses, type FlagThresholds } from './domain/item-analysis.ts';
+import * as repo from './psychometrics.repository.ts';
+
+export function createPsychometricsService(deps: { db: Db }) {
+  return {
+    async analyzeModule(module: ModuleCode, thresholds: Partial<FlagThresholds> = {}) {
+      const { sessions, presented, answers } = await repo.deliveredResponses(deps.db, module);
+      // An item may appear in several versions; statistics are per item id, keyed by the newest delivered key.
+      const items = new Map<string, { itemId: string; key: string; optionIds: string[]; version: number; role: string; exposure: number }>();
+      const byForm = new Map<string, string[]>();
+      for (const p of presented) {
+        byForm.set(p.formId, [...(byForm.get(p.formId) ?? []), p.itemId]);
+        const prev = items.get(p.itemId);
+        if (!prev || prev.version < p.version) items.set(p.itemId, { itemId: p.itemId, key: p.key.key, optionIds: p.key.options.map((o) => o.id), version: p.version, role: p.role, exposure: prev?.exposure ?? 0 });
+      }
+      const formUse = new Map<string, number>();
+      for (const s of sessions) formUse.set(s.formId!, (formUse.get(s.formId!) ?? 0) + 1);
+      for (const [formId, ids] of byForm) for (const id of ids) items.get(id)!.exposure += formUse.get(formId) ?? 0;
+      const chosen = new Map<string, Record<string, string | null>>();
+      for (const a of answers) chosen.set(a.sessionId, { ...(chosen.get(a.sessionId) ?? {}), [a.itemId]: a.optionId });
+      const rows = sessions.map((s) => ({ candidateId: s.id, presented: byForm.get(s.formId!) ?? [], responses: Object.fromEntries((byForm.get(s.formId!) ?? []).map((id) => [id, chosen.get(s.id)?.[id] ?? null])) }));
+      const list = [...items.values()].sort((a, b) => a.itemId.localeCompare(b.itemId));
+      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds };
+      const result = analyzeResponses(list.map((i) => ({ itemId: i.itemId, key: i.key, optionIds: i.optionIds })), rows, thresholds);
+      return {
+        module,
+        sessions: rows.length,
+        items: result.items.map((s) => ({ ...s, exposure: items.get(s.itemId)!.exposure, role: items.get(s.itemId)!.role })),
+        form: result.form,
+        thresholds: result.thresholds,
+      };
+    },
+  };
+}
+export type PsychometricsService = ReturnType<typeof createPsychometricsService>;
