@@ -16,7 +16,9 @@ test('the demo candidate signs in and sees the sample-content notice', async ({ 
 
   await page.getByLabel('Password').fill('demo-password-1');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Welcome, Demo Candidate' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'My exams' })).toBeVisible();
+  await expect(page.getByText('Demo Candidate')).toBeVisible();
+  await expect(page.getByText("not MSSC's assessment items")).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/candidate-home.png' });
 });
 

@@ -1,50 +1,166 @@
-import { useEffect, useState } from 'react';
+/**
+ * The app shell: who is signed in, the header (theme, sign out), and the routes. Candidate screens are in the main
+ * bundle; the proctor and author areas load on demand (React.lazy), so the exam route ships none of their code.
+ */
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Me } from '../../../shared/api/auth.ts';
+import { matchRoute, paths, type Route } from '../config/paths.ts';
 import { SignIn } from '../features/auth/sign-in.tsx';
+import { MyExams } from '../features/exam-session/my-exams.tsx';
+import { TakeExam } from '../features/exam-session/take-exam.tsx';
+import { ScoreReportPage } from '../features/reports/score-report.tsx';
 import { api } from '../lib/api-client.ts';
+import { useTheme } from '../lib/preferences.ts';
+import { linkClick, navigate, usePathname } from '../lib/router.ts';
 
-const ROLE_HOME: Record<Me['role'], string> = {
-  candidate: 'Your scheduled exams appear here.',
-  proctor: 'The live console for your test center appears here.',
-  author: 'The item-bank workspace appears here.',
-  admin: 'Test-center administration appears here.',
+const ProctorConsole = lazy(() => import('../features/proctoring/proctor-console.tsx'));
+const AuthorWorkspace = lazy(() => import('../features/authoring/author-workspace.tsx'));
+
+const HOME: Record<Me['role'], string> = { candidate: paths.exams, proctor: paths.proctor, admin: paths.proctor, author: paths.author };
+
+const TITLES: Record<Route['name'], string> = {
+  home: 'Sign in',
+  exams: 'My exams',
+  exam: 'Exam',
+  report: 'Score report',
+  proctor: 'Proctor console',
+  author: 'Author workspace',
+  'not-found': 'Page not found',
 };
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const pathname = usePathname();
+  const route = matchRoute(pathname);
+  const [theme, setTheme] = useTheme();
+
   useEffect(() => {
     void api<Me>('GET', '/api/auth/me').then((r) => setMe(r.ok ? r.data : null));
   }, []);
 
+  useEffect(() => {
+    document.title = `${me ? TITLES[route.name] : 'Sign in'} · cpt-exam`;
+  }, [route.name, me]);
+
+  // Signed in at "/": go to the role's home.
+  useEffect(() => {
+    if (me && route.name === 'home') navigate(HOME[me.role], { replace: true });
+  }, [me, route.name]);
+
   async function signOut() {
     await api('POST', '/api/auth/logout');
     setMe(null);
+    navigate(paths.home, { replace: true });
   }
+
+  const toExams = useCallback(() => navigate(paths.exams), []);
+  const inExam = route.name === 'exam';
 
   return (
     <>
-      <header className="top">
-        <span className="brand">cpt-exam</span>
-        {me && (
-          <span>
-            {me.displayName} ({me.role}) <button onClick={signOut}>Sign out</button>
-          </span>
-        )}
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="top no-print">
+        <a className="brand" href={paths.home} onClick={linkClick(paths.home)}>
+          cpt-exam
+        </a>
+        <div className="top-actions">
+          <button type="button" className="ghost" aria-pressed={theme === 'high-contrast'} onClick={() => setTheme(theme === 'high-contrast' ? 'standard' : 'high-contrast')}>
+            High contrast
+          </button>
+          {me && (
+            <>
+              <span className="who">
+                {me.displayName} <span className="muted-inverse">({me.role})</span>
+              </span>
+              {!inExam && (
+                <button type="button" className="ghost" onClick={signOut}>
+                  Sign out
+                </button>
+              )}
+            </>
+          )}
+        </div>
       </header>
-      <main>
+      <main id="main" className={inExam ? 'main exam-main' : 'main'}>
         {me === undefined ? null : me === null ? (
-          <SignIn onSignedIn={setMe} />
+          <>
+            <SignIn onSignedIn={setMe} />
+            <SampleNotice />
+          </>
         ) : (
-          <section className="card">
-            <h1>Welcome, {me.displayName}</h1>
-            <p>{ROLE_HOME[me.role]}</p>
-          </section>
+          <Suspense
+            fallback={
+              <p role="status" className="loading">
+                Loading…
+              </p>
+            }
+          >
+            <RouteView route={route} me={me} toExams={toExams} />
+          </Suspense>
         )}
-        <p className="notice">
-          The sample questions in this product are original practice content written for cpt-exam. They are not MSSC's
-          assessment items.
-        </p>
       </main>
     </>
+  );
+}
+
+function SampleNotice() {
+  return (
+    <p className="notice">
+      The sample questions in this product are original practice content written for cpt-exam. They are not MSSC's assessment items.
+    </p>
+  );
+}
+
+function RouteView({ route, me, toExams }: { route: Route; me: Me; toExams: () => void }) {
+  switch (route.name) {
+    case 'home':
+      return null;
+    case 'exams':
+      return me.role === 'candidate' ? (
+        <>
+          <MyExams examHref={paths.exam} reportHref={paths.report} />
+          <SampleNotice />
+        </>
+      ) : (
+        <Forbidden role={me.role} />
+      );
+    case 'exam':
+      return me.role === 'candidate' ? <TakeExam key={route.sessionId} sessionId={route.sessionId} onShowReport={() => navigate(paths.report(route.sessionId), { replace: true })} onBack={toExams} /> : <Forbidden role={me.role} />;
+    case 'report':
+      return me.role === 'candidate' ? <ScoreReportPage key={route.sessionId} sessionId={route.sessionId} onBack={toExams} /> : <Forbidden role={me.role} />;
+    case 'proctor':
+      return me.role === 'proctor' || me.role === 'admin' ? <ProctorConsole /> : <Forbidden role={me.role} />;
+    case 'author':
+      return me.role === 'author' || me.role === 'admin' ? <AuthorWorkspace /> : <Forbidden role={me.role} />;
+    case 'not-found':
+      return (
+        <section className="card" aria-labelledby="nf-title">
+          <h1 id="nf-title">Page not found</h1>
+          <p>
+            There is nothing at {route.path}.{' '}
+            <a href={paths.home} onClick={linkClick(paths.home)}>
+              Go to your home page
+            </a>
+            .
+          </p>
+        </section>
+      );
+  }
+}
+
+function Forbidden({ role }: { role: Me['role'] }) {
+  return (
+    <section className="card" aria-labelledby="forbidden-title">
+      <h1 id="forbidden-title">Not available for your role</h1>
+      <p>
+        This page is not part of the {role} area.{' '}
+        <a href={paths.home} onClick={linkClick(paths.home)}>
+          Go to your home page
+        </a>
+        .
+      </p>
+    </section>
   );
 }

@@ -15,6 +15,8 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   } catch {
     return { ok: false, status: 0, error: { code: 'INTERNAL', message: 'The server cannot be reached. Check the network connection.' } };
   }
-  const json = await res.json().catch(() => ({}));
-  return res.ok ? { ok: true, data: json as T } : { ok: false, status: res.status, error: json as ErrorBody };
+  const json = (await res.json().catch(() => ({}))) as Partial<ErrorBody>;
+  if (res.ok) return { ok: true, data: json as T };
+  const error: ErrorBody = { ...json, code: json.code ?? 'INTERNAL', message: json.message ?? `The server answered ${res.status}.` };
+  return { ok: false, status: res.status, error };
 }

@@ -82,7 +82,7 @@ describe('assembleForm: hard constraints', () => {
         expect(verifyForm(r.form, req)).toEqual(r.form.checks);
         expect(r.form.algorithmVersion).toBe(ASSEMBLY_ALGORITHM_VERSION);
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   });
 
@@ -100,7 +100,7 @@ describe('assembleForm: hard constraints', () => {
           expect(r.infeasibility.details).toContain(`${s.message}.`);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 400 },
     );
   });
 
@@ -157,7 +157,7 @@ describe('assembleForm: determinism and randomness', () => {
         const reordered = shuffled(req.items, shuffleSeed).map((it) => ({ ...it, enemyGroupIds: shuffled(it.enemyGroupIds, shuffleSeed) }));
         expect(JSON.stringify(assembleForm({ ...req, items: reordered }))).toBe(a);
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 
@@ -194,7 +194,7 @@ describe('assembleForm: retakers', () => {
         expect(hardViolations(r.form, { ...req, previouslySeen: seen, maxOverlapWithSeen: maxOverlap })).toEqual([]);
         expect(r.form.items.filter((f) => seen.includes(f.itemId)).length).toBeLessThanOrEqual(maxOverlap);
       }),
-      { numRuns: 120 },
+      { numRuns: 200 },
     );
   });
 

@@ -65,7 +65,7 @@ describe('assembleParallelForms', () => {
         const req = bankFor(seed, kwas, factor, groups);
         expectParallel({ ...req, count: K, maxOverlapPct: 0.25 });
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 
@@ -75,6 +75,12 @@ describe('assembleParallelForms', () => {
       expect(r.pairwiseOverlap[0]![1]).toBeLessThanOrEqual(21);
       expect(r.pairwiseOverlap[0]![0]).toBe(86);
     }
+  });
+
+  it('repairs earlier forms together with a later one when enemy groups leave the later one stuck', () => {
+    // About every other item has an enemy and the forms must share 90% of what the limit allows: sequential assembly
+    // alone fails on some of these seeds; the joint repair finds forms for all of them.
+    for (const seed of [0, 2, 7, 11, 14]) expectParallel({ ...bankFor(seed, 10, 2 - 0.25 * 0.9, 80), count: 2, maxOverlapPct: 0.25 });
   });
 
   it('honours a tighter tolerance and reads maxOverlapPct given as a percent', () => {

@@ -1,0 +1,31 @@
+/** The single table of client routes: every link and redirect builds its path here. */
+export const paths = {
+  home: '/',
+  exams: '/exams',
+  exam: (sessionId: string) => `/exams/${encodeURIComponent(sessionId)}`,
+  report: (sessionId: string) => `/exams/${encodeURIComponent(sessionId)}/report`,
+  proctor: '/proctor',
+  author: '/author',
+} as const;
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'exams' }
+  | { name: 'exam'; sessionId: string }
+  | { name: 'report'; sessionId: string }
+  | { name: 'proctor' }
+  | { name: 'author' }
+  | { name: 'not-found'; path: string };
+
+export function matchRoute(pathname: string): Route {
+  const p = pathname.replace(/\/+$/, '') || '/';
+  if (p === '/') return { name: 'home' };
+  if (p === paths.exams) return { name: 'exams' };
+  if (p === paths.proctor) return { name: 'proctor' };
+  if (p === paths.author) return { name: 'author' };
+  const report = /^\/exams\/([^/]+)\/report$/.exec(p);
+  if (report) return { name: 'report', sessionId: decodeURIComponent(report[1]!) };
+  const exam = /^\/exams\/([^/]+)$/.exec(p);
+  if (exam) return { name: 'exam', sessionId: decodeURIComponent(exam[1]!) };
+  return { name: 'not-found', path: p };
+}

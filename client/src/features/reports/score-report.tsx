@@ -1,0 +1,233 @@
+/**
+ * The candidate's score report: pass or fail against the cut, raw and percent, the diagnostic by Key Work Activity
+ * with its bands and labels, and the note. Printable (see the print rules in app/styles.css). While the result is
+ * being prepared (404 or status "pending") it says so and retries; the exam socket's result-ready makes it fetch at once.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PROTOCOL_VERSION } from '../../../../shared/protocol/session-protocol.ts';
+import { api } from '../../lib/api-client.ts';
+import { ReconnectingSocket, sameOriginSocketUrl } from '../../lib/ws-client.ts';
+
+const PROTOCOL: typeof PROTOCOL_VERSION = 1;
+export const REPORT_RETRY_MS = 5000;
+
+export interface KwaResult {
+  kwa: string;
+  title: string;
+  items: number;
+  correct: number;
+  percent: number;
+  band: { low: number; high: number };
+  label: 'strength' | 'review' | 'too-few-items';
+}
+
+export interface ScoreReport {
+  sessionId: string;
+  candidateName: string;
+  module: string;
+  moduleTitle: string;
+  testCenter: string;
+  date: string;
+  endReason: string | null;
+  status: 'scored' | 'pending';
+  result: {
+    scoredItems: number;
+    rawScore: number;
+    percent: number;
+    cutPercent: number;
+    rawCut: number;
+    passed: boolean;
+    kwas: KwaResult[];
+    diagnosticNote: string;
+  } | null;
+  certificate: { verificationCode: string; issuedOn: string; expiresOn: string } | null;
+}
+
+interface SessionEnd {
+  state: string;
+  endReason: string | null;
+}
+
+const LABEL_TEXT: Record<KwaResult['label'], string> = {
+  strength: 'Strength',
+  review: 'Review this area',
+  'too-few-items': 'Too few questions to judge',
+};
+
+const pct = (n: number) => `${Math.round(n * 10) / 10}%`;
+
+function endText(reason: string | null | undefined): string | null {
+  if (reason === 'expired') return 'Time is up. Your exam was submitted automatically.';
+  if (reason === 'terminated') return 'The proctor ended this exam.';
+  return null;
+}
+
+export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBack: () => void }) {
+  const [report, setReport] = useState<ScoreReport | null>(null);
+  const [session, setSession] = useState<SessionEnd | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(async () => {
+    const r = await api<ScoreReport>('GET', `/api/sessions/${sessionId}/report`);
+    if (r.ok) {
+      setReport(r.data);
+      setError(null);
+    } else if (r.status !== 404 && r.status !== 0) setError(r.error.message);
+  }, [sessionId]);
+
+  const ready = report?.status === 'scored' && !!report.result;
+
+  useEffect(() => {
+    void load();
+    void api<SessionEnd>('GET', `/api/sessions/${sessionId}`).then((r) => r.ok && setSession(r.data));
+  }, [load, sessionId]);
+
+  // Pending: retry on a timer, and listen for result-ready on the exam socket.
+  useEffect(() => {
+    if (ready || error) return;
+    const t = setInterval(() => void load(), REPORT_RETRY_MS);
+    const socket = new ReconnectingSocket({
+      url: sameOriginSocketUrl('/ws/session'),
+      onOpen: (send) => send({ type: 'hello', protocol: PROTOCOL, sessionId }),
+      onMessage: (m) => {
+        if ((m as { type?: string }).type === 'result-ready') void load();
+      },
+      onClose: (code) => code < 4000,
+    });
+    socket.start();
+    return () => {
+      clearInterval(t);
+      socket.stop();
+    };
+  }, [ready, error, load, sessionId]);
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [ready]);
+
+  const ended = endText(report?.endReason ?? session?.endReason);
+
+  if (!ready || !report?.result) {
+    return (
+      <section className="card" aria-labelledby="report-title">
+        <h1 id="report-title" ref={headingRef} tabIndex={-1}>
+          Score report
+        </h1>
+        {ended && (
+          <p className="banner info" data-testid="end-notice">
+            {ended}
+          </p>
+        )}
+        {error ? (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        ) : (
+          <p role="status" className="pending" data-testid="report-pending">
+            <span className="spinner" aria-hidden="true" /> Your result is being prepared. This page updates by itself.
+          </p>
+        )}
+        <div className="no-print">
+          <button type="button" className="secondary" onClick={onBack}>
+            Back to my exams
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  const { result } = report;
+  return (
+    <article className="card wide report" aria-labelledby="report-title">
+      <header className="report-head">
+        <h1 id="report-title" ref={headingRef} tabIndex={-1}>
+          Score report: {report.moduleTitle}
+        </h1>
+        <dl className="report-meta">
+          <div>
+            <dt>Candidate</dt>
+            <dd>{report.candidateName}</dd>
+          </div>
+          <div>
+            <dt>Module</dt>
+            <dd>
+              {report.moduleTitle} ({report.module})
+            </dd>
+          </div>
+          <div>
+            <dt>Test center</dt>
+            <dd>{report.testCenter}</dd>
+          </div>
+          <div>
+            <dt>Date</dt>
+            <dd>{new Date(report.date).toLocaleDateString(undefined, { dateStyle: 'long' })}</dd>
+          </div>
+        </dl>
+      </header>
+      {ended && <p className="banner info">{ended}</p>}
+
+      <section className={`outcome ${result.passed ? 'pass' : 'fail'}`} aria-labelledby="outcome-title">
+        <h2 id="outcome-title">{result.passed ? 'Result: Pass' : 'Result: Not passed'}</h2>
+        <p>
+          Your score: <strong>{result.rawScore}</strong> of {result.scoredItems} scored questions (<strong>{pct(result.percent)}</strong>). The cut score is{' '}
+          {pct(result.cutPercent)} ({result.rawCut} of {result.scoredItems}).
+        </p>
+      </section>
+
+      {report.certificate && (
+        <section aria-labelledby="cert-title">
+          <h2 id="cert-title">Certificate</h2>
+          <p>
+            Verification code <strong>{report.certificate.verificationCode}</strong>, issued {report.certificate.issuedOn}, valid until {report.certificate.expiresOn}.
+          </p>
+        </section>
+      )}
+
+      <section aria-labelledby="kwa-title">
+        <h2 id="kwa-title">Diagnostic by Key Work Activity</h2>
+        <div className="table-wrap">
+          <table className="kwa-table">
+            <caption className="visually-hidden">Percent correct per Key Work Activity, with the likely range of your true score</caption>
+            <thead>
+              <tr>
+                <th scope="col">Key Work Activity</th>
+                <th scope="col">Questions</th>
+                <th scope="col">Correct</th>
+                <th scope="col">Percent</th>
+                <th scope="col">Likely range</th>
+                <th scope="col">Diagnostic</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.kwas.map((k) => (
+                <tr key={k.kwa}>
+                  <th scope="row">
+                    {k.kwa} {k.title}
+                  </th>
+                  <td>{k.items}</td>
+                  <td>{k.correct}</td>
+                  <td>{pct(k.percent)}</td>
+                  <td>
+                    {pct(k.band.low)}–{pct(k.band.high)}
+                  </td>
+                  <td className={`label-${k.label}`}>{LABEL_TEXT[k.label]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="note">{result.diagnosticNote}</p>
+      </section>
+
+      <div className="row no-print">
+        <button type="button" onClick={() => window.print()}>
+          Print report
+        </button>
+        <button type="button" className="secondary" onClick={onBack}>
+          Back to my exams
+        </button>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Shared set-up for the exam e2e specs: everything a test needs is created through the real API (a fresh candidate
+ * per test, a session scheduled by the demo proctor), so tests never share state and run in any order.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+
+export const BASE = 'http://127.0.0.1:3197';
+const DEMO_PASSWORD = 'demo-password-1';
+export const CANDIDATE_PASSWORD = 'e2e-candidate-password';
+const HANDBOOK_VERSION = 'cpt-exam-rules-2026.1';
+
+export async function staff(role: 'admin' | 'proctor'): Promise<APIRequestContext> {
+  const ctx = await playwrightRequest.newContext({ baseURL: BASE });
+  const r = await ctx.post('/api/auth/login', { data: { username: role, password: DEMO_PASSWORD } });
+  expect(r.ok(), `login ${role}`).toBe(true);
+  return ctx;
+}
+
+async function ok(res: Promise<import('@playwright/test').APIResponse>, what: string) {
+  const r = await res;
+  expect(r.ok(), `${what}: ${r.status()} ${await r.text()}`).toBe(true);
+  return r.json();
+}
+
+export interface Scheduled {
+  sessionId: string;
+  username: string;
+  password: string;
+  displayName: string;
+  proctor: APIRequestContext;
+}
+
+/** A new candidate at the demo test center with one Safety session scheduled now. */
+export async function scheduleSafety(label: string): Promise<Scheduled> {
+  const admin = await staff('admin');
+  const proctor = await staff('proctor');
+  const username = `e2e-${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const displayName = `E2E ${label}`;
+  const user = await ok(admin.post('/api/admin/users', { data: { username, displayName, role: 'candidate', password: CANDIDATE_PASSWORD, testCenterCodes: ['DEMO-01'] } }), 'create candidate');
+  const centers = (await ok(proctor.get('/api/test-centers'), 'test centers')) as { id: string; code: string }[];
+  const center = centers.find((c) => c.code === 'DEMO-01') ?? centers[0]!;
+  const s = await ok(proctor.post('/api/sessions', { data: { candidateId: user.id, module: 'SAF', testCenterId: center.id, scheduledAt: new Date().toISOString() } }), 'schedule');
+  await admin.dispose();
+  return { sessionId: s.id, username, password: CANDIDATE_PASSWORD, displayName, proctor };
+}
+
+export async function admit(s: Scheduled) {
+  await ok(s.proctor.post(`/api/sessions/${s.sessionId}/admit`, { data: { idConfirmed: true } }), 'admit');
+}
+
+/** Signs the page in (cookie in the browser context) and runs check-in, admission, rules and start through the API. */
+export async function startedThroughApi(page: Page, s: Scheduled) {
+  await ok(page.request.post('/api/auth/login', { data: { username: s.username, password: s.password } }), 'candidate login');
+  await ok(page.request.post(`/api/sessions/${s.sessionId}/check-in`), 'check in');
+  await admit(s);
+  await ok(page.request.post(`/api/sessions/${s.sessionId}/handbook`, { data: { version: HANDBOOK_VERSION } }), 'handbook');
+  await ok(page.request.post(`/api/sessions/${s.sessionId}/start`), 'start');
+}
+
+export async function responses(s: Scheduled): Promise<{ itemId: string; optionId: string | null; flagged: boolean }[]> {
+  return ok(s.proctor.get(`/api/sessions/${s.sessionId}/responses`), 'responses');
+}
+
+export async function proctorAction(s: Scheduled, action: 'pause' | 'resume' | 'terminate' | 'extend', data: Record<string, unknown>) {
+  await ok(s.proctor.post(`/api/sessions/${s.sessionId}/${action}`, { data }), action);
+}
+
+/** Zero serious or critical axe violations, and a screenshot in test-results/screens/. */
+export async function checkScreen(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+  const axe = await new AxeBuilder({ page }).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), `axe on ${name}`).toEqual([]);
+}
+
+/** The accessible name of what has focus (enough for our buttons, links and labelled inputs). */
+export function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return '';
+    const labelled = el.getAttribute('aria-label');
+    if (labelled) return labelled;
+    const input = el as HTMLInputElement;
+    if (input.labels && input.labels[0]) return input.labels[0].textContent?.trim() ?? '';
+    return el.textContent?.trim() ?? '';
+  });
+}
+
+/** Presses Tab until the focused element's name matches (keyboard only, no clicks). */
+export async function tabTo(page: Page, name: RegExp, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (name.test(await focusedName(page))) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${name}; last focus: ${await focusedName(page)}`);
+}
+
+/** The exam's item id and chosen option of the question on screen (from the radio group's name and value). */
+export function currentAnswer(page: Page): Promise<{ itemId: string; optionId: string | null }> {
+  return page.evaluate(() => {
+    const radios = [...document.querySelectorAll<HTMLInputElement>('.question-panel input[type=radio]')];
+    const checked = radios.find((r) => r.checked);
+    return { itemId: radios[0]!.name.replace(/^q-/, ''), optionId: checked?.value ?? null };
+  });
+}
