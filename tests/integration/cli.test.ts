@@ -62,6 +62,17 @@ describe.each(targets)('cpt-exam against $name', ({ name, env }) => {
     expect(first.stdout).toMatch(/imported as bank revision 1: 110 new/);
     const again = cli(['bank', 'import', 'tests/fixtures/banks/small-bank.json'], env());
     expect(again.stdout).toMatch(/no change: 0 new, 0 changed .*110 unchanged/);
+    const first1 = cli(['form', 'assemble', '--module', 'SAF', '--seed', 'cli-seed', '--json'], env());
+    const first2 = cli(['form', 'assemble', '--module', 'SAF', '--seed', 'cli-seed', '--json'], env());
+    expect(first1.status).toBe(0);
+    expect(first1.stdout).toBe(first2.stdout);
+    expect(JSON.parse(first1.stdout).certificate.allConstraintsMet).toBe(true);
+    const table = cli(['form', 'assemble', '--module', 'SAF', '--seed', 'cli-seed'], env());
+    expect(table.stdout).toMatch(/^SAF form, seed cli-seed, blueprint t1/);
+    expect(table.stdout).not.toMatch(/FAIL/);
+    const built = cli(['form', 'build', '--module', 'SAF', '--count', '2', '--max-overlap', '100'], env());
+    expect(built.stdout).toMatch(/published 2 SAF forms/);
+    expect(cli(['form', 'assemble', '--module', 'XYZ', '--seed', 'a'], env()).stderr).toMatch(/--module must be one of SAF, QPM, MPP, MA, GRN/);
     const exported = JSON.parse(cli(['bank', 'export', '--module', 'SAF'], env()).stdout);
     expect(exported.items).toHaveLength(110);
     const user = cli(['admin', 'create-user', '--username', 'root-admin', '--role', 'admin'], env(), 'a-strong-password\n');

@@ -4,7 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bankFileSchema, type BankFile, type Item } from '../../shared/item-bank-format.ts';
+import { bankFileSchema, contentOf, type BankFile, type Item } from '../../shared/item-bank-format.ts';
+import { assemblyPool } from '../../server/src/modules/assembly/assembly.service.ts';
+import { assembleParallelForms } from '../../server/src/modules/assembly/domain/parallel-forms.ts';
 import { CPT40_TOPICS } from '../../shared/vocabulary.ts';
 import { emptySnapshot } from '../../server/src/modules/item-bank/domain/bank-snapshot.ts';
 import { validateBankSources } from '../../server/src/modules/item-bank/domain/bank-validation.ts';
@@ -125,4 +127,23 @@ describe('sample item banks: quality gate', () => {
     const used = new Set(allItems.flatMap((i) => i.topics));
     expect(CPT40_TOPICS.filter((t) => !used.has(t))).toEqual([]);
   });
+});
+
+describe('sample item banks: two forms per module', () => {
+  for (const bank of banks) {
+    const module = bank.modules[0]!;
+    it(`${module.code}: two forms sharing at most 25% of their items can be assembled`, () => {
+      const snapshot = emptySnapshot();
+      snapshot.modules.set(module.code, { code: module.code, title: module.title, required: module.required, catalogs: [module.kwaCatalog] });
+      bank.items.forEach((i) => snapshot.items.set(i.id, { id: i.id, module: i.module, status: i.status, version: 1, content: contentOf(i) }));
+      bank.enemyGroups.forEach((g) => snapshot.enemyGroups.set(g.id, g));
+      const result = assembleParallelForms({ ...assemblyPool(snapshot, module.code), blueprint: bank.blueprints[0]!, seed: 'quality-gate', count: 2, maxOverlapPct: 25 });
+      expect(result.ok ? 'ok' : result.infeasibility.message).toBe('ok');
+      if (!result.ok) return;
+      const [a, b] = result.forms.map((f) => new Set(f.items.map((i) => i.itemId)));
+      const shared = [...a!].filter((id) => b!.has(id)).length;
+      expect(shared).toBeLessThanOrEqual(Math.floor(0.25 * bank.blueprints[0]!.formLength));
+      expect(result.forms.every((f) => f.checks.every((c) => c.met))).toBe(true);
+    });
+  }
 });

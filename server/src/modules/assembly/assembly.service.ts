@@ -2,7 +2,7 @@
  * Form assembly around the pure assembler: loads the bank snapshot and blueprint, adds exposure and retake history,
  * stores forms with their certificates, publishes fixed forms.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -104,6 +104,18 @@ export function createAssemblyService(deps: AssemblyDeps) {
         clock.now(),
       );
       return { formId, items: result.form.items, seed, blueprint };
+    },
+
+    /**
+     * The form for an admitted candidate: a published fixed form of the module's blueprint that this candidate has not
+     * sat before, chosen at random, when such forms exist; otherwise a fresh linear-on-the-fly form.
+     */
+    async formForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
+      const fixed = (await repo.publishedFixedFormIds(tx, input.module, input.blueprintVersion)).filter((id) => !input.previousFormIds.includes(id));
+      if (fixed.length === 0) return { ...(await this.assembleForSession(tx, input)), kind: 'linear-on-the-fly' as const };
+      const formId = fixed[randomInt(fixed.length)]!;
+      const form = await repo.findForm(tx, formId);
+      return { formId, items: await repo.findFormItems(tx, formId), seed: form!.seed, kind: 'fixed' as const };
     },
 
     /** K parallel fixed forms with pairwise overlap at most maxOverlapPct; stored as drafts, or published at once. */

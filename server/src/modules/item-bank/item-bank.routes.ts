@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bankImportRequestSchema, itemEditSchema, itemQuerySchema } from '../../../../shared/api/item-bank.ts';
-import { moduleCodeSchema } from '../../../../shared/vocabulary.ts';
+import { itemStatusSchema, moduleCodeSchema } from '../../../../shared/vocabulary.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
@@ -39,6 +39,39 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
   );
   app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params: itemParams } }, async (req) => itemBank.preview(req.params.id));
   app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA" } }, async () => itemBank.coverage());
+
+  app.post(
+    '/api/bank/upload',
+    {
+      ...authors,
+      bodyLimit: 80 * 1024 * 1024,
+      schema: {
+        tags: ['item bank'],
+        summary: 'Upload bank files in any format (JSON, CSV, QTI XML or content package), dry run first',
+        body: z.strictObject({
+          files: z.array(z.strictObject({ name: z.string().min(1).max(300), base64: z.string().max(70 * 1024 * 1024) })).min(1, 'send at least one file'),
+          dryRun: z.boolean().default(true),
+          lenient: z.boolean().default(false),
+          kwaMapping: z.strictObject({ byCategory: z.record(z.string(), z.string()).optional(), byMetadata: z.array(z.strictObject({ path: z.string(), map: z.record(z.string(), z.string()).optional() })).optional() }).optional(),
+          module: moduleCodeSchema.optional(),
+          status: itemStatusSchema.optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const { files, ...opts } = req.body;
+      const r = await itemBank.uploadFiles(actorOf(req), files.map((f) => ({ name: f.name, bytes: Buffer.from(f.base64, 'base64') })), opts);
+      return { dryRun: r.dryRun, changed: r.changed, revision: r.revision, summary: r.plan.summary, items: r.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })), skipped: r.skipped, assets: r.assets };
+    },
+  );
+
+  app.get('/api/bank/export.:format', { ...authors, schema: { tags: ['item bank'], summary: 'Export the bank as a QTI 3.0 content package (.zip) or CSV', params: z.object({ format: z.enum(['zip', 'csv']) }), querystring: z.strictObject({ module: moduleCodeSchema.optional() }) } }, async (req, reply) => {
+    const out = await itemBank.exportAs(req.params.format === 'zip' ? 'qti' : 'csv', req.query.module);
+    const name = `cpt-bank${req.query.module ? `-${req.query.module}` : ''}`;
+    return req.params.format === 'zip'
+      ? reply.type('application/zip').header('content-disposition', `attachment; filename="${name}-qti3.zip"`).send(Buffer.from(out as Uint8Array))
+      : reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(out);
+  });
 
   app.get('/api/bank/export', { ...authors, schema: { tags: ['item bank'], summary: 'Export the bank (or one module) as a bank file', querystring: z.strictObject({ module: moduleCodeSchema.optional() }) } }, async (req) =>
     itemBank.exportBank(req.query.module),

@@ -10,7 +10,11 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bankCoverage } from './domain/bank-coverage.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
+import type { Problem } from '../../../../shared/errors.ts';
 import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
+import { exportBankCsv } from './domain/bank-csv.ts';
+import { exportQtiPackage } from './domain/qti-export.ts';
+import { convertUpload, relocateProblems, type UploadOptions } from './domain/upload-conversion.ts';
 import * as repo from './item-bank.repository.ts';
 
 export interface ImportResult {
@@ -65,11 +69,18 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
      * Imports bank files in one transaction: a file with one bad item writes nothing. Re-importing an unchanged file
      * changes nothing and creates no revision.
      */
-    async importSources(actor: Actor | null, sources: BankSource[], opts: { dryRun?: boolean; onProgress?: ImportProgress } = {}): Promise<ImportResult> {
+    async importSources(
+      actor: Actor | null,
+      sources: BankSource[],
+      opts: { dryRun?: boolean; onProgress?: ImportProgress; conversionProblems?: Problem[]; relocate?: (p: Problem[]) => Problem[] } = {},
+    ): Promise<ImportResult> {
       return db.transaction(async (tx) => {
         await repo.lockBankForImport(tx);
         const result = validateBankSources(sources, await repo.loadSnapshot(tx));
-        if (!result.ok) throw validationFailed(`The bank file has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing was imported`, result.problems);
+        const problems = [...(opts.conversionProblems ?? []), ...(opts.relocate ?? ((p: Problem[]) => p))(result.ok ? [] : result.problems)];
+        if (!result.ok || problems.length) {
+          throw validationFailed(`The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported`, problems);
+        }
         const changed = planChangesAnything(result.plan);
         if (opts.dryRun || !changed) return { dryRun: !!opts.dryRun, changed, revision: await repo.currentRevision(tx), plan: result.plan };
         const revision = await apply(tx, actor, result.plan, sources.map((s) => s.name).join(', '), opts.onProgress);
@@ -89,6 +100,27 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     currentRevision: (tx: Db = db) => repo.currentRevision(tx),
     isEmpty: async () => (await repo.countItems(db)) === 0,
     listItems: (filter: repo.ItemFilter) => repo.listItems(db, filter),
+
+    /**
+     * Uploads in any supported format (bank JSON, CSV, QTI 2.1/2.2/3.0 XML or content package): converted, then
+     * validated and imported like a bank file. Conversion problems always block the import; items skipped in lenient
+     * mode are listed. Problems in converted files point back at the uploaded file, line and column.
+     */
+    async uploadFiles(actor: Actor | null, files: { name: string; bytes: Uint8Array }[], opts: UploadOptions & { dryRun: boolean }) {
+      const conversions = files.map((f) => convertUpload(f, opts));
+      const result = await this.importSources(
+        actor,
+        conversions.flatMap((c) => c.sources),
+        { dryRun: opts.dryRun, conversionProblems: conversions.flatMap((c) => c.problems), relocate: (ps) => conversions.reduce((acc, c) => relocateProblems(acc, c), ps) },
+      );
+      return { ...result, skipped: conversions.flatMap((c) => c.skipped), assets: conversions.flatMap((c) => c.assets.map((a) => a.path)) };
+    },
+
+    /** The bank (or one module) as a QTI 3.0 content package or a CSV file. */
+    async exportAs(format: 'qti' | 'csv', module?: ModuleCode): Promise<Uint8Array | string> {
+      const bank = await this.exportBank(module);
+      return format === 'qti' ? exportQtiPackage(bank) : exportBankCsv(bank);
+    },
 
     /**
      * Edits one item through the same validation and versioning as a file import: a content change makes a new

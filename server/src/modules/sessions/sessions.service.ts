@@ -56,7 +56,7 @@ export interface SessionsDeps {
   db: Db;
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
-  assembly: Pick<AssemblyService, 'assembleForSession' | 'blueprintFor'>;
+  assembly: Pick<AssemblyService, 'formForSession' | 'blueprintFor'>;
   accounts: Pick<AccountsService, 'actorFor'>;
   launchCodes: Pick<AuthService, 'issueLaunchCode'>;
   eligibility?: EligibilityPort;
@@ -320,9 +320,9 @@ export function createSessionsService(deps: SessionsDeps) {
       await proctorAction(actor, id, async (tx, row, now) => {
         const state = mustTransition(row, { type: 'admit' });
         const previous = await repo.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
-        const form = await deps.assembly.assembleForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
+        const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
         await repo.updateSession(tx, id, { state, admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId });
-        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, seed: form.seed });
+        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed });
         await repo.notifySession(tx, id, 'admitted', { center: row.testCenterId });
       });
     },

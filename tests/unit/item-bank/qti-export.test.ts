@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { bankFileSchema, itemSchema, type BankFile, type Item } from '../../../shared/item-bank-format.ts';
+import { exportQtiPackage } from '../../../server/src/modules/item-bank/domain/qti-export.ts';
+import { importQti } from '../../../server/src/modules/item-bank/domain/qti-import.ts';
+import { attr, childElements, descendants, parseXml, textContent } from '../../../server/src/modules/item-bank/domain/xml-reader.ts';
+
+const SAMPLE_BANKS = ['safety', 'quality', 'production', 'maintenance', 'green'];
+const loadBank = (name: string): BankFile => bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
+const roundTrip = (bank: BankFile, name = 'bank.zip') => importQti([{ name, bytes: exportQtiPackage(bank) }], { kwaMapping: {} });
+const text = (files: Record<string, Uint8Array>, path: string) => new TextDecoder().decode(files[path]);
+
+describe('QTI 3.0 export → import round trip', () => {
+  it.each(SAMPLE_BANKS)('gives back item-bank/%s.json unchanged', (name) => {
+    const bank = loadBank(name);
+    const r = roundTrip(bank);
+    expect(r.problems).toEqual([]);
+    expect(r.skipped).toEqual([]);
+    expect(r.bank).toEqual(bank);
+  });
+
+  it('covers all 830 sample items', () => {
+    expect(SAMPLE_BANKS.map(loadBank).reduce((n, b) => n + b.items.length, 0)).toBe(830);
+  });
+
+  it('keeps what the sample banks do not exercise: paragraphs, line breaks, markup characters, five options, statistics, every status', () => {
+    const item = (over: Partial<Item>): Item => ({
+      id: 'QPM-900',
+      module: 'QPM',
+      kwa: 'QPM-10',
+      status: 'operational',
+      stem: 'First paragraph with <tags> & "quotes" and \u00a0non-breaking spaces.\n\nSecond paragraph,\nwith a line break.',
+      options: [
+        { id: 'A', text: 'x < y' },
+        { id: 'B', text: 'x > y' },
+        { id: 'C', text: "x = y's" },
+        { id: 'D', text: '[image: not really an image]' },
+        { id: 'E', text: '\u00b1 0.5 \u00b5m' },
+      ],
+      key: 'E',
+      rationale: 'One.\n\nTwo & three.',
+      topics: ['metrology', 'data-analytics'],
+      stats: { p: 0.625, pointBiserial: -0.125, n: 40 },
+      ...over,
+    });
+    const bank: BankFile = {
+      formatVersion: 1,
+      modules: [],
+      blueprints: [],
+      enemyGroups: [{ id: 'QPM-EG-90', itemIds: ['QPM-900', 'QPM-901'], reason: 'Same fact <twice> & more.' }],
+      items: [
+        item({}),
+        item({ id: 'QPM-901', status: 'draft', stats: { p: 0.5 }, topics: [] }),
+        item({ id: 'QPM-902', status: 'pretest', options: item({}).options.slice(0, 3), key: 'A', stats: undefined }),
+        item({ id: 'QPM-903', status: 'retired', stats: undefined }),
+      ].map((i) => itemSchema.parse(i)),
+    };
+    const r = roundTrip(bank);
+    expect(r.problems).toEqual([]);
+    expect(r.bank).toEqual(bank);
+  });
+
+  it('is deterministic, and an empty bank exports and imports too', () => {
+    const bank = loadBank('green');
+    expect(Buffer.from(exportQtiPackage(bank)).equals(Buffer.from(exportQtiPackage(bank)))).toBe(true);
+    const empty: BankFile = { formatVersion: 1, modules: [], blueprints: [], enemyGroups: [], items: [] };
+    expect(roundTrip(empty)).toMatchObject({ bank: empty, problems: [] });
+  });
+
+  it('refuses text that XML cannot carry', () => {
+    const bank = loadBank('green');
+    const bad = { ...bank, items: [{ ...bank.items[0]!, stem: 'Bell \u0007 character' }] };
+    expect(() => exportQtiPackage(bad)).toThrow('item GRN-001: the stem contains U+0007, which XML cannot carry; remove it before exporting');
+  });
+});
+
+describe('QTI 3.0 export: the package', () => {
+  const bank = loadBank('safety');
+  const files = unzipSync(exportQtiPackage(bank));
+
+  it('holds a manifest, a test, one item file per item and the bank data', () => {
+    expect(Object.keys(files).sort()).toEqual(['cpt-bank.json', 'imsmanifest.xml', 'tests/cpt-bank.xml', ...bank.items.map((i) => `items/${i.id}.xml`)].sort());
+    const data = JSON.parse(text(files, 'cpt-bank.json'));
+    expect(data).toEqual({ $schema: bank.$schema, formatVersion: 1, modules: bank.modules, blueprints: bank.blueprints, enemyGroups: bank.enemyGroups });
+  });
+
+  it('describes every item in the manifest with LOM classification and cpt: metadata', () => {
+    const manifest = parseXml(text(files, 'imsmanifest.xml'));
+    const resource = descendants(manifest).find((e) => e.local === 'resource' && attr(e, 'identifier') === 'SAF-010')!;
+    expect(attr(resource, 'type')).toBe('imsqti_item_xmlv3p0');
+    expect(attr(resource, 'href')).toBe('items/SAF-010.xml');
+    const cpt = (local: string) => descendants(resource).filter((e) => e.ns === 'urn:cpt-exam:qti-bank:1' && e.local === local).map(textContent);
+    const item = bank.items.find((i) => i.id === 'SAF-010')!;
+    expect([cpt('module'), cpt('kwa'), cpt('status'), cpt('topic'), cpt('enemyGroup')]).toEqual([['SAF'], [item.kwa], [item.status], item.topics, ['SAF-EG-01']]);
+    const taxa = descendants(resource).filter((e) => e.local === 'taxon').map((t) => textContent(childElements(t).find((c) => c.local === 'id')!));
+    expect(taxa).toEqual(['SAF', item.kwa]);
+  });
+
+  it('groups the items by KWA in the test, with the KWA as category', () => {
+    const test = parseXml(text(files, 'tests/cpt-bank.xml'));
+    const sections = descendants(test).filter((e) => e.local === 'qti-assessment-section');
+    expect(sections.map((s) => attr(s, 'identifier'))).toEqual(bank.modules[0]!.kwaCatalog.kwas.map((k) => `S-${k.code}`));
+    const refs = descendants(test).filter((e) => e.local === 'qti-assessment-item-ref');
+    expect(refs).toHaveLength(bank.items.length);
+    for (const ref of refs) expect(attr(ref, 'category')).toBe(bank.items.find((i) => i.id === attr(ref, 'identifier'))!.kwa);
+  });
+
+  it('writes QTI 3.0 choice items with the key as correct response and the rationale as modal feedback', () => {
+    const item = bank.items[0]!;
+    const root = parseXml(text(files, `items/${item.id}.xml`));
+    expect([root.local, root.ns, attr(root, 'identifier')]).toEqual(['qti-assessment-item', 'http://www.imsglobal.org/xsd/imsqtiasi_v3p0', item.id]);
+    const find = (local: string) => descendants(root).filter((e) => e.local === local);
+    expect(attr(find('qti-response-declaration')[0]!, 'cardinality')).toBe('single');
+    expect(find('qti-correct-response').map(textContent).map((t) => t.trim())).toEqual([item.key]);
+    expect(attr(find('qti-choice-interaction')[0]!, 'max-choices')).toBe('1');
+    expect(find('qti-simple-choice').map((c) => [attr(c, 'identifier'), textContent(c)])).toEqual(item.options.map((o) => [o.id, o.text]));
+    expect(find('qti-modal-feedback').map((f) => textContent(f).trim())).toEqual([item.rationale]);
+  });
+
+  it('without cpt-bank.json, still rebuilds enemy groups (without reasons) from the manifest', () => {
+    const { ['cpt-bank.json']: _data, ...rest } = files;
+    const manifest = text(rest, 'imsmanifest.xml').replace(/<resource identifier="CPT-BANK-DATA"[\s\S]*?<\/resource>/, '');
+    const r = importQti([{ name: 'x.zip', bytes: zipSync({ ...rest, 'imsmanifest.xml': new TextEncoder().encode(manifest) }) }], { kwaMapping: {} });
+    expect(r.problems).toEqual([]);
+    expect(r.bank.items).toEqual(bank.items);
+    expect(r.bank.modules).toEqual([]);
+    // Rebuilt in id order, members in item order; the reasons live only in cpt-bank.json.
+    expect(r.bank.enemyGroups).toEqual(
+      [...bank.enemyGroups].sort((a, b) => a.id.localeCompare(b.id)).map((g) => ({ id: g.id, itemIds: bank.items.filter((i) => g.itemIds.includes(i.id)).map((i) => i.id) })),
+    );
+  });
+
+  it('reports a broken cpt-bank.json with its line:column', () => {
+    const small = unzipSync(exportQtiPackage({ ...bank, enemyGroups: [], items: bank.items.slice(0, 3) }));
+    const r = importQti([{ name: 'x.zip', bytes: zipSync({ ...small, 'cpt-bank.json': new TextEncoder().encode('{\n  "formatVersion": 1,\n  "modules": [}\n') }) }], { kwaMapping: {} });
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ file: 'x.zip/cpt-bank.json', line: 3, column: 15 });
+    expect(r.problems[0]!.message).toMatch(/^malformed JSON: /);
+    const wrong = importQti([{ name: 'x.zip', bytes: zipSync({ ...small, 'cpt-bank.json': new TextEncoder().encode('{\n  "formatVersion": 2\n}\n') }) }], { kwaMapping: {} });
+    expect(wrong.problems).toEqual([{ file: 'x.zip/cpt-bank.json', pointer: '/formatVersion', line: 2, column: 20, message: 'formatVersion must be 1' }]);
+  });
+});
