@@ -23,7 +23,17 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const itemBank = createItemBankService({ db, audit });
   const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
   const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly });
-  const sessions = createSessionsService({ db, clock: deps.clock, audit, assembly, accounts, launchCodes: auth, scoring, eligibility: { check: (input) => scoring.checkEligibility(input) } });
+  const sessions = createSessionsService({
+    db,
+    clock: deps.clock,
+    audit,
+    assembly,
+    accounts,
+    launchCodes: auth,
+    scoring,
+    eligibility: { check: (input) => scoring.checkEligibility(input) },
+    config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs } },
+  });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
   const psychometrics = createPsychometricsService({ db });
   return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics };

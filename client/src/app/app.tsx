@@ -6,6 +6,8 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Me } from '../../../shared/api/auth.ts';
 import { matchRoute, paths, type Route } from '../config/paths.ts';
 import { SignIn } from '../features/auth/sign-in.tsx';
+import { MyResults } from '../features/credentials/my-results.tsx';
+import { VerifyCredential } from '../features/credentials/verify-credential.tsx';
 import { MyExams } from '../features/exam-session/my-exams.tsx';
 import { TakeExam } from '../features/exam-session/take-exam.tsx';
 import { ScoreReportPage } from '../features/reports/score-report.tsx';
@@ -25,6 +27,8 @@ const TITLES: Record<Route['name'], string> = {
   report: 'Score report',
   proctor: 'Proctor console',
   author: 'Author workspace',
+  results: 'My results',
+  verify: 'Verify a credential',
   'not-found': 'Page not found',
 };
 
@@ -39,7 +43,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = `${me ? TITLES[route.name] : 'Sign in'} · cpt-exam`;
+    document.title = `${me || route.name === 'verify' ? TITLES[route.name] : 'Sign in'} · cpt-exam`;
   }, [route.name, me]);
 
   // Signed in at "/": go to the role's home.
@@ -69,6 +73,16 @@ export function App() {
           <button type="button" className="ghost" aria-pressed={theme === 'high-contrast'} onClick={() => setTheme(theme === 'high-contrast' ? 'standard' : 'high-contrast')}>
             High contrast
           </button>
+          {me?.role === 'candidate' && !inExam && (
+            <nav aria-label="Candidate">
+              <a href={paths.exams} onClick={linkClick(paths.exams)}>
+                My exams
+              </a>{' '}
+              <a href={paths.results} onClick={linkClick(paths.results)}>
+                My results
+              </a>
+            </nav>
+          )}
           {me && (
             <>
               <span className="who">
@@ -84,9 +98,16 @@ export function App() {
         </div>
       </header>
       <main id="main" className={inExam ? 'main exam-main' : 'main'}>
-        {me === undefined ? null : me === null ? (
+        {route.name === 'verify' ? (
+          <VerifyCredential initialCode={route.code} onLookup={(code) => navigate(paths.verify(code))} />
+        ) : me === undefined ? null : me === null ? (
           <>
-            <SignIn onSignedIn={setMe} />
+            <SignIn
+              onSignedIn={(user, sessionId) => {
+                setMe(user);
+                if (sessionId) navigate(paths.exam(sessionId), { replace: true });
+              }}
+            />
             <SampleNotice />
           </>
         ) : (
@@ -116,7 +137,10 @@ function SampleNotice() {
 function RouteView({ route, me, toExams }: { route: Route; me: Me; toExams: () => void }) {
   switch (route.name) {
     case 'home':
+    case 'verify':
       return null;
+    case 'results':
+      return me.role === 'candidate' ? <MyResults reportHref={paths.report} verifyHref={paths.verify} /> : <Forbidden role={me.role} />;
     case 'exams':
       return me.role === 'candidate' ? (
         <>

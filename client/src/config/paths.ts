@@ -6,6 +6,8 @@ export const paths = {
   report: (sessionId: string) => `/exams/${encodeURIComponent(sessionId)}/report`,
   proctor: '/proctor',
   author: '/author',
+  results: '/results',
+  verify: (code?: string) => (code ? `/verify/${encodeURIComponent(code)}` : '/verify'),
 } as const;
 
 export type Route =
@@ -15,6 +17,8 @@ export type Route =
   | { name: 'report'; sessionId: string }
   | { name: 'proctor' }
   | { name: 'author' }
+  | { name: 'results' }
+  | { name: 'verify'; code: string | null }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(pathname: string): Route {
@@ -23,6 +27,10 @@ export function matchRoute(pathname: string): Route {
   if (p === paths.exams) return { name: 'exams' };
   if (p === paths.proctor) return { name: 'proctor' };
   if (p === paths.author) return { name: 'author' };
+  if (p === paths.results) return { name: 'results' };
+  if (p === '/verify') return { name: 'verify', code: null };
+  const verify = /^\/verify\/([^/]+)$/.exec(p);
+  if (verify) return { name: 'verify', code: decodeURIComponent(verify[1]!) };
   const report = /^\/exams\/([^/]+)\/report$/.exec(p);
   if (report) return { name: 'report', sessionId: decodeURIComponent(report[1]!) };
   const exam = /^\/exams\/([^/]+)$/.exec(p);

@@ -31,6 +31,13 @@ const envSchema = z.object({
   /** A retaker's new form shares at most this percent of its items with the forms they saw before. */
   RETAKE_MAX_SHARED_PERCENT: z.coerce.number({ error: 'must be a percent' }).min(0, 'must be 0-100').max(100, 'must be 0-100').default(50),
   /** Soft cap on the share of delivered forms any one item appears on. */
+  /** A disconnect longer than this pauses the exam and credits the lost time; shorter drops keep the clock running. */
+  DISCONNECT_PAUSE_AFTER_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(5, 'must be at least 5').max(600, 'must be at most 600').default(30),
+  /** Minutes-left thresholds for time warnings, comma-separated. */
+  TIME_WARNING_MINUTES: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, { error: 'must be whole minutes separated by commas, e.g. 15,5,1' })
+    .default('15,5,1'),
   EXPOSURE_MAX_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.7),
 });
 
@@ -47,6 +54,7 @@ export interface Config {
   demoAccounts: boolean;
   loadSampleBank: boolean;
   assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
+  sessions: { disconnectPauseAfterMs: number; warningMinutes: number[] };
 }
 
 export class ConfigError extends Error {
@@ -83,6 +91,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
     loadSampleBank: e.LOAD_SAMPLE_BANK,
     assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE },
+    sessions: { disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000, warningMinutes: [...new Set(e.TIME_WARNING_MINUTES.split(',').map(Number))].sort((a, b) => b - a) },
   } satisfies Config);
 }
 

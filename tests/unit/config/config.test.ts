@@ -27,6 +27,13 @@ describe('parseConfig', () => {
     }
   });
 
+  it('parses the session policy settings', () => {
+    const c = parseConfig({ DISCONNECT_PAUSE_AFTER_SECONDS: '45', TIME_WARNING_MINUTES: '5,15,10' });
+    expect(c.sessions).toEqual({ disconnectPauseAfterMs: 45_000, warningMinutes: [15, 10, 5] });
+    expect(() => parseConfig({ TIME_WARNING_MINUTES: 'soon' })).toThrow(/TIME_WARNING_MINUTES: must be whole minutes separated by commas/);
+    expect(() => parseConfig({ DISCONNECT_PAUSE_AFTER_SECONDS: '1' })).toThrow(/DISCONNECT_PAUSE_AFTER_SECONDS: must be at least 5/);
+  });
+
   it('refuses to start in production without a token secret', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SECRET: must be set in production/);
     expect(parseConfig({ NODE_ENV: 'production', TOKEN_SECRET: 'x'.repeat(40) }).demoAccounts).toBe(false);

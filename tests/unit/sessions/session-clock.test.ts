@@ -80,7 +80,7 @@ describe('session clock', () => {
   });
 
   it('keeps the clock running through a short drop and pauses with credit after a long one', () => {
-    const policy = { graceMs: 30_000, pauseAfterMs: 30_000 };
+    const policy = { pauseAfterMs: 30_000 };
     expect(disconnectDecision(T0, new Date(T0.getTime() + 30_000), policy)).toEqual({ pause: false });
     expect(disconnectDecision(T0, new Date(T0.getTime() + 31_000), policy)).toEqual({ pause: true, creditMs: 31_000 });
   });

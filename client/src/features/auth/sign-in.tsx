@@ -2,9 +2,14 @@ import { useState, type FormEvent } from 'react';
 import type { Me } from '../../../../shared/api/auth.ts';
 import { api } from '../../lib/api-client.ts';
 
-export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+type Mode = 'password' | 'code';
+
+/** Sign in with a username and password, or (candidates) with the one-time launch code from the admission ticket. */
+export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string) => void }) {
+  const [mode, setMode] = useState<Mode>('password');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -12,23 +17,48 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const r = await api<{ user: Me }>('POST', '/api/auth/login', { username, password });
-    setBusy(false);
-    if (r.ok) onSignedIn(r.data.user);
-    else setError(r.error.message);
+    if (mode === 'password') {
+      const r = await api<{ user: Me }>('POST', '/api/auth/login', { username, password });
+      setBusy(false);
+      if (r.ok) onSignedIn(r.data.user);
+      else setError(r.error.message);
+    } else {
+      const r = await api<{ user: Me; sessionId: string }>('POST', '/api/auth/launch-code', { code });
+      setBusy(false);
+      if (r.ok) onSignedIn(r.data.user, r.data.sessionId);
+      else setError(r.error.message);
+    }
   }
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
-      <label>
-        Username
-        <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
-      </label>
-      <label>
-        Password
-        <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-      </label>
+      <fieldset className="sign-in-mode">
+        <legend>How do you want to sign in?</legend>
+        <label className="inline">
+          <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> Username and password
+        </label>
+        <label className="inline">
+          <input type="radio" name="mode" checked={mode === 'code'} onChange={() => setMode('code')} /> Launch code from my admission ticket
+        </label>
+      </fieldset>
+      {mode === 'password' ? (
+        <>
+          <label>
+            Username
+            <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          </label>
+          <label>
+            Password
+            <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          </label>
+        </>
+      ) : (
+        <label>
+          Launch code
+          <input autoComplete="one-time-code" placeholder="XXXXX-XXXXX" value={code} onChange={(e) => setCode(e.target.value)} required />
+        </label>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}

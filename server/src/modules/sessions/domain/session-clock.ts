@@ -77,12 +77,10 @@ export function dueWarning(remainingMs: number, thresholdsMinutes: number[], alr
 export const IN_FLIGHT_GRACE_MS = 2000;
 
 export interface DisconnectPolicy {
-  /** A drop up to this long keeps the clock running. */
-  graceMs: number;
-  /** After a longer drop the session pauses and the time since the drop is credited back. */
+  /** A drop up to this long keeps the clock running; after a longer one the session pauses and the time since the drop is credited back. */
   pauseAfterMs: number;
 }
-export const DEFAULT_DISCONNECT_POLICY: DisconnectPolicy = { graceMs: 30_000, pauseAfterMs: 30_000 };
+export const DEFAULT_DISCONNECT_POLICY: DisconnectPolicy = { pauseAfterMs: 30_000 };
 
 /**
  * Decides what a long disconnect does: nothing within the grace, else pause now and credit the running time lost

@@ -1,0 +1,127 @@
+/**
+ * The candidate's record: attempts and results, credentials (with PDF certificates and their verification codes),
+ * progress toward the full CPT, eligibility per module (retake waits) and recertification progress.
+ */
+import { useEffect, useState } from 'react';
+import { api } from '../../lib/api-client.ts';
+
+interface History {
+  attempts: { sessionId: string; module: string; moduleTitle: string; endedAt: string; endReason: string; rawScore: number; scoredItems: number; percent: number; passed: boolean; testCenter: string }[];
+  credentials: { id: string; kind: 'module' | 'full-cpt'; module: string | null; verificationCode: string; issuedOn: string; validThrough: string; status: string }[];
+  fullCpt: { complete: boolean; missing?: string[]; windowNote?: string };
+  eligibility: Record<string, { eligible: boolean; reason?: string; nextEligibleDate?: string | null }>;
+  recertification: { pointsEarned: number; pointsRequired: number; applicationOpensAt: string; applicationOpen: boolean; windowEnd: string } | null;
+}
+
+const MODULES: Record<string, string> = { SAF: 'Safety', QPM: 'Quality Practices & Measurement', MPP: 'Manufacturing Processes & Production', MA: 'Maintenance Awareness', GRN: 'Green Production' };
+
+export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: string) => string; verifyHref: (code: string) => string }) {
+  const [h, setH] = useState<History | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void api<History>('GET', '/api/me/history').then((r) => (r.ok ? setH(r.data) : setError(r.error.message)));
+  }, []);
+  if (error) return <p role="alert" className="error">{error}</p>;
+  if (!h) return <p role="status">Loading your results…</p>;
+  return (
+    <section aria-labelledby="results-title" className="stack">
+      <h1 id="results-title">My results and credentials</h1>
+      <div className="card">
+        <h2>Full CPT credential</h2>
+        {h.fullCpt.complete ? (
+          <p>You hold the full Certified Production Technician credential.</p>
+        ) : (
+          <p>
+            Still needed: {(h.fullCpt.missing ?? []).map((m) => MODULES[m] ?? m).join(', ') || 'nothing'}. All four required modules must be passed within two years of each other.
+            {h.fullCpt.windowNote ? ` ${h.fullCpt.windowNote}` : ''}
+          </p>
+        )}
+        {h.recertification && (
+          <p>
+            Recertification: {h.recertification.pointsEarned} of {h.recertification.pointsRequired} points. The application {h.recertification.applicationOpen ? 'is open now' : `opens on ${h.recertification.applicationOpensAt.slice(0, 10)}`}.
+          </p>
+        )}
+      </div>
+      <div className="card">
+        <h2>Credentials</h2>
+        {h.credentials.length === 0 ? (
+          <p>No credentials yet.</p>
+        ) : (
+          <table>
+            <caption className="sr-only">Your credentials</caption>
+            <thead>
+              <tr>
+                <th scope="col">Credential</th>
+                <th scope="col">Issued</th>
+                <th scope="col">Valid through</th>
+                <th scope="col">Status</th>
+                <th scope="col">Verification code</th>
+                <th scope="col">Certificate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {h.credentials.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.kind === 'full-cpt' ? 'Certified Production Technician (CPT)' : `Module: ${MODULES[c.module ?? ''] ?? c.module}`}</td>
+                  <td>{c.issuedOn}</td>
+                  <td>{c.validThrough}</td>
+                  <td>{c.status}</td>
+                  <td>
+                    <a href={verifyHref(c.verificationCode)}>{c.verificationCode}</a>
+                  </td>
+                  <td>
+                    <a href={`/api/credentials/${c.verificationCode}/certificate.pdf`}>PDF</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div className="card">
+        <h2>Attempts</h2>
+        {h.attempts.length === 0 ? (
+          <p>No finished exams yet.</p>
+        ) : (
+          <table>
+            <caption className="sr-only">Your exam attempts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Module</th>
+                <th scope="col">Date</th>
+                <th scope="col">Score</th>
+                <th scope="col">Result</th>
+                <th scope="col">Report</th>
+              </tr>
+            </thead>
+            <tbody>
+              {h.attempts.map((a) => (
+                <tr key={a.sessionId}>
+                  <td>{a.moduleTitle}</td>
+                  <td>{a.endedAt?.slice(0, 10)}</td>
+                  <td>
+                    {a.rawScore} of {a.scoredItems} ({a.percent}%)
+                  </td>
+                  <td>{a.endReason === 'terminated' ? 'Terminated' : a.passed ? 'Passed' : 'Not passed'}</td>
+                  <td>
+                    <a href={reportHref(a.sessionId)}>Score report</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div className="card">
+        <h2>When can I take each module?</h2>
+        <ul>
+          {Object.entries(h.eligibility).map(([m, e]) => (
+            <li key={m}>
+              <strong>{MODULES[m] ?? m}:</strong> {e.eligible ? 'You can schedule this module.' : e.reason}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </section>
+  );
+}
