@@ -12,8 +12,9 @@ async function newCandidate(label: string) {
   const username = `e2e-${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   const r = await admin.post('/api/admin/users', { data: { username, displayName: `E2E ${label}`, role: 'candidate', password: CANDIDATE_PASSWORD, testCenterCodes: ['DEMO-01'] } });
   expect(r.ok()).toBe(true);
+  const id = (await r.json()).id as string;
   await admin.dispose();
-  return { id: (await r.json()).id as string, username };
+  return { id, username };
 }
 
 async function scheduled(candidateId: string, module: string) {
