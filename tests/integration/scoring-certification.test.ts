@@ -109,6 +109,18 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
     expect(certPdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('checks eligibility again at admission: a failure recorded since scheduling blocks the next sitting', async () => {
+    const cand = await newCandidate(t.app);
+    const second = await scheduleSession(t.app, { module: 'QPM', candidate: cand, scheduledAt: clock.now() });
+    const first = await sit('QPM', cand, 0.1);
+    expect(first.report.result.passed).toBe(false);
+    const proctor = await loginAs(t.app, 'proctor');
+    await t.app.inject({ method: 'POST', url: `/api/sessions/${second.sessionId}/check-in`, headers: await loginAs(t.app, cand.username, 'candidate-pass-1') });
+    const admit = await t.app.inject({ method: 'POST', url: `/api/sessions/${second.sessionId}/admit`, headers: proctor, payload: { idConfirmed: true } });
+    expect(admit.statusCode).toBe(422);
+    expect(admit.json().message).toMatch(/You failed Quality Practices & Measurement on .* You can retake it from/);
+  });
+
   it('records a terminated session as terminated and never passed', async () => {
     const s = await startedSession(t.app, { scheduledAt: clock.now() });
     const c = await ExamClient.open(base, s.candidate);

@@ -50,6 +50,18 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
   return { items, excluded };
 }
 
+/**
+ * When every operational item has a difficulty (p), forms are kept within ±0.02 of the pool's mean p so that
+ * linear-on-the-fly forms are comparable to each other; without statistics there is no target.
+ */
+export const DIFFICULTY_BAND = 0.02;
+function difficultyTargetFor(items: AssemblyItem[]): Pick<AssemblyRequest, 'difficultyTarget'> {
+  const scored = items.filter((i) => i.status === 'operational');
+  if (!scored.length || scored.some((i) => i.p === undefined)) return {};
+  const mean = scored.reduce((s, i) => s + i.p!, 0) / scored.length;
+  return { difficultyTarget: { min: mean - DIFFICULTY_BAND, max: mean + DIFFICULTY_BAND } };
+}
+
 function infeasible(module: string, inf: Infeasibility): never {
   throw ruleViolation(`No ${module} form can be assembled: ${inf.message}`, { shortages: inf.shortages, details: inf.details });
 }
@@ -66,7 +78,8 @@ export function createAssemblyService(deps: AssemblyDeps) {
   async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db): Promise<AssemblyRequest> {
     const snapshot = await deps.itemBank.snapshot(tx);
     const exposure = await repo.exposureCounts(tx, module);
-    return { ...assemblyPool(snapshot, module), blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate } };
+    const pool = assemblyPool(snapshot, module);
+    return { ...pool, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
   }
 
   return {

@@ -317,6 +317,12 @@ export function createSessionsService(deps: SessionsDeps) {
     /** Proctor admits after checking ID; the form is assembled now (linear-on-the-fly) with a recorded seed. */
     async admit(actor: Actor, id: string, input: { idConfirmed: boolean }) {
       if (!input.idConfirmed) throw validationFailed("Confirm that you checked the candidate's photo ID before admitting", [{ pointer: '/idConfirmed', message: 'must be true' }]);
+      const pending = await repo.findSession(db, id);
+      if (pending && deps.eligibility) {
+        // Eligibility is checked again at admission: a result recorded since scheduling may have changed it.
+        const verdict = await deps.eligibility.check({ candidateId: pending.candidateId, module: pending.module, testCenterId: pending.testCenterId, at: clock.now() });
+        if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
+      }
       await proctorAction(actor, id, async (tx, row, now) => {
         const state = mustTransition(row, { type: 'admit' });
         const previous = await repo.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
