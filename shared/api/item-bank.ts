@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemBaseSchema } from '../item-bank-format.ts';
+import { itemBaseSchema, topicSchema } from '../item-bank-format.ts';
 import { itemStatusSchema, moduleCodeSchema } from '../vocabulary.ts';
 
 export const bankSourceSchema = z.strictObject({
@@ -20,7 +20,11 @@ export const itemQuerySchema = z.strictObject({
 });
 
 /** Fields an author may change on an item; the rest of the item is taken from its current version. */
-export const itemEditSchema = itemBaseSchema.pick({ kwa: true, status: true, stem: true, options: true, key: true, rationale: true, topics: true }).partial();
+export const itemEditSchema = itemBaseSchema
+  .pick({ kwa: true, status: true, stem: true, options: true, key: true, rationale: true })
+  .partial()
+  // Not the item schema's topics: its default ([]) would erase an item's topics whenever an edit leaves them out.
+  .extend({ topics: z.array(topicSchema).max(12).optional() });
 
 export const analysisQuerySchema = z.strictObject({
   module: moduleCodeSchema,

@@ -25,6 +25,10 @@ describe.each(DB_KINDS)('authoring on %s', (kind) => {
     const bad = await t.app.inject({ method: 'PUT', url: `/api/bank/items/${id}`, headers: author, payload: { key: 'E' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().problems[0].message).toMatch(/key "E" is not one of the options/);
+    const untouched = (await t.app.inject({ method: 'PUT', url: `/api/bank/items/${before[2]!.id}`, headers: author, payload: {} })).json();
+    expect(untouched).toMatchObject({ change: 'unchanged', version: 1 });
+    const [item2] = (await t.app.inject({ url: `/api/bank/items?module=GRN`, headers: author })).json().filter((i: { id: string }) => i.id === before[2]!.id);
+    expect(item2.content.topics.length).toBeGreaterThan(0);
     const retired = await t.app.inject({ method: 'POST', url: `/api/bank/items/${id}/retire`, headers: author });
     expect(retired.json()).toMatchObject({ change: 'retired', version: 2 });
     const preview = (await t.app.inject({ url: `/api/bank/items/${before[1]!.id}/preview`, headers: author })).json();

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/client.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
-import { analyzeResponses, type FlagThresholds } from './domain/item-analysis.ts';
+import { analyzeResponses, resolveThresholds, type FlagThresholds } from './domain/item-analysis.ts';
 import * as repo from './psychometrics.repository.ts';
 
 export function createPsychometricsService(deps: { db: Db }) {
@@ -26,7 +26,7 @@ export function createPsychometricsService(deps: { db: Db }) {
       for (const a of answers) chosen.set(a.sessionId, { ...(chosen.get(a.sessionId) ?? {}), [a.itemId]: a.optionId });
       const rows = sessions.map((s) => ({ candidateId: s.id, presented: byForm.get(s.formId!) ?? [], responses: Object.fromEntries((byForm.get(s.formId!) ?? []).map((id) => [id, chosen.get(s.id)?.[id] ?? null])) }));
       const list = [...items.values()].sort((a, b) => a.itemId.localeCompare(b.itemId));
-      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds };
+      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds: resolveThresholds(thresholds) };
       const result = analyzeResponses(list.map((i) => ({ itemId: i.itemId, key: i.key, optionIds: i.optionIds })), rows, thresholds);
       return {
         module,

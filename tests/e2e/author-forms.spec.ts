@@ -1,0 +1,18 @@
+import { expect, test } from '@playwright/test';
+import { checkScreen } from './exam-helpers.ts';
+
+test('an author builds parallel fixed forms, publishes one and reads its certificate', async ({ page }) => {
+  await page.request.post('/api/auth/login', { data: { username: 'author', password: 'demo-password-1' } });
+  await page.goto('/author?tab=forms');
+  await page.getByLabel('Module').selectOption('QPM');
+  await page.getByLabel('Number of forms').fill('2');
+  await page.getByRole('button', { name: 'Build drafts' }).click();
+  const publish = page.getByRole('button', { name: /^Publish QPM-/ }).first();
+  await expect(publish).toBeVisible();
+  await publish.click();
+  await expect(page.getByText(/^published \d{4}-\d{2}-\d{2}$/).first()).toBeVisible();
+  await page.getByRole('button', { name: /^Certificate of QPM-/ }).first().click();
+  await expect(page.getByText('Every constraint is met.')).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Scored items in KWA QPM-10' })).toBeVisible();
+  await checkScreen(page, 'author-forms');
+});
