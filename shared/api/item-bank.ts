@@ -32,3 +32,40 @@ export const analysisQuerySchema = z.strictObject({
   pMax: z.coerce.number().min(0).max(1).optional(),
   minCorrectedPointBiserial: z.coerce.number().min(-1).max(1).optional(),
 });
+
+/** The bank against one blueprint (GET /api/bank/coverage). */
+export interface KwaCoverage {
+  kwa: string;
+  title: string;
+  needed: number;
+  operational: number;
+  pretest: number;
+  retired: number;
+  disjointForms: number;
+}
+
+export interface BlueprintCoverage {
+  module: string;
+  blueprintVersion: string;
+  formLength: number;
+  kwas: KwaCoverage[];
+  pretestNeeded: number;
+  pretestAvailable: number;
+  /** Forms with no item in common the bank supports: the tightest KWA (or the pretest pool) decides. */
+  disjointForms: number;
+}
+
+/** How an import changes an item (dry run and real run alike). */
+export type ItemChange = 'new' | 'changed' | 'unchanged' | 'status-changed' | 'retired';
+
+/** The counts of an import's diff against the bank. */
+export interface ImportSummary {
+  itemsNew: number;
+  itemsChanged: number;
+  itemsUnchanged: number;
+  itemsStatusChanged: number;
+  itemsRetired: number;
+  catalogsNew: number;
+  blueprintsNew: number;
+  enemyGroupsChanged: number;
+}

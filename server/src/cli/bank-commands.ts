@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { MODULE_CODES, type ModuleCode } from '../../../shared/vocabulary.ts';
+import type { ImportSummary } from '../../../shared/api/item-bank.ts';
 import type { Problem } from '../../../shared/errors.ts';
 import { formatProblem } from '../modules/item-bank/domain/bank-validation.ts';
 import { convertUpload, relocateProblems } from '../modules/item-bank/domain/upload-conversion.ts';
@@ -32,7 +33,7 @@ async function readSources(files: string[], lenient = false) {
   };
 }
 
-function summaryLine(s: Record<string, number>): string {
+function summaryLine(s: ImportSummary): string {
   return `${s.itemsNew} new, ${s.itemsChanged} changed (new version), ${s.itemsUnchanged} unchanged, ${s.itemsStatusChanged} status changed, ${s.itemsRetired} retired; ${s.catalogsNew} new KWA catalogs, ${s.blueprintsNew} new blueprints, ${s.enemyGroupsChanged} enemy groups new or changed`;
 }
 

@@ -7,28 +7,22 @@ import type { Me } from '../../../../shared/api/auth.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
 import type { ItemContent, ItemOption, ItemStats } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { BlueprintCoverage, ImportSummary, ItemChange, KwaCoverage } from '../../../../shared/api/item-bank.ts';
+import type { DeliveredItemStatistics, FlagThresholds, FormStatistics, ItemFlag, ItemFlagCode, ModuleAnalysis, OptionStats } from '../../../../shared/api/item-analysis.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
-export type { ApiResult, ErrorBody, ItemContent, ItemOption, ItemStatus, Me, ModuleCode, Problem };
+export type { ApiResult, BlueprintCoverage, ImportSummary, ItemChange, ErrorBody, ItemContent, ItemFlag, ItemOption, ItemStatus, KwaCoverage, Me, ModuleAnalysis, ModuleCode, OptionStats, Problem };
+export type ItemAnalysis = DeliveredItemStatistics;
+export type FormAnalysis = FormStatistics;
+export type Thresholds = FlagThresholds;
+export type FlagCode = ItemFlagCode;
 
 /** shared/vocabulary.ts holds the same lists; repeated here because importing it would pull zod into the chunk. */
 export const MODULES: readonly ModuleCode[] = ['SAF', 'QPM', 'MPP', 'MA', 'GRN'];
 export const STATUSES: readonly ItemStatus[] = ['draft', 'pretest', 'operational', 'retired'];
 export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 
-export type ItemChange = 'new' | 'changed' | 'unchanged' | 'status-changed' | 'retired';
 export const ITEM_CHANGES: readonly ItemChange[] = ['new', 'changed', 'status-changed', 'retired', 'unchanged'];
-
-export interface ImportSummary {
-  itemsNew: number;
-  itemsChanged: number;
-  itemsUnchanged: number;
-  itemsStatusChanged: number;
-  itemsRetired: number;
-  catalogsNew: number;
-  blueprintsNew: number;
-  enemyGroupsChanged: number;
-}
 
 /** An item a CSV or QTI upload could not convert (reported always; left out only in lenient mode). */
 export interface SkippedItem {
@@ -84,95 +78,14 @@ export interface ItemPreview {
   options: { id: string; text: string }[];
 }
 
-export interface KwaCoverage {
-  kwa: string;
-  title: string;
-  needed: number;
-  operational: number;
-  pretest: number;
-  retired: number;
-  disjointForms: number;
-}
-
-export interface BlueprintCoverage {
-  module: string;
-  blueprintVersion: string;
-  formLength: number;
-  kwas: KwaCoverage[];
-  pretestNeeded: number;
-  pretestAvailable: number;
-  disjointForms: number;
-}
-
 /** Coverage feeds the Coverage tab and the KWA choices of the Items tab; the workspace reloads it after every bank change. */
 export interface CoverageState {
   data: BlueprintCoverage[] | null;
   error: string | null;
 }
 
-export type FlagCode = 'TOO_HARD' | 'TOO_EASY' | 'LOW_DISCRIMINATION' | 'DISTRACTOR_POSITIVE' | 'PROBABLE_MISKEY' | 'NONFUNCTIONAL_DISTRACTOR';
-
-export interface ItemFlag {
-  code: FlagCode;
-  severity: 'warning' | 'info';
-  message: string;
-  optionId?: string;
-}
-
-export interface OptionStats {
-  optionId: string;
-  isKey: boolean;
-  count: number;
-  share: number | null;
-  pointBiserial: number | null;
-}
-
-export interface ItemAnalysis {
-  itemId: string;
-  key: string;
-  n: number;
-  p: number | null;
-  pointBiserial: number | null;
-  correctedPointBiserial: number | null;
-  biserial?: number | null;
-  discriminationIndex: number | null;
-  omitShare: number | null;
-  options: OptionStats[];
-  flags: ItemFlag[];
-  exposure: number;
-  role: string;
-}
-
-export interface FormAnalysis {
-  candidates: number;
-  items: number;
-  complete?: boolean;
-  mean: number | null;
-  sd: number | null;
-  kr20: number | null;
-  sem: number | null;
-  distribution: { score: number; count: number }[];
-  notes: string[];
-}
-
-export interface Thresholds {
-  pMin: number;
-  pMax: number;
-  minCorrectedPointBiserial: number;
-  minDistractorShare?: number;
-}
-
 /** The server's defaults (server/src/modules/psychometrics/domain/item-analysis.ts DEFAULT_THRESHOLDS). */
 export const DEFAULT_THRESHOLDS: Thresholds = { pMin: 0.2, pMax: 0.95, minCorrectedPointBiserial: 0.15, minDistractorShare: 0.05 };
-
-export interface ModuleAnalysis {
-  module: string;
-  sessions: number;
-  items: ItemAnalysis[];
-  form: FormAnalysis | null;
-  /** Resolved thresholds; with no sessions the server echoes only what was asked for (possibly {}). */
-  thresholds: Partial<Thresholds>;
-}
 
 export interface RescoreChange {
   sessionId: string;

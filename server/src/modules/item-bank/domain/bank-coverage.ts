@@ -6,26 +6,8 @@
 import type { Blueprint } from '../../../../../shared/item-bank-format.ts';
 import type { BankSnapshot } from './bank-snapshot.ts';
 
-export interface KwaCoverage {
-  kwa: string;
-  title: string;
-  needed: number;
-  operational: number;
-  pretest: number;
-  retired: number;
-  disjointForms: number;
-}
-
-export interface BlueprintCoverage {
-  module: string;
-  blueprintVersion: string;
-  formLength: number;
-  kwas: KwaCoverage[];
-  pretestNeeded: number;
-  pretestAvailable: number;
-  /** Forms with no item in common the bank supports: the tightest KWA (or the pretest pool) decides. */
-  disjointForms: number;
-}
+export type { BlueprintCoverage, KwaCoverage } from '../../../../../shared/api/item-bank.ts';
+import type { BlueprintCoverage } from '../../../../../shared/api/item-bank.ts';
 
 export function bankCoverage(snapshot: BankSnapshot): BlueprintCoverage[] {
   const latest = new Map<string, Blueprint>();

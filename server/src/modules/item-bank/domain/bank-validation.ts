@@ -18,6 +18,8 @@ import {
   type ModuleDefinition,
 } from '../../../../../shared/item-bank-format.ts';
 import type { Problem } from '../../../../../shared/errors.ts';
+import type { ImportSummary, ItemChange } from '../../../../../shared/api/item-bank.ts';
+export type { ItemChange };
 import { JsonSyntaxError, locate, parseJsonWithPositions, toPointer, type SourcePosition } from '../../../../../shared/json-source-map.ts';
 import type { ModuleCode } from '../../../../../shared/vocabulary.ts';
 import { canonicalJson, type BankSnapshot, type SnapshotItem } from './bank-snapshot.ts';
@@ -28,7 +30,6 @@ export interface BankSource {
   text: string;
 }
 
-export type ItemChange = 'new' | 'changed' | 'unchanged' | 'status-changed' | 'retired';
 export type DefinitionChange = 'new' | 'unchanged';
 
 export interface ImportPlan {
@@ -36,16 +37,7 @@ export interface ImportPlan {
   blueprints: { blueprint: Blueprint; change: DefinitionChange }[];
   items: { item: Item; change: ItemChange; fromVersion: number | null }[];
   enemyGroups: { group: EnemyGroup; change: 'new' | 'changed' | 'unchanged' }[];
-  summary: {
-    itemsNew: number;
-    itemsChanged: number;
-    itemsUnchanged: number;
-    itemsStatusChanged: number;
-    itemsRetired: number;
-    catalogsNew: number;
-    blueprintsNew: number;
-    enemyGroupsChanged: number;
-  };
+  summary: ImportSummary;
 }
 
 export type ValidationResult = { ok: true; plan: ImportPlan; files: BankFile[] } | { ok: false; problems: Problem[] };
