@@ -10,8 +10,11 @@ export interface RosterRow {
   candidateName: string;
   module: string;
   state: string;
+  /** submitted, expired or terminated, once the exam has ended. */
+  endReason: string | null;
   scheduledAt: string;
   admitted: boolean;
+  handbookAcknowledged: boolean;
   answered: number;
   total: number;
   deadline: string | null;

@@ -76,7 +76,7 @@ test('a candidate signs in with the launch code from the admission ticket and la
   const { sessionId, proctor } = await scheduled(cand.id, 'SAF');
   const { code } = await (await proctor.post(`/api/sessions/${sessionId}/launch-code`)).json();
   await page.goto('/');
-  await page.getByLabel('Launch code from my admission ticket').check();
+  await page.getByLabel('The code on my admission ticket').check();
   await page.getByLabel('Launch code', { exact: true }).fill(code);
   await checkScreen(page, 'sign-in-launch-code');
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -66,6 +66,14 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
     expect(refused.statusCode).toBe(422);
     expect(refused.json().message).toMatch(/You failed Safety on 2026-03-02 \(first attempt\)\. You can retake it from 2026-03-17\./);
     expect(refused.json().details.nextEligibleDate).toBe('2026-03-17');
+    // Back-dating the sitting to before the failure does not get round the wait.
+    const backdated = await t.app.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      headers: await loginAs(t.app, 'proctor'),
+      payload: { candidateId: cand.id, module: 'SAF', testCenterId: fail.testCenterId, scheduledAt: new Date(clock.now().getTime() - 12 * DAY).toISOString() },
+    });
+    expect(backdated.statusCode).toBe(422);
 
     clock.advance(6 * DAY);
     const pass = await sit('SAF', cand, 0.9);

@@ -34,12 +34,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
     <form className="card" onSubmit={submit} aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
       <fieldset className="sign-in-mode">
-        <legend>How do you want to sign in?</legend>
+        <legend>Sign in with</legend>
         <label className="inline">
-          <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> Username and password
+          <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> My account
         </label>
         <label className="inline">
-          <input type="radio" name="mode" checked={mode === 'code'} onChange={() => setMode('code')} /> Launch code from my admission ticket
+          <input type="radio" name="mode" checked={mode === 'code'} onChange={() => setMode('code')} /> The code on my admission ticket
         </label>
       </fieldset>
       {mode === 'password' ? (

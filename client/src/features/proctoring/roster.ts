@@ -58,9 +58,12 @@ export function seatStatus(row: Pick<RosterRow, 'state' | 'admitted'>): SeatStat
 }
 
 /** The words for a seat's state, with the kind of ending ("Ended: time ran out"). */
-export function stateText(row: Pick<RosterRow, 'state' | 'admitted'>): string {
+/** A scored exam says how it ended (submitted, time ran out, terminated), which is what a proctor needs to know. */
+export function stateText(row: Pick<RosterRow, 'state' | 'admitted'> & Partial<Pick<RosterRow, 'endReason'>>): string {
   const s = seatStatus(row);
-  return s === 'ended' ? (ENDED_TEXT[row.state] ?? `Ended: ${row.state.replaceAll('_', ' ')}`) : SEAT_STATUS_TEXT[s];
+  if (s !== 'ended') return SEAT_STATUS_TEXT[s];
+  const how = row.state === 'scored' && row.endReason ? row.endReason : row.state;
+  return ENDED_TEXT[how] ?? `Ended: ${how.replaceAll('_', ' ')}`;
 }
 
 export const ATTENTION_TEXT: Record<AttentionReason, string> = {

@@ -151,7 +151,7 @@ export function createSessionsService(deps: SessionsDeps) {
     await repo.updateSession(tx, row.id, { ...patch, state, endedAt: at, endReason: reason, endNote: note ?? null, pauseReason: null });
     await repo.appendLedger(tx, ledger);
     await record(tx, actor, row, reason === 'expired' ? 'expired' : reason, note ?? null);
-    await repo.notifySession(tx, row.id, 'ended', { reason });
+    await repo.notifySession(tx, row.id, 'ended', { reason, center: row.testCenterId });
   }
 
   /** Hands an ended session to scoring and moves it to `scored`; the row lock and the state check make it once only. */
@@ -257,7 +257,9 @@ export function createSessionsService(deps: SessionsDeps) {
       const candidate = await deps.accounts.actorFor(input.candidateId);
       if (!candidate || candidate.role !== 'candidate') throw notFound('candidate');
       if (!candidate.testCenterIds.includes(input.testCenterId)) throw validationFailed('The candidate is not registered at this test center', [{ pointer: '/testCenterId', message: 'candidate is not registered here' }]);
-      const verdict = await deps.eligibility?.check({ candidateId: input.candidateId, module: input.module, testCenterId: input.testCenterId, at: input.scheduledAt });
+      // Judged at the later of the requested time and now: a sitting cannot be back-dated past a retake wait.
+      const at = new Date(Math.max(input.scheduledAt.getTime(), clock.now().getTime()));
+      const verdict = await deps.eligibility?.check({ candidateId: input.candidateId, module: input.module, testCenterId: input.testCenterId, at });
       if (verdict && !verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
       const blueprint = await deps.assembly.blueprintFor(input.module);
       const multiplier = input.timeMultiplier ?? 1;

@@ -1,7 +1,8 @@
 /**
  * The candidate registration CSV: a header row, then one candidate per row. Columns (any order, case-insensitive):
  * username (required), display_name (required), password (optional: leave empty for candidates who sign in with
- * launch codes), accommodation (optional note). Every bad row is reported with its line and column; pure.
+ * launch codes). Accommodations belong to each scheduled exam (extra time, a note), not to the registration. Every bad
+ * row is reported with its line and column; pure.
  */
 import type { Problem } from '../../../../../shared/errors.ts';
 import { parseCsvRecords } from '../../psychometrics/domain/response-matrix-csv.ts';
@@ -11,17 +12,16 @@ export interface CandidateRow {
   username: string;
   displayName: string;
   password: string | null;
-  accommodation: string | null;
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,99}$/;
-const COLUMNS = ['username', 'display_name', 'password', 'accommodation'] as const;
+const COLUMNS = ['username', 'display_name', 'password'] as const;
 
 export function parseCandidateCsv(text: string, file: string): { rows: CandidateRow[]; problems: Problem[] } {
   const { records, problems: csvProblems } = parseCsvRecords({ name: file, text });
   const problems: Problem[] = csvProblems.map((p) => ({ file, pointer: '', line: p.line, message: p.message }));
   const [header, ...body] = records.filter((r) => r.cells.some((c) => c !== ''));
-  if (!header) return { rows: [], problems: [...problems, { file, pointer: '', line: 1, message: 'the file is empty; the first row must name the columns: username, display_name[, password, accommodation]' }] };
+  if (!header) return { rows: [], problems: [...problems, { file, pointer: '', line: 1, message: 'the file is empty; the first row must name the columns: username, display_name[, password]' }] };
   const index = new Map(header.cells.map((c, i) => [c.toLowerCase().replace(/[\s-]+/g, '_'), i]));
   for (const c of header.cells) {
     const name = c.toLowerCase().replace(/[\s-]+/g, '_');
@@ -63,7 +63,7 @@ export function parseCandidateCsv(text: string, file: string): { rows: Candidate
       ok = false;
     }
     seen.set(username, r.line);
-    if (ok) rows.push({ line: r.line, username, displayName, password: password || null, accommodation: cell(r.cells, 'accommodation') || null });
+    if (ok) rows.push({ line: r.line, username, displayName, password: password || null });
   }
   return { rows, problems };
 }

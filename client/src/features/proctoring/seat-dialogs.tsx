@@ -1,0 +1,478 @@
+/**
+ * The dialogs behind the seat actions: admit (photo-ID check), pause, extend, terminate (cannot be undone), incident
+ * note, timeline, admission ticket, and the center-wide pause/resume (fire drill). Each one shows the server's error
+ * next to its buttons and stays open until the action succeeds; the row itself changes by push.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { RosterRow } from '../../../../shared/api/proctoring.ts';
+import { Dialog } from '../../components/ui/dialog.tsx';
+import { spokenDuration } from '../../lib/clock-offset.ts';
+import * as proctorApi from './api.ts';
+import type { ErrorBody, TestCenter, TimelineEvent } from './api.ts';
+import { formatInZone, moduleTitle, timelineEventText } from './roster.ts';
+
+export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket';
+
+/** The server's message, and each located problem, where the action is. */
+export function ApiErrorMessage({ error, id }: { error: ErrorBody | null; id?: string }) {
+  if (!error) return null;
+  const problems = error.problems ?? [];
+  return (
+    <div role="alert" className="banner error pc-error" id={id}>
+      <p>{error.message}</p>
+      {problems.length > 0 && (
+        <ul>
+          {problems.map((p, i) => (
+            <li key={i}>
+              {p.line ? `Line ${p.line}: ` : ''}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+const MIN_REASON = 3;
+const reasonProblem = (r: string) => (r.trim().length < MIN_REASON ? `Give a reason (at least ${MIN_REASON} characters).` : null);
+
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  async function run<T>(call: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>): Promise<T | null> {
+    setBusy(true);
+    setError(null);
+    const r = await call();
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return null;
+    }
+    return r.data;
+  }
+  return { busy, error, setError, run };
+}
+
+function ReasonInput({ value, onChange, problem, inputRef, label = 'Reason', suggestions }: { value: string; onChange: (v: string) => void; problem: string | null; inputRef?: React.RefObject<HTMLInputElement | null>; label?: string; suggestions?: string[] }) {
+  const id = useId();
+  return (
+    <>
+      <label>
+        {label}
+        <input ref={inputRef} value={value} onChange={(e) => onChange(e.target.value)} required minLength={MIN_REASON} maxLength={500} aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-err` : undefined} list={suggestions ? `${id}-list` : undefined} autoComplete="off" />
+      </label>
+      {suggestions && (
+        <datalist id={`${id}-list`}>
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      )}
+      {problem && (
+        <p id={`${id}-err`} className="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </>
+  );
+}
+
+function Buttons({ children, onCancel, cancelText = 'Cancel' }: { children: ReactNode; onCancel: () => void; cancelText?: string }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="secondary" onClick={onCancel}>
+        {cancelText}
+      </button>
+      {children}
+    </div>
+  );
+}
+
+export interface SeatDialogProps {
+  action: SeatAction;
+  row: RosterRow;
+  center: TestCenter;
+  onClose: () => void;
+  /** The action succeeded: say so (politely announced) and close. */
+  onDone: (message: string) => void;
+}
+
+export function SeatDialog(props: SeatDialogProps) {
+  switch (props.action) {
+    case 'admit':
+      return <AdmitDialog {...props} />;
+    case 'pause':
+      return <PauseDialog {...props} />;
+    case 'extend':
+      return <ExtendDialog {...props} />;
+    case 'terminate':
+      return <TerminateDialog {...props} />;
+    case 'note':
+      return <NoteDialog {...props} />;
+    case 'timeline':
+      return <TimelineDialog {...props} />;
+    case 'ticket':
+      return <TicketDialog {...props} />;
+  }
+}
+
+function AdmitDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [checked, setChecked] = useState(false);
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (!checked) return;
+    if (await run(() => proctorApi.admit(row.sessionId))) onDone(`Admitted ${row.candidateName}.`);
+  }
+  return (
+    <Dialog title={`Admit ${row.candidateName}`} onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        <p>
+          Compare the candidate's photo ID with the name <strong>{row.candidateName}</strong> ({moduleTitle(row.module)}). Admitting assigns the exam form;
+          the candidate then reads the rules and starts the exam.
+        </p>
+        <label className="check">
+          <input ref={first} type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} required aria-invalid={tried && !checked ? true : undefined} aria-describedby={tried && !checked ? 'admit-id-error' : undefined} />
+          I checked this candidate's photo ID
+        </label>
+        {tried && !checked && (
+          <p id="admit-id-error" className="error" role="alert">
+            Tick the box to confirm that you checked the photo ID.
+          </p>
+        )}
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Admitting…' : 'Admit candidate'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+const PAUSE_REASONS = ['Restroom break', 'Technical problem at the workstation', 'Candidate question', 'Irregularity check', 'Fire drill'];
+
+function PauseDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const problem = tried ? reasonProblem(reason) : null;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (reasonProblem(reason)) return first.current?.focus();
+    if (await run(() => proctorApi.pause(row.sessionId, reason.trim()))) onDone(`Paused ${row.candidateName}'s exam.`);
+  }
+  return (
+    <Dialog title={`Pause ${row.candidateName}'s exam`} onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        <p>The clock stops and the candidate sees a pause screen with your reason. Paused time is given back.</p>
+        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={PAUSE_REASONS} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Pausing…' : 'Pause exam'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+function ExtendDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [minutes, setMinutes] = useState('10');
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const n = Number(minutes);
+  const minutesProblem = Number.isInteger(n) && n >= 1 && n <= 120 ? null : 'Enter a whole number of minutes from 1 to 120.';
+  const rProblem = reasonProblem(reason);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (minutesProblem || rProblem) return;
+    if (await run(() => proctorApi.extend(row.sessionId, n, reason.trim()))) onDone(`Gave ${row.candidateName} ${n} more minute${n === 1 ? '' : 's'}.`);
+  }
+  return (
+    <Dialog title={`Extend ${row.candidateName}'s time`} onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        <label>
+          Extra minutes (1 to 120)
+          <input ref={first} type="number" inputMode="numeric" min={1} max={120} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} required aria-invalid={tried && minutesProblem ? true : undefined} aria-describedby={tried && minutesProblem ? 'extend-min-error' : undefined} className="pc-narrow" />
+        </label>
+        {tried && minutesProblem && (
+          <p id="extend-min-error" className="error" role="alert">
+            {minutesProblem}
+          </p>
+        )}
+        <ReasonInput value={reason} onChange={setReason} problem={tried ? rProblem : null} suggestions={['Late start', 'Technical problem', 'Approved accommodation']} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : Number.isInteger(n) && n > 0 ? `Give ${n} more minute${n === 1 ? '' : 's'}` : 'Give more time'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+function TerminateDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const problem = tried ? reasonProblem(reason) : null;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (reasonProblem(reason)) return first.current?.focus();
+    if (await run(() => proctorApi.terminate(row.sessionId, reason.trim()))) onDone(`Terminated ${row.candidateName}'s exam.`);
+  }
+  return (
+    <Dialog title={`Terminate ${row.candidateName}'s exam?`} role="alertdialog" onClose={onClose} initialFocus={first} className="pc-danger">
+      <form onSubmit={submit} className="stack" noValidate>
+        <p className="banner error">
+          <strong>This cannot be undone.</strong> The exam ends now and is recorded as terminated, which counts as a failed attempt for the retake rules.
+          The candidate sees your reason.
+        </p>
+        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose} cancelText="Keep the exam running">
+          <button type="submit" className="pc-danger-btn" disabled={busy}>
+            {busy ? 'Terminating…' : 'Terminate exam'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+function NoteDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [note, setNote] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLTextAreaElement>(null);
+  const { busy, error, run } = useAction();
+  const problem = note.trim().length < 3 ? 'Write at least 3 characters.' : null;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (problem) return first.current?.focus();
+    if (await run(() => proctorApi.addNote(row.sessionId, note.trim()))) onDone(`Incident note saved for ${row.candidateName}.`);
+  }
+  return (
+    <Dialog title={`Incident note for ${row.candidateName}`} onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        <label>
+          What happened
+          {/* tabIndex 0: the dialog's focus trap counts elements with a tabindex, and textareas otherwise escape it. */}
+          <textarea ref={first} tabIndex={0} value={note} onChange={(e) => setNote(e.target.value)} rows={4} maxLength={2000} required aria-invalid={tried && problem ? true : undefined} aria-describedby={tried && problem ? 'note-error' : 'note-hint'} />
+        </label>
+        <p id="note-hint" className="muted">
+          Recorded with your name and the time in the session's incident log and timeline.
+        </p>
+        {tried && problem && (
+          <p id="note-error" className="error" role="alert">
+            {problem}
+          </p>
+        )}
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save note'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+function eventDetail(e: TimelineEvent): string | null {
+  const amount = e.details && typeof e.details.amountMs === 'number' ? e.details.amountMs : null;
+  if (amount) return `${amount > 0 ? '+' : '−'}${spokenDuration(Math.abs(amount))}`;
+  return null;
+}
+
+function TimelineDialog({ row, center, onClose }: SeatDialogProps) {
+  const [events, setEvents] = useState<TimelineEvent[] | null>(null);
+  const { error, run } = useAction();
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (loaded.current) return; // once per open dialog (StrictMode runs effects twice in development)
+    loaded.current = true;
+    void run(() => proctorApi.timeline(row.sessionId)).then((d) => d && setEvents(d.events));
+  });
+  return (
+    <Dialog title={`Timeline: ${row.candidateName}`} onClose={onClose} className="pc-wide-dialog">
+      <p className="muted">
+        {moduleTitle(row.module)} · every event from scheduling to score, oldest first · times in {center.timeZone}
+      </p>
+      <ApiErrorMessage error={error} />
+      {!events && !error && <p role="status">Loading the timeline…</p>}
+      {events && events.length === 0 && <p>No events yet.</p>}
+      {events && events.length > 0 && (
+        <ol className="pc-timeline" aria-label={`Events for ${row.candidateName}, oldest first`}>
+          {events.map((e, i) => {
+            const detail = eventDetail(e);
+            return (
+              <li key={i} className={`pc-tl-${e.source}`}>
+                <time dateTime={e.at}>{formatInZone(e.at, center.timeZone, { dateStyle: 'short', timeStyle: 'medium' })}</time>
+                <span>
+                  <span className="pc-tl-event">
+                    {timelineEventText(e.event)}
+                    {detail ? ` (${detail})` : ''}
+                  </span>
+                  {e.reason && <span className="pc-tl-reason"> · “{e.reason}”</span>}
+                  {e.actorRole && <span className="muted"> · by {e.actorRole}</span>}
+                </span>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function TicketDialog({ row, center, onClose }: SeatDialogProps) {
+  const [issued, setIssued] = useState<{ code: string; expiresAt: string } | null>(null);
+  const { error, run } = useAction();
+  const printRef = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (asked.current) return; // one code per open dialog (StrictMode runs effects twice in development)
+    asked.current = true;
+    void run(() => proctorApi.launchCode(row.sessionId)).then((d) => d && setIssued(d));
+  });
+  useEffect(() => {
+    if (issued) printRef.current?.focus();
+  }, [issued]);
+  const allowed = row.remainingMs > 0 ? spokenDuration(row.remainingMs) : null;
+  return (
+    <Dialog title={`Admission ticket: ${row.candidateName}`} onClose={onClose} className="pc-wide-dialog pc-ticket-dialog">
+      <ApiErrorMessage error={error} />
+      {!issued && !error && <p role="status">Issuing a one-time code…</p>}
+      {issued && (
+        <article className="pc-ticket" data-testid="admission-ticket" aria-label="Printable admission ticket">
+          <header className="pc-ticket-head">
+            <strong>cpt-exam · MSSC Certified Production Technician</strong>
+            <span>Admission ticket</span>
+          </header>
+          <dl className="pc-ticket-facts">
+            <div>
+              <dt>Candidate</dt>
+              <dd>{row.candidateName}</dd>
+            </div>
+            <div>
+              <dt>Module</dt>
+              <dd>{moduleTitle(row.module)}</dd>
+            </div>
+            <div>
+              <dt>Test center</dt>
+              <dd>
+                {center.name} ({center.code})
+              </dd>
+            </div>
+            <div>
+              <dt>Scheduled</dt>
+              <dd>
+                {formatInZone(row.scheduledAt, center.timeZone, { dateStyle: 'full', timeStyle: 'short' })} ({center.timeZone})
+              </dd>
+            </div>
+            <div>
+              <dt>Time allowed</dt>
+              <dd>{allowed ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Accommodation</dt>
+              <dd>
+                {row.timeMultiplier > 1 ? `Extra time ×${row.timeMultiplier}` : 'Standard time'}
+                {row.accommodationNote ? ` · ${row.accommodationNote}` : ''}
+              </dd>
+            </div>
+          </dl>
+          <div className="pc-ticket-code">
+            <span>One-time sign-in code</span>
+            <strong data-testid="launch-code">{issued.code}</strong>
+            <span className="pc-small">Valid once, until {formatInZone(issued.expiresAt, center.timeZone)}.</span>
+          </div>
+          <h3>How to sign in</h3>
+          <ol>
+            <li>At the workstation the proctor gives you, open cpt-exam at {window.location.origin}.</li>
+            <li>On the sign-in page choose “Launch code from my admission ticket” and type the code above (capital or small letters both work). The code works once; if you have a username and password, you can sign in with them instead and open the exam under “My exams”.</li>
+            <li>Your {moduleTitle(row.module)} exam opens. Select “Check in” and keep your photo ID ready: the proctor checks it and admits you.</li>
+            <li>Read and accept the candidate rules, try the practice question, then start the exam. The clock starts only then.</li>
+          </ol>
+        </article>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+        {issued && (
+          <button ref={printRef} type="button" onClick={() => window.print()}>
+            Print ticket
+          </button>
+        )}
+      </div>
+    </Dialog>
+  );
+}
+
+/** Fire drill: pause every running seat, or resume every seat the proctors paused. */
+export function BulkDialog({ kind, center, count, onClose, onDone }: { kind: 'pause' | 'resume'; center: TestCenter; count: number; onClose: () => void; onDone: (message: string) => void }) {
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const problem = tried ? reasonProblem(reason) : null;
+  const seats = `${count} ${count === 1 ? 'exam' : 'exams'}`;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (reasonProblem(reason)) return first.current?.focus();
+    if (kind === 'pause') {
+      const d = await run(() => proctorApi.pauseAll(center.id, reason.trim()));
+      if (d) onDone(`Paused ${d.paused} ${d.paused === 1 ? 'exam' : 'exams'}.`);
+    } else {
+      const d = await run(() => proctorApi.resumeAll(center.id, reason.trim()));
+      if (d) onDone(`Resumed ${d.resumed} ${d.resumed === 1 ? 'exam' : 'exams'}.`);
+    }
+  }
+  return (
+    <Dialog title={kind === 'pause' ? 'Pause every running exam?' : 'Resume every paused exam?'} role="alertdialog" onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        {kind === 'pause' ? (
+          <p>
+            This pauses <strong>{seats}</strong> running at {center.name} now (for example, a fire drill). Every candidate sees a pause screen with your reason;
+            paused time is given back.
+          </p>
+        ) : (
+          <p>
+            This resumes <strong>{seats}</strong> paused by proctors at {center.name}. Seats paused because the candidate disconnected resume when the candidate
+            comes back.
+          </p>
+        )}
+        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={kind === 'pause' ? ['Fire drill', 'Building alarm', 'Power problem'] : ['Drill over', 'All clear']} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Working…' : kind === 'pause' ? 'Pause all exams' : 'Resume all exams'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
