@@ -50,6 +50,11 @@ describe.each(DB_KINDS)('forms on %s', (kind) => {
     expect(formIds).toContain(admitted.details.formId);
   });
 
+  it('reads the overlap cap as a percent: 1% allows at most one shared item, so two forms cannot be built from this bank', async () => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: author, payload: { module: 'GRN', count: 2, maxOverlapPct: 1 } });
+    expect(r.statusCode).toBe(422);
+  });
+
   it('explains an infeasible blueprint in words an author acts on', async () => {
     const items = (await t.app.inject({ url: '/api/bank/items?module=SAF&kwa=SAF-01&status=operational', headers: author })).json() as { id: string }[];
     for (const it of items.slice(0, 6)) await t.app.inject({ method: 'POST', url: `/api/bank/items/${it.id}/retire`, headers: author });

@@ -137,7 +137,8 @@ export function createAssemblyService(deps: AssemblyDeps) {
       const seed = input.seed ?? randomBytes(12).toString('base64url');
       const base = await request(input.module, blueprint, seed);
       delete base.exposure;
-      const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct });
+      // The API speaks percent (25 = 25%); the assembler takes a share (0.25).
+      const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct / 100 });
       if (!result.ok) infeasible(input.module, result.infeasibility);
       const bankRevision = await deps.itemBank.currentRevision();
       const stamp = clock.now();
