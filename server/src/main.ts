@@ -47,7 +47,8 @@ async function main() {
   process.on('SIGINT', () => void close('SIGINT'));
   process.on('SIGTERM', () => void close('SIGTERM'));
 
-  const address = await app.listen({ port: config.port, host: config.host });
+  // A whole testing center connects at once at a synchronized start; Node's default backlog (511) drops SYNs then.
+  const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
   console.log(`cpt-exam is running at ${address.replace('[::1]', 'localhost')} (database: ${where})`);
 }

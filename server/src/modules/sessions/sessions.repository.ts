@@ -117,13 +117,16 @@ export async function loadResponses(db: Db, sessionId: string) {
     .where(eq(responses.sessionId, sessionId));
 }
 
-/** Sessions of a batch, share-locked so that pause, expiry and submit (FOR UPDATE) wait for the batch to commit. */
+/**
+ * Sessions of a batch, locked FOR KEY SHARE: pause, expiry and submit (FOR UPDATE) wait for the batch to commit, while
+ * heartbeats and position updates (no key change) do not queue behind it.
+ */
 export async function shareLockSessions(db: Db, ids: string[]) {
   return db
     .select({ id: examSessions.id, state: examSessions.state, deadlineAt: examSessions.deadlineAt, formId: examSessions.formId, testCenterId: examSessions.testCenterId })
     .from(examSessions)
     .where(inArray(examSessions.id, ids))
-    .for('share');
+    .for('key share');
 }
 
 export interface AnswerWrite {
@@ -159,11 +162,13 @@ export async function upsertFlags(db: Db, rows: { sessionId: string; itemId: str
     });
 }
 
-export async function setPosition(db: Db, sessionId: string, itemId: string, seq: number): Promise<void> {
-  await db
-    .update(examSessions)
-    .set({ positionItemId: itemId, positionSeq: seq })
-    .where(and(eq(examSessions.id, sessionId), lt(examSessions.positionSeq, seq)));
+/** Every session's newest position in one statement; an older sequence never overwrites a newer one. */
+export async function setPositions(db: Db, rows: { sessionId: string; itemId: string; seq: number }[]): Promise<void> {
+  if (!rows.length) return;
+  await db.execute(sql`
+    update exam_sessions s set position_item_id = v.item, position_seq = v.seq
+    from unnest(${sql.param(rows.map((r) => r.sessionId))}::uuid[], ${sql.param(rows.map((r) => r.itemId))}::text[], ${sql.param(rows.map((r) => r.seq))}::int[]) as v(id, item, seq)
+    where s.id = v.id and s.position_seq < v.seq`);
 }
 
 /** Time-up: claims sessions past deadline + grace, exactly once however many instances sweep. */
@@ -217,16 +222,21 @@ export async function insertIncident(db: Db, i: { sessionId: string; at: Date; k
   await db.insert(sessionIncidents).values({ ...i, actorId: i.actorId ?? null, note: i.note ?? null });
 }
 
-/** One batched heartbeat for every socket this instance holds, with the health each client reported. */
+/**
+ * One batched heartbeat for every socket this instance holds, with the health each client reported. Chunks of 250 in
+ * id order keep row locks short, and rows a write batch holds are skipped (the next heartbeat, 10 s later, gets them).
+ */
 export async function recordHeartbeats(db: Db, beats: { id: string; rttMs: number | null; pendingAnswers: number | null }[], now: Date): Promise<void> {
-  if (!beats.length) return;
-  const list = <T>(values: T[], cast: string) => sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(cast)}`;
-  await db.execute(sql`
-    update exam_sessions s set last_seen_at = ${now}, rtt_ms = v.rtt, pending_answers = v.pending
-    from (select unnest(${list(beats.map((b) => b.id), 'uuid[]')}) as id,
-                 unnest(${list(beats.map((b) => (b.rttMs === null ? null : Math.round(b.rttMs))), 'int[]')}) as rtt,
-                 unnest(${list(beats.map((b) => (b.pendingAnswers === null ? null : Math.round(b.pendingAnswers))), 'int[]')}) as pending) v
-    where s.id = v.id and s.state in ('in_progress', 'paused', 'checked_in')`);
+  const sorted = [...beats].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < sorted.length; i += 250) {
+    const chunk = sorted.slice(i, i + 250);
+    const ids = sql.param(chunk.map((b) => b.id));
+    await db.execute(sql`
+      update exam_sessions s set last_seen_at = ${now}, rtt_ms = v.rtt, pending_answers = v.pending
+      from unnest(${ids}::uuid[], ${sql.param(chunk.map((b) => (b.rttMs === null ? null : Math.round(b.rttMs))))}::int[], ${sql.param(chunk.map((b) => (b.pendingAnswers === null ? null : Math.round(b.pendingAnswers))))}::int[]) as v(id, rtt, pending)
+      where s.id = v.id and s.state in ('in_progress', 'paused', 'checked_in')
+        and s.id in (select id from exam_sessions where id = any(${ids}::uuid[]) order by id for no key update skip locked)`);
+  }
 }
 
 export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string }> {

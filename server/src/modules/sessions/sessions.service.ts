@@ -183,7 +183,7 @@ export function createSessionsService(deps: SessionsDeps) {
 
   async function flushWrites(batch: WriteMessage[]): Promise<WriteOutcome[]> {
     const now = clock.now();
-    return db.transaction(async (tx) => {
+    const result = await db.transaction(async (tx) => {
       const ids = [...new Set(batch.map((m) => m.sessionId))];
       const sessions = new Map((await repo.shareLockSessions(tx, ids)).map((s) => [s.id, s]));
       const outcomes: WriteOutcome[] = [];
@@ -231,20 +231,26 @@ export function createSessionsService(deps: SessionsDeps) {
       }
       await repo.upsertAnswers(tx, [...answers.values()]);
       await repo.upsertFlags(tx, [...flags.values()]);
-      for (const [sessionId, v] of visits) await repo.setPosition(tx, sessionId, v.itemId, v.seq);
-      // Proctor consoles show progress: one small NOTIFY per test center per batch, listing the sessions that changed.
+      await repo.setPositions(tx, [...visits].map(([sessionId, v]) => ({ sessionId, itemId: v.itemId, seq: v.seq })));
       const byCenter = new Map<string, Set<string>>();
       for (const a of answers.values()) {
         const center = sessions.get(a.sessionId)!.testCenterId;
         if (!byCenter.has(center)) byCenter.set(center, new Set());
         byCenter.get(center)!.add(a.sessionId);
       }
-      for (const [center, ids] of byCenter) {
-        const list = [...ids];
-        for (let i = 0; i < list.length; i += 150) await notify(tx, { t: 'progress', center, ids: list.slice(i, i + 150) });
-      }
-      return outcomes;
+      return { outcomes, byCenter };
     });
+    // Proctor consoles show progress: one small NOTIFY per test center per batch, listing the sessions that changed.
+    // Sent after the commit, off the acknowledgement path: a transaction that NOTIFYs takes PostgreSQL's global
+    // notify lock at commit, which would serialise every answer batch behind it. Progress is a display hint; the
+    // console's periodic refresh covers a lost one.
+    void (async () => {
+      for (const [center, ids] of result.byCenter) {
+        const list = [...ids];
+        for (let i = 0; i < list.length; i += 150) await notify(db, { t: 'progress', center, ids: list.slice(i, i + 150) });
+      }
+    })().catch(() => {});
+    return result.outcomes;
   }
 
   return {
