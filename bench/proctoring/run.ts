@@ -1,0 +1,455 @@
+/**
+ * Proctor feed latency benchmark:
+ *   node --import tsx bench/proctoring/run.ts [--proctors 100] [--per-proctor 50] [--duration-s 120]
+ *
+ * P proctors, each a member of one test center of N candidates (P x N candidates), watch their center's live roster
+ * over /ws/proctor while the candidates answer at a human pace over /ws/session. Three kinds of process on one host:
+ * the real server (node --import tsx server/src/main.ts, LOG_LEVEL=warn, on a fresh PostgreSQL database), one
+ * candidate load generator (candidates.ts) and one proctor load generator (proctors.ts).
+ *
+ * Latency of an event = the proctor process's receive time of the first `rows` message whose row for that session
+ * shows it (answered >= k for the candidate's k-th answer, incidents >= k for its k-th incident signal) minus the
+ * candidate process's send time. Both are performance.timeOrigin + performance.now() on the same host clock; events are
+ * joined by candidate index (session) and k. An event not seen within --limit-s (10 s) is dropped.
+ *
+ * Setup reuses bench/sessions/setup.ts (bulk candidates, auth tokens, schedule/check-in/admit/handbook through the
+ * services); the proctors are created through accounts.createUser and sign in through POST /api/auth/token.
+ * Writes bench/results/proctoring.json (one entry per size) and prints a table. The database is dropped at the end.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { parseConfig } from '../../server/src/config/env.ts';
+import { composeServices } from '../../server/src/compose.ts';
+import { openDatabase } from '../../server/src/db/client.ts';
+import { systemClock } from '../../server/src/platform/clock.ts';
+import { rssKiB } from '../sessions/proc-stats.ts';
+import { BENCH_PASSWORD, pool, prepareCandidates } from '../sessions/setup.ts';
+import { MAX_ANSWERS, MAX_INCIDENTS, type CandidateLoadConfig, type CandidateLoadReport, type FromCandidates, type FromProctors, type ProctorOpenReport, type ProctorReport, type ProctorSpec, type StartReport } from './ipc.ts';
+import { join, percentiles, type JoinResult, type Percentiles } from './join.ts';
+import { summarizeProfileWindow } from './profile-window.ts';
+import { between, combine, snapshot, waitForQuiet, type CpuWindow } from './cpu.ts';
+import { errorLines, log, otherBenchmarks, ROOT, sleep, startServer, waitForOtherBenchmarks, type Server } from './server-process.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    proctors: { type: 'string', default: '100' },
+    'per-proctor': { type: 'string', default: '50' },
+    'duration-s': { type: 'string', default: '120' },
+    'interval-s': { type: 'string', default: '10-20' },
+    'no-visits': { type: 'boolean', default: false },
+    'signal-share': { type: 'string', default: '0.2' },
+    'limit-s': { type: 'string', default: '10' },
+    'admin-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test' },
+    'server-cpu-prof': { type: 'boolean', default: false },
+    'prof-dir': { type: 'string' },
+    'quiet-wait-s': { type: 'string', default: '300' },
+    'quiet-threshold': { type: 'string', default: '0.3' },
+    'other-bench-wait-s': { type: 'string', default: '1200' },
+    'setup-concurrency': { type: 'string', default: '8' },
+    'start-concurrency': { type: 'string', default: '32' },
+    'product-logins': { type: 'string', default: '24' },
+    out: { type: 'string', default: path.join(ROOT, 'bench', 'results', 'proctoring.json') },
+    label: { type: 'string' },
+  },
+});
+
+const P = Number(args.proctors);
+const PER = Number(args['per-proctor']);
+const N = P * PER;
+const durationS = Number(args['duration-s']);
+const [imin, imax] = args['interval-s']!.split('-').map(Number) as [number, number];
+const limitMs = Number(args['limit-s']) * 1000;
+const signalShare = Number(args['signal-share']);
+const TOKEN_SECRET = 'cpt-bench-proctoring-token-secret-0123456789abcdef';
+const TARGETS = { p95Ms: 1000, p99Ms: 2000 };
+const FEED_PING_MS = 20_000; // PING_EVERY_MS of client/src/features/proctoring/use-proctor-feed.ts
+
+if (!(P >= 1 && PER >= 1 && durationS >= 10 && imin > 0 && imax >= imin)) throw new Error('bad arguments');
+if (P > 999) throw new Error('--proctors is at most 999 (center codes BENCH-001..999 of bench/sessions/setup.ts)');
+
+/**
+ * A fresh database per run. Copied in spirit from bench/sessions/setup.ts createBenchDatabase, which names every
+ * database cpt_bench_sessions_*; this one is named for this benchmark so nobody mistakes whose it is.
+ */
+async function createDatabase(adminUrl: string) {
+  const name = `cpt_bench_proctoring_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** A child process answering one message per request, in order. */
+class Child<In, Out extends { type: string }> {
+  private waiting: ((m: Out) => void)[] = [];
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    child.on('message', (m: Out) => {
+      if (m.type === 'fatal') log(`${name} failed: ${(m as unknown as { message: string }).message}`);
+      this.waiting.shift()?.(m);
+    });
+    child.on('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w({ type: 'fatal', message: `${name} exited (${code})` } as unknown as Out);
+    });
+  }
+  async request<T extends Out>(m: In): Promise<T> {
+    const r = await new Promise<Out>((resolve) => {
+      this.waiting.push(resolve);
+      this.child.send(m as object);
+    });
+    if (r.type === 'fatal') throw new Error(`${this.name}: ${(r as unknown as { message: string }).message}`);
+    return r as T;
+  }
+}
+
+function spawnChild<In, Out extends { type: string }>(file: string): Child<In, Out> {
+  const child = fork(path.join(import.meta.dirname, file), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Child<In, Out>(file, child);
+}
+
+/** Proctors through the product: one user per center (accounts.createUser), signed in through POST /api/auth/token. */
+async function prepareProctors(databaseUrl: string, serverUrl: string): Promise<{ specs: ProctorSpec[]; index: Map<string, number>; ms: number }> {
+  const t0 = performance.now();
+  const config = parseConfig({ DATABASE_URL: databaseUrl, TOKEN_SECRET, LOG_LEVEL: 'warn' });
+  const database = await openDatabase(config.database);
+  const services = composeServices({ config, database, clock: systemClock });
+  const sql = new pg.Client({ connectionString: databaseUrl });
+  await sql.connect();
+  try {
+    const centers = (await sql.query<{ id: string; code: string }>(`select id, code from test_centers where code like 'BENCH-%' order by code`)).rows;
+    // Candidate usernames sort in index order (bench-cand-000000...), which is the index prepareCandidates returns.
+    const seats = (
+      await sql.query<{ id: string; center: string; username: string }>(`select s.id, s.test_center_id as center, u.username from exam_sessions s join users u on u.id = s.candidate_id order by u.username`)
+    ).rows;
+    const index = new Map(seats.map((s, i) => [s.id, i]));
+    const byCenter = new Map<string, { sessionId: string; index: number }[]>();
+    for (const s of seats) {
+      if (!byCenter.has(s.center)) byCenter.set(s.center, []);
+      byCenter.get(s.center)!.push({ sessionId: s.id, index: index.get(s.id)! });
+    }
+    const specs = await pool(centers, 4, async (c, i) => {
+      const username = `bench-proctor-${String(i + 1).padStart(3, '0')}`;
+      await services.accounts.createUser(null, { username, displayName: `Bench Proctor ${i + 1}`, role: 'proctor', password: BENCH_PASSWORD, testCenterCodes: [c.code] });
+      const r = await fetch(`${serverUrl}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: BENCH_PASSWORD }) });
+      if (!r.ok) throw new Error(`POST /api/auth/token ${username}: ${r.status} ${await r.text()}`);
+      const body = (await r.json()) as { token: string; user: { testCenterIds: string[] } };
+      if (body.user.testCenterIds.length !== 1 || body.user.testCenterIds[0] !== c.id) throw new Error(`${username} is not a member of exactly ${c.code}`);
+      return { token: body.token, testCenterId: c.id, seats: byCenter.get(c.id) ?? [] };
+    });
+    return { specs, index, ms: Math.round(performance.now() - t0) };
+  } finally {
+    await sql.end();
+    await database.close();
+  }
+}
+
+const fmt = (v: number | null | undefined, d = 0) => (v === null || v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const p4 = (s: Percentiles) => `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)} / ${fmt(s.max)}`;
+
+function joinSummary(j: JoinResult) {
+  return {
+    sent: j.sent,
+    refused: j.refused,
+    measured: j.measured,
+    dropped: j.dropped,
+    droppedLate: j.late,
+    negativeLatencies: j.negative,
+    latencyMs: percentiles(j.latencyMs),
+    decompositionMs: { sendToAck: percentiles(j.ackMs), ackToServerFlush: percentiles(j.ackToFlushMs), serverFlushToProctorReceive: percentiles(j.flushToReceiveMs) },
+    latencyCountingRosterRefreshesMs: percentiles(j.latencyAnyMs),
+    firstShownByRosterRefresh: j.firstByRoster,
+    bySecond: j.bySecond,
+    droppedSample: j.droppedSample,
+  };
+}
+
+async function main() {
+  log(`proctor feed bench: ${P} proctors x ${PER} candidates = ${N} candidates, load ${durationS} s, answer every ${imin}-${imax} s, node ${process.version}, ${os.availableParallelism()} cores`);
+  const waitedForOthersS = await waitForOtherBenchmarks(Number(args['other-bench-wait-s']));
+  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  let server: Server | undefined;
+  const children: Child<unknown, { type: string }>[] = [];
+  const cleanup = async () => {
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+    await server?.stop();
+    await db?.drop().catch((e) => log(`could not drop ${db?.name}: ${e}`));
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    db = await createDatabase(args['admin-url']!);
+    log(`database ${db.name} created`);
+    const profDir = args['server-cpu-prof'] ? (args['prof-dir'] ?? path.join(os.tmpdir(), `cpt-proctoring-prof-${P}x${PER}-${Date.now()}`)) : null;
+    if (profDir) mkdirSync(profDir, { recursive: true });
+    server = await startServer(db.url, TOKEN_SECRET, profDir);
+    const serverPid = server.child.pid!;
+    log(`server pid ${serverPid} at ${server.url}${profDir ? ` (--cpu-prof into ${profDir})` : ''}`);
+    const pgInfo = await (async () => {
+      const c = new pg.Client({ connectionString: db!.url });
+      await c.connect();
+      const r = await c.query<{ v: string; sc: string; sb: string }>(`select version() as v, current_setting('synchronous_commit') as sc, current_setting('shared_buffers') as sb`);
+      await c.end();
+      return { version: r.rows[0]!.v.split(' on ')[0], synchronousCommit: r.rows[0]!.sc, sharedBuffers: r.rows[0]!.sb };
+    })();
+
+    // Setup.
+    const setupStart = performance.now();
+    log('setup (bench/sessions/setup.ts): candidates, sign-in, schedule, check-in, admit (form assembly), handbook');
+    const setup = await prepareCandidates({ databaseUrl: db.url, tokenSecret: TOKEN_SECRET, serverUrl: server.url, sessions: N, perCenter: PER, productLogins: Number(args['product-logins']), concurrency: Number(args['setup-concurrency']), log });
+    const proctorSetup = await prepareProctors(db.url, server.url);
+    if (proctorSetup.specs.length !== P) throw new Error(`expected ${P} centers, found ${proctorSetup.specs.length}`);
+    for (const c of setup.candidates) if (proctorSetup.index.get(c.sessionId) !== c.index) throw new Error('candidate index mismatch between setup and the seat list');
+    const setupS = Math.round((performance.now() - setupStart) / 1000);
+    log(`setup done in ${setupS} s: ${setup.centers} centers, ${P} proctors (one center each, ${proctorSetup.ms} ms), modules ${setup.modules.join(', ')}`);
+
+    // Load generators.
+    const cands = spawnChild<import('./ipc.ts').ToCandidates, FromCandidates>('candidates.ts');
+    const procs = spawnChild<import('./ipc.ts').ToProctors, FromProctors>('proctors.ts');
+    children.push(cands as Child<unknown, { type: string }>, procs as Child<unknown, { type: string }>);
+    await cands.request({ type: 'init', url: server.url, candidates: setup.candidates.map((c) => ({ index: c.index, sessionId: c.sessionId, token: c.token })) });
+    await procs.request({ type: 'init', url: server.url, proctors: proctorSetup.specs, totalCandidates: N });
+    const pids = { server: serverPid, candidates: cands.child.pid!, proctors: procs.child.pid!, parent: process.pid };
+
+    const opened = await procs.request<ProctorOpenReport>({ type: 'open', limitMs: 120_000 });
+    log(`proctors: ${opened.ok}/${P} subscribed in ${opened.ms} ms, ${opened.rosterRows} roster rows${opened.nonZeroBaseline ? `, ${opened.nonZeroBaseline} seats not at zero` : ''}`);
+    if (opened.ok !== P) throw new Error(`only ${opened.ok} of ${P} proctors subscribed: ${JSON.stringify(opened.errors)}`);
+    const started = await cands.request<StartReport>({ type: 'start', concurrency: Number(args['start-concurrency']), limitMs: 600_000 });
+    log(`candidates: ${started.ok}/${N} started and connected in ${(started.ms / 1000).toFixed(1)} s${started.failed ? ` (${JSON.stringify(started.errors)})` : ''}`);
+
+    const rssSeries: [number, number][] = [];
+    const t00 = performance.now();
+    const sampler = setInterval(() => {
+      const r = rssKiB(serverPid);
+      if (r !== null) rssSeries.push([Math.round((performance.now() - t00) / 100) / 10, r]);
+    }, 1000);
+    await sleep(3000);
+    // Another benchmark may have started while this one was setting up (their check does not see bench/proctoring):
+    // wait for it again, then for a quiet machine, and check once more right before the load.
+    let quiet = await waitForQuiet(pids, db.name, Number(args['quiet-wait-s']), Number(args['quiet-threshold']), log);
+    for (let i = 0; i < 3 && otherBenchmarks().length; i++) {
+      await waitForOtherBenchmarks(Number(args['other-bench-wait-s']));
+      quiet = await waitForQuiet(pids, db.name, Number(args['quiet-wait-s']), Number(args['quiet-threshold']), log);
+    }
+    const rssBefore = rssKiB(serverPid);
+
+    // Load.
+    const config: CandidateLoadConfig = { durationMs: durationS * 1000, intervalMinMs: imin * 1000, intervalMaxMs: imax * 1000, visits: !args['no-visits'], timeSyncMs: 10_000, signalShare, drainMs: 15_000 };
+    const offered = started.ok / ((imin + imax) / 2);
+    log(`load: ${started.ok} candidates, an answer every ${imin}-${imax} s each (~${fmt(offered)} answers/s${config.visits ? ', each after a visit' : ''}, a time-sync every 10 s), ${Math.round(signalShare * 100)}% send one incident signal + its back signal; ${durationS} s`);
+    const startWall = Date.now() + 1500;
+    await procs.request({ type: 'measure', startWall, pingEveryMs: FEED_PING_MS });
+    const loadDone = cands.request<CandidateLoadReport>({ type: 'load', config, startWall });
+    loadDone.catch(() => {}); // awaited below; a dead child must not crash the run before cleanup
+    const othersDuringLoad = new Set<string>();
+    const othersWatch = setInterval(() => otherBenchmarks().forEach((o) => othersDuringLoad.add(o)), 5000);
+    await sleep(startWall - Date.now());
+    const monoStartUs = Number(process.hrtime.bigint() / 1000n);
+    const cpuEvery5s: CpuWindow[] = [];
+    let last = snapshot(pids, db.name);
+    const cpuSampler = setInterval(() => {
+      const now = snapshot(pids, db!.name);
+      cpuEvery5s.push(between(last, now));
+      last = now;
+    }, 5000);
+    await sleep(startWall + durationS * 1000 - Date.now());
+    clearInterval(cpuSampler);
+    cpuEvery5s.push(between(last, snapshot(pids, db.name)));
+    clearInterval(othersWatch);
+    const monoEndUs = Number(process.hrtime.bigint() / 1000n);
+    const cpu = combine(cpuEvery5s);
+    const rssAfterLoad = rssKiB(serverPid);
+    const load = await loadDone;
+    // Everything sent gets the full limit to show up before the proctors report.
+    let lastSend = startWall;
+    for (const t of [...load.answers.sentAt, ...load.signals.sentAt]) lastSend = Math.max(lastSend, t);
+    await sleep(Math.max(0, lastSend + limitMs + 1000 - Date.now()));
+    const seen = await procs.request<ProctorReport>({ type: 'report' });
+    clearInterval(sampler);
+    const closedC = await cands.request<{ type: 'closed'; closedCleanly: number }>({ type: 'close' });
+    const closedP = await procs.request<{ type: 'closed'; closedCleanly: number }>({ type: 'close' });
+    const serverErrors = errorLines(server.output());
+    const stopWall = Date.now();
+    const monoStopUs = Number(process.hrtime.bigint() / 1000n);
+    await server.stop();
+    server = undefined;
+    await db.drop();
+    log(`database ${db.name} dropped`);
+    db = undefined;
+
+    // Join.
+    const answers = join(load.answers, seen.answerSeenRows, seen.answerSentAtRows, seen.answerSeenAny, MAX_ANSWERS, limitMs, startWall);
+    const signals = join(load.signals, seen.incidentSeenRows, seen.incidentSentAtRows, seen.incidentSeenAny, MAX_INCIDENTS, limitMs, startWall);
+    const all = percentiles([...answers.latencyMs, ...signals.latencyMs]);
+    const within = seen.rowsPerSecond.slice(0, durationS);
+    const rowsMsgsPerS = within.reduce((a, b) => a + b, 0) / durationS;
+    const peak = rssSeries.reduce((m, [, r]) => Math.max(m, r), 0);
+    const answersPerS = load.answersPerSecond.reduce((a, b) => a + b, 0) / durationS;
+
+    let profile: ReturnType<typeof summarizeProfileWindow> | null = null;
+    if (profDir) {
+      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) profile = summarizeProfileWindow(path.join(profDir, file), monoStartUs, monoEndUs, 25);
+      else log(`no .cpuprofile in ${profDir}`);
+    }
+
+    const result = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cores: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      postgres: pgInfo,
+      label: args.label ?? null,
+      parameters: {
+        proctors: P,
+        candidatesPerProctor: PER,
+        candidates: N,
+        testCenters: setup.centers,
+        durationS,
+        answerIntervalS: [imin, imax],
+        visitBeforeEachAnswer: config.visits,
+        timeSyncEveryS: 10,
+        signalShare,
+        proctorPingEveryS: FEED_PING_MS / 1000,
+        dropLimitS: limitMs / 1000,
+        processes: 'server (node --import tsx server/src/main.ts) + 1 candidate load generator + 1 proctor load generator + this parent, one host',
+        clock: 'performance.timeOrigin + performance.now() in both load generators (same host clock)',
+        feed: 'FLUSH_MS 250, FULL_REFRESH_MS 15000 (server/src/modules/proctoring/proctor-feed.ts)',
+        serverCpuProfile: profDir,
+      },
+      setup: { seconds: setupS, waitedForOtherBenchmarksS: waitedForOthersS, proctorsMs: proctorSetup.ms, candidatesStarted: started.ok, startMs: started.ms, ...setup.timings },
+      load: {
+        offeredAnswersPerS: Math.round(offered * 10) / 10,
+        answersPerS: Math.round(answersPerS * 10) / 10,
+        answersSent: load.answersSent,
+        answersAcked: load.answersAcked,
+        visitsSent: load.visitsSent,
+        timeSyncsSent: load.timeSyncsSent,
+        incidentSignalsSent: load.signals.index.length,
+        backSignalsSent: load.backSignalsSent,
+        candidatesHeld: load.held,
+        errors: load.errors,
+      },
+      latency: {
+        definition: 'candidate send (answer / incident signal) -> proctor process receives the first rows message showing answered >= k / incidents >= k',
+        answersAndSignalsMs: all,
+        answers: joinSummary(answers),
+        signals: joinSummary(signals),
+      },
+      feed: {
+        rowsMessagesPerS: Math.round(rowsMsgsPerS * 10) / 10,
+        rowsMessagesPerProctorPerS: Math.round((rowsMsgsPerS / P) * 100) / 100,
+        rowsMessagesLoadAndDrain: seen.rowsMessages,
+        rowsPerMessage: percentiles(seen.rowsPerMessage),
+        rowsBytesPerS: Math.round(seen.rowsBytesPerSecond.slice(0, durationS).reduce((a, b) => a + b, 0) / durationS),
+        meanRowsMessageBytes: seen.rowsMessages ? Math.round(seen.rowsBytes / seen.rowsMessages) : null,
+        rosterRefreshMessages: seen.rosterMessages,
+        meanRosterMessageBytes: seen.rosterMessages ? Math.round(seen.rosterBytes / seen.rosterMessages) : null,
+        serverFlushToReceiveMs: percentiles(seen.deliveryMs),
+        rowsMessagesPerSecond: seen.rowsPerSecond,
+        pongs: seen.pongs,
+        errors: seen.errors,
+        openSocketsAtEnd: seen.openSockets,
+      },
+      resources: {
+        cpu: { ...cpu, note: 'time-weighted mean of 5 s windows; postgres = shared processes + backends of the bench database (bench/proctoring/cpu.ts)' },
+        cpuEvery5s,
+        loadGeneratorLoopDelayP99Ms: { candidates: load.loopDelayP99Ms, proctors: seen.loopDelayP99Ms },
+        clockSkewMs: { candidates: Math.round(load.clockSkewMs * 100) / 100, proctors: Math.round(seen.clockSkewMs * 100) / 100 },
+        memory: { source: '/proc/<server pid>/status VmRSS', rssBeforeLoadKiB: rssBefore, rssAfterLoadKiB: rssAfterLoad, rssPeakKiB: peak, series: rssSeries },
+      },
+      quietGate: quiet,
+      otherBenchmarksDuringLoad: [...othersDuringLoad],
+      closedCleanly: { candidates: closedC.closedCleanly, proctors: closedP.closedCleanly },
+      serverErrorLogLines: serverErrors.total,
+      serverErrors: serverErrors.byMessage,
+      serverErrorSample: serverErrors.sample,
+      profile: profile ? { window: 'load phase only (samples between the load start and end, CLOCK_MONOTONIC)', ...profile } : null,
+      stoppedAt: new Date(stopWall).toISOString(),
+      profileClock: { monoStartUs, monoEndUs, monoStopUs },
+    };
+
+    // Table.
+    const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+    const A = result.latency.answers;
+    const S = result.latency.signals;
+    const rows: [string, string, string, string][] = [
+      ['candidates / proctors (one center each)', `${started.ok} / ${opened.ok}`, `${N} / ${P}`, ''],
+      ['answers/s (offered / sent)', `${fmt(offered, 1)} / ${fmt(answersPerS, 1)}`, '', ''],
+      ['answer -> proctor rows  p50 / p95 / p99 / max ms', p4(A.latencyMs), `p95 <= ${TARGETS.p95Ms}, p99 <= ${TARGETS.p99Ms}`, ok((A.latencyMs.p95 ?? Infinity) <= TARGETS.p95Ms && (A.latencyMs.p99 ?? Infinity) <= TARGETS.p99Ms)],
+      ['  answers measured / dropped (>10 s or never) / refused', `${A.measured} / ${A.dropped} / ${A.refused}`, '0 dropped', ok(A.dropped === 0)],
+      ['  send -> ack (commit)  p50 / p95 / p99 / max ms', p4(A.decompositionMs.sendToAck), '', ''],
+      ['  ack -> server flush   p50 / p95 / p99 / max ms', p4(A.decompositionMs.ackToServerFlush), '', ''],
+      ['  flush -> proctor      p50 / p95 / p99 / max ms', p4(A.decompositionMs.serverFlushToProctorReceive), '', ''],
+      ['signal -> proctor rows  p50 / p95 / p99 / max ms', p4(S.latencyMs), `p95 <= ${TARGETS.p95Ms}, p99 <= ${TARGETS.p99Ms}`, S.measured ? ok((S.latencyMs.p95 ?? Infinity) <= TARGETS.p95Ms && (S.latencyMs.p99 ?? Infinity) <= TARGETS.p99Ms) : '-'],
+      ['  signals measured / dropped / refused', `${S.measured} / ${S.dropped} / ${S.refused}`, '0 dropped', ok(S.dropped === 0)],
+      ['all events p50 / p95 / p99 / max ms', p4(all), '', ''],
+      ['negative latencies (clock/join check)', `${A.negativeLatencies + S.negativeLatencies}`, '0', ok(A.negativeLatencies + S.negativeLatencies === 0)],
+      ['proctor rows messages/s (total / per proctor)', `${fmt(rowsMsgsPerS, 1)} / ${fmt(rowsMsgsPerS / P, 2)}`, '', ''],
+      ['rows per message p50 / p95 / max; mean bytes', `${fmt(result.feed.rowsPerMessage.p50)} / ${fmt(result.feed.rowsPerMessage.p95)} / ${fmt(result.feed.rowsPerMessage.max)}; ${fmt(result.feed.meanRowsMessageBytes)}`, '', ''],
+      ['CPU during load, cores: server / postgres / cand gen / proctor gen / other', `${fmt(cpu.cores.server, 2)} / ${fmt(cpu.postgresCores, 2)} / ${fmt(cpu.cores.candidates, 2)} / ${fmt(cpu.cores.proctors, 2)} / ${fmt(cpu.otherCores, 2)}`, `of ${os.availableParallelism()}`, ''],
+      ['server RSS before / after load / peak (MiB)', `${fmt((rssBefore ?? 0) / 1024)} / ${fmt((rssAfterLoad ?? 0) / 1024)} / ${fmt(peak / 1024)}`, '', ''],
+      ['load generator loop delay p99 ms (cand / proctor)', `${fmt(load.loopDelayP99Ms, 1)} / ${fmt(seen.loopDelayP99Ms, 1)}`, '', ''],
+      ['errors (candidates / feed / server log lines)', `${Object.values(load.errors).reduce((a, b) => a + b, 0)} / ${Object.values(seen.errors).reduce((a, b) => a + b, 0)} / ${serverErrors.total}`, '0', ok(!Object.keys(load.errors).length && !Object.keys(seen.errors).length && !serverErrors.total)],
+    ];
+    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+    console.log(`\nProctor feed bench (${P} proctors x ${PER} candidates, ${durationS} s), node ${process.version}, ${os.availableParallelism()} cores, ${pgInfo.version}`);
+    console.log(`${'figure'.padEnd(w[0]!)}  ${'measured'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  verdict`);
+    for (const r of rows) console.log(`${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}`);
+    if (Object.keys(load.errors).length) console.log(`candidate errors: ${JSON.stringify(load.errors)}`);
+    if (Object.keys(seen.errors).length) console.log(`feed errors: ${JSON.stringify(seen.errors)}`);
+    if (serverErrors.total) console.log(`server error log lines: ${JSON.stringify(serverErrors.byMessage)}`);
+    if (quiet.otherCores > Number(args['quiet-threshold'])) console.log(`WARNING: the machine was busy with other work (${quiet.otherCores} cores) when the load started; see resources.cpu.otherCores`);
+    if (othersDuringLoad.size) console.log(`WARNING: another benchmark ran during the load; these figures are contaminated:\n  ${[...othersDuringLoad].join('\n  ')}`);
+    if (profile) {
+      console.log(`\nserver CPU profile, load window only (${profile.sampledS} s sampled of ${profile.windowS} s):`);
+      for (const [k, v] of profile.inclusive.slice(0, 12)) console.log(`  ${v.toFixed(1).padStart(5)}%  ${k}`);
+    }
+
+    const out = args.out!;
+    mkdirSync(path.dirname(out), { recursive: true });
+    let file: { runs?: Record<string, unknown> } = {};
+    if (existsSync(out)) {
+      try {
+        file = JSON.parse(readFileSync(out, 'utf8'));
+      } catch {
+        file = {};
+      }
+    }
+    const key = `${P}x${PER}-${durationS}s${profDir ? '-cpuprof' : ''}${args.label ? `-${args.label}` : ''}`;
+    writeFileSync(
+      out,
+      JSON.stringify({ description: 'bench/proctoring/run.ts: proctor feed latency (candidate event -> proctor rows message) against the real server on PostgreSQL; one entry per size (docs/performance.md, "Proctor feed")', latest: key, runs: { ...(file.runs ?? {}), [key]: result } }, null, 1) + '\n',
+    );
+    log(`wrote ${path.relative(process.cwd(), out)} (${key})`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -1,0 +1,122 @@
+/**
+ * The real server as a child process, and machine checks, for bench/proctoring/run.ts. startServer, freePort and
+ * errorLines are copied (trimmed) from bench/sessions/run.ts, which does not export them and runs its
+ * benchmark when imported. otherBenchmarks() is new: the brief forbids running while another benchmark runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** node --import tsx server/src/main.ts on a free loopback port with LOG_LEVEL=warn; resolves once /healthz answers. */
+export async function startServer(databaseUrl: string, tokenSecret: string, cpuProfDir: string | null): Promise<Server> {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, TOKEN_SECRET: tokenSecret, DEMO_ACCOUNTS: 'false' };
+  const execArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, execArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d;
+    if (out.length > 256_000) out = out.slice(-128_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    await sleep(200);
+  }
+  return {
+    url,
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Error-level lines of the server's pino output, counted by message. */
+export function errorLines(out: string): { total: number; byMessage: Record<string, number>; sample: string | null } {
+  const byMessage: Record<string, number> = {};
+  let sample: string | null = null;
+  let total = 0;
+  for (const line of out.split('\n')) {
+    if (!line.includes('"level":50') && !line.includes('"level":60')) continue;
+    total++;
+    sample ??= line.slice(0, 3000);
+    let key = line.slice(0, 160);
+    try {
+      const j = JSON.parse(line) as { msg?: string; err?: { message?: string; cause?: { message?: string } } };
+      key = `${j.msg ?? ''}: ${(j.err?.message ?? '').slice(0, 80)}${j.err?.cause?.message ? ` ... cause: ${j.err.cause.message.slice(0, 120)}` : ''}`;
+    } catch {
+      // not JSON
+    }
+    byMessage[key] = (byMessage[key] ?? 0) + 1;
+  }
+  return { total, byMessage, sample };
+}
+
+/** Command lines of other benchmark processes (bench/sessions, bench/assembly) on the machine, like `pgrep -fa`. */
+export function otherBenchmarks(): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      if (/bench\/(sessions|assembly)/.test(cmd)) out.push(`${name} ${cmd}`);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** Polls every 30 s (up to maxWaitS) until no other benchmark runs; returns how long it waited, or throws. */
+export async function waitForOtherBenchmarks(maxWaitS: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i <= Math.ceil(maxWaitS / 30); i++) {
+    const others = otherBenchmarks();
+    if (!others.length) return Math.round((performance.now() - t0) / 1000);
+    if ((performance.now() - t0) / 1000 >= maxWaitS) throw new Error(`another benchmark is still running after ${maxWaitS} s; not running:\n${others.join('\n')}`);
+    log(`another benchmark is running, waiting (polling every 30 s, up to ${maxWaitS} s):\n  ${others.join('\n  ')}`);
+    await sleep(30_000);
+  }
+  throw new Error('another benchmark is still running');
+}

@@ -1,0 +1,565 @@
+/**
+ * Exam-session load benchmark: node --import tsx bench/sessions/run.ts [--sessions 5000] [--mode pace|stress] [--duration-s 120]
+ *
+ * Creates a fresh PostgreSQL database, starts the real server as a child process on it (node --import tsx
+ * server/src/main.ts, LOG_LEVEL=warn), prepares N candidates with admitted sessions through the product's services
+ * (setup.ts), then drives them from load-generator child processes (worker.ts) over real websockets on loopback:
+ *   1. a synchronized start: every candidate fires POST /api/sessions/:id/start, opens its socket, says hello and waits
+ *      for the snapshot with its items, all at the same instant (or spread over --start-window-s);
+ *   2. pace mode: each candidate visits an item and answers it every U(5, 10) s (--interval-s), with a time-sync
+ *      heartbeat every 30 s; stress mode: each candidate keeps --inflight answers outstanding (closed loop);
+ *   3. checks every acknowledged answer is in the database, reads the server's VmRSS before and after, and (stress, or
+ *      --pgbench) runs pgbench with a one-row insert per transaction on the same PostgreSQL for comparison.
+ * Prints a table and writes bench/results/sessions.json (one entry per mode and size). The database is dropped at the end.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker } from './ipc.ts';
+import { runPgbench, type PgbenchResult } from './pgbench.ts';
+import { cpuBetween, cpuSnapshot, listenOverflows, rssKiB, type CpuSnapshot } from './proc-stats.ts';
+import { counterDelta, createBenchDatabase, dbCounters, liveConnections, prepareCandidates, verifyDurable, type BenchDatabase } from './setup.ts';
+import { concat, mergeCounts, summarize } from './stats.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const { values: args } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '5000' },
+    mode: { type: 'string', default: 'pace' },
+    'duration-s': { type: 'string' },
+    workers: { type: 'string', default: '2' },
+    'interval-s': { type: 'string', default: '5-10' },
+    'no-visits': { type: 'boolean', default: false },
+    inflight: { type: 'string', default: '2' },
+    'start-window-s': { type: 'string', default: '0' },
+    'start-flow': { type: 'string', default: 'cold' },
+    'quiet-wait-s': { type: 'string', default: '900' },
+    'quiet-threshold': { type: 'string', default: '0.3' },
+    'admin-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test' },
+    pgbench: { type: 'boolean' },
+    'server-cpu-prof': { type: 'boolean', default: false },
+    'server-trace-gc': { type: 'boolean', default: false },
+    'emulate-backlog': { type: 'string' },
+    // Experiments only: run the server from another checkout (e.g. a copy with a proposed fix); setup still uses this tree's services.
+    'server-root': { type: 'string' },
+    'setup-concurrency': { type: 'string', default: '8' },
+    'per-center': { type: 'string', default: '50' },
+    'product-logins': { type: 'string', default: '24' },
+    out: { type: 'string', default: path.join(ROOT, 'bench', 'results', 'sessions.json') },
+    label: { type: 'string' },
+  },
+});
+
+const mode = args.mode === 'stress' ? 'stress' : args.mode === 'pace' ? 'pace' : (() => { throw new Error('--mode is pace or stress'); })();
+const N = Number(args.sessions);
+const WORKERS = Math.max(1, Math.min(Number(args.workers), N));
+const durationS = Number(args['duration-s'] ?? (mode === 'pace' ? 120 : 60));
+const [imin, imax] = args['interval-s']!.split('-').map(Number) as [number, number];
+const startWindowS = Number(args['start-window-s']);
+const flow: StartFlow = args['start-flow'] === 'waiting-room' ? 'waiting-room' : 'cold';
+const runPg = args.pgbench ?? mode === 'stress';
+const SERVER_ROOT = path.resolve(args['server-root'] ?? ROOT);
+const emulatedBacklog = args['emulate-backlog'] ? Number(args['emulate-backlog']) : null;
+const TOKEN_SECRET = 'cpt-bench-sessions-token-secret-0123456789abcdef';
+const START_LIMIT_MS = 180_000;
+const TARGETS = { sessions: 5000, ackP99Ms: 25, startsWithinS: 60, startToFirstItemP99Ms: 2000, stressMinAnswersPerS: 10_000, stressVsPgbench: 0.5 };
+
+const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Garbage-collection pauses of the server, from `node --trace-gc` lines on its stdout (bench option --server-trace-gc),
+ * e.g. "[123:0x...]  45678 ms: Mark-Compact 812.3 (850.1) -> 790.2 (851.0) MB, 45.6 / 0.0 ms  (average mu = ...".
+ */
+class GcTrace {
+  private events: { atS: number; kind: string; pauseMs: number }[] = [];
+  private partial = '';
+  constructor(private readonly t0: number) {}
+  feed(chunk: string) {
+    const text = this.partial + chunk;
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /\s(\d+) ms: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Compact|Mark-Compact \(reduce\))[^,]*, ([\d.]+) \/ ([\d.]+) ms/.exec(line);
+      if (m) this.events.push({ atS: Number(m[1]) / 1000, kind: m[2]!, pauseMs: Number(m[3]) });
+    }
+  }
+  /** Pauses between two offsets (s since the server started). */
+  summary(fromS: number, toS: number) {
+    if (!this.events.length) return null;
+    const ev = this.events.filter((e) => e.atS >= fromS && e.atS <= toS);
+    const by = (k: string) => ev.filter((e) => e.kind.startsWith(k));
+    const agg = (xs: typeof ev) => ({ count: xs.length, totalMs: Math.round(xs.reduce((a, e) => a + e.pauseMs, 0)), maxMs: Math.round(Math.max(0, ...xs.map((e) => e.pauseMs)) * 10) / 10 });
+    return { scavenge: agg(by('Scavenge')), markCompact: agg(by('Mark')), pausesOver20ms: ev.filter((e) => e.pauseMs > 20).length, t0: this.t0 };
+  }
+}
+let gc = new GcTrace(0);
+
+async function startServer(databaseUrl: string, cpuProfDir: string | null, backlog: number | null): Promise<Server> {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, TOKEN_SECRET, DEMO_ACCOUNTS: 'false' };
+  if (backlog) env.BENCH_LISTEN_BACKLOG = String(backlog);
+  const execArgs = [
+    ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+    ...(args['server-trace-gc'] ? ['--trace-gc'] : []),
+    '--import',
+    'tsx',
+    ...(backlog ? ['--import', path.join(import.meta.dirname, 'emulate-listen-backlog.ts')] : []),
+    'server/src/main.ts',
+  ];
+  const child = spawn(process.execPath, execArgs, { cwd: SERVER_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  gc = new GcTrace(Date.now());
+  const keep = (d: Buffer) => {
+    if (args['server-trace-gc']) {
+      gc.feed(String(d));
+      if (/ms: (Scavenge|Mark)/.test(String(d))) return; // keep the log buffer for real output
+    }
+    out += d;
+    if (out.length > 256_000) out = out.slice(-128_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    await sleep(200);
+  }
+  return {
+    url,
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+class Worker {
+  private waiting: ((m: FromWorker) => void)[] = [];
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (m: FromWorker) => {
+      if (m.type === 'fatal') log(`load generator failed: ${m.message}`);
+      this.waiting.shift()?.(m);
+    });
+    child.on('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w({ type: 'fatal', message: `load generator exited (${code})` });
+    });
+  }
+  request<T extends FromWorker>(m: ToWorker): Promise<T> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve as (m: FromWorker) => void);
+      this.child.send(m);
+    });
+  }
+}
+
+function spawnWorker(): Worker {
+  const child = fork(path.join(import.meta.dirname, 'worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Worker(child);
+}
+
+/** Error-level lines of the server's pino output, counted by message. */
+function errorLines(out: string): { total: number; byMessage: Record<string, number>; sample: string | null } {
+  const byMessage: Record<string, number> = {};
+  let sample: string | null = null;
+  let total = 0;
+  for (const line of out.split('\n')) {
+    if (!line.includes('"level":50') && !line.includes('"level":60')) continue;
+    total++;
+    sample ??= line.slice(0, 3000);
+    let key = line.slice(0, 160);
+    try {
+      const j = JSON.parse(line) as { msg?: string; err?: { message?: string; stack?: string; cause?: { message?: string } } };
+      // drizzle wraps the driver's error ("Failed query: ..."); the cause says what PostgreSQL answered.
+      const cause = j.err?.cause?.message ?? /caused by: (?:\w*error: )?([^\n]+)/i.exec(j.err?.stack ?? '')?.[1];
+      key = `${j.msg ?? ''}: ${(j.err?.message ?? '').split('\n')[0]!.slice(0, 90)}${cause ? ` ... cause: ${cause.slice(0, 120)}` : ''}`;
+    } catch {
+      // not JSON: keep the raw start of the line
+    }
+    byMessage[key] = (byMessage[key] ?? 0) + 1;
+  }
+  return { total, byMessage, sample };
+}
+
+/**
+ * Waits (bounded) until the machine has at most `threshold` busy cores besides this benchmark, measured over 5 s
+ * windows, so that other people's work on a shared machine does not end up in the figures. Returns what it saw.
+ */
+async function waitForQuiet(serverPid: number, workerPids: number[], dbName: string, maxWaitS: number, threshold: number) {
+  const started = performance.now();
+  let otherCores = Infinity;
+  for (let i = 0; i < Math.ceil(maxWaitS / 5) + 1; i++) {
+    const a = cpuSnapshot(serverPid, workerPids, dbName);
+    await sleep(5000);
+    otherCores = cpuBetween(a, cpuSnapshot(serverPid, workerPids, dbName)).otherCores;
+    if (otherCores <= threshold) break;
+    if (performance.now() - started > maxWaitS * 1000) break;
+    if (i % 6 === 0) log(`waiting for a quiet machine: ${otherCores} cores busy with other work`);
+  }
+  return { waitedS: Math.round((performance.now() - started) / 1000), otherCores, threshold };
+}
+
+const kib = (n: number | null) => (n === null ? null : Math.round(n));
+const fmt = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+
+async function main() {
+  log(`exam sessions bench: ${N} sessions, mode ${mode}, load ${durationS} s, ${WORKERS} load-generator processes, node ${process.version}, ${os.availableParallelism()} cores`);
+  let db: BenchDatabase | undefined;
+  let server: Server | undefined;
+  const workers: Worker[] = [];
+  const cleanup = async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await server?.stop();
+    await db?.drop().catch((e) => log(`could not drop ${db?.name}: ${e}`));
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    db = await createBenchDatabase(args['admin-url']!);
+    log(`database ${db.name} created`);
+    // Profiles are large; they go to the temp directory (the path is in the results), not into the repository.
+    const profDir = args['server-cpu-prof'] ? path.join(os.tmpdir(), 'cpt-bench-profiles', `${mode}-${N}-${Date.now()}`) : null;
+    if (profDir) mkdirSync(profDir, { recursive: true });
+    const spawnedAt = Date.now();
+    const offset = () => Math.round((Date.now() - spawnedAt) / 100) / 10;
+    const phaseOffsetsS: Record<string, number> = {};
+    server = await startServer(db.url, profDir, emulatedBacklog);
+    if (SERVER_ROOT !== ROOT) log(`NOTE: server runs from ${SERVER_ROOT} (an experiment, not this checkout)`);
+    if (emulatedBacklog) log(`NOTE: server listen backlog set to ${emulatedBacklog} by a bench-only preload (emulating the proposed main.ts fix)`);
+    log(`server pid ${server.child.pid} at ${server.url} (migrated, sample bank loaded)`);
+    const serverPid = server.child.pid!;
+    const pgVersion = await (async () => {
+      const c = new pg.Client({ connectionString: db!.url });
+      await c.connect();
+      const r = await c.query<{ v: string }>('select version() as v');
+      const s = await c.query<{ sc: string; sb: string }>(`select current_setting('synchronous_commit') as sc, current_setting('shared_buffers') as sb`);
+      await c.end();
+      return { version: r.rows[0]!.v.split(' on ')[0], synchronousCommit: s.rows[0]!.sc, sharedBuffers: s.rows[0]!.sb };
+    })();
+
+    log('setup: candidates, sign-in, schedule, check-in, admit (form assembly), handbook');
+    const setupStart = performance.now();
+    const setup = await prepareCandidates({ databaseUrl: db.url, tokenSecret: TOKEN_SECRET, serverUrl: server.url, sessions: N, perCenter: Number(args['per-center']), productLogins: Number(args['product-logins']), concurrency: Number(args['setup-concurrency']), log });
+    const setupS = (performance.now() - setupStart) / 1000;
+    log(`setup done in ${setupS.toFixed(0)} s (${setup.centers} test centers of ${args['per-center']} seats, modules ${setup.modules.join(', ')})`);
+
+    for (let i = 0; i < WORKERS; i++) workers.push(spawnWorker());
+    await Promise.all(workers.map((w, i) => w.request({ type: 'init', url: server!.url, candidates: setup.candidates.filter((_, j) => j % WORKERS === i).map((c) => ({ sessionId: c.sessionId, token: c.token })) })));
+    const workerPids = workers.map((w) => w.child.pid!);
+    const dbName = db.name;
+
+    // Memory sampling for the whole measured part.
+    const rssSeries: [number, number][] = [];
+    const t00 = performance.now();
+    const sampler = setInterval(() => {
+      const r = rssKiB(serverPid);
+      if (r !== null) rssSeries.push([Math.round((performance.now() - t00) / 100) / 10, r]);
+    }, 1000);
+    await sleep(3000); // let setup's NOTIFY traffic and the server's sweeps settle
+    const quiet = await waitForQuiet(serverPid, workerPids, dbName, Number(args['quiet-wait-s']), Number(args['quiet-threshold']));
+    const rssBefore = rssKiB(serverPid);
+
+    let prepared: { ok: number; connectAndHelloMs: ReturnType<typeof summarize>; errors: Record<string, number> } | null = null;
+    if (flow === 'waiting-room') {
+      log(`waiting room: ${N} sockets connect and say hello before the start (64 at a time per process)`);
+      const reps = await Promise.all(workers.map((w) => w.request<PrepareReport>({ type: 'prepare', limitMs: START_LIMIT_MS, concurrency: 64 })));
+      prepared = { ok: reps.reduce((n, r) => n + r.ok, 0), connectAndHelloMs: summarize(concat(reps.map((r) => r.connectAndHelloMs))), errors: mergeCounts(reps.map((r) => r.errors)) };
+      log(`waiting room: ${prepared.ok}/${N} connected`);
+      await sleep(3000);
+    }
+
+    // 1. Synchronized start.
+    const t0 = Date.now() + 1500;
+    log(`start burst (${flow}): ${N} x (${flow === 'cold' ? 'POST /start, websocket upgrade, hello -> snapshot' : 'POST /start -> pushed snapshot'}) ${startWindowS > 0 ? `spread over ${startWindowS} s` : 'at the same instant'}`);
+    const pgStart0 = await dbCounters(db.url);
+    phaseOffsetsS.startBurst = offset() + 1.5;
+    const cpuStart0 = cpuSnapshot(serverPid, workerPids, dbName);
+    const overflows0 = listenOverflows();
+    const starts = await Promise.all(workers.map((w) => w.request<StartReport>({ type: 'start', t0, windowMs: startWindowS * 1000, limitMs: START_LIMIT_MS, flow })));
+    const cpuStart1 = cpuSnapshot(serverPid, workerPids, dbName);
+    const overflows1 = listenOverflows();
+    phaseOffsetsS.startBurstEnd = offset();
+    await sleep(2000);
+    const pgStart1 = await dbCounters(db.url);
+    const started = starts.reduce((n, s) => n + s.ok, 0);
+    const makespanS = (Math.max(...starts.map((s) => s.lastDoneWall)) - t0) / 1000;
+    const startSummary = {
+      flow,
+      waitingRoom: prepared,
+      sessions: N,
+      ok: started,
+      failed: N - started,
+      windowS: startWindowS,
+      makespanS: Math.round(makespanS * 100) / 100,
+      startToFirstItemMs: summarize(concat(starts.map((s) => s.total))),
+      restStartMs: summarize(concat(starts.map((s) => s.rest))),
+      wsUpgradeMs: summarize(concat(starts.map((s) => s.wsOpen))),
+      helloToSnapshotMs: summarize(concat(starts.map((s) => s.helloToSnapshot))),
+      snapshotBytes: summarize(concat(starts.map((s) => s.snapshotBytes))),
+      errors: mergeCounts(starts.map((s) => s.errors)),
+      loadGeneratorLoopDelayP99Ms: Math.max(...starts.map((s) => s.loopDelayP99Ms ?? 0)),
+      /** Kernel listen-queue overflows during the burst (machine-wide TcpExt counter). */
+      listenOverflows: overflows0 !== null && overflows1 !== null ? overflows1 - overflows0 : null,
+      cpu: cpuBetween(cpuStart0, cpuStart1),
+      /** pg_stat_database over the burst (+2 s): every autocommit statement counts as a transaction. */
+      database: counterDelta(pgStart0, pgStart1),
+    };
+    log(`started ${started}/${N} in ${makespanS.toFixed(1)} s; start-to-first-item p99 ${fmt(startSummary.startToFirstItemMs.p99, 0)} ms`);
+    const rssAfterStart = rssKiB(serverPid);
+    const serverLiveAfterStart = await liveConnections(db.url);
+
+    // 2. Load.
+    const config: LoadConfig = {
+      mode,
+      durationMs: durationS * 1000,
+      intervalMinMs: imin * 1000,
+      intervalMaxMs: imax * 1000,
+      visits: mode === 'pace' && !args['no-visits'],
+      timeSyncMs: 10_000, // HEARTBEAT_MS of the exam page
+      inflight: Number(args.inflight),
+      drainMs: 15_000,
+    };
+    const offered = mode === 'pace' ? started / (((imin + imax) / 2)) : null;
+    log(mode === 'pace' ? `pace: ${started} candidates, an answer every ${imin}-${imax} s each (~${fmt(offered, 0)} answers/s offered${config.visits ? ', plus as many visits' : ''}) for ${durationS} s` : `stress: ${started} candidates x ${config.inflight} answers in flight, closed loop, ${durationS} s`);
+    const startWall = Date.now() + 1000;
+    phaseOffsetsS.load = offset() + 1;
+    const cpuSeries: ReturnType<typeof cpuBetween>[] = [];
+    const pgLoad0 = await dbCounters(db.url);
+    let last: CpuSnapshot = cpuSnapshot(serverPid, workerPids, dbName);
+    const cpuLoad0 = last;
+    const cpuSampler = setInterval(() => {
+      const now = cpuSnapshot(serverPid, workerPids, dbName);
+      cpuSeries.push(cpuBetween(last, now));
+      last = now;
+    }, 5000);
+    const loads = await Promise.all(workers.map((w) => w.request<LoadReport>({ type: 'load', config, startWall })));
+    clearInterval(cpuSampler);
+    const cpuLoad1 = cpuSnapshot(serverPid, workerPids, dbName);
+    phaseOffsetsS.loadEnd = offset();
+    const rssAfterLoad = rssKiB(serverPid);
+    await sleep(1000);
+    const pgLoad1 = await dbCounters(db.url);
+    const serverLiveAfterLoad = await liveConnections(db.url);
+    const held = loads.reduce((n, l) => n + l.held, 0);
+    const answersAcked = loads.reduce((n, l) => n + l.answersAcked, 0);
+    const perSecond: number[] = [];
+    for (const l of loads) l.ackedPerSecond.forEach((v, i) => (perSecond[i] = (perSecond[i] ?? 0) + v));
+    const within = perSecond.slice(0, durationS).map((v) => v ?? 0);
+    const ackMax: number[] = [];
+    for (const l of loads) l.ackMaxPerSecond.forEach((v, i) => (ackMax[i] = Math.max(ackMax[i] ?? 0, v ?? 0)));
+    const steady = within.slice(Math.min(5, Math.floor(durationS / 4)), Math.max(1, durationS - 2)).sort((a, b) => a - b);
+    const durability = await verifyDurable(db.url, loads.flatMap((l) => l.acked));
+    const cpuLoad = cpuBetween(cpuLoad0, cpuLoad1);
+    const loadSummary = {
+      mode,
+      durationS,
+      intervalS: mode === 'pace' ? [imin, imax] : null,
+      visits: config.visits,
+      inflightPerSession: mode === 'stress' ? config.inflight : null,
+      offeredAnswersPerS: offered === null ? null : Math.round(offered),
+      answersSent: loads.reduce((n, l) => n + l.answersSent, 0),
+      answersAcked,
+      visitsSent: loads.reduce((n, l) => n + l.visitsSent, 0),
+      visitsAcked: loads.reduce((n, l) => n + l.visitsAcked, 0),
+      durableAnswersPerS: Math.round((within.reduce((a, b) => a + b, 0) / durationS) * 10) / 10,
+      steadyMedianAnswersPerS: steady.length ? steady[Math.floor(steady.length / 2)]! : null,
+      bestSecondAnswersPerS: within.length ? Math.max(...within) : null,
+      answerAckMs: summarize(concat(loads.map((l) => l.answerAck))),
+      visitAckMs: summarize(concat(loads.map((l) => l.visitAck))),
+      timeSyncRttMs: summarize(concat(loads.map((l) => l.timeSyncRtt))),
+      unacked: loads.reduce((n, l) => n + l.unacked, 0),
+      errors: mergeCounts(loads.map((l) => l.errors)),
+      loadGeneratorLoopDelayP99Ms: Math.max(...loads.map((l) => l.loopDelayP99Ms ?? 0)),
+      cpu: cpuLoad,
+      database: counterDelta(pgLoad0, pgLoad1),
+      cpuEvery5s: cpuSeries,
+      ackedPerSecond: within,
+      ackMaxMsPerSecond: Array.from(ackMax.slice(0, durationS), (v) => v ?? 0),
+      serverGc: gc.summary(phaseOffsetsS.load ?? 0, phaseOffsetsS.loadEnd ?? Infinity),
+    };
+    log(`load done: ${answersAcked} answers acked (${fmt(loadSummary.durableAnswersPerS)} /s), ack p50 ${fmt(loadSummary.answerAckMs.p50, 2)} ms p99 ${fmt(loadSummary.answerAckMs.p99, 2)} ms; durable check: ${durability.missing} of ${durability.checked} missing`);
+
+    const closes = await Promise.all(workers.map((w) => w.request<{ type: 'closed'; closedCleanly: number }>({ type: 'close' })));
+    clearInterval(sampler);
+    await sleep(1000);
+
+    let pgbench: PgbenchResult | null = null;
+    if (runPg) {
+      log('pgbench: one-row insert per transaction, -c 16 -j 2 -T 15, same PostgreSQL (server idle)');
+      pgbench = await runPgbench(db.url);
+      log(`pgbench: ${fmt(pgbench.tps, 0)} tps${pgbench.error ? ` (${pgbench.error})` : ''}`);
+    }
+
+    const serverErrors = errorLines(server.output());
+    await server.stop();
+    server = undefined;
+    await db.drop();
+    log(`database ${db.name} dropped`);
+    db = undefined;
+
+    const perSession = (after: number | null) => (after !== null && rssBefore !== null && held > 0 ? Math.round(((after - rssBefore) / held) * 10) / 10 : null);
+    const peak = rssSeries.reduce((m, [, r]) => Math.max(m, r), 0);
+    const result = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cores: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      postgres: pgVersion,
+      label: args.label ?? null,
+      parameters: {
+        sessions: N,
+        testCenters: setup.centers,
+        perCenter: Number(args['per-center']),
+        mode,
+        durationS,
+        loadGeneratorProcesses: WORKERS,
+        intervalS: [imin, imax],
+        visits: config.visits,
+        inflight: config.inflight,
+        startWindowS,
+        serverPool: 'pg.Pool max 20 (server/src/db/client.ts)',
+        groupCommitMaxBatch: 1000,
+        serverCpuProfile: profDir,
+        serverTraceGc: !!args['server-trace-gc'],
+        emulatedListenBacklog: emulatedBacklog,
+        serverRoot: SERVER_ROOT === ROOT ? null : SERVER_ROOT,
+        phaseOffsetsS,
+        startFlow: flow,
+        timeSyncEveryS: 10,
+      },
+      setup: { seconds: Math.round(setupS), ...setup.timings },
+      start: startSummary,
+      load: loadSummary,
+      sessionsHeld: { clientSide: held, serverLiveConnectionsAfterStart: serverLiveAfterStart, serverLiveConnectionsAfterLoad: serverLiveAfterLoad, closedCleanlyAtEnd: closes.reduce((n, c) => n + c.closedCleanly, 0) },
+      memory: {
+        source: '/proc/<server pid>/status VmRSS',
+        rssBeforeKiB: kib(rssBefore),
+        rssAfterStartKiB: kib(rssAfterStart),
+        rssAfterLoadKiB: kib(rssAfterLoad),
+        rssPeakKiB: peak,
+        perSessionKiBAfterStart: perSession(rssAfterStart),
+        perSessionKiBAfterLoad: perSession(rssAfterLoad),
+        series: rssSeries,
+      },
+      durability,
+      quietGate: quiet,
+      serverErrorLogLines: serverErrors.total,
+      serverErrors: serverErrors.byMessage,
+      serverErrorSample: serverErrors.sample,
+      pgbench,
+      stressVsPgbench: pgbench?.tps && mode === 'stress' ? Math.round((loadSummary.steadyMedianAnswersPerS ?? 0) / pgbench.tps * 100) / 100 : null,
+    };
+
+    // Table.
+    const s = result.start;
+    const l = result.load;
+    const startsLimitS = startWindowS > 0 ? Math.max(TARGETS.startsWithinS, startWindowS + TARGETS.startToFirstItemP99Ms / 1000) : TARGETS.startsWithinS;
+    const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+    const rows: [string, string, string, string][] = [
+      ['sessions held (client / server db)', `${held} / ${serverLiveAfterLoad}`, `${TARGETS.sessions}`, ok(held >= Math.min(N, TARGETS.sessions) && N >= TARGETS.sessions)],
+      // Spread over a window, the last start is requested at the window's end: it counts if it got its items within the p99 target after that.
+      ['starts completed / last items received after t0', `${s.ok} in ${fmt(s.makespanS)} s`, `${TARGETS.sessions} in <= ${startsLimitS} s`, ok(s.ok === N && N >= TARGETS.sessions && s.makespanS <= startsLimitS)],
+      ['start-to-first-item p50 / p99 (REST start + upgrade + hello->snapshot)', `${fmt(s.startToFirstItemMs.p50, 0)} / ${fmt(s.startToFirstItemMs.p99, 0)} ms`, `p99 <= ${TARGETS.startToFirstItemP99Ms} ms`, ok((s.startToFirstItemMs.p99 ?? Infinity) <= TARGETS.startToFirstItemP99Ms)],
+      ...(s.waitingRoom ? [['  (waiting room) connect + hello p50 / p99 before the start', `${fmt(s.waitingRoom.connectAndHelloMs.p50, 0)} / ${fmt(s.waitingRoom.connectAndHelloMs.p99, 0)} ms`, '', ''] as [string, string, string, string]] : []),
+      ['  REST POST /start p50 / p99', `${fmt(s.restStartMs.p50, 0)} / ${fmt(s.restStartMs.p99, 0)} ms`, '', ''],
+      ['  websocket upgrade p50 / p99', `${fmt(s.wsUpgradeMs.p50, 0)} / ${fmt(s.wsUpgradeMs.p99, 0)} ms`, '', ''],
+      ['  listen-queue overflows during the burst', `${s.listenOverflows ?? '-'}`, '', ''],
+      [flow === 'cold' ? '  hello -> snapshot with items p50 / p99' : '  /start response -> pushed snapshot with items p50 / p99', `${fmt(s.helloToSnapshotMs.p50, 0)} / ${fmt(s.helloToSnapshotMs.p99, 0)} ms`, '', ''],
+      [`answer ack p50 / p99 (${mode})`, `${fmt(l.answerAckMs.p50, 2)} / ${fmt(l.answerAckMs.p99, 2)} ms`, mode === 'pace' ? `p99 <= ${TARGETS.ackP99Ms} ms` : '', mode === 'pace' ? ok((l.answerAckMs.p99 ?? Infinity) <= TARGETS.ackP99Ms) : ''],
+      ...(l.visits ? [['visit ack p50 / p99', `${fmt(l.visitAckMs.p50, 2)} / ${fmt(l.visitAckMs.p99, 2)} ms`, '', ''] as [string, string, string, string]] : []),
+      ['time-sync round trip p50 / p99', `${fmt(l.timeSyncRttMs.p50, 2)} / ${fmt(l.timeSyncRttMs.p99, 2)} ms`, '', ''],
+      ['durable answers/s (mean over run)', fmt(l.durableAnswersPerS), mode === 'pace' ? `offered ~${fmt(l.offeredAnswersPerS, 0)}` : '', ''],
+      ...(mode === 'stress'
+        ? ([
+            ['durable answers/s steady median / best second', `${fmt(l.steadyMedianAnswersPerS, 0)} / ${fmt(l.bestSecondAnswersPerS, 0)}`, `>= ${TARGETS.stressMinAnswersPerS}`, ok((l.steadyMedianAnswersPerS ?? 0) >= TARGETS.stressMinAnswersPerS)],
+            ['pgbench one-row insert tps (-c16 -j2 -T15)', fmt(pgbench?.tps ?? null, 0), '', ''],
+            ['stress / pgbench', fmt(result.stressVsPgbench, 2), `>= ${TARGETS.stressVsPgbench}`, ok((result.stressVsPgbench ?? 0) >= TARGETS.stressVsPgbench)],
+          ] as [string, string, string, string][])
+        : []),
+      ['PostgreSQL commits per start / deadlocks (burst, load)', `${fmt(s.database.commits / Math.max(1, s.ok), 1)} / ${s.database.deadlocks}, ${l.database.deadlocks}`, '', ''],
+      ['acked answers missing from the database', `${durability.missing} of ${durability.checked}`, '0', ok(durability.missing === 0)],
+      ['errors (start / load / unacked)', `${Object.values(s.errors).reduce((a, b) => a + b, 0)} / ${Object.values(l.errors).reduce((a, b) => a + b, 0)} / ${l.unacked}`, '0', ok(Object.keys(s.errors).length === 0 && Object.keys(l.errors).length === 0)],
+      ['server RSS before / with sessions / peak (MiB)', `${fmt((rssBefore ?? 0) / 1024, 0)} / ${fmt((rssAfterLoad ?? 0) / 1024, 0)} / ${fmt(peak / 1024, 0)}`, '', ''],
+      ['server memory per session (KiB)', `${fmt(result.memory.perSessionKiBAfterLoad)}`, '', ''],
+      ['CPU during load, cores: server / postgres / load gen / other', `${fmt(l.cpu.serverCores, 2)} / ${fmt(l.cpu.postgresCores, 2)} / ${fmt(l.cpu.loadGeneratorCores, 2)} / ${fmt(l.cpu.otherCores, 2)}`, `of ${os.availableParallelism()}`, ''],
+      ['CPU during start burst, cores: server / postgres / load gen / other', `${fmt(s.cpu.serverCores, 2)} / ${fmt(s.cpu.postgresCores, 2)} / ${fmt(s.cpu.loadGeneratorCores, 2)} / ${fmt(s.cpu.otherCores, 2)}`, `of ${os.availableParallelism()}`, ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const w2 = Math.max(...rows.map((r) => r[2].length));
+    console.log(`\nExam sessions bench (${mode}, ${N} sessions, ${durationS} s), node ${process.version}, ${os.availableParallelism()} cores, ${pgVersion.version}`);
+    console.log(`${'figure'.padEnd(w0)}  ${'measured'.padEnd(w1)}  ${'target'.padEnd(w2)}  verdict`);
+    for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padEnd(w2)}  ${r[3]}`);
+    if (Object.keys(s.errors).length) console.log(`start errors: ${JSON.stringify(s.errors)}`);
+    if (Object.keys(l.errors).length) console.log(`load errors: ${JSON.stringify(l.errors)}`);
+    if (serverErrors.total) console.log(`server error log lines: ${JSON.stringify(serverErrors.byMessage)}`);
+    if (quiet.otherCores > Number(args['quiet-threshold'])) console.log(`WARNING: the machine was busy with other work (${quiet.otherCores} cores) when the run started; see cpu.otherCores`);
+
+    const out = args.out!;
+    mkdirSync(path.dirname(out), { recursive: true });
+    let file: { description?: string; runs?: Record<string, unknown> } = {};
+    if (existsSync(out)) {
+      try {
+        file = JSON.parse(readFileSync(out, 'utf8'));
+      } catch {
+        file = {};
+      }
+    }
+    const key = `${mode}-${N}${flow === 'waiting-room' ? '-waitingroom' : ''}${startWindowS > 0 ? `-window${startWindowS}s` : ''}${emulatedBacklog ? `-backlog${emulatedBacklog}` : ''}${args.label ? `-${args.label}` : ''}`;
+    const runs = { ...(file.runs ?? {}), [key]: result };
+    writeFileSync(
+      out,
+      JSON.stringify({ description: 'bench/sessions/run.ts: exam sessions over real websockets against the real server on PostgreSQL; one entry per mode and size (docs/performance.md, "Exam sessions")', latest: key, runs }, null, 1) + '\n',
+    );
+    log(`wrote ${path.relative(process.cwd(), out)} (${key})`);
+    return result;
+  } finally {
+    await cleanup();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

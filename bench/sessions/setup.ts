@@ -1,0 +1,285 @@
+/**
+ * Bench setup: a fresh PostgreSQL database per run, and N candidates with admitted, handbook-acknowledged sessions
+ * ready to start. Everything that matters goes through the product's own services (composeServices on the bench
+ * database): test center, proctor, scheduling, check-in, admission (form assembly), handbook. Two shortcuts, both
+ * bench-only SQL and documented in docs/performance.md:
+ *  - candidates: ONE scrypt hash (platform/password-hasher.ts) is computed and inserted for every candidate in bulk
+ *    (users + test_center_members), instead of N x scrypt through accounts.createUser;
+ *  - sign-in: the first `productLogins` candidates sign in through POST /api/auth/token on the server; the others get
+ *    auth_sessions rows computed exactly as auth.service.ts does (random 32-byte token, HMAC-SHA256 with TOKEN_SECRET,
+ *    base64url), and one of those tokens is checked against GET /api/auth/me before the run.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { parseConfig } from '../../server/src/config/env.ts';
+import { composeServices } from '../../server/src/compose.ts';
+import { openDatabase, type Database } from '../../server/src/db/client.ts';
+import { systemClock } from '../../server/src/platform/clock.ts';
+import { hashPassword } from '../../server/src/platform/password-hasher.ts';
+import type { Actor } from '../../server/src/platform/actor.ts';
+import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
+import { MODULE_CODES, type ModuleCode } from '../../shared/vocabulary.ts';
+
+export const BENCH_PASSWORD = 'bench-password-1';
+/** Test centers are created with this code prefix, `perCenter` candidates (seats) each. */
+export const BENCH_CENTER_PREFIX = 'BENCH-';
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database next to `adminUrl` (whose own database is never written). */
+export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
+  const name = `cpt_bench_sessions_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+export interface Candidate {
+  index: number;
+  userId: string;
+  username: string;
+  sessionId: string;
+  module: ModuleCode;
+  token: string;
+}
+
+/** Runs fn over items with at most `limit` in flight; bounded by the item count. */
+export async function pool<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+export interface SetupTimings {
+  usersMs: number;
+  productLoginMsEach: number | null;
+  productLogins: number;
+  directTokens: number;
+  tokensMs: number;
+  scheduleMs: number;
+  checkInMs: number;
+  admitMs: number;
+  admitMsEachP50: number;
+  admitMsEachP99: number;
+  handbookMs: number;
+}
+
+export async function prepareCandidates(opts: {
+  databaseUrl: string;
+  tokenSecret: string;
+  serverUrl: string;
+  sessions: number;
+  /** Candidates per test center (a testing center has tens of seats, not thousands). */
+  perCenter: number;
+  productLogins: number;
+  concurrency: number;
+  log: (m: string) => void;
+}): Promise<{ candidates: Candidate[]; modules: ModuleCode[]; centers: number; timings: SetupTimings }> {
+  const config = parseConfig({ DATABASE_URL: opts.databaseUrl, TOKEN_SECRET: opts.tokenSecret, LOG_LEVEL: 'warn' });
+  const database: Database = await openDatabase(config.database);
+  const services = composeServices({ config, database, clock: systemClock });
+  const sql = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
+  try {
+    const centerCount = Math.max(1, Math.ceil(opts.sessions / opts.perCenter));
+    const codes = Array.from({ length: centerCount }, (_, i) => `${BENCH_CENTER_PREFIX}${String(i + 1).padStart(3, '0')}`);
+    const centers = await pool(codes, 4, (code) => services.accounts.createTestCenter(null, { code, name: `Benchmark center ${code}`, timeZone: 'America/Chicago' }));
+    // One proctor who staffs every bench center (a proctor may belong to several).
+    const proctorUser = await services.accounts.createUser(null, { username: 'bench-proctor', displayName: 'Bench Proctor', role: 'proctor', password: BENCH_PASSWORD, testCenterCodes: codes });
+    const proctor = (await services.accounts.actorFor(proctorUser.id))!;
+    const centerOf = (i: number) => centers[Math.floor(i / opts.perCenter)]!;
+
+    // Modules with a blueprint in the sample bank the server loaded on first start; candidates are spread over them.
+    const modules: ModuleCode[] = [];
+    for (const m of MODULE_CODES) {
+      try {
+        await services.assembly.blueprintFor(m);
+        modules.push(m);
+      } catch {
+        // no blueprint for this module in the bank
+      }
+    }
+    if (!modules.length) throw new Error('the server loaded no blueprints; is item-bank/ present?');
+
+    // Candidates in bulk with one precomputed hash (bench-only SQL).
+    let t = performance.now();
+    const hash = await hashPassword(BENCH_PASSWORD);
+    const users: { id: string; username: string }[] = [];
+    for (let from = 0; from < opts.sessions; from += 1000) {
+      const names = Array.from({ length: Math.min(1000, opts.sessions - from) }, (_, i) => `bench-cand-${String(from + i).padStart(6, '0')}`);
+      const r = await sql.query<{ id: string; username: string }>(
+        `insert into users (username, display_name, role, password_hash)
+         select u, 'Bench Candidate ' || u, 'candidate', $2 from unnest($1::text[]) as u
+         returning id, username`,
+        [names, hash],
+      );
+      // usernames sort in index order, so candidate i sits in center floor(i / perCenter)
+      const byName = new Map(r.rows.map((x) => [x.username, x.id]));
+      await sql.query(`insert into test_center_members (user_id, test_center_id) select * from unnest($1::uuid[], $2::uuid[])`, [names.map((n) => byName.get(n)!), names.map((_, i) => centerOf(from + i).id)]);
+      users.push(...r.rows);
+    }
+    users.sort((a, b) => a.username.localeCompare(b.username));
+    const usersMs = performance.now() - t;
+    opts.log(`  ${users.length} candidates inserted in ${(usersMs / 1000).toFixed(1)} s (one scrypt hash)`);
+
+    // Sign-in: a sample through the real endpoint, the rest with the same HMAC the auth service stores.
+    t = performance.now();
+    const tokens: string[] = new Array(users.length);
+    const productLogins = Math.min(opts.productLogins, users.length);
+    const tl = performance.now();
+    await pool(users.slice(0, productLogins), 8, async (u, i) => {
+      const r = await fetch(`${opts.serverUrl}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password: BENCH_PASSWORD }) });
+      if (!r.ok) throw new Error(`POST /api/auth/token ${u.username}: ${r.status} ${await r.text()}`);
+      tokens[i] = ((await r.json()) as { token: string }).token;
+    });
+    const productLoginMsEach = productLogins ? (performance.now() - tl) / productLogins : null;
+    const expires = new Date(Date.now() + config.sessionTtlMs);
+    for (let from = productLogins; from < users.length; from += 1000) {
+      const chunk = users.slice(from, from + 1000);
+      const hashes: string[] = [];
+      chunk.forEach((u, j) => {
+        const token = randomBytes(32).toString('base64url');
+        tokens[from + j] = token;
+        hashes.push(createHmac('sha256', opts.tokenSecret).update(token).digest('base64url'));
+      });
+      await sql.query(`insert into auth_sessions (token_hash, user_id, expires_at) select h, u, $3 from unnest($1::text[], $2::uuid[]) as x(h, u)`, [hashes, chunk.map((u) => u.id), expires]);
+    }
+    const directTokens = users.length - productLogins;
+    if (directTokens > 0) {
+      const probe = users[users.length - 1]!;
+      const me = await fetch(`${opts.serverUrl}/api/auth/me`, { headers: { authorization: `Bearer ${tokens[users.length - 1]}` } });
+      const body = me.ok ? ((await me.json()) as { userId?: string }) : null;
+      if (body?.userId !== probe.id) throw new Error(`a directly inserted token did not authenticate (${me.status}); is TOKEN_SECRET the same for server and bench?`);
+    }
+    const tokensMs = performance.now() - t;
+    opts.log(`  sign-in: ${productLogins} through POST /api/auth/token (${productLoginMsEach?.toFixed(0) ?? '-'} ms each), ${directTokens} auth_sessions rows with the service's HMAC`);
+
+    // Sessions through the services, as a testing center does it: schedule, check in, admit (assembles a form), handbook.
+    const candidateActor = (u: { id: string; username: string }, i: number): Actor => ({ userId: u.id, username: u.username, displayName: `Bench Candidate ${u.username}`, role: 'candidate', testCenterIds: [centerOf(i).id] });
+    const scheduledAt = new Date();
+    t = performance.now();
+    const sessionIds = await pool(users, opts.concurrency, async (u, i) => {
+      const row = await services.sessions.schedule(proctor, { candidateId: u.id, module: modules[i % modules.length]!, testCenterId: centerOf(i).id, scheduledAt });
+      return row.id;
+    });
+    const scheduleMs = performance.now() - t;
+    opts.log(`  scheduled in ${(scheduleMs / 1000).toFixed(1)} s`);
+    t = performance.now();
+    await pool(users, opts.concurrency, (u, i) => services.sessions.checkIn(candidateActor(u, i), sessionIds[i]!));
+    const checkInMs = performance.now() - t;
+    t = performance.now();
+    const admitEach: number[] = [];
+    let lastLog = performance.now();
+    await pool(users, opts.concurrency, async (_u, i) => {
+      const a = performance.now();
+      await services.sessions.admit(proctor, sessionIds[i]!, { idConfirmed: true });
+      admitEach.push(performance.now() - a);
+      if (performance.now() - lastLog > 15_000) {
+        lastLog = performance.now();
+        opts.log(`    admitted ${admitEach.length}/${users.length}`);
+      }
+    });
+    const admitMs = performance.now() - t;
+    admitEach.sort((a, b) => a - b);
+    opts.log(`  admitted (one assembled form each) in ${(admitMs / 1000).toFixed(1)} s`);
+    t = performance.now();
+    await pool(users, opts.concurrency, (u, i) => services.sessions.acknowledgeHandbook(candidateActor(u, i), sessionIds[i]!, HANDBOOK_VERSION));
+    const handbookMs = performance.now() - t;
+
+    const candidates = users.map((u, i) => ({ index: i, userId: u.id, username: u.username, sessionId: sessionIds[i]!, module: modules[i % modules.length]!, token: tokens[i]! }));
+    return {
+      candidates,
+      modules,
+      centers: centerCount,
+      timings: {
+        usersMs: Math.round(usersMs),
+        productLoginMsEach: productLoginMsEach === null ? null : Math.round(productLoginMsEach),
+        productLogins,
+        directTokens,
+        tokensMs: Math.round(tokensMs),
+        scheduleMs: Math.round(scheduleMs),
+        checkInMs: Math.round(checkInMs),
+        admitMs: Math.round(admitMs),
+        admitMsEachP50: Math.round(admitEach[Math.floor(admitEach.length / 2)] ?? 0),
+        admitMsEachP99: Math.round(admitEach[Math.min(admitEach.length - 1, Math.ceil(admitEach.length * 0.99) - 1)] ?? 0),
+        handbookMs: Math.round(handbookMs),
+      },
+    };
+  } finally {
+    await sql.end();
+    await database.close();
+  }
+}
+
+/** Every acknowledged answer is in `responses`: the stored sequence is at least the acked one, with its option when equal. */
+export async function verifyDurable(databaseUrl: string, acked: { sessionId: string; itemId: string; seq: number; optionId: string | null }[]) {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ session_id: string; item_id: string; option_id: string | null; answer_seq: number }>('select session_id, item_id, option_id, answer_seq from responses');
+    const stored = new Map(r.rows.map((x) => [`${x.session_id}/${x.item_id}`, x]));
+    let missing = 0;
+    for (const a of acked) {
+      const s = stored.get(`${a.sessionId}/${a.itemId}`);
+      if (!s || s.answer_seq < a.seq || (s.answer_seq === a.seq && s.option_id !== a.optionId)) missing++;
+    }
+    return { checked: acked.length, missing, responseRows: r.rows.length };
+  } finally {
+    await c.end();
+  }
+}
+
+/** Sessions the server has a live socket for (connection_id set), as the database sees it. */
+export async function liveConnections(databaseUrl: string): Promise<number> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: number }>(`select count(*)::int as n from exam_sessions where connection_id is not null and state = 'in_progress'`);
+    return r.rows[0]!.n;
+  } finally {
+    await c.end();
+  }
+}
+
+/** PostgreSQL's counters for the bench database (pg_stat_database): transactions, deadlocks, rows written. */
+export async function dbCounters(databaseUrl: string): Promise<{ commits: number; rollbacks: number; deadlocks: number; inserted: number; updated: number }> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    // The statistics collector lags by up to ~0.5 s; callers wait a moment before reading.
+    const r = await c.query<{ xact_commit: string; xact_rollback: string; deadlocks: string; tup_inserted: string; tup_updated: string }>(
+      'select xact_commit, xact_rollback, deadlocks, tup_inserted, tup_updated from pg_stat_database where datname = current_database()',
+    );
+    const x = r.rows[0]!;
+    return { commits: Number(x.xact_commit), rollbacks: Number(x.xact_rollback), deadlocks: Number(x.deadlocks), inserted: Number(x.tup_inserted), updated: Number(x.tup_updated) };
+  } finally {
+    await c.end();
+  }
+}
+
+export function counterDelta(a: Awaited<ReturnType<typeof dbCounters>>, b: Awaited<ReturnType<typeof dbCounters>>) {
+  return { commits: b.commits - a.commits, rollbacks: b.rollbacks - a.rollbacks, deadlocks: b.deadlocks - a.deadlocks, inserted: b.inserted - a.inserted, updated: b.updated - a.updated };
+}

@@ -1,0 +1,427 @@
+/**
+ * Load-generator child process for bench/sessions/run.ts: simulated candidates over real websockets (the `ws`
+ * package) against the server on a loopback address. Driven over the IPC channel (ipc.ts). Every loop here is
+ * bounded by a count and a deadline and ends by itself.
+ */
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../shared/protocol/session-protocol.ts';
+import type { AckedAnswer, FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker, WorkerCandidate } from './ipc.ts';
+import { Samples } from './stats.ts';
+
+interface Item {
+  itemId: string;
+  options: string[];
+}
+
+interface Pending {
+  t: number;
+  kind: 'answer' | 'visit';
+  itemId: string;
+  optionId: string | null;
+}
+
+interface Cand {
+  sessionId: string;
+  token: string;
+  ws: WebSocket | null;
+  items: Item[] | null;
+  onItems: (() => void) | null;
+  onSnapshot: (() => void) | null;
+  seq: number;
+  nextItem: number;
+  pending: Map<number, Pending>;
+  acked: Map<string, { seq: number; optionId: string | null }>;
+  closing: boolean;
+  open: boolean;
+  sent: number;
+}
+
+let base = '';
+let cands: Cand[] = [];
+const errors: Record<string, number> = {};
+const countError = (k: string) => (errors[k] = (errors[k] ?? 0) + 1);
+
+/** What the current phase does with acks; replaced per phase. */
+let onAnswerSettled: (c: Cand) => void = () => {};
+const answerAck = new Samples();
+const visitAck = new Samples();
+const timeSyncRtt = new Samples();
+const snapshotBytes = new Samples();
+let answersAcked = 0;
+let visitsAcked = 0;
+let ackedPerSecond: number[] = [];
+/** Slowest answer ack per wall-clock second of the phase (ms): shows whether the tail is periodic. */
+let ackMaxPerSecond: number[] = [];
+let phaseStartWall = 0;
+let recordTimeSync = false;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+const loopDelayP99 = () => (loopDelay.count ? Math.round(loopDelay.percentile(99) / 1e4) / 100 : null);
+const send = (m: FromWorker) => process.send!(m);
+/** As the exam page (client/src/features/exam-session/exam-controller.ts): 3 clock probes after every hello. */
+const PROBES_ON_CONNECT = 3;
+const rand = (a: number, b: number) => a + Math.random() * (b - a);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function onMessage(c: Cand, data: WebSocket.RawData) {
+  const now = performance.now();
+  let m: { type: string; seq?: number; items?: { itemId: string; options: { id: string }[] }[]; code?: string; clientSentAt?: number };
+  try {
+    m = JSON.parse(String(data));
+  } catch {
+    countError('bad-json-from-server');
+    return;
+  }
+  switch (m.type) {
+    case 'snapshot':
+      c.onSnapshot?.();
+      if (!c.items && m.items && m.items.length > 0) {
+        snapshotBytes.push(typeof data === 'string' ? Buffer.byteLength(data) : (data as Buffer).length);
+        c.items = m.items.map((i) => ({ itemId: i.itemId, options: i.options.map((o) => o.id) }));
+        c.onItems?.();
+      }
+      return;
+    case 'ack':
+    case 'error': {
+      const p = m.seq !== undefined ? c.pending.get(m.seq) : undefined;
+      if (!p) {
+        if (m.type === 'error') countError(`protocol:${m.code}`);
+        return;
+      }
+      c.pending.delete(m.seq!);
+      if (m.type === 'error') {
+        countError(`protocol:${m.code}`);
+        if (p.kind === 'answer') onAnswerSettled(c);
+        return;
+      }
+      if (p.kind === 'answer') {
+        answerAck.push(now - p.t);
+        answersAcked++;
+        const lsec = Math.floor((Date.now() - phaseStartWall) / 1000);
+        if (lsec >= 0 && now - p.t > (ackMaxPerSecond[lsec] ?? 0)) ackMaxPerSecond[lsec] = now - p.t;
+        const prev = c.acked.get(p.itemId);
+        if (!prev || prev.seq < m.seq!) c.acked.set(p.itemId, { seq: m.seq!, optionId: p.optionId });
+        const sec = Math.floor((Date.now() - phaseStartWall) / 1000);
+        if (sec >= 0) ackedPerSecond[sec] = (ackedPerSecond[sec] ?? 0) + 1;
+        onAnswerSettled(c);
+      } else {
+        visitAck.push(now - p.t);
+        visitsAcked++;
+      }
+      return;
+    }
+    case 'time-sync':
+      if (recordTimeSync && typeof m.clientSentAt === 'number') timeSyncRtt.push(now - m.clientSentAt);
+      return;
+    case 'replaced':
+    case 'ended':
+    case 'terminated':
+    case 'paused':
+      countError(`server:${m.type}`);
+      return;
+    default:
+      return; // time-warning, resumed, extended: nothing to do
+  }
+}
+
+/** POST with no body on a new connection (each candidate is its own browser); resolves to the status or an error code. */
+function post(path: string, token: string, timeoutMs: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = http.request(`${base}${path}`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-length': '0' }, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'response-error'));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)));
+    req.end();
+  });
+}
+
+function connect(c: Cand, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/session`, { headers: { authorization: `Bearer ${c.token}` }, perMessageDeflate: false, handshakeTimeout: timeoutMs });
+    c.ws = ws;
+    let settled = false;
+    ws.on('open', () => {
+      c.open = true;
+      settled = true;
+      resolve(true);
+    });
+    ws.on('message', (d) => onMessage(c, d));
+    ws.on('error', (e) => {
+      countError(`ws-error:${(e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)}`);
+      if (!settled) {
+        settled = true;
+        resolve(false);
+      }
+    });
+    ws.on('close', (code) => {
+      c.open = false;
+      if (!c.closing) countError(`ws-closed:${code}`);
+      if (!settled) {
+        settled = true;
+        resolve(false);
+      }
+    });
+  });
+}
+
+/** Hello plus the client's clock probes (the exam page sends 3 time-syncs right after hello). */
+function hello(c: Cand) {
+  c.ws!.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: c.sessionId }));
+  for (let i = 0; i < PROBES_ON_CONNECT; i++) c.ws!.send(JSON.stringify({ type: 'time-sync', clientSentAt: performance.now() }));
+}
+
+/** Resolves true when the candidate's first snapshot with items arrives, false at the deadline (wall clock). */
+function itemsArrive(c: Cand, deadlineWall: number): Promise<boolean> {
+  if (c.items) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      c.onItems = null;
+      resolve(false);
+    }, Math.max(1, deadlineWall - Date.now()));
+    c.onItems = () => {
+      clearTimeout(timer);
+      c.onItems = null;
+      resolve(true);
+    };
+  });
+}
+
+/**
+ * Waiting-room flow only: every candidate connects and says hello before the start (the exam page opens its socket
+ * once the candidate is checked in), with at most `concurrency` connects in flight. The snapshot then has no items.
+ */
+async function preparePhase(limitMs: number, concurrency: number): Promise<PrepareReport> {
+  const helloMs = new Samples();
+  const deadline = Date.now() + limitMs;
+  let next = 0;
+  let ok = 0;
+  const lane = async () => {
+    while (next < cands.length && Date.now() < deadline) {
+      const c = cands[next++]!;
+      const a = performance.now();
+      if (!(await connect(c, Math.max(1, deadline - Date.now())))) {
+        countError('ws-connect-failed');
+        continue;
+      }
+      const got = new Promise<boolean>((resolve) => {
+        c.onSnapshot = () => {
+          c.onSnapshot = null;
+          resolve(true);
+        };
+        setTimeout(() => resolve(false), Math.max(1, deadline - Date.now()));
+      });
+      hello(c);
+      if (!(await got)) {
+        countError('waiting-room-snapshot-timeout');
+        continue;
+      }
+      helloMs.push(performance.now() - a);
+      ok++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { type: 'prepared', ok, connectAndHelloMs: helloMs.toArray(), errors: { ...errors } };
+}
+
+async function startPhase(t0: number, windowMs: number, limitMs: number, flow: StartFlow): Promise<StartReport> {
+  const total = new Samples();
+  const rest = new Samples();
+  const wsOpen = new Samples();
+  const helloToSnapshot = new Samples();
+  let ok = 0;
+  let lastDoneWall = 0;
+  const deadline = t0 + limitMs;
+  loopDelay.reset();
+  const one = async (c: Cand): Promise<void> => {
+    const a = performance.now();
+    if (flow === 'waiting-room') {
+      // The socket is open and said hello already; the server pushes the snapshot with items on the start.
+      if (!c.open) return void countError('not-connected');
+      const items = itemsArrive(c, deadline);
+      const status = await post(`/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
+      const b = performance.now();
+      if (status !== 200) return void countError(`rest-start:${status}`);
+      if (!(await items)) return void countError('pushed-snapshot-timeout');
+      const e = performance.now();
+      rest.push(b - a);
+      helloToSnapshot.push(e - b);
+      total.push(e - a);
+    } else {
+      const status = await post(`/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
+      const b = performance.now();
+      if (status !== 200) return void countError(`rest-start:${status}`);
+      if (!(await connect(c, Math.max(1, deadline - Date.now())))) return void countError('ws-connect-failed');
+      const d = performance.now();
+      const items = itemsArrive(c, deadline);
+      hello(c);
+      if (!(await items)) return void countError('snapshot-timeout');
+      const e = performance.now();
+      rest.push(b - a);
+      wsOpen.push(d - b);
+      helloToSnapshot.push(e - d);
+      total.push(e - a);
+    }
+    ok++;
+    lastDoneWall = Math.max(lastDoneWall, Date.now());
+  };
+  await sleep(Math.max(0, t0 - Date.now()));
+  const runs: Promise<void>[] = [];
+  for (const c of cands) {
+    const delay = windowMs > 0 ? rand(0, windowMs) : 0;
+    runs.push(delay > 0 ? sleep(delay).then(() => one(c)) : one(c));
+  }
+  await Promise.all(runs);
+  return { type: 'started', total: total.toArray(), rest: rest.toArray(), wsOpen: wsOpen.toArray(), helloToSnapshot: helloToSnapshot.toArray(), lastDoneWall, ok, failed: cands.length - ok, errors: { ...errors }, loopDelayP99Ms: loopDelayP99(), snapshotBytes: snapshotBytes.toArray() };
+}
+
+function sendWrite(c: Cand, kind: 'answer' | 'visit', item: Item) {
+  const seq = ++c.seq;
+  const optionId = kind === 'answer' ? item.options[Math.floor(Math.random() * item.options.length)]! : null;
+  c.pending.set(seq, { t: performance.now(), kind, itemId: item.itemId, optionId });
+  c.ws!.send(kind === 'answer' ? JSON.stringify({ type: 'answer', seq, itemId: item.itemId, optionId }) : JSON.stringify({ type: 'visit', seq, itemId: item.itemId }));
+  c.sent++;
+}
+
+async function loadPhase(cfg: LoadConfig, startWall: number): Promise<LoadReport> {
+  phaseStartWall = startWall;
+  ackedPerSecond = [];
+  ackMaxPerSecond = [];
+  for (const k of Object.keys(errors)) delete errors[k];
+  loopDelay.reset();
+  recordTimeSync = true;
+  const cpu0 = process.cpuUsage();
+  await sleep(Math.max(0, startWall - Date.now()));
+  const end = performance.now() + cfg.durationMs;
+  const live = cands.filter((c) => c.open && c.items);
+  let answersSent = 0;
+  let visitsSent = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+  const nextItem = (c: Cand) => c.items![c.nextItem++ % c.items!.length]!;
+
+  if (cfg.mode === 'pace') {
+    // Each candidate: (visit +) answer every U(min, max) ms; a time-sync heartbeat every timeSyncMs.
+    const maxActions = Math.ceil(cfg.durationMs / cfg.intervalMinMs) + 2;
+    const act = (c: Cand, n: number) => {
+      if (performance.now() >= end || n >= maxActions || !c.open) return;
+      const item = nextItem(c);
+      if (cfg.visits) {
+        sendWrite(c, 'visit', item);
+        visitsSent++;
+      }
+      sendWrite(c, 'answer', item);
+      answersSent++;
+      later(rand(cfg.intervalMinMs, cfg.intervalMaxMs), () => act(c, n + 1));
+    };
+    const maxSyncs = Math.ceil(cfg.durationMs / cfg.timeSyncMs) + 2;
+    const sync = (c: Cand, n: number) => {
+      if (performance.now() >= end || n >= maxSyncs || !c.open) return;
+      c.ws!.send(JSON.stringify({ type: 'time-sync', clientSentAt: performance.now() }));
+      later(cfg.timeSyncMs, () => sync(c, n + 1));
+    };
+    for (const c of live) {
+      later(rand(0, cfg.intervalMaxMs), () => act(c, 0));
+      later(rand(0, cfg.timeSyncMs), () => sync(c, 0));
+    }
+  } else {
+    // Closed loop: every settled answer is replaced by the next one until the deadline (or a per-candidate cap).
+    const maxPerCandidate = 1_000_000;
+    onAnswerSettled = (c) => {
+      if (performance.now() < end && c.open && c.sent < maxPerCandidate) {
+        sendWrite(c, 'answer', nextItem(c));
+        answersSent++;
+      }
+    };
+    for (const c of live) for (let k = 0; k < cfg.inflight; k++) {
+      sendWrite(c, 'answer', nextItem(c));
+      answersSent++;
+    }
+  }
+
+  await sleep(Math.max(0, end - performance.now()));
+  onAnswerSettled = () => {};
+  recordTimeSync = false;
+  for (const t of timers) clearTimeout(t);
+  timers.clear();
+  // Drain: wait (bounded) for the acks still owed.
+  const drainUntil = performance.now() + cfg.drainMs;
+  while (performance.now() < drainUntil && live.some((c) => c.pending.size > 0 && c.open)) await sleep(50);
+  let unacked = 0;
+  for (const c of live) {
+    unacked += c.pending.size;
+    c.pending.clear();
+  }
+  if (unacked) errors.unacked = (errors.unacked ?? 0) + unacked;
+  const acked: AckedAnswer[] = [];
+  for (const c of cands) for (const [itemId, a] of c.acked) acked.push({ sessionId: c.sessionId, itemId, seq: a.seq, optionId: a.optionId });
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    type: 'loaded',
+    answerAck: answerAck.toArray(),
+    visitAck: visitAck.toArray(),
+    timeSyncRtt: timeSyncRtt.toArray(),
+    answersSent,
+    answersAcked,
+    visitsSent,
+    visitsAcked,
+    ackedPerSecond: Array.from(ackedPerSecond, (v) => v ?? 0),
+    ackMaxPerSecond: Array.from(ackMaxPerSecond, (v) => Math.round((v ?? 0) * 10) / 10),
+    unacked,
+    errors: { ...errors },
+    loopDelayP99Ms: loopDelayP99(),
+    held: cands.filter((c) => c.open && c.items).length,
+    acked,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+async function closeAll(limitMs: number): Promise<number> {
+  for (const c of cands) {
+    c.closing = true;
+    if (c.ws && c.ws.readyState === WebSocket.OPEN) c.ws.close(1000, 'bench done');
+  }
+  const until = performance.now() + limitMs;
+  while (performance.now() < until && cands.some((c) => c.open)) await sleep(50);
+  for (const c of cands) if (c.open) c.ws?.terminate();
+  return cands.filter((c) => !c.open).length;
+}
+
+process.on('message', (raw: unknown) => {
+  const m = raw as ToWorker;
+  void (async () => {
+    switch (m.type) {
+      case 'init':
+        base = m.url;
+        cands = m.candidates.map((w: WorkerCandidate) => ({ sessionId: w.sessionId, token: w.token, ws: null, items: null, onItems: null, onSnapshot: null, seq: 0, nextItem: 0, pending: new Map(), acked: new Map(), closing: false, open: false, sent: 0 }));
+        loopDelay.enable();
+        return send({ type: 'ready' });
+      case 'prepare':
+        return send(await preparePhase(m.limitMs, m.concurrency));
+      case 'start':
+        return send(await startPhase(m.t0, m.windowMs, m.limitMs, m.flow));
+      case 'load':
+        return send(await loadPhase(m.config, m.startWall));
+      case 'close': {
+        const n = await closeAll(10_000);
+        send({ type: 'closed', closedCleanly: n });
+        setTimeout(() => process.exit(0), 100);
+        return;
+      }
+    }
+  })().catch((e) => {
+    send({ type: 'fatal', message: String((e as Error)?.stack ?? e) });
+    setTimeout(() => process.exit(1), 100);
+  });
+});
+process.on('disconnect', () => process.exit(0));
