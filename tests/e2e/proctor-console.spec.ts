@@ -374,7 +374,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   // The dry run reports every problem by line, and registers nothing.
   const s = unique();
   const csv = panel.getByRole('textbox', { name: 'Or paste the CSV text' });
-  await csv.fill(`username,display_name,password,accommodation\nx,Bad Name,,\npc-csv1-${s},Casey One ${s},,separate room\npc-csv1-${s},Casey Again ${s},,\npc-csv2-${s},Casey Two ${s},short,\n`);
+  await csv.fill(`username,display_name,password\nx,Bad Name,\npc-csv1-${s},Casey One ${s},\npc-csv1-${s},Casey Again ${s},\npc-csv2-${s},Casey Two ${s},short\n`);
   await panel.getByRole('button', { name: 'Check the file (dry run)' }).click();
   const result = panel.getByTestId('dry-run-result');
   await expect(result.getByRole('heading')).toHaveText('Dry run: 3 problems found, nothing registered');
@@ -391,7 +391,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   await panel.getByLabel('Choose a CSV file').setInputFiles({
     name: 'roster.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from(`username,display_name,accommodation\npc-csv1-${s},Casey One ${s},separate room\npc-csv2-${s},"Two, Casey ${s}",\n`),
+    buffer: Buffer.from(`username,display_name\npc-csv1-${s},Casey One ${s}\npc-csv2-${s},"Two, Casey ${s}"\n`),
   });
   await expect(csv).toHaveValue(/pc-csv2/);
   await panel.getByRole('button', { name: 'Check the file (dry run)' }).click();

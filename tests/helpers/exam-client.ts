@@ -77,14 +77,19 @@ export class ExamClient {
     return this.waitFor('snapshot', (m) => this.messages.indexOf(m) >= seen);
   }
 
-  /** Sends a state-changing message with the next sequence number and waits for its ack or error. */
-  async request(m: Record<string, unknown>, seq = ++this.seq): Promise<ServerMessage> {
+  /**
+   * Sends a state-changing message with the next sequence number and waits for its answer (ack, error or review).
+   * One waiter, not a race of several: a losing waiter's time-out would otherwise surface later as an unhandled error.
+   */
+  async request(m: Record<string, unknown>, seq = ++this.seq, timeoutMs = 10_000): Promise<ServerMessage> {
+    // Only answers that arrive after this send count: a replayed seq must get its own, new acknowledgement.
+    const from = this.messages.length;
+    const answers = (x: ServerMessage) => (x.type === 'ack' || x.type === 'error' || x.type === 'review') && x.seq === seq && this.messages.indexOf(x) >= from;
     this.send({ ...m, seq });
-    return Promise.race([
-      this.waitFor('ack', (a) => a.seq === seq),
-      this.waitFor('error', (e) => e.seq === seq),
-      ...(m.type === 'review' ? [this.waitFor('review', (r) => r.seq === seq)] : []),
-    ]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for the answer to seq ${seq}`)), timeoutMs);
+      this.waiters.push({ pred: answers, resolve, reject, timer });
+    });
   }
 
   answer(itemId: string, optionId: string | null, seq?: number) {

@@ -163,6 +163,15 @@ export function createSessionsService(deps: SessionsDeps) {
     await repo.notifySession(tx, row.id, 'scored', { center: row.testCenterId });
   }
 
+  /**
+   * Scores right after the end, without holding up the caller: the submit is acknowledged as soon as the end has
+   * committed (scoring then pushes result-ready and closes the socket). If this fails or the process dies, the
+   * scorePending sweep scores the session later.
+   */
+  function scoreSoon(sessionId: string) {
+    void scoreIfEnded(sessionId).catch(() => {});
+  }
+
   async function scoreIfEnded(sessionId: string) {
     if (!deps.scoring) return;
     await db.transaction(async (tx) => {
@@ -397,7 +406,7 @@ export function createSessionsService(deps: SessionsDeps) {
 
     async terminate(actor: Actor, id: string, reason: string) {
       await proctorAction(actor, id, (tx, row, now) => end(tx, row, 'terminated', actor, now, reason));
-      await scoreIfEnded(id);
+      scoreSoon(id);
     },
 
     /** The candidate submits (over the socket). */
@@ -406,7 +415,7 @@ export function createSessionsService(deps: SessionsDeps) {
         const row = await loadForActor(tx, actor, id, true);
         await end(tx, row, 'submitted', actor, clock.now());
       });
-      await scoreIfEnded(id);
+      scoreSoon(id);
     },
 
     /** Queues a write; resolves after the transaction holding it has committed. */
