@@ -157,7 +157,7 @@ describe("the test center's wall clock", () => {
 
 describe('CSV', () => {
   it('writes a one-row registration file with quoting', () => {
-    expect(oneCandidateCsv({ username: ' jdoe ', displayName: 'Doe, Jane "JJ"', accommodation: 'separate room' })).toBe('username,display_name,password,accommodation\njdoe,"Doe, Jane ""JJ""",,separate room\n');
+    expect(oneCandidateCsv({ username: ' jdoe ', displayName: 'Doe, Jane "JJ"' })).toBe('username,display_name,password\njdoe,"Doe, Jane ""JJ""",\n');
   });
 
   it('reads quoted cells, doubled quotes, CRLF and blank lines', () => {

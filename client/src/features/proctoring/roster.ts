@@ -269,9 +269,9 @@ export function csvCell(value: string): string {
 }
 
 /** A one-candidate registration file (header and one row) for the import route. */
-export function oneCandidateCsv(c: { username: string; displayName: string; password?: string; accommodation?: string }): string {
-  const cols = ['username', 'display_name', 'password', 'accommodation'];
-  const vals = [c.username.trim(), c.displayName.trim(), c.password ?? '', c.accommodation?.trim() ?? ''];
+export function oneCandidateCsv(c: { username: string; displayName: string; password?: string }): string {
+  const cols = ['username', 'display_name', 'password'];
+  const vals = [c.username.trim(), c.displayName.trim(), c.password ?? ''];
   return `${cols.join(',')}\n${vals.map(csvCell).join(',')}\n`;
 }
 
