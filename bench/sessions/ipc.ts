@@ -70,6 +70,7 @@ export interface AckedAnswer {
 export interface LoadReport {
   type: 'loaded';
   answerAck: Float64Array;
+  answerAckSecond: Float64Array;
   visitAck: Float64Array;
   timeSyncRtt: Float64Array;
   answersSent: number;

@@ -265,7 +265,7 @@ export async function liveConnections(databaseUrl: string): Promise<number> {
 }
 
 /** PostgreSQL's counters for the bench database (pg_stat_database): transactions, deadlocks, rows written. */
-export async function dbCounters(databaseUrl: string): Promise<{ commits: number; rollbacks: number; deadlocks: number; inserted: number; updated: number }> {
+export async function dbCounters(databaseUrl: string): Promise<{ commits: number; rollbacks: number; deadlocks: number; inserted: number; updated: number; checkpoints: number }> {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
@@ -274,12 +274,14 @@ export async function dbCounters(databaseUrl: string): Promise<{ commits: number
       'select xact_commit, xact_rollback, deadlocks, tup_inserted, tup_updated from pg_stat_database where datname = current_database()',
     );
     const x = r.rows[0]!;
-    return { commits: Number(x.xact_commit), rollbacks: Number(x.xact_rollback), deadlocks: Number(x.deadlocks), inserted: Number(x.tup_inserted), updated: Number(x.tup_updated) };
+    // Cluster-wide: a checkpoint (timed, or forced by anyone's CREATE/DROP DATABASE) slows commits for a while after.
+    const cp = await c.query<{ n: string }>('select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter');
+    return { commits: Number(x.xact_commit), rollbacks: Number(x.xact_rollback), deadlocks: Number(x.deadlocks), inserted: Number(x.tup_inserted), updated: Number(x.tup_updated), checkpoints: Number(cp.rows[0]!.n) };
   } finally {
     await c.end();
   }
 }
 
 export function counterDelta(a: Awaited<ReturnType<typeof dbCounters>>, b: Awaited<ReturnType<typeof dbCounters>>) {
-  return { commits: b.commits - a.commits, rollbacks: b.rollbacks - a.rollbacks, deadlocks: b.deadlocks - a.deadlocks, inserted: b.inserted - a.inserted, updated: b.updated - a.updated };
+  return { commits: b.commits - a.commits, rollbacks: b.rollbacks - a.rollbacks, deadlocks: b.deadlocks - a.deadlocks, inserted: b.inserted - a.inserted, updated: b.updated - a.updated, checkpoints: b.checkpoints - a.checkpoints };
 }

@@ -46,6 +46,8 @@ const countError = (k: string) => (errors[k] = (errors[k] ?? 0) + 1);
 /** What the current phase does with acks; replaced per phase. */
 let onAnswerSettled: (c: Cand) => void = () => {};
 const answerAck = new Samples();
+/** Second of the phase each answer ack arrived in (parallel to answerAck). */
+const answerAckSecond = new Samples();
 const visitAck = new Samples();
 const timeSyncRtt = new Samples();
 const snapshotBytes = new Samples();
@@ -98,6 +100,7 @@ function onMessage(c: Cand, data: WebSocket.RawData) {
       }
       if (p.kind === 'answer') {
         answerAck.push(now - p.t);
+        answerAckSecond.push(Math.floor((Date.now() - phaseStartWall) / 1000));
         answersAcked++;
         const lsec = Math.floor((Date.now() - phaseStartWall) / 1000);
         if (lsec >= 0 && now - p.t > (ackMaxPerSecond[lsec] ?? 0)) ackMaxPerSecond[lsec] = now - p.t;
@@ -369,6 +372,7 @@ async function loadPhase(cfg: LoadConfig, startWall: number): Promise<LoadReport
   return {
     type: 'loaded',
     answerAck: answerAck.toArray(),
+    answerAckSecond: answerAckSecond.toArray(),
     visitAck: visitAck.toArray(),
     timeSyncRtt: timeSyncRtt.toArray(),
     answersSent,
