@@ -16,7 +16,7 @@
  * services); the proctors are created through accounts.createUser and sign in through POST /api/auth/token.
  * Writes bench/results/proctoring.json (one entry per size) and prints a table. The database is dropped at the end.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -201,6 +201,9 @@ async function main() {
     log(`database ${db.name} created`);
     const profDir = args['server-cpu-prof'] ? (args['prof-dir'] ?? path.join(os.tmpdir(), `cpt-proctoring-prof-${P}x${PER}-${Date.now()}`)) : null;
     if (profDir) mkdirSync(profDir, { recursive: true });
+    // Which server code is measured: others commit while benchmarks wait for a quiet machine.
+    const git = (a: string[]) => { try { return execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return null; } };
+    const serverCode = { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedServerFiles: (git(['status', '--porcelain', '--', 'server', 'shared']) ?? '').split('\n').filter(Boolean), at: new Date().toISOString() };
     server = await startServer(db.url, TOKEN_SECRET, profDir);
     const serverPid = server.child.pid!;
     log(`server pid ${serverPid} at ${server.url}${profDir ? ` (--cpu-prof into ${profDir})` : ''}`);
@@ -260,8 +263,11 @@ async function main() {
     await procs.request({ type: 'measure', startWall, pingEveryMs: FEED_PING_MS });
     const loadDone = cands.request<CandidateLoadReport>({ type: 'load', config, startWall });
     loadDone.catch(() => {}); // awaited below; a dead child must not crash the run before cleanup
-    const othersDuringLoad = new Set<string>();
-    const othersWatch = setInterval(() => otherBenchmarks().forEach((o) => othersDuringLoad.add(o)), 5000);
+    // Another benchmark starting during the load spoils it from then on: note when each was first seen (every 2 s).
+    const othersDuringLoad = new Map<string, number>();
+    const othersWatch = setInterval(() => {
+      for (const o of otherBenchmarks()) if (!othersDuringLoad.has(o)) othersDuringLoad.set(o, Math.round((Date.now() - startWall) / 100) / 10);
+    }, 2000);
     await sleep(startWall - Date.now());
     const monoStartUs = Number(process.hrtime.bigint() / 1000n);
     const cpuEvery5s: CpuWindow[] = [];
@@ -300,6 +306,18 @@ async function main() {
     const answers = join(load.answers, seen.answerSeenRows, seen.answerSentAtRows, seen.answerSeenAny, MAX_ANSWERS, limitMs, startWall);
     const signals = join(load.signals, seen.incidentSeenRows, seen.incidentSentAtRows, seen.incidentSeenAny, MAX_INCIDENTS, limitMs, startWall);
     const all = percentiles([...answers.latencyMs, ...signals.latencyMs]);
+    const cleanUntilS = othersDuringLoad.size ? Math.min(...othersDuringLoad.values()) : null;
+    const cleanBefore = (cols: typeof load.answers, seenRows: Float64Array, max: number) => {
+      const keep = (i: number) => cols.sentAt[i]! < startWall + (cleanUntilS ?? Infinity) * 1000;
+      const idx = [...cols.sentAt.keys()].filter(keep);
+      const sub = { index: Int32Array.from(idx.map((i) => cols.index[i]!)), k: Int32Array.from(idx.map((i) => cols.k[i]!)), sentAt: Float64Array.from(idx.map((i) => cols.sentAt[i]!)), ackAt: Float64Array.from(idx.map((i) => cols.ackAt[i]!)), refused: Uint8Array.from(idx.map((i) => cols.refused[i]!)) };
+      return join(sub, seenRows, new Float64Array(seenRows.length), seenRows, max, limitMs, startWall);
+    };
+    const cleanA = cleanUntilS === null ? null : cleanBefore(load.answers, seen.answerSeenRows, MAX_ANSWERS);
+    const cleanS = cleanUntilS === null ? null : cleanBefore(load.signals, seen.incidentSeenRows, MAX_INCIDENTS);
+    const cleanAnswers = cleanA?.latencyMs ?? new Float64Array(0);
+    const cleanSignals = cleanS?.latencyMs ?? new Float64Array(0);
+    const cleanDropped = cleanA?.dropped ?? 0;
     const within = seen.rowsPerSecond.slice(0, durationS);
     const rowsMsgsPerS = within.reduce((a, b) => a + b, 0) / durationS;
     const peak = rssSeries.reduce((m, [, r]) => Math.max(m, r), 0);
@@ -320,6 +338,7 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       postgres: pgInfo,
       label: args.label ?? null,
+      serverCode,
       parameters: {
         proctors: P,
         candidatesPerProctor: PER,
@@ -379,7 +398,9 @@ async function main() {
         memory: { source: '/proc/<server pid>/status VmRSS', rssBeforeLoadKiB: rssBefore, rssAfterLoadKiB: rssAfterLoad, rssPeakKiB: peak, series: rssSeries },
       },
       quietGate: quiet,
-      otherBenchmarksDuringLoad: [...othersDuringLoad],
+      otherBenchmarksDuringLoad: [...othersDuringLoad].map(([command, firstSeenS]) => ({ command, firstSeenS })),
+      /** When another benchmark ran during the load: the events sent before it was first seen, on their own. */
+      beforeOtherBenchmark: cleanUntilS === null ? null : { untilS: cleanUntilS, answers: percentiles(cleanAnswers), signals: percentiles(cleanSignals), answersDropped: cleanDropped },
       closedCleanly: { candidates: closedC.closedCleanly, proctors: closedP.closedCleanly },
       serverErrorLogLines: serverErrors.total,
       serverErrors: serverErrors.byMessage,
@@ -420,7 +441,10 @@ async function main() {
     if (Object.keys(seen.errors).length) console.log(`feed errors: ${JSON.stringify(seen.errors)}`);
     if (serverErrors.total) console.log(`server error log lines: ${JSON.stringify(serverErrors.byMessage)}`);
     if (quiet.otherCores > Number(args['quiet-threshold'])) console.log(`WARNING: the machine was busy with other work (${quiet.otherCores} cores) when the load started; see resources.cpu.otherCores`);
-    if (othersDuringLoad.size) console.log(`WARNING: another benchmark ran during the load; these figures are contaminated:\n  ${[...othersDuringLoad].join('\n  ')}`);
+    if (othersDuringLoad.size) {
+      console.log(`WARNING: another benchmark ran during the load; the figures are contaminated from ${cleanUntilS} s on:\n  ${[...othersDuringLoad].map(([c, t]) => `(${t} s) ${c}`).join('\n  ')}`);
+      console.log(`  before it (${cleanUntilS} s): answers p50 / p95 / p99 / max ${p4(result.beforeOtherBenchmark!.answers)} ms (${cleanAnswers.length} measured, ${cleanDropped} dropped); signals ${p4(result.beforeOtherBenchmark!.signals)} ms`);
+    }
     if (profile) {
       console.log(`\nserver CPU profile, load window only (${profile.sampledS} s sampled of ${profile.windowS} s):`);
       for (const [k, v] of profile.inclusive.slice(0, 12)) console.log(`  ${v.toFixed(1).padStart(5)}%  ${k}`);
@@ -436,7 +460,7 @@ async function main() {
         file = {};
       }
     }
-    const key = `${P}x${PER}-${durationS}s${profDir ? '-cpuprof' : ''}${args.label ? `-${args.label}` : ''}`;
+    const key = `${P}x${PER}-${durationS}s${profDir ? '-cpuprof' : ''}${args.label ? `-${args.label}` : ''}${othersDuringLoad.size ? `-contaminated-${new Date().toISOString().slice(11, 16).replace(':', '')}` : ''}`;
     writeFileSync(
       out,
       JSON.stringify({ description: 'bench/proctoring/run.ts: proctor feed latency (candidate event -> proctor rows message) against the real server on PostgreSQL; one entry per size (docs/performance.md, "Proctor feed")', latest: key, runs: { ...(file.runs ?? {}), [key]: result } }, null, 1) + '\n',

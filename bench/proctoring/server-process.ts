@@ -100,7 +100,8 @@ export function otherBenchmarks(): string[] {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      if (/bench\/(sessions|assembly)/.test(cmd)) out.push(`${name} ${cmd}`);
+      // A node process running another benchmark's entry (not, say, a grep whose pattern names one).
+      if (/\bnode\b/.test(cmd.split(' ')[0] ?? '') && /bench\/(sessions|assembly)\/\S+\.ts/.test(cmd)) out.push(`${name} ${cmd}`);
     } catch {
       // gone
     }

@@ -1,7 +1,8 @@
 /**
  * The proctor console's push feed on one instance. Session changes from any instance arrive over the event bus
- * (LISTEN/NOTIFY); they are coalesced per test center and pushed every FLUSH_MS as fresh rows, so a burst of answers
- * costs one query per center, not one per answer.
+ * (LISTEN/NOTIFY); they are coalesced and pushed every FLUSH_MS as fresh rows: one round of queries per flush for all
+ * changed sessions of every watched center (a flush that queried center by center took ~1 s with 100 busy centers,
+ * bench/proctoring), then each center's rows go to that center's proctors.
  */
 import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -19,39 +20,61 @@ interface Subscriber {
   actor: Actor;
   centerId: string | null;
   date: string | undefined;
+  /** When this subscriber last got a whole roster (ms); the periodic refresh serves the longest-waiting first. */
+  refreshedAt: number;
 }
 
-export function createProctorFeed(deps: { proctoring: ProctoringService; bus: EventBus; log?: (m: string, e?: unknown) => void }) {
+export function createProctorFeed(deps: { proctoring: ProctoringService; bus: EventBus; log?: (m: string, e?: unknown) => void; now?: () => number }) {
   const subscribers = new Set<Subscriber>();
-  const dirty = new Map<string, Set<string>>();
+  /** How many subscribers watch each center: events for unwatched centers are dropped on arrival. */
+  const watchers = new Map<string, number>();
+  const dirty = new Set<string>();
   const log = deps.log ?? (() => {});
+  const now = deps.now ?? Date.now;
   const send = (s: Subscriber, m: ProctorServerMessage) => {
     if (s.socket.readyState === SOCKET_OPEN) s.socket.send(JSON.stringify(m));
   };
-  const watched = () => new Set([...subscribers].map((s) => s.centerId).filter((c): c is string => !!c));
+  const watch = (s: Subscriber, centerId: string | null) => {
+    if (s.centerId) watchers.set(s.centerId, (watchers.get(s.centerId) ?? 1) - 1);
+    if (s.centerId && !watchers.get(s.centerId)) watchers.delete(s.centerId);
+    s.centerId = centerId;
+    if (centerId) watchers.set(centerId, (watchers.get(centerId) ?? 0) + 1);
+  };
 
   function markDirty(center: unknown, ids: unknown[]) {
-    if (typeof center !== 'string' || !watched().has(center)) return;
-    if (!dirty.has(center)) dirty.set(center, new Set());
-    for (const id of ids) if (typeof id === 'string') dirty.get(center)!.add(id);
+    if (typeof center !== 'string' || !watchers.has(center)) return;
+    for (const id of ids) if (typeof id === 'string') dirty.add(id);
   }
 
-  async function flush() {
-    const batch = [...dirty.entries()];
+  async function flushRows() {
+    if (!dirty.size) return;
+    const ids = [...dirty];
     dirty.clear();
-    for (const [center, ids] of batch) {
-      const rows = await deps.proctoring.rows(center, [...ids]);
-      const msg: ProctorServerMessage = { type: 'rows', rows, serverTime: new Date().toISOString(), sentAt: Date.now() };
-      for (const s of subscribers) if (s.centerId === center) send(s, msg);
+    const byCenter = await deps.proctoring.rowsByCenter(ids);
+    const serverTime = new Date().toISOString();
+    const sentAt = Date.now();
+    for (const s of subscribers) {
+      const rows = s.centerId ? byCenter.get(s.centerId) : undefined;
+      if (rows?.length) send(s, { type: 'rows', rows, serverTime, sentAt });
     }
   }
 
-  async function refreshAll() {
-    for (const s of subscribers) {
-      if (!s.centerId) continue;
-      const r = await deps.proctoring.roster(s.actor, s.centerId, s.date);
-      send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: new Date().toISOString() });
-    }
+  async function sendRoster(s: Subscriber) {
+    if (!s.centerId) return;
+    s.refreshedAt = now();
+    const r = await deps.proctoring.roster(s.actor, s.centerId, s.date);
+    send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: new Date().toISOString() });
+  }
+
+  /**
+   * A whole roster now and then keeps time-based flags (idle, stale heartbeat) current without any event. Spread over
+   * the ticks (each tick refreshes its share, longest-waiting first) so a hundred consoles do not all refresh at once.
+   */
+  async function refreshDue() {
+    const t = now();
+    const due = [...subscribers].filter((s) => s.centerId && t - s.refreshedAt >= FULL_REFRESH_MS).sort((a, b) => a.refreshedAt - b.refreshedAt);
+    const share = Math.max(1, Math.ceil((subscribers.size * FLUSH_MS) / FULL_REFRESH_MS));
+    for (const s of due.slice(0, share)) await sendRoster(s);
   }
 
   async function onMessage(s: Subscriber, raw: string) {
@@ -66,8 +89,10 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     if (m.type === 'ping') return send(s, { type: 'pong', clientSentAt: m.clientSentAt, serverTime: Date.now() });
     try {
       const r = await deps.proctoring.roster(s.actor, m.testCenterId, m.date);
-      s.centerId = m.testCenterId;
+      if (!subscribers.has(s)) return; // closed while the roster loaded
+      watch(s, m.testCenterId);
       s.date = m.date;
+      s.refreshedAt = now();
       send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: new Date().toISOString() });
     } catch (e) {
       if (e instanceof AppError) send(s, { type: 'error', code: e.code, message: e.message });
@@ -77,7 +102,7 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
 
   const timers: NodeJS.Timeout[] = [];
   const unsubscribe: (() => void)[] = [];
-  let flushing = false;
+  let ticking = false;
 
   return {
     attach(socket: MinimalSocket & { on(e: 'message', l: (d: unknown) => void): unknown; on(e: 'close', l: () => void): unknown }, actor: Actor | null) {
@@ -86,33 +111,39 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
         socket.close(4003, 'forbidden');
         return;
       }
-      const s: Subscriber = { socket, actor, centerId: null, date: undefined };
+      const s: Subscriber = { socket, actor, centerId: null, date: undefined, refreshedAt: 0 };
       subscribers.add(s);
       let chain = Promise.resolve();
       socket.on('message', (d: unknown) => {
         chain = chain.then(() => onMessage(s, String(d))).catch((e) => log('proctor message failed', e));
       });
-      socket.on('close', () => subscribers.delete(s));
+      socket.on('close', () => {
+        subscribers.delete(s);
+        watch(s, null);
+      });
     },
     start() {
       unsubscribe.push(deps.bus.on('session', (e: BusEvent) => markDirty(e.center, [e.id])));
       unsubscribe.push(deps.bus.on('progress', (e: BusEvent) => markDirty(e.center, Array.isArray(e.ids) ? e.ids : [])));
+      // One tick at a time: changed rows first (they are what a proctor waits for), then this tick's share of refreshes.
       timers.push(
         setInterval(() => {
-          if (flushing || dirty.size === 0) return;
-          flushing = true;
-          void flush()
+          if (ticking) return;
+          ticking = true;
+          void flushRows()
             .catch((e) => log('proctor feed flush failed', e))
-            .finally(() => (flushing = false));
+            .then(() => refreshDue())
+            .catch((e) => log('proctor feed refresh failed', e))
+            .finally(() => (ticking = false));
         }, FLUSH_MS),
       );
-      timers.push(setInterval(() => void refreshAll().catch((e) => log('proctor feed refresh failed', e)), FULL_REFRESH_MS));
     },
     stop() {
       for (const t of timers) clearInterval(t);
       for (const u of unsubscribe) u();
       for (const s of subscribers) s.socket.close(1001, 'server restarting');
       subscribers.clear();
+      watchers.clear();
     },
     subscribers: () => subscribers.size,
   };

@@ -47,9 +47,10 @@ export function centerRoster(db: Db, testCenterId: string, from: Date, to: Date)
   return rosterRows(db, and(eq(examSessions.testCenterId, testCenterId), or(day, live))!);
 }
 
-export function centerRows(db: Db, testCenterId: string, ids: string[]) {
+/** Roster rows for sessions of any centers, by id (each row carries its own testCenterId). */
+export function rowsByIds(db: Db, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
-  return rosterRows(db, and(eq(examSessions.testCenterId, testCenterId), inArray(examSessions.id, ids))!);
+  return rosterRows(db, inArray(examSessions.id, ids));
 }
 
 export async function recentIncidents(db: Db, ids: string[], since: Date) {

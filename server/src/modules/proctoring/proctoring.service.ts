@@ -33,8 +33,10 @@ export function createProctoringService(deps: ProctoringDeps) {
   async function toRows(records: repo.RosterRecord[]): Promise<RosterRow[]> {
     const now = clock.now();
     const ids = records.map((r) => r.sessionId);
-    const recent = await repo.recentIncidents(db, ids, new Date(now.getTime() - ATTENTION_RULES.secondConnectionWindowMs));
-    const last = new Map((await repo.lastIncidents(db, ids)).map((i) => [i.sessionId, i]));
+    const [recentList, lastList] = await Promise.all([repo.recentIncidents(db, ids, new Date(now.getTime() - ATTENTION_RULES.secondConnectionWindowMs)), repo.lastIncidents(db, ids)]);
+    const recent = new Map<string, typeof recentList>();
+    for (const i of recentList) recent.set(i.sessionId, [...(recent.get(i.sessionId) ?? []), i]);
+    const last = new Map(lastList.map((i) => [i.sessionId, i]));
     return records.map((r) => {
       const clockState = { allowedMs: r.allowedMs, usedMs: r.usedMs, runningSince: r.runningSince };
       const remainingMs = remainingAt(clockState, now);
@@ -66,7 +68,7 @@ export function createProctoringService(deps: ProctoringDeps) {
         timeMultiplier: r.timeMultiplier,
         accommodationNote: r.accommodationNote,
         attention: attentionReasons(
-          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.filter((i) => i.sessionId === r.sessionId) },
+          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [] },
           now,
         ),
       };
@@ -88,9 +90,20 @@ export function createProctoringService(deps: ProctoringDeps) {
       return { testCenterId, date: day, rows };
     },
 
-    /** Fresh rows for some sessions of a center (the push feed's updates). */
-    async rows(testCenterId: string, ids: string[]) {
-      return toRows(await repo.centerRows(db, testCenterId, ids));
+    /**
+     * Fresh rows for some sessions, grouped by their test center (the push feed's updates). One round of queries for
+     * every center, so a flush costs the same whether one center changed or a hundred.
+     */
+    async rowsByCenter(ids: string[]): Promise<Map<string, RosterRow[]>> {
+      const records = await repo.rowsByIds(db, ids);
+      const rows = await toRows(records);
+      const byCenter = new Map<string, RosterRow[]>();
+      records.forEach((r, i) => {
+        const list = byCenter.get(r.testCenterId) ?? [];
+        list.push(rows[i]!);
+        byCenter.set(r.testCenterId, list);
+      });
+      return byCenter;
     },
 
     /** Fire drill: pause every running seat with one reason; each pause credits the time as any pause does. */

@@ -1,0 +1,149 @@
+/**
+ * The proctor feed's coalescing and fan-out on one instance, with a fake service and sockets: one query per flush
+ * whatever the number of centers, rows only to the proctors of the row's own center, and full refreshes spread over
+ * the ticks. The real feed over real websockets and PostgreSQL is tested in tests/ws/proctoring.test.ts and
+ * tests/integration/cross-instance.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Actor } from '../../../server/src/platform/actor.ts';
+import { createEventBus, type BusEvent } from '../../../server/src/platform/event-bus.ts';
+import { createProctorFeed, FLUSH_MS, FULL_REFRESH_MS } from '../../../server/src/modules/proctoring/proctor-feed.ts';
+import type { ProctoringService } from '../../../server/src/modules/proctoring/proctoring.service.ts';
+import type { ProctorServerMessage, RosterRow } from '../../../shared/api/proctoring.ts';
+
+type Listener = (d: unknown) => void;
+
+class FakeSocket {
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: ProctorServerMessage[] = [];
+  private listeners: { message: Listener[]; close: (() => void)[] } = { message: [], close: [] };
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as ProctorServerMessage);
+  }
+  close() {
+    this.readyState = 3;
+    for (const l of this.listeners.close) l();
+  }
+  on(e: 'message' | 'close', l: Listener) {
+    if (e === 'message') this.listeners.message.push(l);
+    else this.listeners.close.push(() => l(undefined));
+    return this;
+  }
+  receive(m: unknown) {
+    for (const l of this.listeners.message) l(JSON.stringify(m));
+  }
+  of(type: ProctorServerMessage['type']) {
+    return this.sent.filter((m) => m.type === type);
+  }
+}
+
+/** Center i's id; sessions s<i>-<n> live in center i, which is how the fake service answers. */
+const center = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const centerOf = (sessionId: string) => center(Number(sessionId.slice(1).split('-')[0]));
+const row = (sessionId: string) => ({ sessionId, answered: 1 }) as unknown as RosterRow;
+
+function fakeService() {
+  const calls = { rowsByCenter: [] as string[][], roster: [] as string[] };
+  const service = {
+    async rowsByCenter(ids: string[]) {
+      calls.rowsByCenter.push(ids);
+      const out = new Map<string, RosterRow[]>();
+      for (const id of ids) out.set(centerOf(id), [...(out.get(centerOf(id)) ?? []), row(id)]);
+      return out;
+    },
+    async roster(_actor: Actor, testCenterId: string) {
+      calls.roster.push(testCenterId);
+      return { testCenterId, date: '2026-11-22', rows: [] };
+    },
+  } as unknown as ProctoringService;
+  return { service, calls };
+}
+
+const proctor = { userId: 'p', role: 'proctor', testCenterIds: [] } as unknown as Actor;
+
+describe('proctor feed', () => {
+  let bus: ReturnType<typeof createEventBus>;
+  let publish: (e: BusEvent) => void;
+  beforeEach(async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T09:00:00Z') });
+    bus = createEventBus();
+    await bus.start(async (_channel, on) => {
+      publish = (e) => on(JSON.stringify(e));
+      return async () => {};
+    }, 'test');
+  });
+  afterEach(() => vi.useRealTimers());
+
+  async function consoles(n: number) {
+    const { service, calls } = fakeService();
+    const feed = createProctorFeed({ proctoring: service, bus });
+    feed.start();
+    const sockets = Array.from({ length: n }, (_, i) => {
+      const s = new FakeSocket();
+      feed.attach(s, proctor);
+      s.receive({ type: 'subscribe', testCenterId: center(i) });
+      return s;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    return { feed, calls, sockets };
+  }
+
+  it('answers a hundred busy centers with one query per flush, each center getting only its own rows', async () => {
+    const { feed, calls, sockets } = await consoles(100);
+    expect(sockets.every((s) => s.of('roster').length === 1)).toBe(true);
+    for (let c = 0; c < 100; c++) publish({ t: 'progress', center: center(c), ids: [`s${c}-1`, `s${c}-2`] });
+    publish({ t: 'session', center: center(7), id: 's7-1' }); // the same session twice in one window: fetched once
+    await vi.advanceTimersByTimeAsync(FLUSH_MS);
+    expect(calls.rowsByCenter).toHaveLength(1);
+    expect(calls.rowsByCenter[0]).toHaveLength(200);
+    sockets.forEach((s, c) => {
+      const rows = s.of('rows');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.type === 'rows' && rows[0]!.rows.map((r) => r.sessionId).sort()).toEqual([`s${c}-1`, `s${c}-2`]);
+    });
+    await vi.advanceTimersByTimeAsync(FLUSH_MS * 4);
+    expect(calls.rowsByCenter).toHaveLength(1); // nothing changed: no queries
+    feed.stop();
+  });
+
+  it('sends a row to the center the session belongs to, not the one an event names, and ignores unwatched centers', async () => {
+    const { feed, calls, sockets } = await consoles(2);
+    publish({ t: 'session', center: center(0), id: 's1-9' }); // claims center 0, belongs to center 1
+    publish({ t: 'progress', center: center(55), ids: ['s55-1'] }); // nobody watches center 55
+    await vi.advanceTimersByTimeAsync(FLUSH_MS);
+    expect(calls.rowsByCenter).toEqual([['s1-9']]);
+    expect(sockets[0]!.of('rows')).toHaveLength(0);
+    expect(sockets[1]!.of('rows')).toHaveLength(1);
+    feed.stop();
+  });
+
+  it('stops fetching for a center once its last console closes', async () => {
+    const { feed, calls, sockets } = await consoles(1);
+    sockets[0]!.close();
+    publish({ t: 'progress', center: center(0), ids: ['s0-1'] });
+    await vi.advanceTimersByTimeAsync(FLUSH_MS * 2);
+    expect(calls.rowsByCenter).toHaveLength(0);
+    expect(feed.subscribers()).toBe(0);
+    feed.stop();
+  });
+
+  it('refreshes every console about every FULL_REFRESH_MS, a share per tick rather than all at once', async () => {
+    const { feed, calls } = await consoles(120);
+    calls.roster.length = 0; // the subscriptions
+    const perTick: number[] = [];
+    for (let t = 0; t < (2 * FULL_REFRESH_MS) / FLUSH_MS; t++) {
+      const before = calls.roster.length;
+      await vi.advanceTimersByTimeAsync(FLUSH_MS);
+      perTick.push(calls.roster.length - before);
+    }
+    const share = Math.ceil((120 * FLUSH_MS) / FULL_REFRESH_MS);
+    expect(Math.max(...perTick)).toBeLessThanOrEqual(share);
+    // Over two periods every console was refreshed at least once and none more than twice.
+    const counts = new Map<string, number>();
+    for (const c of calls.roster) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(120);
+    expect(Math.max(...counts.values())).toBeLessThanOrEqual(2);
+    feed.stop();
+  });
+});
