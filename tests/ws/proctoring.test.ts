@@ -72,6 +72,10 @@ describe.each(DB_KINDS)('proctoring on %s', (kind) => {
     const csv = (await t.app.inject({ url: `/api/proctor/centers/${s.testCenterId}/incidents.csv`, headers: s.proctor })).body;
     expect(csv.split('\n')[0]).toBe('at,session_id,candidate,module,kind,source,note');
     expect(csv).toContain('Candidate asked for more scrap paper');
+    // A note a spreadsheet would run as a formula is written as text.
+    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/incidents`, headers: s.proctor, payload: { note: '=HYPERLINK("http://x.example","ok")' } });
+    const guarded = (await t.app.inject({ url: `/api/proctor/centers/${s.testCenterId}/incidents.csv`, headers: s.proctor })).body;
+    expect(guarded).toContain(`,"'=HYPERLINK(""http://x.example"",""ok"")"\n`);
     const timeline = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/timeline`, headers: s.proctor })).json();
     const events = timeline.events.map((e: { event: string }) => e.event);
     expect(events.indexOf('session.scheduled')).toBeLessThan(events.indexOf('session.admitted'));

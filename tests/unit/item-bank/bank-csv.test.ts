@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bankFileSchema, type BankFile } from '../../../shared/item-bank-format.ts';
-import { CSV_COLUMNS, exportBankCsv, importBankCsv, readCsv } from '../../../server/src/modules/item-bank/domain/bank-csv.ts';
+import { CSV_COLUMNS, exportBankCsv, importBankCsv } from '../../../server/src/modules/item-bank/domain/bank-csv.ts';
+import { readCsv } from '../../../shared/csv.ts';
 
 const loadBank = (name: string): BankFile => bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
 const HEADER = CSV_COLUMNS.join(',');

@@ -9,6 +9,7 @@ import type { Actor } from '../../../server/src/platform/actor.ts';
 import { createEventBus, type BusEvent } from '../../../server/src/platform/event-bus.ts';
 import { createProctorFeed, FLUSH_MS, FULL_REFRESH_MS } from '../../../server/src/modules/proctoring/proctor-feed.ts';
 import type { ProctoringService } from '../../../server/src/modules/proctoring/proctoring.service.ts';
+import { progressPayloads } from '../../../server/src/modules/sessions/domain/progress-event.ts';
 import type { ProctorServerMessage, RosterRow } from '../../../shared/api/proctoring.ts';
 
 type Listener = (d: unknown) => void;
@@ -92,7 +93,7 @@ describe('proctor feed', () => {
   it('answers a hundred busy centers with one query per flush, each center getting only its own rows', async () => {
     const { feed, calls, sockets } = await consoles(100);
     expect(sockets.every((s) => s.of('roster').length === 1)).toBe(true);
-    for (let c = 0; c < 100; c++) publish({ t: 'progress', center: center(c), ids: [`s${c}-1`, `s${c}-2`] });
+    for (let c = 0; c < 100; c++) publish({ t: 'progress', by: { [center(c)]: [`s${c}-1`, `s${c}-2`] } });
     publish({ t: 'session', center: center(7), id: 's7-1' }); // the same session twice in one window: fetched once
     await vi.advanceTimersByTimeAsync(FLUSH_MS);
     expect(calls.rowsByCenter).toHaveLength(1);
@@ -110,7 +111,7 @@ describe('proctor feed', () => {
   it('sends a row to the center the session belongs to, not the one an event names, and ignores unwatched centers', async () => {
     const { feed, calls, sockets } = await consoles(2);
     publish({ t: 'session', center: center(0), id: 's1-9' }); // claims center 0, belongs to center 1
-    publish({ t: 'progress', center: center(55), ids: ['s55-1'] }); // nobody watches center 55
+    publish({ t: 'progress', by: { [center(55)]: ['s55-1'], [center(0)]: [7, null] } }); // nobody watches center 55; junk ids skipped
     await vi.advanceTimersByTimeAsync(FLUSH_MS);
     expect(calls.rowsByCenter).toEqual([['s1-9']]);
     expect(sockets[0]!.of('rows')).toHaveLength(0);
@@ -118,10 +119,45 @@ describe('proctor feed', () => {
     feed.stop();
   });
 
+  it('reads a progress payload as the sessions service writes it, at most 150 sessions a NOTIFY', async () => {
+    const { feed, calls } = await consoles(3);
+    const byCenter = new Map([0, 1, 2].map((c) => [center(c), new Set(Array.from({ length: 120 }, (_, n) => `s${c}-${n}`))]));
+    const payloads = progressPayloads(byCenter, 150);
+    expect(payloads.map((p) => Object.values(p).reduce((n, ids) => n + ids.length, 0))).toEqual([150, 150, 60]);
+    for (const by of payloads) publish({ t: 'progress', by });
+    await vi.advanceTimersByTimeAsync(FLUSH_MS);
+    expect(calls.rowsByCenter).toHaveLength(1);
+    expect(new Set(calls.rowsByCenter[0])).toEqual(new Set([...byCenter.values()].flatMap((ids) => [...ids])));
+    feed.stop();
+  });
+
+  it('flushes again at once after a flush that took longer than the window', async () => {
+    const { service } = fakeService();
+    const slow = service.rowsByCenter.bind(service);
+    const started: string[][] = [];
+    service.rowsByCenter = async (ids) => {
+      started.push(ids);
+      await new Promise((r) => setTimeout(r, FLUSH_MS * 3));
+      return slow(ids);
+    };
+    const feed = createProctorFeed({ proctoring: service, bus });
+    feed.start();
+    const s = new FakeSocket();
+    feed.attach(s, proctor);
+    s.receive({ type: 'subscribe', testCenterId: center(0) });
+    await vi.advanceTimersByTimeAsync(0);
+    publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
+    await vi.advanceTimersByTimeAsync(FLUSH_MS + 10); // first flush starts, takes 3 windows
+    publish({ t: 'progress', by: { [center(0)]: ['s0-2'] } });
+    await vi.advanceTimersByTimeAsync(FLUSH_MS * 3); // first flush done: the second starts with no wait
+    expect(started).toEqual([['s0-1'], ['s0-2']]);
+    feed.stop();
+  });
+
   it('stops fetching for a center once its last console closes', async () => {
     const { feed, calls, sockets } = await consoles(1);
     sockets[0]!.close();
-    publish({ t: 'progress', center: center(0), ids: ['s0-1'] });
+    publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
     await vi.advanceTimersByTimeAsync(FLUSH_MS * 2);
     expect(calls.rowsByCenter).toHaveLength(0);
     expect(feed.subscribers()).toBe(0);

@@ -71,7 +71,7 @@ describe('response matrix CSV', () => {
       'c8,"A"x,B,C,D',
     ].join('\n');
     expect(problems(parseResponseMatrix(src(text)))).toEqual([
-      "responses.csv line 9: unexpected text after a closing quote: 'x'",
+      'responses.csv line 9: text after the closing quote of a field; inside a quoted field write a quote as two quotes ("")',
       'responses.csv line 1, column Q1: item Q1 appears twice in the header (columns 2 and 4)',
       'responses.csv line 1, column 5: the header names no item for this column',
       'responses.csv line 5: 3 cells, but the header has 5 columns',
@@ -82,13 +82,13 @@ describe('response matrix CSV', () => {
       "responses.csv line 6, column Q1: 'AB' is not an option (A-D)",
       "responses.csv line 6, column Q2: 'x' is not an option (A-D)",
       'responses.csv line 8: candidate c9 was presented no items (every cell is . or -)',
+      "responses.csv line 9, column Q1: 'Ax' is not an option (A-D)",
     ]);
   });
 
   it('reports a key of . and an unclosed quote', () => {
     expect(problems(parseResponseMatrix(src('candidate,Q1,Q2\nKEY,A,.\nc1,"A,B\n')))).toEqual([
-      'responses.csv line 3: a quoted cell is never closed (missing ")',
-      'responses.csv line 3: 2 cells, but the header has 3 columns',
+      'responses.csv line 3: a quoted field is never closed: the quote that opens it has no closing quote',
       "responses.csv line 2, column Q2: the key of Q2 cannot be '.' (that marks an item not presented)",
       'responses.csv: no candidate rows',
     ]);

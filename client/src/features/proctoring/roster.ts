@@ -4,6 +4,7 @@
  * it is unit-tested (tests/unit/client/proctor-roster.test.ts).
  */
 import type { AttentionReason, RosterRow } from '../../../../shared/api/proctoring.ts';
+import { csvLine, readCsvRows, unguardCsvValue } from '../../../../shared/csv.ts';
 import { remainingMs } from '../../lib/clock-offset.ts';
 
 /** The five CPT modules with their titles (the console's own copy: shared/vocabulary.ts would pull zod into this chunk). */
@@ -263,56 +264,15 @@ export function formatCivilDate(date: string): string {
 
 /* ---------- CSV ---------- */
 
-/** One CSV cell, quoted when it holds a comma, quote or line break. */
-export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** A one-candidate registration file (header and one row) for the import route. */
+/** A one-candidate registration file (header and one row) for the import route (read by a program: no formula guard). */
 export function oneCandidateCsv(c: { username: string; displayName: string; password?: string }): string {
-  const cols = ['username', 'display_name', 'password'];
   const vals = [c.username.trim(), c.displayName.trim(), c.password ?? ''];
-  return `${cols.join(',')}\n${vals.map(csvCell).join(',')}\n`;
+  return `${csvLine(['username', 'display_name', 'password'])}\n${csvLine(vals, { formulaGuard: false })}\n`;
 }
 
-/** RFC 4180 records (quoted cells, doubled quotes, CRLF or LF); blank lines are skipped. */
+/** Rows of a CSV file the server wrote (blank lines skipped, cells trimmed, the formula guard removed), for display. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  const endRow = () => {
-    row.push(cell);
-    if (row.length > 1 || row[0] !== '') rows.push(row);
-    row = [];
-    cell = '';
-  };
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else cell += ch;
-    i++;
-  }
-  if (cell !== '' || row.length) endRow();
-  return rows;
+  return readCsvRows(text, ',').rows.map((r) => r.cells.map(unguardCsvValue));
 }
 
 /** "Paused Jane Doe's exam" style timeline labels: "session.admitted" → "Admitted". */

@@ -89,6 +89,56 @@ function Buttons({ children, onCancel, cancelText = 'Cancel' }: { children: Reac
   );
 }
 
+type RunAction = ReturnType<typeof useAction>['run'];
+
+/**
+ * A dialog whose action needs a reason (pause, terminate, the fire drill): the reason is checked before anything is
+ * sent, the server's error shows next to the buttons, and the dialog closes only when the action succeeded.
+ */
+function ReasonDialog(props: {
+  title: string;
+  intro: ReactNode;
+  submitText: string;
+  busyText: string;
+  suggestions?: string[];
+  /** Asks for confirmation (role alertdialog): the action is hard to take back or touches every seat. */
+  confirm?: boolean;
+  /** Cannot be undone: shown and styled as destructive. */
+  danger?: boolean;
+  cancelText?: string;
+  onClose: () => void;
+  onDone: (message: string) => void;
+  /** Does the action with the trimmed reason through `run`; the message to announce, or null when it failed. */
+  act: (reason: string, run: RunAction) => Promise<string | null>;
+}) {
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const problem = tried ? reasonProblem(reason) : null;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (reasonProblem(reason)) return first.current?.focus();
+    const done = await props.act(reason.trim(), run);
+    if (done) props.onDone(done);
+  }
+  return (
+    <Dialog title={props.title} role={props.confirm || props.danger ? 'alertdialog' : undefined} onClose={props.onClose} initialFocus={first} className={props.danger ? 'pc-danger' : undefined}>
+      <form onSubmit={submit} className="stack" noValidate>
+        {props.intro}
+        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={props.suggestions} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={props.onClose} cancelText={props.cancelText}>
+          <button type="submit" className={props.danger ? 'pc-danger-btn' : undefined} disabled={busy}>
+            {busy ? props.busyText : props.submitText}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
 export interface SeatDialogProps {
   action: SeatAction;
   row: RosterRow;
@@ -158,30 +208,17 @@ function AdmitDialog({ row, onClose, onDone }: SeatDialogProps) {
 const PAUSE_REASONS = ['Restroom break', 'Technical problem at the workstation', 'Candidate question', 'Irregularity check', 'Fire drill'];
 
 function PauseDialog({ row, onClose, onDone }: SeatDialogProps) {
-  const [reason, setReason] = useState('');
-  const [tried, setTried] = useState(false);
-  const first = useRef<HTMLInputElement>(null);
-  const { busy, error, run } = useAction();
-  const problem = tried ? reasonProblem(reason) : null;
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setTried(true);
-    if (reasonProblem(reason)) return first.current?.focus();
-    if (await run(() => proctorApi.pause(row.sessionId, reason.trim()))) onDone(`Paused ${row.candidateName}'s exam.`);
-  }
   return (
-    <Dialog title={`Pause ${row.candidateName}'s exam`} onClose={onClose} initialFocus={first}>
-      <form onSubmit={submit} className="stack" noValidate>
-        <p>The clock stops and the candidate sees a pause screen with your reason. Paused time is given back.</p>
-        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={PAUSE_REASONS} />
-        <ApiErrorMessage error={error} />
-        <Buttons onCancel={onClose}>
-          <button type="submit" disabled={busy}>
-            {busy ? 'Pausing…' : 'Pause exam'}
-          </button>
-        </Buttons>
-      </form>
-    </Dialog>
+    <ReasonDialog
+      title={`Pause ${row.candidateName}'s exam`}
+      intro={<p>The clock stops and the candidate sees a pause screen with your reason. Paused time is given back.</p>}
+      suggestions={PAUSE_REASONS}
+      submitText="Pause exam"
+      busyText="Pausing…"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (reason, run) => ((await run(() => proctorApi.pause(row.sessionId, reason))) ? `Paused ${row.candidateName}'s exam.` : null)}
+    />
   );
 }
 
@@ -225,33 +262,23 @@ function ExtendDialog({ row, onClose, onDone }: SeatDialogProps) {
 }
 
 function TerminateDialog({ row, onClose, onDone }: SeatDialogProps) {
-  const [reason, setReason] = useState('');
-  const [tried, setTried] = useState(false);
-  const first = useRef<HTMLInputElement>(null);
-  const { busy, error, run } = useAction();
-  const problem = tried ? reasonProblem(reason) : null;
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setTried(true);
-    if (reasonProblem(reason)) return first.current?.focus();
-    if (await run(() => proctorApi.terminate(row.sessionId, reason.trim()))) onDone(`Terminated ${row.candidateName}'s exam.`);
-  }
   return (
-    <Dialog title={`Terminate ${row.candidateName}'s exam?`} role="alertdialog" onClose={onClose} initialFocus={first} className="pc-danger">
-      <form onSubmit={submit} className="stack" noValidate>
+    <ReasonDialog
+      title={`Terminate ${row.candidateName}'s exam?`}
+      danger
+      intro={
         <p className="banner error">
           <strong>This cannot be undone.</strong> The exam ends now and is recorded as terminated, which counts as a failed attempt for the retake rules.
           The candidate sees your reason.
         </p>
-        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} />
-        <ApiErrorMessage error={error} />
-        <Buttons onCancel={onClose} cancelText="Keep the exam running">
-          <button type="submit" className="pc-danger-btn" disabled={busy}>
-            {busy ? 'Terminating…' : 'Terminate exam'}
-          </button>
-        </Buttons>
-      </form>
-    </Dialog>
+      }
+      submitText="Terminate exam"
+      busyText="Terminating…"
+      cancelText="Keep the exam running"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (reason, run) => ((await run(() => proctorApi.terminate(row.sessionId, reason))) ? `Terminated ${row.candidateName}'s exam.` : null)}
+    />
   );
 }
 
@@ -433,46 +460,47 @@ function TicketDialog({ row, center, onClose }: SeatDialogProps) {
 
 /** Fire drill: pause every running seat, or resume every seat the proctors paused. */
 export function BulkDialog({ kind, center, count, onClose, onDone }: { kind: 'pause' | 'resume'; center: TestCenter; count: number; onClose: () => void; onDone: (message: string) => void }) {
-  const [reason, setReason] = useState('');
-  const [tried, setTried] = useState(false);
-  const first = useRef<HTMLInputElement>(null);
-  const { busy, error, run } = useAction();
-  const problem = tried ? reasonProblem(reason) : null;
   const seats = `${count} ${count === 1 ? 'exam' : 'exams'}`;
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setTried(true);
-    if (reasonProblem(reason)) return first.current?.focus();
-    if (kind === 'pause') {
-      const d = await run(() => proctorApi.pauseAll(center.id, reason.trim()));
-      if (d) onDone(`Paused ${d.paused} ${d.paused === 1 ? 'exam' : 'exams'}.`);
-    } else {
-      const d = await run(() => proctorApi.resumeAll(center.id, reason.trim()));
-      if (d) onDone(`Resumed ${d.resumed} ${d.resumed === 1 ? 'exam' : 'exams'}.`);
-    }
-  }
-  return (
-    <Dialog title={kind === 'pause' ? 'Pause every running exam?' : 'Resume every paused exam?'} role="alertdialog" onClose={onClose} initialFocus={first}>
-      <form onSubmit={submit} className="stack" noValidate>
-        {kind === 'pause' ? (
-          <p>
-            This pauses <strong>{seats}</strong> running at {center.name} now (for example, a fire drill). Every candidate sees a pause screen with your reason;
-            paused time is given back.
-          </p>
-        ) : (
-          <p>
-            This resumes <strong>{seats}</strong> paused by proctors at {center.name}. Seats paused because the candidate disconnected resume when the candidate
-            comes back.
-          </p>
-        )}
-        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={kind === 'pause' ? ['Fire drill', 'Building alarm', 'Power problem'] : ['Drill over', 'All clear']} />
-        <ApiErrorMessage error={error} />
-        <Buttons onCancel={onClose}>
-          <button type="submit" disabled={busy}>
-            {busy ? 'Working…' : kind === 'pause' ? 'Pause all exams' : 'Resume all exams'}
-          </button>
-        </Buttons>
-      </form>
-    </Dialog>
+  const exams = (n: number) => `${n} ${n === 1 ? 'exam' : 'exams'}`;
+  return kind === 'pause' ? (
+    <ReasonDialog
+      title="Pause every running exam?"
+      confirm
+      intro={
+        <p>
+          This pauses <strong>{seats}</strong> running at {center.name} now (for example, a fire drill). Every candidate sees a pause screen with your reason;
+          paused time is given back.
+        </p>
+      }
+      suggestions={['Fire drill', 'Building alarm', 'Power problem']}
+      submitText="Pause all exams"
+      busyText="Working…"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (reason, run) => {
+        const d = await run(() => proctorApi.pauseAll(center.id, reason));
+        return d ? `Paused ${exams(d.paused)}.` : null;
+      }}
+    />
+  ) : (
+    <ReasonDialog
+      title="Resume every paused exam?"
+      confirm
+      intro={
+        <p>
+          This resumes <strong>{seats}</strong> paused by proctors at {center.name}. Seats paused because the candidate disconnected resume when the candidate
+          comes back.
+        </p>
+      }
+      suggestions={['Drill over', 'All clear']}
+      submitText="Resume all exams"
+      busyText="Working…"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (reason, run) => {
+        const d = await run(() => proctorApi.resumeAll(center.id, reason));
+        return d ? `Resumed ${exams(d.resumed)}.` : null;
+      }}
+    />
   );
 }

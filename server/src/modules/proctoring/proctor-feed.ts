@@ -9,6 +9,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { BusEvent, EventBus } from '../../platform/event-bus.ts';
 import { SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
 import { proctorClientMessageSchema, type ProctorServerMessage } from '../../../../shared/api/proctoring.ts';
+import { progressIdsFor } from '../sessions/domain/progress-event.ts';
 import type { ProctoringService } from './proctoring.service.ts';
 
 export const FLUSH_MS = 250;
@@ -45,6 +46,7 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     if (typeof center !== 'string' || !watchers.has(center)) return;
     for (const id of ids) if (typeof id === 'string') dirty.add(id);
   }
+  const isWatched = (center: string) => watchers.has(center);
 
   async function flushRows() {
     if (!dirty.size) return;
@@ -102,7 +104,24 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
 
   const timers: NodeJS.Timeout[] = [];
   const unsubscribe: (() => void)[] = [];
-  let ticking = false;
+  let running = false;
+  let refreshing = false;
+
+  /**
+   * Changed rows go out every FLUSH_MS, measured from the start of the previous flush: a slow flush is followed at
+   * once by the next rather than skipping a tick.
+   */
+  function scheduleFlush(delayMs: number) {
+    if (!running) return;
+    const timer = setTimeout(() => {
+      timers.splice(timers.indexOf(timer), 1);
+      const started = Date.now();
+      void flushRows()
+        .catch((e) => log('proctor feed flush failed', e))
+        .finally(() => scheduleFlush(Math.max(0, FLUSH_MS - (Date.now() - started))));
+    }, delayMs);
+    timers.push(timer);
+  }
 
   return {
     attach(socket: MinimalSocket & { on(e: 'message', l: (d: unknown) => void): unknown; on(e: 'close', l: () => void): unknown }, actor: Actor | null) {
@@ -123,23 +142,24 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
       });
     },
     start() {
+      running = true;
       unsubscribe.push(deps.bus.on('session', (e: BusEvent) => markDirty(e.center, [e.id])));
-      unsubscribe.push(deps.bus.on('progress', (e: BusEvent) => markDirty(e.center, Array.isArray(e.ids) ? e.ids : [])));
-      // One tick at a time: changed rows first (they are what a proctor waits for), then this tick's share of refreshes.
+      unsubscribe.push(deps.bus.on('progress', (e: BusEvent) => progressIdsFor(e.by, isWatched).forEach((id) => dirty.add(id))));
+      scheduleFlush(FLUSH_MS);
+      // Whole rosters on their own chain, so a refresh never holds back the changed rows a proctor is waiting for.
       timers.push(
         setInterval(() => {
-          if (ticking) return;
-          ticking = true;
-          void flushRows()
-            .catch((e) => log('proctor feed flush failed', e))
-            .then(() => refreshDue())
+          if (refreshing) return;
+          refreshing = true;
+          void refreshDue()
             .catch((e) => log('proctor feed refresh failed', e))
-            .finally(() => (ticking = false));
+            .finally(() => (refreshing = false));
         }, FLUSH_MS),
       );
     },
     stop() {
-      for (const t of timers) clearInterval(t);
+      running = false;
+      for (const t of timers) clearTimeout(t);
       for (const u of unsubscribe) u();
       for (const s of subscribers) s.socket.close(1001, 'server restarting');
       subscribers.clear();

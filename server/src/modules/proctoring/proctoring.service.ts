@@ -14,6 +14,7 @@ import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { ATTENTION_RULES, attentionReasons } from './domain/attention.ts';
 import * as repo from './proctoring.repository.ts';
+import { csvLine } from '../../../../shared/csv.ts';
 
 export interface ProctoringDeps {
   db: Db;
@@ -136,11 +137,7 @@ export function createProctoringService(deps: ProctoringDeps) {
       guard(actor, testCenterId);
       const { from, to } = await dayWindow(testCenterId, date);
       const rows = await repo.incidentsForCenter(db, testCenterId, from, to);
-      const cell = (v: unknown) => {
-        const s = v instanceof Date ? v.toISOString() : v == null ? '' : String(v);
-        return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-      };
-      return ['at,session_id,candidate,module,kind,source,note', ...rows.map((r) => [r.at, r.sessionId, r.candidate, r.module, r.kind, r.source, r.note].map(cell).join(','))].join('\n') + '\n';
+      return [csvLine(['at', 'session_id', 'candidate', 'module', 'kind', 'source', 'note']), ...rows.map((r) => csvLine([r.at, r.sessionId, r.candidate, r.module, r.kind, r.source, r.note]))].join('\n') + '\n';
     },
 
     /** Every event of a session in order, from scheduling to score: audit log, time ledger and incidents. */

@@ -19,6 +19,7 @@ import { checkEligibility } from './domain/eligibility.ts';
 import { recertificationProgress } from './domain/recertification.ts';
 import { scoreSession, type EndReason, type ScoreResult } from './domain/score-session.ts';
 import * as repo from './scoring.repository.ts';
+import { csvLine } from '../../../../shared/csv.ts';
 
 export interface ScoringDeps {
   db: Db;
@@ -239,12 +240,8 @@ export function createScoringService(deps: ScoringDeps) {
     /** Attempts as CSV for admins (one row per session). */
     async exportCsv(): Promise<string> {
       const rows = await repo.allAttemptsForExport(db);
-      const cell = (v: unknown) => {
-        const s = v instanceof Date ? v.toISOString() : v === null || v === undefined ? '' : String(v);
-        return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-      };
       const header = ['candidate', 'candidate_name', 'session_id', 'module', 'state', 'ended_at', 'end_reason', 'raw_score', 'scored_items', 'percent', 'passed', 'test_center'];
-      return [header.join(','), ...rows.map((r) => [r.candidate, r.candidateName, r.sessionId, r.module, r.state, r.endedAt, r.endReason, r.rawScore, r.scoredItems, r.percent, r.passed, r.center].map(cell).join(','))].join('\n') + '\n';
+      return [csvLine(header), ...rows.map((r) => csvLine([r.candidate, r.candidateName, r.sessionId, r.module, r.state, r.endedAt, r.endReason, r.rawScore, r.scoredItems, r.percent, r.passed, r.center]))].join('\n') + '\n';
     },
 
     /**

@@ -5,7 +5,7 @@
  * row is reported with its line and column; pure.
  */
 import type { Problem } from '../../../../../shared/errors.ts';
-import { parseCsvRecords } from '../../psychometrics/domain/response-matrix-csv.ts';
+import { readCsvRows } from '../../../../../shared/csv.ts';
 
 export interface CandidateRow {
   line: number;
@@ -18,9 +18,9 @@ const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,99}$/;
 const COLUMNS = ['username', 'display_name', 'password'] as const;
 
 export function parseCandidateCsv(text: string, file: string): { rows: CandidateRow[]; problems: Problem[] } {
-  const { records, problems: csvProblems } = parseCsvRecords({ name: file, text });
-  const problems: Problem[] = csvProblems.map((p) => ({ file, pointer: '', line: p.line, message: p.message }));
-  const [header, ...body] = records.filter((r) => r.cells.some((c) => c !== ''));
+  const { rows: records, errors } = readCsvRows(text);
+  const problems: Problem[] = errors.map((e) => ({ file, pointer: '', line: e.line, column: e.column, message: e.message }));
+  const [header, ...body] = records;
   if (!header) return { rows: [], problems: [...problems, { file, pointer: '', line: 1, message: 'the file is empty; the first row must name the columns: username, display_name[, password]' }] };
   const index = new Map(header.cells.map((c, i) => [c.toLowerCase().replace(/[\s-]+/g, '_'), i]));
   for (const c of header.cells) {

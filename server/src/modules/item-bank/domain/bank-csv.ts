@@ -6,6 +6,7 @@
 import type { Problem } from '../../../../../shared/errors.ts';
 import { BANK_FORMAT_VERSION, enemyGroupSchema, itemSchema, type BankFile, type EnemyGroup, type Item } from '../../../../../shared/item-bank-format.ts';
 import { OPTION_IDS } from '../../../../../shared/vocabulary.ts';
+import { csvCell, isBlankCsvRecord, readCsv, unguardCsvValue } from '../../../../../shared/csv.ts';
 
 export const CSV_COLUMNS = [
   'id', 'module', 'kwa', 'status', 'stem', 'option_a', 'option_b', 'option_c', 'option_d', 'option_e', 'key', 'rationale', 'topics', 'enemy_group',
@@ -16,123 +17,6 @@ const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['option_e', 'topics', 'en
 const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...CSV_COLUMNS, ...CSV_STATS_COLUMNS]);
 const OPTION_COLUMNS = ['option_a', 'option_b', 'option_c', 'option_d', 'option_e'] as const;
 
-// ---- a small RFC 4180 reader ----------------------------------------------------------------------------------------
-
-export interface CsvField {
-  value: string;
-  /** Line where the field starts (a quoted field may run over several lines). */
-  line: number;
-}
-
-export interface CsvRecord {
-  line: number;
-  fields: CsvField[];
-  /** Cut short by a quote that is never closed; its fields are not to be trusted. */
-  incomplete?: boolean;
-}
-
-export class CsvSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-    this.name = 'CsvSyntaxError';
-  }
-}
-
-/** The delimiter of the header line: the most frequent of , ; and tab outside quotes (Excel in some locales uses ;). */
-function detectDelimiter(text: string): string {
-  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
-  let quoted = false;
-  for (const c of text) {
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && (c === '\n' || c === '\r')) break;
-    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
-  }
-  let best = ',';
-  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
-  return best;
-}
-
-/**
- * Reads CSV text: quoted fields may hold delimiters, line breaks (CRLF becomes LF) and doubled quotes; a quote inside
- * an unquoted field is kept as written. Problems (text after a closing quote, an unterminated quote) are collected;
- * an unterminated quote ends the reading.
- */
-export function readCsv(text: string, delimiter = detectDelimiter(text)): { records: CsvRecord[]; errors: CsvSyntaxError[] } {
-  const s = text.replace(/^\uFEFF/, '');
-  const records: CsvRecord[] = [];
-  const errors: CsvSyntaxError[] = [];
-  let line = 1;
-  let i = 0;
-  let fields: CsvField[] = [];
-  let recordLine = 1;
-  while (i <= s.length) {
-    // Start of a field.
-    const fieldLine = line;
-    let value = '';
-    if (s[i] === '"') {
-      const openLine = line;
-      const openCol = fields.length + 1;
-      i++;
-      let closed = false;
-      while (i < s.length) {
-        const c = s[i]!;
-        if (c === '"') {
-          if (s[i + 1] === '"') {
-            value += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        if (c === '\r') {
-          value += '\n';
-          i += s[i + 1] === '\n' ? 2 : 1;
-          line++;
-          continue;
-        }
-        if (c === '\n') line++;
-        value += c;
-        i++;
-      }
-      if (!closed) {
-        errors.push(new CsvSyntaxError('a quoted field is never closed: the quote that opens it has no closing quote', openLine, openCol));
-        fields.push({ value, line: fieldLine });
-        records.push({ line: recordLine, fields, incomplete: true });
-        return { records, errors };
-      }
-      if (i < s.length && s[i] !== delimiter && s[i] !== '\n' && s[i] !== '\r') {
-        errors.push(new CsvSyntaxError('text after the closing quote of a field; inside a quoted field write a quote as two quotes ("")', line, fields.length + 1));
-        while (i < s.length && s[i] !== delimiter && s[i] !== '\n' && s[i] !== '\r') value += s[i++];
-      }
-    } else {
-      while (i < s.length && s[i] !== delimiter && s[i] !== '\n' && s[i] !== '\r') value += s[i++];
-    }
-    fields.push({ value, line: fieldLine });
-    if (i >= s.length) {
-      if (!(fields.length === 1 && fields[0]!.value === '')) records.push({ line: recordLine, fields });
-      break;
-    }
-    if (s[i] === delimiter) {
-      i++;
-      continue;
-    }
-    // End of record.
-    i += s[i] === '\r' && s[i + 1] === '\n' ? 2 : 1;
-    line++;
-    records.push({ line: recordLine, fields });
-    fields = [];
-    recordLine = line;
-    if (i >= s.length) break;
-  }
-  return { records, errors };
-}
-
 // ---- import ---------------------------------------------------------------------------------------------------------
 
 export interface CsvImportResult {
@@ -141,8 +25,6 @@ export interface CsvImportResult {
   /** JSON pointer into `bank` ("/items/3", "/items/3/key") → where it came from in the CSV. */
   positions: Record<string, { line: number; column?: number }>;
 }
-
-const FORMULA_GUARD = /^'+[=+\-@\t\r]/;
 
 function normaliseHeader(h: string): string {
   return h.trim().toLowerCase().replace(/[\s-]+/g, '_');
@@ -190,14 +72,14 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
 
   for (const record of records.slice(1)) {
     if (record.incomplete) continue; // reported as a syntax problem
-    if (record.fields.every((f) => f.value.trim() === '')) continue; // blank rows, or ",,,," left by a spreadsheet
+    if (isBlankCsvRecord(record)) continue; // blank rows, or ",,,," left by a spreadsheet
     const row: Row = {
       line: record.line,
       cell: (col) => {
         const index = columnAt.get(col);
         const raw = index === undefined ? '' : (record.fields[index]?.value ?? '');
         const v = raw.trim();
-        return FORMULA_GUARD.test(v) ? v.slice(1) : v;
+        return unguardCsvValue(v);
       },
       where: (col) => {
         const index = columnAt.get(col);
@@ -329,11 +211,6 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
 
 // ---- export ---------------------------------------------------------------------------------------------------------
 
-function csvCell(value: string): string {
-  // Cells that a spreadsheet would run as a formula get a leading apostrophe, which import removes again.
-  const guarded = /^'*[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n;]|^\s|\s$/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
-}
 
 /**
  * The bank's items as CSV (UTF-8 with a BOM so that Excel reads it as UTF-8, CRLF line ends). Catalogs, blueprints

@@ -3,6 +3,7 @@
  * analyzeResponses. Reports every bad row and cell with file, line and column, never just the first. Pure: the caller
  * reads the files.
  */
+import { readCsvRows, type CsvRow } from '../../../../../shared/csv.ts';
 import type { AnalysisItem, ResponseRow } from './item-analysis.ts';
 
 export interface CsvSource {
@@ -42,73 +43,14 @@ export function formatCsvProblem(p: CsvProblem): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// RFC 4180 records: comma-separated, optional double quotes ("" inside quotes is one quote, and a quoted cell may span
-// lines), CRLF or LF line ends, a leading UTF-8 BOM ignored. Cells are trimmed.
+// Rows of the shared CSV reader (shared/csv.ts) with the delimiter fixed to a comma: cells trimmed, blank lines
+// skipped, a record cut short by an unclosed quote left out (the quote is reported).
 
-export interface CsvRecord {
-  line: number;
-  cells: string[];
-}
+export type CsvRecord = CsvRow;
 
 export function parseCsvRecords(source: CsvSource): { records: CsvRecord[]; problems: CsvProblem[] } {
-  const text = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
-  const records: CsvRecord[] = [];
-  const problems: CsvProblem[] = [];
-  let line = 1;
-  let i = 0;
-  while (i < text.length) {
-    const start = line;
-    const cells: string[] = [];
-    let cell = '';
-    let endOfRecord = false;
-    while (!endOfRecord) {
-      const ch = text[i];
-      if (ch === undefined) {
-        cells.push(cell.trim());
-        endOfRecord = true;
-      } else if (ch === '"' && cell.trim() === '') {
-        const open = line;
-        i += 1;
-        let value = '';
-        let closed = false;
-        while (i < text.length) {
-          const q = text[i]!;
-          if (q === '"') {
-            if (text[i + 1] === '"') {
-              value += '"';
-              i += 2;
-              continue;
-            }
-            closed = true;
-            i += 1;
-            break;
-          }
-          if (q === '\n' || (q === '\r' && text[i + 1] !== '\n')) line += 1;
-          value += q;
-          i += 1;
-        }
-        if (!closed) problems.push({ file: source.name, line: open, message: 'a quoted cell is never closed (missing ")' });
-        cell = value;
-        let junk = '';
-        while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') junk += text[i++];
-        if (junk.trim() !== '') problems.push({ file: source.name, line, message: `unexpected text after a closing quote: '${junk.trim()}'` });
-      } else if (ch === ',') {
-        cells.push(cell.trim());
-        cell = '';
-        i += 1;
-      } else if (ch === '\n' || ch === '\r') {
-        cells.push(cell.trim());
-        i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-        line += 1;
-        endOfRecord = true;
-      } else {
-        cell += ch;
-        i += 1;
-      }
-    }
-    if (cells.some((c) => c !== '')) records.push({ line: start, cells });
-  }
-  return { records, problems };
+  const { rows, errors } = readCsvRows(source.text, ',');
+  return { records: rows, problems: errors.map((e) => ({ file: source.name, line: e.line, message: e.message })) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
