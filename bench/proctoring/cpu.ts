@@ -1,36 +1,8 @@
 /**
  * CPU accounting for the proctoring bench: the server, each load generator, this parent, PostgreSQL (shared processes
  * plus the backends of the bench database only) and everything else on the machine.
- *
- * Why not bench/sessions/proc-stats.ts cpuSnapshot/cpuBetween as is: its backend filter expects process titles like
- * "postgres: root <db> 127.0.0.1(port)", but PostgreSQL 15 with a cluster_name (Debian's "15/main") titles them
- * "postgres: 15/main: root <db> 127.0.0.1(port) ...", so other databases' backends (other people's benchmarks and
- * tests) were counted as the bench's PostgreSQL and hidden from "other cores". The per-process readers it exports are
- * correct and reused here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpuSeconds, machineJiffies } from '../sessions/proc-stats.ts';
-
-/** A client backend's title, with or without the cluster name: "postgres: [15/main: ]<user> <db> <host>(<port>) ...". */
-const BACKEND_TITLE = /^postgres: (?:\S+: )?(\S+) (\S+) (\S+\(\d+\)|\[local\])/;
-
-/** CPU seconds per postgres process: shared processes (writer, checkpointer, autovacuum...) and `database`'s backends. */
-export function postgresCpu(database: string): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const m = BACKEND_TITLE.exec(readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '));
-      if (m && m[2] !== database) continue;
-    } catch {
-      continue;
-    }
-    const s = cpuSeconds(Number(name));
-    if (s !== null) out.set(Number(name), s);
-  }
-  return out;
-}
+import { cpuSeconds, machineJiffies, postgresCpu } from '../lib/proc-stats.ts';
 
 export interface Snapshot {
   at: number;

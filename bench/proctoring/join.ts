@@ -2,29 +2,8 @@
  * Joins what the candidates sent with what the proctors received: an event (candidate index, count k, send time) is
  * seen at the first `rows` message whose row for that session shows the count >= k. Pure, so it can be checked alone.
  */
+import { summarize } from '../lib/stats.ts';
 import type { EventColumns } from './ipc.ts';
-
-export interface Percentiles {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-  p99: number | null;
-  max: number | null;
-  mean: number | null;
-}
-
-const r2 = (x: number) => Math.round(x * 100) / 100;
-
-/** Nearest-rank percentiles (ms). */
-export function percentiles(values: ArrayLike<number>): Percentiles {
-  const s = Float64Array.from(values as ArrayLike<number>).sort();
-  if (!s.length) return { count: 0, p50: null, p90: null, p95: null, p99: null, max: null, mean: null };
-  const q = (f: number) => r2(s[Math.min(s.length - 1, Math.max(0, Math.ceil(f * s.length) - 1))]!);
-  let sum = 0;
-  for (const v of s) sum += v;
-  return { count: s.length, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: r2(s[s.length - 1]!), mean: r2(sum / s.length) };
-}
 
 export interface JoinResult {
   sent: number;
@@ -104,7 +83,7 @@ export function join(events: EventColumns, seenRows: Float64Array, sentAtRows: F
   }
   const bySecond = [...perSecond.entries()]
     .sort((x, y) => x[0] - y[0])
-    .map(([s, b]) => [s, b.lat.length, percentiles(b.lat).p95, b.dropped] as [number, number, number | null, number]);
+    .map(([s, b]) => [s, b.lat.length, summarize(b.lat).p95, b.dropped] as [number, number, number | null, number]);
   return {
     sent: events.index.length,
     refused,

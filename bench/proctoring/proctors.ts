@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { ProctorServerMessage, RosterRow } from '../../shared/api/proctoring.ts';
 import { pool } from '../sessions/setup.ts';
-import { Samples } from '../sessions/stats.ts';
+import { Samples } from '../lib/stats.ts';
 import { MAX_ANSWERS, MAX_INCIDENTS, wallNow, type FromProctors, type ProctorOpenReport, type ProctorReport, type ProctorSpec, type ToProctors } from './ipc.ts';
 
 interface Proctor {

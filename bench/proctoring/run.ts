@@ -27,13 +27,14 @@ import { parseConfig } from '../../server/src/config/env.ts';
 import { composeServices } from '../../server/src/compose.ts';
 import { openDatabase } from '../../server/src/db/client.ts';
 import { systemClock } from '../../server/src/platform/clock.ts';
-import { rssKiB } from '../sessions/proc-stats.ts';
+import { rssKiB } from '../lib/proc-stats.ts';
 import { BENCH_PASSWORD, pool, prepareCandidates } from '../sessions/setup.ts';
 import { MAX_ANSWERS, MAX_INCIDENTS, type CandidateLoadConfig, type CandidateLoadReport, type FromCandidates, type FromProctors, type ProctorOpenReport, type ProctorReport, type ProctorSpec, type StartReport } from './ipc.ts';
-import { join, percentiles, type JoinResult, type Percentiles } from './join.ts';
-import { summarizeProfileWindow } from './profile-window.ts';
+import { summarize as percentiles, type Summary as Percentiles } from '../lib/stats.ts';
+import { join, type JoinResult } from './join.ts';
+import { summarizeProfileWindow } from '../lib/cpu-profile.ts';
 import { between, combine, snapshot, waitForQuiet, type CpuWindow } from './cpu.ts';
-import { errorLines, log, otherBenchmarks, ROOT, sleep, startServer, waitForOtherBenchmarks, type Server } from './server-process.ts';
+import { errorLines, log, otherBenchmarks, ROOT, sleep, startServer, waitForOtherBenchmarks, type Server } from '../lib/server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -204,7 +205,7 @@ async function main() {
     // Which server code is measured: others commit while benchmarks wait for a quiet machine.
     const git = (a: string[]) => { try { return execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return null; } };
     const serverCode = { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedServerFiles: (git(['status', '--porcelain', '--', 'server', 'shared']) ?? '').split('\n').filter(Boolean), at: new Date().toISOString() };
-    server = await startServer(db.url, TOKEN_SECRET, profDir);
+    server = await startServer({ databaseUrl: db.url, tokenSecret: TOKEN_SECRET, cpuProfDir: profDir });
     const serverPid = server.child.pid!;
     log(`server pid ${serverPid} at ${server.url}${profDir ? ` (--cpu-prof into ${profDir})` : ''}`);
     const pgInfo = await (async () => {

@@ -15,18 +15,18 @@
  * Prints a table and writes bench/results/sessions.json (one entry per mode and size). The database is dropped at the end.
  * Before the start it waits (at most --quiet-wait-s) until other work on the machine uses <= --quiet-threshold cores.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker } from './ipc.ts';
 import { runPgbench, type PgbenchResult } from './pgbench.ts';
-import { cpuBetween, cpuSnapshot, listenOverflows, rssKiB, type CpuSnapshot } from './proc-stats.ts';
+import { cpuBetween, cpuSnapshot, listenOverflows, rssKiB, type CpuSnapshot } from '../lib/proc-stats.ts';
 import { counterDelta, createBenchDatabase, dbCounters, liveConnections, prepareCandidates, verifyDurable, type BenchDatabase } from './setup.ts';
-import { concat, mergeCounts, summarize } from './stats.ts';
+import { concat, mergeCounts, summarize } from '../lib/stats.ts';
+import { errorLines, log, sleep, startServer, type Server } from '../lib/server-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -69,26 +69,6 @@ const TOKEN_SECRET = 'cpt-bench-sessions-token-secret-0123456789abcdef';
 const START_LIMIT_MS = 180_000;
 const TARGETS = { sessions: 5000, ackP99Ms: 25, startsWithinS: 60, startToFirstItemP99Ms: 2000, stressMinAnswersPerS: 10_000, stressVsPgbench: 0.5 };
 
-const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-  stop(): Promise<void>;
-}
 
 /**
  * Garbage-collection pauses of the server, from `node --trace-gc` lines on its stdout (bench option --server-trace-gc),
@@ -118,56 +98,20 @@ class GcTrace {
 }
 let gc = new GcTrace(0);
 
-async function startServer(databaseUrl: string, cpuProfDir: string | null): Promise<Server> {
-  const port = await freePort();
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, TOKEN_SECRET, DEMO_ACCOUNTS: 'false' };
-  const execArgs = [
-    ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
-    ...(args['server-trace-gc'] ? ['--trace-gc'] : []),
-    '--import',
-    'tsx',
-    'server/src/main.ts',
-  ];
-  const child = spawn(process.execPath, execArgs, { cwd: SERVER_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
+function startBenchServer(databaseUrl: string, cpuProfDir: string | null): Promise<Server> {
   gc = new GcTrace(Date.now());
-  const keep = (d: Buffer) => {
-    if (args['server-trace-gc']) {
-      gc.feed(String(d));
-      if (/ms: (Scavenge|Mark)/.test(String(d))) return; // keep the log buffer for real output
-    }
-    out += d;
-    if (out.length > 256_000) out = out.slice(-128_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
-    await sleep(200);
-  }
-  return {
-    url,
-    child,
-    output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return startServer({
+    databaseUrl,
+    tokenSecret: TOKEN_SECRET,
+    cpuProfDir,
+    root: SERVER_ROOT,
+    nodeArgs: args['server-trace-gc'] ? ['--trace-gc'] : [],
+    onOutput: (chunk) => {
+      if (!args['server-trace-gc']) return true;
+      gc.feed(chunk);
+      return !/ms: (Scavenge|Mark)/.test(chunk); // keep the log buffer for real output
+    },
+  });
 }
 
 class Worker {
@@ -194,28 +138,6 @@ function spawnWorker(): Worker {
   return new Worker(child);
 }
 
-/** Error-level lines of the server's pino output, counted by message. */
-function errorLines(out: string): { total: number; byMessage: Record<string, number>; sample: string | null } {
-  const byMessage: Record<string, number> = {};
-  let sample: string | null = null;
-  let total = 0;
-  for (const line of out.split('\n')) {
-    if (!line.includes('"level":50') && !line.includes('"level":60')) continue;
-    total++;
-    sample ??= line.slice(0, 3000);
-    let key = line.slice(0, 160);
-    try {
-      const j = JSON.parse(line) as { msg?: string; err?: { message?: string; stack?: string; cause?: { message?: string } } };
-      // drizzle wraps the driver's error ("Failed query: ..."); the cause says what PostgreSQL answered.
-      const cause = j.err?.cause?.message ?? /caused by: (?:\w*error: )?([^\n]+)/i.exec(j.err?.stack ?? '')?.[1];
-      key = `${j.msg ?? ''}: ${(j.err?.message ?? '').split('\n')[0]!.slice(0, 90)}${cause ? ` ... cause: ${cause.slice(0, 120)}` : ''}`;
-    } catch {
-      // not JSON: keep the raw start of the line
-    }
-    byMessage[key] = (byMessage[key] ?? 0) + 1;
-  }
-  return { total, byMessage, sample };
-}
 
 /**
  * Waits (bounded) until the machine has at most `threshold` busy cores besides this benchmark, measured over 5 s
@@ -268,7 +190,7 @@ async function main() {
     const spawnedAt = Date.now();
     const offset = () => Math.round((Date.now() - spawnedAt) / 100) / 10;
     const phaseOffsetsS: Record<string, number> = {};
-    server = await startServer(db.url, profDir);
+    server = await startBenchServer(db.url, profDir);
     if (SERVER_ROOT !== ROOT) log(`NOTE: server runs from ${SERVER_ROOT} (an experiment, not this checkout)`);
     log(`server pid ${server.child.pid} at ${server.url} (migrated, sample bank loaded)`);
     const serverPid = server.child.pid!;

@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol/session-protocol.ts';
 import type { AckedAnswer, FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker, WorkerCandidate } from './ipc.ts';
-import { Samples } from './stats.ts';
+import { Samples } from '../lib/stats.ts';
 
 interface Item {
   itemId: string;

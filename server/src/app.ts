@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
 
-  const services = composeServices(deps);
+  const services = composeServices({ ...deps, log: (msg, err) => app.log.error({ err }, msg) });
 
   await app.register(fastifyCookie);
   // Frames far beyond any protocol message are cut off by ws itself; the gateway answers smaller oversize ones.

@@ -15,7 +15,10 @@ import { createPsychometricsService } from './modules/psychometrics/psychometric
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 
-export function composeServices(deps: { config: Config; database: Database; clock: Clock }) {
+/** Where services report failures of work they do in the background (nobody awaits it); app.ts passes its logger. */
+export type BackgroundErrorLog = (message: string, error: unknown) => void;
+
+export function composeServices(deps: { config: Config; database: Database; clock: Clock; log?: BackgroundErrorLog }) {
   const db = deps.database.db;
   const audit = createAuditService({ db });
   const accounts = createAccountsService({ db, audit });
@@ -31,6 +34,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     accounts,
     launchCodes: auth,
     scoring,
+    log: deps.log,
     eligibility: { check: (input) => scoring.checkEligibility(input) },
     config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs } },
   });

@@ -119,11 +119,11 @@ describe('proctor feed', () => {
     feed.stop();
   });
 
-  it('reads a progress payload as the sessions service writes it, at most 150 sessions a NOTIFY', async () => {
+  it('reads progress payloads as the sessions service writes them, split to fit a NOTIFY', async () => {
     const { feed, calls } = await consoles(3);
     const byCenter = new Map([0, 1, 2].map((c) => [center(c), new Set(Array.from({ length: 120 }, (_, n) => `s${c}-${n}`))]));
-    const payloads = progressPayloads(byCenter, 150);
-    expect(payloads.map((p) => Object.values(p).reduce((n, ids) => n + ids.length, 0))).toEqual([150, 150, 60]);
+    const payloads = progressPayloads(byCenter, 1000);
+    expect(payloads.length).toBeGreaterThan(1);
     for (const by of payloads) publish({ t: 'progress', by });
     await vi.advanceTimersByTimeAsync(FLUSH_MS);
     expect(calls.rowsByCenter).toHaveLength(1);

@@ -30,7 +30,7 @@ import {
   type DisconnectPolicy,
   type LedgerEntry,
 } from './domain/session-clock.ts';
-import { progressPayloads } from './domain/progress-event.ts';
+import { PROGRESS_PAYLOAD_BYTES, progressPayloads } from './domain/progress-event.ts';
 import { isEnded, transition, type SessionEvent } from './domain/session-lifecycle.ts';
 import * as repo from './sessions.repository.ts';
 
@@ -63,6 +63,8 @@ export interface SessionsDeps {
   eligibility?: EligibilityPort;
   scoring?: ScoringPort;
   config?: Partial<SessionsConfig>;
+  /** Failures of background work (progress hints, early scoring); default: not reported. */
+  log?: (message: string, error: unknown) => void;
 }
 
 /** One client message that writes: answers, flags and visits are group-committed. */
@@ -95,6 +97,7 @@ interface CachedForm {
 
 export function createSessionsService(deps: SessionsDeps) {
   const { db, clock } = deps;
+  const log = deps.log ?? (() => {});
   const config: SessionsConfig = { ...DEFAULT_SESSIONS_CONFIG, ...deps.config };
   const formCache = new Map<string, CachedForm>();
   let titles: Map<string, string> | undefined;
@@ -170,7 +173,7 @@ export function createSessionsService(deps: SessionsDeps) {
    * scorePending sweep scores the session later.
    */
   function scoreSoon(sessionId: string) {
-    void scoreIfEnded(sessionId).catch(() => {});
+    void scoreIfEnded(sessionId).catch((e) => log('scoring after the end failed; the scoring sweep retries', e));
   }
 
   async function scoreIfEnded(sessionId: string) {
@@ -250,14 +253,14 @@ export function createSessionsService(deps: SessionsDeps) {
       }
       return { outcomes, byCenter };
     });
-    // Proctor consoles show progress: one small NOTIFY per batch (150 sessions at most, well under the 8,000-byte
-    // payload limit) mapping each test center to its changed sessions; one NOTIFY per center per batch queued ~330
+    // Proctor consoles show progress: one small NOTIFY per batch (split to stay under the 8,000-byte payload limit)
+    // mapping each test center to its changed sessions; one NOTIFY per center per batch queued ~330
     // statements a second behind the pool with 100 busy centers (bench/proctoring). Sent after the commit, off the
     // acknowledgement path: a transaction that NOTIFYs takes PostgreSQL's global notify lock at commit, which would
     // serialise every answer batch behind it. Progress is a display hint; the console's periodic refresh covers a lost one.
     void (async () => {
-      for (const by of progressPayloads(result.byCenter, 150)) await notify(db, { t: 'progress', by });
-    })().catch(() => {});
+      for (const by of progressPayloads(result.byCenter, PROGRESS_PAYLOAD_BYTES)) await notify(db, { t: 'progress', by });
+    })().catch((e) => log('progress notification failed', e));
     return result.outcomes;
   }
 

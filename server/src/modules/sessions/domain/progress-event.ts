@@ -6,23 +6,39 @@
 /** Test center id → ids of its sessions that changed. */
 export type ProgressByCenter = Record<string, string[]>;
 
-/** Splits a batch's changes into payloads of at most `maxIds` sessions each (a NOTIFY payload is limited to 8,000 bytes). */
-export function progressPayloads(byCenter: ReadonlyMap<string, ReadonlySet<string>>, maxIds: number): ProgressByCenter[] {
+/**
+ * Bytes of the `by` map per NOTIFY. PostgreSQL refuses a payload of 8,000 bytes or more; the envelope
+ * ({"t":"progress","by":…}) adds 22, and the rest is margin.
+ */
+export const PROGRESS_PAYLOAD_BYTES = 7_000;
+
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** Splits a batch's changes into `by` maps whose JSON is at most `maxBytes` each (a map never splits one id). */
+export function progressPayloads(byCenter: ReadonlyMap<string, ReadonlySet<string>>, maxBytes: number): ProgressByCenter[] {
   const out: ProgressByCenter[] = [];
   let current: ProgressByCenter = {};
-  let size = 0;
+  let size = 2; // {}
   for (const [center, ids] of byCenter) {
+    const key = bytes(JSON.stringify(center)) + 3; // "center":[] and, but for the first, a comma
     for (const id of ids) {
-      if (size === maxIds) {
+      const idBytes = bytes(JSON.stringify(id)) + 1; // "id" and a comma
+      const opens = !current[center];
+      const grow = idBytes + (opens ? key : 0);
+      if (size + grow > maxBytes && Object.keys(current).length) {
         out.push(current);
         current = {};
-        size = 0;
+        size = 2;
       }
-      (current[center] ??= []).push(id);
-      size++;
+      if (!current[center]) {
+        current[center] = [];
+        size += key;
+      }
+      current[center].push(id);
+      size += idBytes;
     }
   }
-  if (size) out.push(current);
+  if (Object.keys(current).length) out.push(current);
   return out;
 }
 

@@ -1,7 +1,6 @@
 /**
- * The real server as a child process, and machine checks, for bench/proctoring/run.ts. startServer, freePort and
- * errorLines are copied (trimmed) from bench/sessions/run.ts, which does not export them and runs its
- * benchmark when imported. otherBenchmarks() is new: the brief forbids running while another benchmark runs.
+ * The real server as a child process for the benchmarks (bench/sessions, bench/proctoring), its error lines, and a
+ * check for other benchmarks running on the machine (two at once spoil each other's figures).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,14 +29,28 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+export interface ServerOptions {
+  databaseUrl: string;
+  tokenSecret: string;
+  /** Write a V8 CPU profile of the whole run into this folder (node --cpu-prof). */
+  cpuProfDir?: string | null;
+  /** The checkout whose server runs (another worktree, to measure a change against main); default this one. */
+  root?: string;
+  /** More node flags, e.g. --trace-gc. */
+  nodeArgs?: string[];
+  /** Sees every chunk of output first; false keeps it out of the buffer errorLines reads (e.g. --trace-gc lines). */
+  onOutput?: (chunk: string) => boolean;
+}
+
 /** node --import tsx server/src/main.ts on a free loopback port with LOG_LEVEL=warn; resolves once /healthz answers. */
-export async function startServer(databaseUrl: string, tokenSecret: string, cpuProfDir: string | null): Promise<Server> {
+export async function startServer(o: ServerOptions): Promise<Server> {
   const port = await freePort();
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, TOKEN_SECRET: tokenSecret, DEMO_ACCOUNTS: 'false' };
-  const execArgs = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', 'server/src/main.ts'];
-  const child = spawn(process.execPath, execArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: o.databaseUrl, TOKEN_SECRET: o.tokenSecret, DEMO_ACCOUNTS: 'false' };
+  const execArgs = [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), ...(o.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, execArgs, { cwd: o.root ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => {
+    if (o.onOutput && !o.onOutput(String(d))) return;
     out += d;
     if (out.length > 256_000) out = out.slice(-128_000);
   };

@@ -1,9 +1,8 @@
 /**
- * Summarizes the samples of a V8 .cpuprofile (node --cpu-prof) that fall in a time window, so the server's profile
- * shows the load phase only, not setup. Sample times are V8 TimeTicks, which on Linux are CLOCK_MONOTONIC in µs: the
- * same clock as process.hrtime in the bench process. The grouping is bench/sessions/profile-summary.ts's (a script,
- * not importable), plus the window. Also usable alone:
- *   node --import tsx bench/proctoring/profile-window.ts <file.cpuprofile> [fromUs toUs]
+ * Summarizes the samples of a V8 .cpuprofile (node --cpu-prof) that fall in a time window: self time by package or
+ * source area and by function, inclusive time of product functions, and how busy the main thread was. Sample times
+ * are V8 TimeTicks, which on Linux are CLOCK_MONOTONIC in µs: the same clock as process.hrtime in a bench process, so
+ * a bench can cut out its load phase. Used by bench/proctoring/run.ts and bench/sessions/profile-summary.ts (the CLI).
  */
 import { readFileSync } from 'node:fs';
 
@@ -29,8 +28,15 @@ function area(url: string, fn: string): string {
   return src ? src[1]! : url.split('/').slice(-2).join('/');
 }
 
-export function summarizeProfileWindow(file: string, fromUs: number, toUs: number, top = 25) {
+/**
+ * `fromUs`/`toUs` are monotonic µs (as process.hrtime); with `relative`, µs since the profile started.
+ */
+export function summarizeProfileWindow(file: string, fromUs: number, toUs: number, top = 25, relative = false) {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  if (relative) {
+    fromUs += prof.startTime;
+    toUs += prof.startTime;
+  }
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -68,7 +74,8 @@ export function summarizeProfileWindow(file: string, fromUs: number, toUs: numbe
   const sorted = (m: Map<string, number>) => [...m].sort((x, y) => y[1] - x[1]).slice(0, top).map(([k, us]) => [k, pct(us)] as [string, number]);
   return {
     file,
-    windowS: Math.round((toUs - fromUs) / 1e5) / 10,
+    profileWallS: Math.round((prof.endTime - prof.startTime) / 1e5) / 10,
+    windowS: Math.round((Math.min(toUs, prof.endTime) - Math.max(fromUs, prof.startTime)) / 1e5) / 10,
     sampledS: Math.round(totalUs / 1e5) / 10,
     /** Share of the window the server's main thread was busy (not idle): its event-loop utilisation. */
     busyPercent: Math.round((1000 * (totalUs - idleUs)) / Math.max(1, totalUs)) / 10,
@@ -76,10 +83,4 @@ export function summarizeProfileWindow(file: string, fromUs: number, toUs: numbe
     selfByFunction: sorted(fns),
     inclusive: sorted(inclusive),
   };
-}
-
-if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const [file, from, to] = process.argv.slice(2);
-  if (!file) throw new Error('usage: profile-window.ts <file.cpuprofile> [fromUs toUs]');
-  console.log(JSON.stringify(summarizeProfileWindow(file, from ? Number(from) : 0, to ? Number(to) : Number.MAX_SAFE_INTEGER, 40), null, 1));
 }

@@ -29,9 +29,13 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/** A client backend's title, with or without the cluster name: "postgres: [15/main: ]<user> <db> <host>(<port>) ...". */
+const BACKEND_TITLE = /^postgres: (?:\S+: )?(\S+) (\S+) (\S+\(\d+\)|\[local\])/;
+
 /**
  * CPU seconds per live postgres process: the backends connected to `database` plus the shared ones (postmaster,
- * walwriter, checkpointer, autovacuum, ...). Backends of other databases (other people's tests) are left out.
+ * walwriter, checkpointer, autovacuum, ...). Backends of other databases (other people's tests) are left out; Debian's
+ * PostgreSQL puts its cluster name ("15/main: ") in every title, which the pattern allows for.
  */
 export function postgresCpu(database: string | null): Map<number, number> {
   const out = new Map<number, number>();
@@ -40,9 +44,7 @@ export function postgresCpu(database: string | null): Map<number, number> {
     try {
       if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() !== 'postgres') continue;
       if (database) {
-        const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        // A client backend's title is "postgres: <user> <database> <host>(<port>) <activity>".
-        const m = /^postgres: (\S+) (\S+) (\S+\(\d+\)|\[local\])/.exec(cmd);
+        const m = BACKEND_TITLE.exec(readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '));
         if (m && m[2] !== database) continue;
       }
     } catch {

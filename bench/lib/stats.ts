@@ -1,8 +1,9 @@
-/** Percentiles over recorded latencies (ms), nearest-rank. */
+/** Percentiles over recorded latencies (ms), nearest-rank. Shared by the benchmarks under bench/. */
 export interface Summary {
   count: number;
   p50: number | null;
   p90: number | null;
+  p95: number | null;
   p99: number | null;
   p999: number | null;
   max: number | null;
@@ -13,11 +14,11 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 export function summarize(values: ArrayLike<number>): Summary {
   const s = Float64Array.from(values as ArrayLike<number>).sort();
-  if (s.length === 0) return { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
+  if (s.length === 0) return { count: 0, p50: null, p90: null, p95: null, p99: null, p999: null, max: null, mean: null };
   const q = (f: number) => round(s[Math.min(s.length - 1, Math.max(0, Math.ceil(f * s.length) - 1))]!);
   let sum = 0;
   for (let i = 0; i < s.length; i++) sum += s[i]!;
-  return { count: s.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: round(s[s.length - 1]!), mean: round(sum / s.length) };
+  return { count: s.length, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), p999: q(0.999), max: round(s[s.length - 1]!), mean: round(sum / s.length) };
 }
 
 /** Concatenates per-worker Float64Arrays. */
