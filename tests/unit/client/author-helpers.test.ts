@@ -3,7 +3,6 @@ import type { BankItem } from '../../../client/src/features/authoring/api.ts';
 import {
   bytesToBase64,
   coverageLevel,
-  decodeText,
   discriminationDomain,
   draftOf,
   editPatch,
@@ -19,6 +18,7 @@ import {
   sourceExcerpt,
   uploadKind,
 } from '../../../client/src/features/authoring/author-helpers.ts';
+import { decodeText } from '../../../shared/decode-text.ts';
 
 const item: BankItem = {
   id: 'GRN-001',

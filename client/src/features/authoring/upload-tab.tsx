@@ -7,7 +7,8 @@
 import { useId, useRef, useState } from 'react';
 import { useFocusOn } from './use-focus.ts';
 import { importJson, ITEM_CHANGES, uploadFiles, type ApiResult, type ImportResponse, type ItemChange, type Problem, type SkippedItem } from './api.ts';
-import { bytesToBase64, CHANGE_LABEL, decodeText, formatBytes, KIND_LABEL, problemLocation, sortProblems, sourceExcerpt, UPLOAD_ACCEPT, uploadKind, type UploadKind } from './author-helpers.ts';
+import { decodeText } from '../../../../shared/decode-text.ts';
+import { bytesToBase64, CHANGE_LABEL, formatBytes, KIND_LABEL, problemLocation, sortProblems, sourceExcerpt, UPLOAD_ACCEPT, uploadKind, type UploadKind } from './author-helpers.ts';
 import { TableWrap } from './table-wrap.tsx';
 
 interface ChosenFile {

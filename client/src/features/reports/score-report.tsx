@@ -4,6 +4,7 @@
  * being prepared (404 or status "pending") it says so and retries; the exam socket's result-ready makes it fetch at once.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { KWA_LABEL_TEXT, type ScoreReport } from '../../../../shared/api/score-report.ts';
 import type { PROTOCOL_VERSION } from '../../../../shared/protocol/session-protocol.ts';
 import { api } from '../../lib/api-client.ts';
 import { ReconnectingSocket, sameOriginSocketUrl } from '../../lib/ws-client.ts';
@@ -11,48 +12,11 @@ import { ReconnectingSocket, sameOriginSocketUrl } from '../../lib/ws-client.ts'
 const PROTOCOL: typeof PROTOCOL_VERSION = 1;
 export const REPORT_RETRY_MS = 5000;
 
-export interface KwaResult {
-  kwa: string;
-  title: string;
-  items: number;
-  correct: number;
-  percent: number;
-  band: { low: number; high: number };
-  label: 'strength' | 'review' | 'too-few-items';
-}
-
-export interface ScoreReport {
-  sessionId: string;
-  candidateName: string;
-  module: string;
-  moduleTitle: string;
-  testCenter: string;
-  date: string;
-  endReason: string | null;
-  status: 'scored' | 'pending';
-  result: {
-    scoredItems: number;
-    rawScore: number;
-    percent: number;
-    cutPercent: number;
-    rawCut: number;
-    passed: boolean;
-    kwas: KwaResult[];
-    diagnosticNote: string;
-  } | null;
-  certificate: { verificationCode: string; issuedOn: string; expiresOn: string } | null;
-}
-
 interface SessionEnd {
   state: string;
   endReason: string | null;
 }
 
-const LABEL_TEXT: Record<KwaResult['label'], string> = {
-  strength: 'Strength',
-  review: 'Review this area',
-  'too-few-items': 'Too few questions to judge',
-};
 
 const pct = (n: number) => `${Math.round(n * 10) / 10}%`;
 
@@ -161,7 +125,7 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
           </div>
           <div>
             <dt>Date</dt>
-            <dd>{new Date(report.date).toLocaleDateString(undefined, { dateStyle: 'long' })}</dd>
+            <dd>{report.date ? new Date(report.date).toLocaleDateString(undefined, { dateStyle: 'long' }) : '—'}</dd>
           </div>
         </dl>
       </header>
@@ -211,7 +175,7 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
                   <td>
                     {pct(k.band.low)}–{pct(k.band.high)}
                   </td>
-                  <td className={`label-${k.label}`}>{LABEL_TEXT[k.label]}</td>
+                  <td className={`label-${k.label}`}>{KWA_LABEL_TEXT[k.label]}</td>
                 </tr>
               ))}
             </tbody>

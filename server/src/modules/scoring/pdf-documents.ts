@@ -3,6 +3,7 @@
  * per-KWA diagnostic.
  */
 import PDFDocument from 'pdfkit';
+import { KWA_LABEL_TEXT, type ScoreReport } from '../../../../shared/api/score-report.ts';
 
 function render(draw: (doc: PDFKit.PDFDocument) => void, layout: 'portrait' | 'landscape' = 'portrait'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -16,26 +17,8 @@ function render(draw: (doc: PDFKit.PDFDocument) => void, layout: 'portrait' | 'l
   });
 }
 
-export interface ReportData {
-  candidateName: string;
-  moduleTitle: string;
-  testCenter: string;
-  date: string | null;
-  endReason: string | null;
-  result: {
-    scoredItems: number;
-    rawScore: number;
-    percent: number;
-    cutPercent: number;
-    rawCut: number;
-    passed: boolean;
-    kwas: { kwa: string; title: string; items: number; correct: number; percent: number; band: { low: number; high: number }; label: string }[];
-    diagnosticNote: string;
-  };
-  certificate: { verificationCode: string; issuedOn: string; expiresOn: string } | null;
-}
-
-const LABELS: Record<string, string> = { strength: 'Strength', review: 'Review', 'too-few-items': 'Too few items to judge' };
+/** What the PDF prints of a scored report (the API's report, once it has a result). */
+export type ReportData = Pick<ScoreReport, 'candidateName' | 'moduleTitle' | 'testCenter' | 'date' | 'endReason' | 'certificate'> & { result: NonNullable<ScoreReport['result']> };
 
 export function scoreReportPdf(r: ReportData): Promise<Buffer> {
   return render((doc) => {
@@ -56,7 +39,7 @@ export function scoreReportPdf(r: ReportData): Promise<Buffer> {
     doc.moveDown(0.5).fontSize(10);
     for (const k of res.kwas) {
       doc.text(`${k.kwa}  ${k.title}`, { continued: false });
-      doc.text(`    ${k.correct} of ${k.items} correct (${k.percent}%, likely range ${k.band.low}-${k.band.high}%): ${LABELS[k.label] ?? k.label}`);
+      doc.text(`    ${k.correct} of ${k.items} correct (${k.percent}%, likely range ${k.band.low}-${k.band.high}%): ${KWA_LABEL_TEXT[k.label]}`);
     }
     doc.moveDown().fontSize(8).fillColor('#555').text('Sample content notice: this platform\'s sample questions are original practice content, not MSSC assessment items.');
   });

@@ -20,6 +20,7 @@ import { recertificationProgress } from './domain/recertification.ts';
 import { scoreSession, type EndReason, type ScoreResult } from './domain/score-session.ts';
 import * as repo from './scoring.repository.ts';
 import { csvLine } from '../../../../shared/csv.ts';
+import type { ScoreReport } from '../../../../shared/api/score-report.ts';
 
 export interface ScoringDeps {
   db: Db;
@@ -142,7 +143,7 @@ export function createScoringService(deps: ScoringDeps) {
     },
 
     /** The score report: candidates their own, proctors their centers', admins all. No item content. */
-    async report(actor: Actor, sessionId: string) {
+    async report(actor: Actor, sessionId: string): Promise<ScoreReport> {
       const h = await loadReportable(actor, sessionId);
       const score = await repo.findScore(db, sessionId);
       const cert = score?.passed ? await repo.credentialForSession(db, sessionId) : undefined;

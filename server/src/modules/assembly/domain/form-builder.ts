@@ -8,6 +8,7 @@ import {
   type ExposurePolicy,
   type NormalizedBank,
   type Problem,
+  type ProblemSpec,
 } from './assembly-problem.ts';
 import { ASSEMBLY_ALGORITHM_VERSION, type AssembledForm, type AssemblyRequest, type Infeasibility } from './assembly-types.ts';
 import { layoutForm } from './form-layout.ts';
@@ -18,17 +19,10 @@ import { evaluateSoftGoals, meanDifficulty, verifyForm } from './verify-form.ts'
 /** Seeded search attempts before giving up on a selection the counts allow. */
 export const SEARCH_ATTEMPTS = 3;
 
-export interface BuildSpec {
+/** A form's search problem (ProblemSpec) before the seed of each attempt's priorities is derived, plus its p band. */
+export interface BuildSpec extends Omit<ProblemSpec, 'prioritySeed'> {
   /** Root of every random stream of this form. */
   seed: string;
-  seen: Set<string>;
-  seenMax: number;
-  exposure: ExposurePolicy;
-  capMode: 'hard' | 'relaxed' | 'none';
-  others: { label: string; ids: Set<string> }[];
-  otherMax: number;
-  freshQuota?: number[];
-  preferGrouped?: boolean;
   band: { min: number; max: number } | null;
 }
 
@@ -44,17 +38,8 @@ export type Built =
     };
 
 export function problemFor(bank: NormalizedBank, spec: BuildSpec, attempt: number): Problem {
-  return buildProblem(bank, {
-    prioritySeed: `${spec.seed}\u001fpriority-${attempt}`,
-    seen: spec.seen,
-    seenMax: spec.seenMax,
-    exposure: spec.exposure,
-    capMode: spec.capMode,
-    others: spec.others,
-    otherMax: spec.otherMax,
-    ...(spec.freshQuota ? { freshQuota: spec.freshQuota } : {}),
-    ...(spec.preferGrouped ? { preferGrouped: true } : {}),
-  });
+  const { seed, band: _band, ...problem } = spec;
+  return buildProblem(bank, { ...problem, prioritySeed: `${seed}\u001fpriority-${attempt}` });
 }
 
 export function buildSelection(bank: NormalizedBank, spec: BuildSpec, attempts = SEARCH_ATTEMPTS): Built {

@@ -10,6 +10,7 @@ import { importBankCsv } from './bank-csv.ts';
 import type { BankSource } from './bank-validation.ts';
 import { importQti, type ImportedAsset, type ItemOrigin, type KwaMapping, type SkippedItem } from './qti-import.ts';
 import { looksLikeZip } from './zip-archive.ts';
+import { decodeText } from '../../../../../shared/decode-text.ts';
 
 export interface UploadOptions {
   /** How QTI items get their KWA; the built-in sources apply without it (docs/qti-and-csv.md). */
@@ -55,17 +56,6 @@ export function detectUploadFormat(file: { name: string; bytes: Uint8Array }): U
   if (head.startsWith('<')) return 'qti-xml';
   if (head.startsWith('{')) return 'json';
   return null;
-}
-
-/** Text of a JSON or CSV upload: UTF-8 (BOM or not), or UTF-16 with its BOM as Excel's "Unicode text" writes it. */
-function decodeText(bytes: Uint8Array): string | null {
-  try {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
-    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return null;
-  }
 }
 
 /** The name of the bank JSON made from an upload, as validation problems will name it before relocation. */

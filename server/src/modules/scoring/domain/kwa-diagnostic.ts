@@ -2,6 +2,7 @@
  * The per-KWA diagnostic of the score report (CPT.md §1.4, §2.6): items, number correct, percent correct, a Wilson 95%
  * band and a label. It is for self-improvement only and never feeds the pass/fail decision.
  */
+import type { KwaLabel, KwaResult } from '../../../../../shared/api/score-report.ts';
 
 /** Φ⁻¹(0.975): the two-sided 95% normal quantile. */
 export const WILSON_Z_95 = 1.959963984540054;
@@ -13,19 +14,9 @@ export const DIAGNOSTIC_NOTE =
   'The results by Key Work Activity are for self-improvement only and do not decide whether you passed or failed. ' +
   'Areas with few questions give imprecise results, so read the ranges, not just the percentages.';
 
-export type KwaLabel = 'strength' | 'review' | 'too-few-items';
-
-export interface KwaDiagnostic {
-  kwa: string;
-  title: string;
-  items: number;
-  correct: number;
-  /** Percent correct, rounded half up to one decimal. */
-  percent: number;
-  /** Wilson 95% score interval of the percent correct, in percent, rounded half up to one decimal. */
-  band: { low: number; high: number };
-  label: KwaLabel;
-}
+/** A score report's line for one KWA (shared/api/score-report.ts: the API, the PDF and the client use the same). */
+export type KwaDiagnostic = KwaResult;
+export type { KwaLabel };
 
 /**
  * Wilson score interval for `correct` successes in `n` trials, as proportions:
