@@ -2,7 +2,7 @@
  * The real server as a child process for the benchmarks (bench/sessions, bench/proctoring), its error lines, and a
  * check for other benchmarks running on the machine (two at once spoil each other's figures).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -107,14 +107,16 @@ export function errorLines(out: string): { total: number; byMessage: Record<stri
 }
 
 /** Command lines of other benchmark processes (bench/sessions, bench/assembly) on the machine, like `pgrep -fa`. */
-export function otherBenchmarks(): string[] {
+/** Node processes running another benchmark's code (bench/<name>/…), other than `self`'s own (its load generators). */
+export function otherBenchmarks(self: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      // A node process running another benchmark's entry (not, say, a grep whose pattern names one).
-      if (/\bnode\b/.test(cmd.split(' ')[0] ?? '') && /bench\/(sessions|assembly)\/\S+\.ts/.test(cmd)) out.push(`${name} ${cmd}`);
+      // A node process running a benchmark's entry (not, say, a grep whose pattern names one).
+      const bench = /bench\/(\w+)\/\S+\.ts/.exec(cmd)?.[1];
+      if (/\bnode\b/.test(cmd.split(' ')[0] ?? '') && bench && bench !== 'lib' && bench !== self) out.push(`${name} ${cmd}`);
     } catch {
       // gone
     }
@@ -122,11 +124,23 @@ export function otherBenchmarks(): string[] {
   return out;
 }
 
+/** Which server code a run measures (others commit while a benchmark waits for a quiet machine). */
+export function serverCode(root: string) {
+  const git = (a: string[]) => {
+    try {
+      return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  };
+  return { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedServerFiles: (git(['status', '--porcelain', '--', 'server', 'shared']) ?? '').split('\n').filter(Boolean), at: new Date().toISOString() };
+}
+
 /** Polls every 30 s (up to maxWaitS) until no other benchmark runs; returns how long it waited, or throws. */
-export async function waitForOtherBenchmarks(maxWaitS: number): Promise<number> {
+export async function waitForOtherBenchmarks(self: string, maxWaitS: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i <= Math.ceil(maxWaitS / 30); i++) {
-    const others = otherBenchmarks();
+    const others = otherBenchmarks(self);
     if (!others.length) return Math.round((performance.now() - t0) / 1000);
     if ((performance.now() - t0) / 1000 >= maxWaitS) throw new Error(`another benchmark is still running after ${maxWaitS} s; not running:\n${others.join('\n')}`);
     log(`another benchmark is running, waiting (polling every 30 s, up to ${maxWaitS} s):\n  ${others.join('\n  ')}`);

@@ -3,14 +3,15 @@
  * candidate starts its session (POST /start), opens its exam socket, says hello and, in the load phase, answers at a
  * human pace the way the exam page does (visit + answer, a time-sync every 10 s); some send one testing-center signal.
  * It records the wall-clock send time (and ack time) of every answer and incident signal, numbered per candidate, so
- * the parent can join them with what the proctor process saw. The connection code follows bench/sessions/worker.ts,
- * which is not importable (it is a process entry). Every loop is bounded by a count and a deadline.
+ * the parent can join them with what the proctor process saw. Socket plumbing: bench/lib/load-socket.ts. Every loop
+ * is bounded by a count and a deadline.
  */
-import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol/session-protocol.ts';
 import { pool } from '../sessions/setup.ts';
+import { closeSeats, errorCounter, itemsArrive, openSeat, postBearer, rand, sleep } from '../lib/load-socket.ts';
+import { serveParent } from '../lib/child-process.ts';
 import { wallNow, type CandidateLoadConfig, type CandidateLoadReport, type CandidateSpec, type EventColumns, type FromCandidates, type StartReport, type ToCandidates } from './ipc.ts';
 
 interface Item {
@@ -72,16 +73,12 @@ const SIGNALS = [
 
 let base = '';
 let cands: Cand[] = [];
-const errors: Record<string, number> = {};
-const countError = (k: string) => (errors[k] = (errors[k] ?? 0) + 1);
+const { errors, count: countError } = errorCounter();
 let answers = new Events();
 let signals = new Events();
 let answersAcked = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const loopDelayP99 = () => (loopDelay.count ? Math.round(loopDelay.percentile(99) / 1e4) / 100 : null);
-const send = (m: FromCandidates) => process.send!(m);
-const rand = (a: number, b: number) => a + Math.random() * (b - a);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function onMessage(c: Cand, data: WebSocket.RawData) {
   const at = wallNow();
@@ -126,62 +123,6 @@ function onMessage(c: Cand, data: WebSocket.RawData) {
   }
 }
 
-function post(path: string, token: string, timeoutMs: number): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = http.request(`${base}${path}`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-length': '0' }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'response-error'));
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)));
-    req.end();
-  });
-}
-
-function connect(c: Cand, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/session`, { headers: { authorization: `Bearer ${c.spec.token}` }, perMessageDeflate: false, handshakeTimeout: timeoutMs });
-    c.ws = ws;
-    let settled = false;
-    const settle = (v: boolean) => {
-      if (!settled) {
-        settled = true;
-        resolve(v);
-      }
-    };
-    ws.on('open', () => {
-      c.open = true;
-      settle(true);
-    });
-    ws.on('message', (d) => onMessage(c, d));
-    ws.on('error', (e) => {
-      countError(`ws-error:${(e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)}`);
-      settle(false);
-    });
-    ws.on('close', (code) => {
-      c.open = false;
-      if (!c.closing) countError(`ws-closed:${code}`);
-      settle(false);
-    });
-  });
-}
-
-function itemsArrive(c: Cand, deadlineWall: number): Promise<boolean> {
-  if (c.items) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => {
-      c.onItems = null;
-      resolve(false);
-    }, Math.max(1, deadlineWall - Date.now()));
-    c.onItems = () => {
-      clearTimeout(timer);
-      c.onItems = null;
-      resolve(true);
-    };
-  });
-}
-
 /** Starts every session with at most `concurrency` starts in flight: POST /start, socket, hello (+3 clock probes), items. */
 async function startPhase(concurrency: number, limitMs: number): Promise<StartReport> {
   const t0 = performance.now();
@@ -189,9 +130,9 @@ async function startPhase(concurrency: number, limitMs: number): Promise<StartRe
   let ok = 0;
   await pool(cands, concurrency, async (c) => {
     if (Date.now() > deadline) return void countError('start-deadline');
-    const status = await post(`/api/sessions/${c.spec.sessionId}/start`, c.spec.token, Math.max(1, deadline - Date.now()));
+    const status = await postBearer(`${base}/api/sessions/${c.spec.sessionId}/start`, c.spec.token, Math.max(1, deadline - Date.now()));
     if (status !== 200) return void countError(`rest-start:${status}`);
-    if (!(await connect(c, Math.max(1, deadline - Date.now())))) return void countError('ws-connect-failed');
+    if (!(await openSeat(c, `${base.replace(/^http/, 'ws')}/ws/session`, c.spec.token, Math.max(1, deadline - Date.now()), (d) => onMessage(c, d), countError))) return void countError('ws-connect-failed');
     const items = itemsArrive(c, deadline);
     c.ws!.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: c.spec.sessionId }));
     for (let i = 0; i < 3; i++) c.ws!.send(JSON.stringify({ type: 'time-sync', clientSentAt: performance.now() }));
@@ -307,40 +248,19 @@ async function loadPhase(cfg: CandidateLoadConfig, startWall: number): Promise<C
   };
 }
 
-async function closeAll(limitMs: number): Promise<number> {
-  for (const c of cands) {
-    c.closing = true;
-    if (c.ws && c.ws.readyState === WebSocket.OPEN) c.ws.close(1000, 'bench done');
-  }
-  const until = performance.now() + limitMs;
-  while (performance.now() < until && cands.some((c) => c.open)) await sleep(50);
-  for (const c of cands) if (c.open) c.ws?.terminate();
-  return cands.filter((c) => !c.open).length;
-}
-
-process.on('message', (raw: unknown) => {
-  const m = raw as ToCandidates;
-  void (async () => {
+serveParent<ToCandidates, FromCandidates>(
+  async (m) => {
     switch (m.type) {
       case 'init':
         base = m.url;
         cands = m.candidates.map((spec) => ({ spec, ws: null, open: false, closing: false, items: null, onItems: null, seq: 0, nextItem: 0, answers: 0, incidents: 0, pending: new Map() }));
         loopDelay.enable();
-        return send({ type: 'ready' });
+        return { type: 'ready' };
       case 'start':
-        return send(await startPhase(m.concurrency, m.limitMs));
+        return startPhase(m.concurrency, m.limitMs);
       case 'load':
-        return send(await loadPhase(m.config, m.startWall));
-      case 'close': {
-        const n = await closeAll(10_000);
-        send({ type: 'closed', closedCleanly: n });
-        setTimeout(() => process.exit(0), 100);
-        return;
-      }
+        return loadPhase(m.config, m.startWall);
     }
-  })().catch((e) => {
-    send({ type: 'fatal', message: String((e as Error)?.stack ?? e) });
-    setTimeout(() => process.exit(1), 100);
-  });
-});
-process.on('disconnect', () => process.exit(0));
+  },
+  () => closeSeats(cands, 10_000),
+);

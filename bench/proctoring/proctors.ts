@@ -10,6 +10,8 @@ import WebSocket from 'ws';
 import type { ProctorServerMessage, RosterRow } from '../../shared/api/proctoring.ts';
 import { pool } from '../sessions/setup.ts';
 import { Samples } from '../lib/stats.ts';
+import { serveParent } from '../lib/child-process.ts';
+import { closeSeats, errorCounter, openSeat, sleep } from '../lib/load-socket.ts';
 import { MAX_ANSWERS, MAX_INCIDENTS, wallNow, type FromProctors, type ProctorOpenReport, type ProctorReport, type ProctorSpec, type ToProctors } from './ipc.ts';
 
 interface Proctor {
@@ -23,12 +25,9 @@ interface Proctor {
 let base = '';
 let proctors: Proctor[] = [];
 const seatIndex = new Map<string, number>();
-const errors: Record<string, number> = {};
-const countError = (k: string) => (errors[k] = (errors[k] ?? 0) + 1);
+const { errors, count: countError } = errorCounter();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const loopDelayP99 = () => (loopDelay.count ? Math.round(loopDelay.percentile(99) / 1e4) / 100 : null);
-const send = (m: FromProctors) => process.send!(m);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Per seat: high-water marks (rows only / rows or roster) and first-seen times per count.
 let answeredRows = new Int32Array(0);
@@ -125,34 +124,6 @@ function onMessage(p: Proctor, data: WebSocket.RawData) {
   }
 }
 
-function connect(p: Proctor, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/proctor`, { headers: { authorization: `Bearer ${p.spec.token}` }, perMessageDeflate: false, handshakeTimeout: timeoutMs });
-    p.ws = ws;
-    let settled = false;
-    const settle = (v: boolean) => {
-      if (!settled) {
-        settled = true;
-        resolve(v);
-      }
-    };
-    ws.on('open', () => {
-      p.open = true;
-      settle(true);
-    });
-    ws.on('message', (d) => onMessage(p, d));
-    ws.on('error', (e) => {
-      countError(`ws-error:${(e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)}`);
-      settle(false);
-    });
-    ws.on('close', (code) => {
-      p.open = false;
-      if (!p.closing) countError(`ws-closed:${code}`);
-      settle(false);
-    });
-  });
-}
-
 /** Opens every proctor's socket (10 at a time), subscribes to its center and waits for the roster. */
 async function openAll(limitMs: number): Promise<ProctorOpenReport> {
   const t0 = performance.now();
@@ -161,7 +132,7 @@ async function openAll(limitMs: number): Promise<ProctorOpenReport> {
   let rosterRows = 0;
   let nonZeroBaseline = 0;
   await pool(proctors, 10, async (p) => {
-    if (!(await connect(p, Math.max(1, deadline - Date.now())))) return void countError('ws-connect-failed');
+    if (!(await openSeat(p, `${base.replace(/^http/, 'ws')}/ws/proctor`, p.spec.token, Math.max(1, deadline - Date.now()), (d) => onMessage(p, d), countError))) return void countError('ws-connect-failed');
     const roster = new Promise<RosterRow[] | null>((resolve) => {
       const timer = setTimeout(() => resolve(null), Math.max(1, deadline - Date.now()));
       p.onRoster = (rows) => {
@@ -237,20 +208,8 @@ function report(): ProctorReport {
   };
 }
 
-async function closeAll(limitMs: number): Promise<number> {
-  for (const p of proctors) {
-    p.closing = true;
-    if (p.ws && p.ws.readyState === WebSocket.OPEN) p.ws.close(1000, 'bench done');
-  }
-  const until = performance.now() + limitMs;
-  while (performance.now() < until && proctors.some((p) => p.open)) await sleep(50);
-  for (const p of proctors) if (p.open) p.ws?.terminate();
-  return proctors.filter((p) => !p.open).length;
-}
-
-process.on('message', (raw: unknown) => {
-  const m = raw as ToProctors;
-  void (async () => {
+serveParent<ToProctors, FromProctors>(
+  async (m) => {
     switch (m.type) {
       case 'init': {
         base = m.url;
@@ -268,25 +227,16 @@ process.on('message', (raw: unknown) => {
         incidentSentAtRows = new Float64Array(n * MAX_INCIDENTS);
         incidentSeenAny = new Float64Array(n * MAX_INCIDENTS);
         loopDelay.enable();
-        return send({ type: 'ready' });
+        return { type: 'ready' };
       }
       case 'open':
-        return send(await openAll(m.limitMs));
+        return openAll(m.limitMs);
       case 'measure':
         startMeasuring(m.startWall, m.pingEveryMs);
-        return send({ type: 'measuring' });
+        return { type: 'measuring' };
       case 'report':
-        return send(report());
-      case 'close': {
-        const n = await closeAll(10_000);
-        send({ type: 'closed', closedCleanly: n });
-        setTimeout(() => process.exit(0), 100);
-        return;
-      }
+        return report();
     }
-  })().catch((e) => {
-    send({ type: 'fatal', message: String((e as Error)?.stack ?? e) });
-    setTimeout(() => process.exit(1), 100);
-  });
-});
-process.on('disconnect', () => process.exit(0));
+  },
+  () => closeSeats(proctors, 10_000),
+);

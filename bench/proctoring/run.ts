@@ -16,8 +16,6 @@
  * services); the proctors are created through accounts.createUser and sign in through POST /api/auth/token.
  * Writes bench/results/proctoring.json (one entry per size) and prints a table. The database is dropped at the end.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,11 +28,13 @@ import { systemClock } from '../../server/src/platform/clock.ts';
 import { rssKiB } from '../lib/proc-stats.ts';
 import { BENCH_PASSWORD, pool, prepareCandidates } from '../sessions/setup.ts';
 import { MAX_ANSWERS, MAX_INCIDENTS, type CandidateLoadConfig, type CandidateLoadReport, type FromCandidates, type FromProctors, type ProctorOpenReport, type ProctorReport, type ProctorSpec, type StartReport } from './ipc.ts';
+import { createBenchDatabase, type BenchDatabase } from '../lib/bench-database.ts';
+import { Child, spawnChild } from '../lib/child-process.ts';
 import { summarize as percentiles, type Summary as Percentiles } from '../lib/stats.ts';
 import { join, type JoinResult } from './join.ts';
 import { summarizeProfileWindow } from '../lib/cpu-profile.ts';
 import { between, combine, snapshot, waitForQuiet, type CpuWindow } from './cpu.ts';
-import { errorLines, log, otherBenchmarks, ROOT, sleep, startServer, waitForOtherBenchmarks, type Server } from '../lib/server-process.ts';
+import { errorLines, log, otherBenchmarks, ROOT, serverCode, sleep, startServer, waitForOtherBenchmarks, type Server } from '../lib/server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,60 +72,6 @@ const FEED_PING_MS = 20_000; // PING_EVERY_MS of client/src/features/proctoring/
 
 if (!(P >= 1 && PER >= 1 && durationS >= 10 && imin > 0 && imax >= imin)) throw new Error('bad arguments');
 if (P > 999) throw new Error('--proctors is at most 999 (center codes BENCH-001..999 of bench/sessions/setup.ts)');
-
-/**
- * A fresh database per run. Copied in spirit from bench/sessions/setup.ts createBenchDatabase, which names every
- * database cpt_bench_sessions_*; this one is named for this benchmark so nobody mistakes whose it is.
- */
-async function createDatabase(adminUrl: string) {
-  const name = `cpt_bench_proctoring_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
-
-/** A child process answering one message per request, in order. */
-class Child<In, Out extends { type: string }> {
-  private waiting: ((m: Out) => void)[] = [];
-  constructor(
-    readonly name: string,
-    readonly child: ChildProcess,
-  ) {
-    child.on('message', (m: Out) => {
-      if (m.type === 'fatal') log(`${name} failed: ${(m as unknown as { message: string }).message}`);
-      this.waiting.shift()?.(m);
-    });
-    child.on('exit', (code) => {
-      for (const w of this.waiting.splice(0)) w({ type: 'fatal', message: `${name} exited (${code})` } as unknown as Out);
-    });
-  }
-  async request<T extends Out>(m: In): Promise<T> {
-    const r = await new Promise<Out>((resolve) => {
-      this.waiting.push(resolve);
-      this.child.send(m as object);
-    });
-    if (r.type === 'fatal') throw new Error(`${this.name}: ${(r as unknown as { message: string }).message}`);
-    return r as T;
-  }
-}
-
-function spawnChild<In, Out extends { type: string }>(file: string): Child<In, Out> {
-  const child = fork(path.join(import.meta.dirname, file), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Child<In, Out>(file, child);
-}
 
 /** Proctors through the product: one user per center (accounts.createUser), signed in through POST /api/auth/token. */
 async function prepareProctors(databaseUrl: string, serverUrl: string): Promise<{ specs: ProctorSpec[]; index: Map<string, number>; ms: number }> {
@@ -185,8 +131,8 @@ function joinSummary(j: JoinResult) {
 
 async function main() {
   log(`proctor feed bench: ${P} proctors x ${PER} candidates = ${N} candidates, load ${durationS} s, answer every ${imin}-${imax} s, node ${process.version}, ${os.availableParallelism()} cores`);
-  const waitedForOthersS = await waitForOtherBenchmarks(Number(args['other-bench-wait-s']));
-  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  const waitedForOthersS = await waitForOtherBenchmarks('proctoring', Number(args['other-bench-wait-s']));
+  let db: BenchDatabase | undefined;
   let server: Server | undefined;
   const children: Child<unknown, { type: string }>[] = [];
   const cleanup = async () => {
@@ -198,13 +144,11 @@ async function main() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    db = await createDatabase(args['admin-url']!);
+    db = await createBenchDatabase(args['admin-url']!, 'proctoring');
     log(`database ${db.name} created`);
     const profDir = args['server-cpu-prof'] ? (args['prof-dir'] ?? path.join(os.tmpdir(), `cpt-proctoring-prof-${P}x${PER}-${Date.now()}`)) : null;
     if (profDir) mkdirSync(profDir, { recursive: true });
-    // Which server code is measured: others commit while benchmarks wait for a quiet machine.
-    const git = (a: string[]) => { try { return execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return null; } };
-    const serverCode = { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedServerFiles: (git(['status', '--porcelain', '--', 'server', 'shared']) ?? '').split('\n').filter(Boolean), at: new Date().toISOString() };
+    const measured = serverCode(ROOT);
     server = await startServer({ databaseUrl: db.url, tokenSecret: TOKEN_SECRET, cpuProfDir: profDir });
     const serverPid = server.child.pid!;
     log(`server pid ${serverPid} at ${server.url}${profDir ? ` (--cpu-prof into ${profDir})` : ''}`);
@@ -227,8 +171,8 @@ async function main() {
     log(`setup done in ${setupS} s: ${setup.centers} centers, ${P} proctors (one center each, ${proctorSetup.ms} ms), modules ${setup.modules.join(', ')}`);
 
     // Load generators.
-    const cands = spawnChild<import('./ipc.ts').ToCandidates, FromCandidates>('candidates.ts');
-    const procs = spawnChild<import('./ipc.ts').ToProctors, FromProctors>('proctors.ts');
+    const cands = spawnChild<import('./ipc.ts').ToCandidates, FromCandidates>(path.join(import.meta.dirname, 'candidates.ts'));
+    const procs = spawnChild<import('./ipc.ts').ToProctors, FromProctors>(path.join(import.meta.dirname, 'proctors.ts'));
     children.push(cands as Child<unknown, { type: string }>, procs as Child<unknown, { type: string }>);
     await cands.request({ type: 'init', url: server.url, candidates: setup.candidates.map((c) => ({ index: c.index, sessionId: c.sessionId, token: c.token })) });
     await procs.request({ type: 'init', url: server.url, proctors: proctorSetup.specs, totalCandidates: N });
@@ -250,8 +194,8 @@ async function main() {
     // Another benchmark may have started while this one was setting up (their check does not see bench/proctoring):
     // wait for it again, then for a quiet machine, and check once more right before the load.
     let quiet = await waitForQuiet(pids, db.name, Number(args['quiet-wait-s']), Number(args['quiet-threshold']), log);
-    for (let i = 0; i < 3 && otherBenchmarks().length; i++) {
-      await waitForOtherBenchmarks(Number(args['other-bench-wait-s']));
+    for (let i = 0; i < 3 && otherBenchmarks('proctoring').length; i++) {
+      await waitForOtherBenchmarks('proctoring', Number(args['other-bench-wait-s']));
       quiet = await waitForQuiet(pids, db.name, Number(args['quiet-wait-s']), Number(args['quiet-threshold']), log);
     }
     const rssBefore = rssKiB(serverPid);
@@ -267,7 +211,7 @@ async function main() {
     // Another benchmark starting during the load spoils it from then on: note when each was first seen (every 2 s).
     const othersDuringLoad = new Map<string, number>();
     const othersWatch = setInterval(() => {
-      for (const o of otherBenchmarks()) if (!othersDuringLoad.has(o)) othersDuringLoad.set(o, Math.round((Date.now() - startWall) / 100) / 10);
+      for (const o of otherBenchmarks('proctoring')) if (!othersDuringLoad.has(o)) othersDuringLoad.set(o, Math.round((Date.now() - startWall) / 100) / 10);
     }, 2000);
     await sleep(startWall - Date.now());
     const monoStartUs = Number(process.hrtime.bigint() / 1000n);
@@ -339,7 +283,7 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       postgres: pgInfo,
       label: args.label ?? null,
-      serverCode,
+      serverCode: measured,
       parameters: {
         proctors: P,
         candidatesPerProctor: PER,

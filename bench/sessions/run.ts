@@ -15,7 +15,6 @@
  * Prints a table and writes bench/results/sessions.json (one entry per mode and size). The database is dropped at the end.
  * Before the start it waits (at most --quiet-wait-s) until other work on the machine uses <= --quiet-threshold cores.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +23,11 @@ import pg from 'pg';
 import type { FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker } from './ipc.ts';
 import { runPgbench, type PgbenchResult } from './pgbench.ts';
 import { cpuBetween, cpuSnapshot, listenOverflows, rssKiB, type CpuSnapshot } from '../lib/proc-stats.ts';
-import { counterDelta, createBenchDatabase, dbCounters, liveConnections, prepareCandidates, verifyDurable, type BenchDatabase } from './setup.ts';
+import { counterDelta, dbCounters, liveConnections, prepareCandidates, verifyDurable } from './setup.ts';
+import { createBenchDatabase, type BenchDatabase } from '../lib/bench-database.ts';
 import { concat, mergeCounts, summarize } from '../lib/stats.ts';
-import { errorLines, log, sleep, startServer, type Server } from '../lib/server-process.ts';
+import { errorLines, log, serverCode, sleep, startServer, waitForOtherBenchmarks, type Server } from '../lib/server-process.ts';
+import { spawnChild, type Child } from '../lib/child-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -53,6 +54,7 @@ const { values: args } = parseArgs({
     'product-logins': { type: 'string', default: '24' },
     out: { type: 'string', default: path.join(ROOT, 'bench', 'results', 'sessions.json') },
     label: { type: 'string' },
+    'other-bench-wait-s': { type: 'string', default: '1200' },
   },
 });
 
@@ -114,29 +116,8 @@ function startBenchServer(databaseUrl: string, cpuProfDir: string | null): Promi
   });
 }
 
-class Worker {
-  private waiting: ((m: FromWorker) => void)[] = [];
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (m: FromWorker) => {
-      if (m.type === 'fatal') log(`load generator failed: ${m.message}`);
-      this.waiting.shift()?.(m);
-    });
-    child.on('exit', (code) => {
-      for (const w of this.waiting.splice(0)) w({ type: 'fatal', message: `load generator exited (${code})` });
-    });
-  }
-  request<T extends FromWorker>(m: ToWorker): Promise<T> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve as (m: FromWorker) => void);
-      this.child.send(m);
-    });
-  }
-}
-
-function spawnWorker(): Worker {
-  const child = fork(path.join(import.meta.dirname, 'worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Worker(child);
-}
+type Worker = Child<ToWorker, FromWorker>;
+const spawnWorker = (): Worker => spawnChild<ToWorker, FromWorker>(path.join(import.meta.dirname, 'worker.ts'));
 
 
 /**
@@ -170,6 +151,8 @@ const fmt = (v: number | null | undefined, d = 1) => (v === null || v === undefi
 
 async function main() {
   log(`exam sessions bench: ${N} sessions, mode ${mode}, load ${durationS} s, ${WORKERS} load-generator processes, node ${process.version}, ${os.availableParallelism()} cores`);
+  const waitedForOthersS = await waitForOtherBenchmarks('sessions', Number(args['other-bench-wait-s']));
+  const measured = serverCode(SERVER_ROOT);
   let db: BenchDatabase | undefined;
   let server: Server | undefined;
   const workers: Worker[] = [];
@@ -182,7 +165,7 @@ async function main() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    db = await createBenchDatabase(args['admin-url']!);
+    db = await createBenchDatabase(args['admin-url']!, 'sessions');
     log(`database ${db.name} created`);
     // Profiles are large; they go to the temp directory (the path is in the results), not into the repository.
     const profDir = args['server-cpu-prof'] ? path.join(os.tmpdir(), 'cpt-bench-profiles', `${mode}-${N}-${Date.now()}`) : null;
@@ -387,6 +370,8 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       postgres: pgVersion,
       label: args.label ?? null,
+      serverCode: measured,
+      waitedForOtherBenchmarksS: waitedForOthersS,
       parameters: {
         sessions: N,
         testCenters: setup.centers,

@@ -24,33 +24,6 @@ export const BENCH_PASSWORD = 'bench-password-1';
 /** Test centers are created with this code prefix, `perCenter` candidates (seats) each. */
 export const BENCH_CENTER_PREFIX = 'BENCH-';
 
-export interface BenchDatabase {
-  name: string;
-  url: string;
-  drop(): Promise<void>;
-}
-
-/** Creates an empty database next to `adminUrl` (whose own database is never written). */
-export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const name = `cpt_bench_sessions_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
-
 export interface Candidate {
   index: number;
   userId: string;

@@ -3,12 +3,13 @@
  * package) against the server on a loopback address. Driven over the IPC channel (ipc.ts). Every loop here is
  * bounded by a count and a deadline and ends by itself.
  */
-import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol/session-protocol.ts';
 import type { AckedAnswer, FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker, WorkerCandidate } from './ipc.ts';
 import { Samples } from '../lib/stats.ts';
+import { serveParent } from '../lib/child-process.ts';
+import { closeSeats, errorCounter, itemsArrive, openSeat, postBearer, rand, sleep } from '../lib/load-socket.ts';
 
 interface Item {
   itemId: string;
@@ -40,8 +41,7 @@ interface Cand {
 
 let base = '';
 let cands: Cand[] = [];
-const errors: Record<string, number> = {};
-const countError = (k: string) => (errors[k] = (errors[k] ?? 0) + 1);
+const { errors, count: countError } = errorCounter();
 
 /** What the current phase does with acks; replaced per phase. */
 let onAnswerSettled: (c: Cand) => void = () => {};
@@ -61,11 +61,8 @@ let recordTimeSync = false;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 const loopDelayP99 = () => (loopDelay.count ? Math.round(loopDelay.percentile(99) / 1e4) / 100 : null);
-const send = (m: FromWorker) => process.send!(m);
 /** As the exam page (client/src/features/exam-session/exam-controller.ts): 3 clock probes after every hello. */
 const PROBES_ON_CONNECT = 3;
-const rand = (a: number, b: number) => a + Math.random() * (b - a);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function onMessage(c: Cand, data: WebSocket.RawData) {
   const now = performance.now();
@@ -129,69 +126,10 @@ function onMessage(c: Cand, data: WebSocket.RawData) {
   }
 }
 
-/** POST with no body on a new connection (each candidate is its own browser); resolves to the status or an error code. */
-function post(path: string, token: string, timeoutMs: number): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = http.request(`${base}${path}`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-length': '0' }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'response-error'));
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)));
-    req.end();
-  });
-}
-
-function connect(c: Cand, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/session`, { headers: { authorization: `Bearer ${c.token}` }, perMessageDeflate: false, handshakeTimeout: timeoutMs });
-    c.ws = ws;
-    let settled = false;
-    ws.on('open', () => {
-      c.open = true;
-      settled = true;
-      resolve(true);
-    });
-    ws.on('message', (d) => onMessage(c, d));
-    ws.on('error', (e) => {
-      countError(`ws-error:${(e as NodeJS.ErrnoException).code ?? e.message.slice(0, 40)}`);
-      if (!settled) {
-        settled = true;
-        resolve(false);
-      }
-    });
-    ws.on('close', (code) => {
-      c.open = false;
-      if (!c.closing) countError(`ws-closed:${code}`);
-      if (!settled) {
-        settled = true;
-        resolve(false);
-      }
-    });
-  });
-}
-
 /** Hello plus the client's clock probes (the exam page sends 3 time-syncs right after hello). */
 function hello(c: Cand) {
   c.ws!.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: c.sessionId }));
   for (let i = 0; i < PROBES_ON_CONNECT; i++) c.ws!.send(JSON.stringify({ type: 'time-sync', clientSentAt: performance.now() }));
-}
-
-/** Resolves true when the candidate's first snapshot with items arrives, false at the deadline (wall clock). */
-function itemsArrive(c: Cand, deadlineWall: number): Promise<boolean> {
-  if (c.items) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => {
-      c.onItems = null;
-      resolve(false);
-    }, Math.max(1, deadlineWall - Date.now()));
-    c.onItems = () => {
-      clearTimeout(timer);
-      c.onItems = null;
-      resolve(true);
-    };
-  });
 }
 
 /**
@@ -207,7 +145,7 @@ async function preparePhase(limitMs: number, concurrency: number): Promise<Prepa
     while (next < cands.length && Date.now() < deadline) {
       const c = cands[next++]!;
       const a = performance.now();
-      if (!(await connect(c, Math.max(1, deadline - Date.now())))) {
+      if (!(await openSeat(c, `${base.replace(/^http/, 'ws')}/ws/session`, c.token, Math.max(1, deadline - Date.now()), (d) => onMessage(c, d), countError))) {
         countError('ws-connect-failed');
         continue;
       }
@@ -246,7 +184,7 @@ async function startPhase(t0: number, windowMs: number, limitMs: number, flow: S
       // The socket is open and said hello already; the server pushes the snapshot with items on the start.
       if (!c.open) return void countError('not-connected');
       const items = itemsArrive(c, deadline);
-      const status = await post(`/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
+      const status = await postBearer(`${base}/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
       const b = performance.now();
       if (status !== 200) return void countError(`rest-start:${status}`);
       if (!(await items)) return void countError('pushed-snapshot-timeout');
@@ -255,10 +193,10 @@ async function startPhase(t0: number, windowMs: number, limitMs: number, flow: S
       helloToSnapshot.push(e - b);
       total.push(e - a);
     } else {
-      const status = await post(`/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
+      const status = await postBearer(`${base}/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
       const b = performance.now();
       if (status !== 200) return void countError(`rest-start:${status}`);
-      if (!(await connect(c, Math.max(1, deadline - Date.now())))) return void countError('ws-connect-failed');
+      if (!(await openSeat(c, `${base.replace(/^http/, 'ws')}/ws/session`, c.token, Math.max(1, deadline - Date.now()), (d) => onMessage(c, d), countError))) return void countError('ws-connect-failed');
       const d = performance.now();
       const items = itemsArrive(c, deadline);
       hello(c);
@@ -390,42 +328,21 @@ async function loadPhase(cfg: LoadConfig, startWall: number): Promise<LoadReport
   };
 }
 
-async function closeAll(limitMs: number): Promise<number> {
-  for (const c of cands) {
-    c.closing = true;
-    if (c.ws && c.ws.readyState === WebSocket.OPEN) c.ws.close(1000, 'bench done');
-  }
-  const until = performance.now() + limitMs;
-  while (performance.now() < until && cands.some((c) => c.open)) await sleep(50);
-  for (const c of cands) if (c.open) c.ws?.terminate();
-  return cands.filter((c) => !c.open).length;
-}
-
-process.on('message', (raw: unknown) => {
-  const m = raw as ToWorker;
-  void (async () => {
+serveParent<ToWorker, FromWorker>(
+  async (m) => {
     switch (m.type) {
       case 'init':
         base = m.url;
         cands = m.candidates.map((w: WorkerCandidate) => ({ sessionId: w.sessionId, token: w.token, ws: null, items: null, onItems: null, onSnapshot: null, seq: 0, nextItem: 0, pending: new Map(), acked: new Map(), closing: false, open: false, sent: 0 }));
         loopDelay.enable();
-        return send({ type: 'ready' });
+        return { type: 'ready' };
       case 'prepare':
-        return send(await preparePhase(m.limitMs, m.concurrency));
+        return preparePhase(m.limitMs, m.concurrency);
       case 'start':
-        return send(await startPhase(m.t0, m.windowMs, m.limitMs, m.flow));
+        return startPhase(m.t0, m.windowMs, m.limitMs, m.flow);
       case 'load':
-        return send(await loadPhase(m.config, m.startWall));
-      case 'close': {
-        const n = await closeAll(10_000);
-        send({ type: 'closed', closedCleanly: n });
-        setTimeout(() => process.exit(0), 100);
-        return;
-      }
+        return loadPhase(m.config, m.startWall);
     }
-  })().catch((e) => {
-    send({ type: 'fatal', message: String((e as Error)?.stack ?? e) });
-    setTimeout(() => process.exit(1), 100);
-  });
-});
-process.on('disconnect', () => process.exit(0));
+  },
+  () => closeSeats(cands, 10_000),
+);
