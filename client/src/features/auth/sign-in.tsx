@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Me } from '../../../../shared/api/auth.ts';
 import { api } from '../../lib/api-client.ts';
+import { CredentialFields } from './credential-fields.tsx';
 
 type Mode = 'password' | 'code';
 
@@ -43,16 +44,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
         </label>
       </fieldset>
       {mode === 'password' ? (
-        <>
-          <label>
-            Username
-            <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
-          </label>
-          <label>
-            Password
-            <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-          </label>
-        </>
+        <CredentialFields username={username} password={password} onUsername={setUsername} onPassword={setPassword} />
       ) : (
         <label>
           Launch code

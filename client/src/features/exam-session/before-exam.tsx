@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { spokenDuration } from '../../lib/clock-offset.ts';
 import { getHandbook, type Handbook, type SessionStatus } from './api.ts';
-import { SHORTCUTS } from './shortcuts.ts';
+import { ShortcutList } from './shortcut-list.tsx';
 
 /** The screen's main heading takes focus when the screen appears, so keyboard and screen-reader users start there. */
 export function ScreenHeading({ children, id }: { children: React.ReactNode; id?: string }) {
@@ -138,16 +138,7 @@ export function Instructions({ status, busy, error, onStart }: { status: Session
         <li>Answers are saved as you go. The status bar shows whether every answer is saved and whether you are connected.</li>
       </ul>
       <h2>Keyboard shortcuts</h2>
-      <dl className="shortcut-list">
-        {SHORTCUTS.map((s) => (
-          <div key={s.keys}>
-            <dt>
-              <kbd>{s.keys}</kbd>
-            </dt>
-            <dd>{s.action}</dd>
-          </div>
-        ))}
-      </dl>
+      <ShortcutList />
 
       <section className="practice" aria-labelledby="practice-title">
         <h2 id="practice-title">

@@ -5,13 +5,15 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/ui/dialog.tsx';
+import { CredentialFields } from '../auth/credential-fields.tsx';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
 import { api } from '../../lib/api-client.ts';
 import { Countdown } from './countdown.tsx';
 import type { ExamController } from './exam-controller.ts';
 import { reviewOf, type ExamState } from './exam-state.ts';
 import { QuestionPalette } from './question-palette.tsx';
-import { SHORTCUTS, shortcutFor } from './shortcuts.ts';
+import { ShortcutList } from './shortcut-list.tsx';
+import { shortcutFor } from './shortcuts.ts';
 import { SaveStatus } from './status-bar.tsx';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
@@ -211,16 +213,7 @@ function ShortcutHelp() {
     <section id="shortcut-help" className="card shortcut-help" aria-labelledby="shortcut-title">
       <h2 id="shortcut-title">Keyboard shortcuts</h2>
       <p className="muted">They work anywhere on the exam screen except while you type in a text field.</p>
-      <dl className="shortcut-list">
-        {SHORTCUTS.map((s) => (
-          <div key={s.keys}>
-            <dt>
-              <kbd>{s.keys}</kbd>
-            </dt>
-            <dd>{s.action}</dd>
-          </div>
-        ))}
-      </dl>
+      <ShortcutList />
     </section>
   );
 }
@@ -391,14 +384,7 @@ function SignInAgainDialog({ onSignedIn }: { onSignedIn: () => void }) {
     <Dialog title="Sign in again to continue" role="alertdialog">
       <p>Your sign-in has expired. Your answers are kept on this computer and are saved as soon as you sign in again.</p>
       <form onSubmit={submit} className="stack">
-        <label>
-          Username
-          <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
-        </label>
-        <label>
-          Password
-          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
+        <CredentialFields username={username} password={password} onUsername={setUsername} onPassword={setPassword} />
         {error && (
           <p role="alert" className="error">
             {error}
