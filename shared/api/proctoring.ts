@@ -30,6 +30,7 @@ export interface RosterRow {
   lastAnswerAt: string | null;
   timeMultiplier: number;
   accommodationNote: string | null;
+  separateRoom: boolean;
   attention: AttentionReason[];
 }
 

@@ -419,17 +419,19 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   await expect(sched.getByRole('combobox', { name: 'Candidate' })).toHaveValue(/.+/);
   await sched.getByRole('combobox', { name: 'Module' }).selectOption({ label: 'Quality Practices & Measurement (QPM)' });
   await sched.getByRole('radio', { name: '×1.5 time' }).check();
-  await sched.getByRole('textbox', { name: 'Accommodation note (optional)' }).fill('separate room');
+  await sched.getByRole('checkbox', { name: 'Separate room (approved accommodation)' }).check();
+  await sched.getByRole('textbox', { name: 'Accommodation note (optional)' }).fill('large print');
   await checkScreen(page, 'proctor-schedule');
   await sched.getByRole('button', { name: 'Schedule exam' }).click();
   await expect(sched.getByTestId('schedule-done')).toContainText(`Scheduled Quality Practices & Measurement for Casey One ${s}`);
-  await expect(sched.getByTestId('schedule-done')).toContainText('extra time ×1.5');
+  await expect(sched.getByTestId('schedule-done')).toContainText('extra time ×1.5, separate room');
 
   // The new seat is on today's roster by push, with its accommodation; its admission ticket prints alone.
   await page.getByRole('tab', { name: /Live console/ }).click();
   const row = seat(page, `Casey One ${s}`);
   await expect(row).toContainText('×1.5 time');
-  await expect(row).toContainText('separate room');
+  await expect(row).toContainText('Separate room');
+  await expect(row).toContainText('large print');
   await expect(row.getByTestId('seat-remaining')).toContainText('2:15:00'); // 90 minutes × 1.5, not started
   await row.getByRole('button', { name: `Print ticket for Casey One ${s}` }).click();
   const ticket = page.getByRole('dialog', { name: `Admission ticket: Casey One ${s}` });
@@ -437,7 +439,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   const launchCode = (await ticket.getByTestId('launch-code').textContent())!;
   await expect(ticket).toContainText('Quality Practices & Measurement');
   await expect(ticket).toContainText('Demo Test Center');
-  await expect(ticket).toContainText('Extra time ×1.5 · separate room');
+  await expect(ticket).toContainText('Extra time ×1.5 · separate room · large print');
   await expect(ticket).toContainText('How to sign in');
   await expect(ticket.getByRole('button', { name: 'Print ticket' })).toBeFocused();
   await checkScreen(page, 'proctor-ticket', { include: '.dialog' });

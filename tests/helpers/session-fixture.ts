@@ -23,7 +23,7 @@ export async function newCandidate(app: FastifyInstance) {
   return { id: res.json().id as string, username, auth: await loginAs(app, username, 'candidate-pass-1') };
 }
 
-export async function scheduleSession(app: FastifyInstance, opts: { module?: string; candidate?: { id: string; username: string }; timeMultiplier?: number; scheduledAt?: Date } = {}) {
+export async function scheduleSession(app: FastifyInstance, opts: { module?: string; candidate?: { id: string; username: string }; timeMultiplier?: number; scheduledAt?: Date; separateRoom?: boolean; accommodationNote?: string } = {}) {
   const admin = await loginAs(app, 'admin');
   const proctor = await loginAs(app, 'proctor');
   const who = opts.candidate ?? (await newCandidate(app));
@@ -35,7 +35,7 @@ export async function scheduleSession(app: FastifyInstance, opts: { module?: str
     method: 'POST',
     url: '/api/sessions',
     headers: proctor,
-    payload: { candidateId, module: opts.module ?? 'SAF', testCenterId: centers[0]!.id, scheduledAt: (opts.scheduledAt ?? new Date()).toISOString(), timeMultiplier: opts.timeMultiplier ?? 1 },
+    payload: { candidateId, module: opts.module ?? 'SAF', testCenterId: centers[0]!.id, scheduledAt: (opts.scheduledAt ?? new Date()).toISOString(), timeMultiplier: opts.timeMultiplier ?? 1, ...(opts.separateRoom !== undefined ? { separateRoom: opts.separateRoom } : {}), ...(opts.accommodationNote !== undefined ? { accommodationNote: opts.accommodationNote } : {}) },
   });
   if (res.statusCode !== 201) throw new Error(`schedule failed: ${res.body}`);
   return { sessionId: res.json().id as string, candidate, proctor, admin, candidateId, testCenterId: centers[0]!.id };

@@ -56,6 +56,21 @@ describe.each(DB_KINDS)('test-center administration on %s', (kind) => {
     expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/launch-code`, headers: cand.auth })).statusCode).toBe(403);
   });
 
+  it('records accommodations on the scheduled exam: extra time, a separate room and a note, shown on the roster and audited', async () => {
+    const cand = await newCandidate(t.app);
+    const s = await scheduleSession(t.app, { candidate: cand, timeMultiplier: 1.25, separateRoom: true, accommodationNote: 'large print' });
+    const roster = (await t.app.inject({ url: `/api/proctor/centers/${s.testCenterId}/roster`, headers: proctor })).json() as { rows: { sessionId: string; separateRoom: boolean; accommodationNote: string | null; timeMultiplier: number }[] };
+    expect(roster.rows.find((r) => r.sessionId === s.sessionId)).toMatchObject({ separateRoom: true, accommodationNote: 'large print', timeMultiplier: 1.25 });
+    const plain = await scheduleSession(t.app, { candidate: await newCandidate(t.app) });
+    const rows = (await t.app.inject({ url: `/api/proctor/centers/${s.testCenterId}/roster`, headers: proctor })).json().rows as { sessionId: string; separateRoom: boolean }[];
+    expect(rows.find((r) => r.sessionId === plain.sessionId)!.separateRoom).toBe(false);
+    const timeline = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/timeline`, headers: proctor })).json() as { events: { event: string; details: Record<string, unknown> }[] };
+    expect(timeline.events.find((e) => e.event === 'session.scheduled')!.details).toMatchObject({ timeMultiplier: 1.25, separateRoom: true, accommodationNote: 'large print' });
+    const bad = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: proctor, payload: { candidateId: cand.id, module: 'QPM', testCenterId: centerId, scheduledAt: new Date().toISOString(), separateRoom: 'yes' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().problems.map((p: { pointer: string }) => p.pointer)).toEqual(['/body/separateRoom']);
+  });
+
   it('refuses an ineligible schedule with the reason and the next eligible date, and an unknown candidate clearly', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: proctor, payload: { candidateId: '00000000-0000-4000-8000-000000000000', module: 'SAF', testCenterId: centerId, scheduledAt: new Date().toISOString() } });
     expect(res.statusCode).toBe(404);

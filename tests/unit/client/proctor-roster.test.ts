@@ -46,6 +46,7 @@ function row(over: Partial<RosterRow> & { sessionId: string; candidateName: stri
     lastAnswerAt: null,
     timeMultiplier: 1,
     accommodationNote: null,
+    separateRoom: false,
     attention: [],
     ...over,
   };
@@ -113,7 +114,7 @@ describe('sorting and filtering', () => {
     row({ sessionId: '1', candidateName: 'carol', answered: 40, deadline: deadline(50), running: true }),
     row({ sessionId: '2', candidateName: 'Alice', answered: 10, state: 'paused', remainingMs: 5 * 60_000 }),
     row({ sessionId: '3', candidateName: 'bob', state: 'scored', answered: 86 }),
-    row({ sessionId: '4', candidateName: 'Dan', state: 'checked_in', admitted: false, total: 0, module: 'QPM', accommodationNote: 'separate room' }),
+    row({ sessionId: '4', candidateName: 'Dan', state: 'checked_in', admitted: false, total: 0, module: 'QPM', separateRoom: true, accommodationNote: 'reader' }),
   ];
   const t = { offsetMs: 0, clientNow: NOW };
   const names = (rs: RosterRow[]) => rs.map((r) => r.candidateName);
@@ -133,6 +134,7 @@ describe('sorting and filtering', () => {
     expect(names(filterRows(rows, { ...NO_FILTER, module: 'SAF' }))).toEqual(['carol', 'Alice', 'bob']);
     expect(names(filterRows(rows, { ...NO_FILTER, text: 'ALIC' }))).toEqual(['Alice']);
     expect(names(filterRows(rows, { ...NO_FILTER, text: 'separate quality' }))).toEqual(['Dan']);
+    expect(names(filterRows(rows, { ...NO_FILTER, text: 'reader' }))).toEqual(['Dan']);
   });
 });
 

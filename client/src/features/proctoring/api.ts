@@ -41,6 +41,7 @@ export interface ScheduleRequest {
   scheduledAt: string;
   timeMultiplier: number;
   accommodationNote: string | null;
+  separateRoom: boolean;
 }
 
 type Ok = { ok: true };

@@ -406,9 +406,10 @@ function SeatRow(props: {
         )}
       </td>
       <td>
-        {row.timeMultiplier > 1 || row.accommodationNote ? (
+        {row.timeMultiplier > 1 || row.separateRoom || row.accommodationNote ? (
           <>
             {row.timeMultiplier > 1 && <span className="tag pc-accom">×{row.timeMultiplier} time</span>}
+            {row.separateRoom && <span className="tag pc-accom">Separate room</span>}
             {row.accommodationNote && <span className="pc-small">{row.accommodationNote}</span>}
           </>
         ) : (

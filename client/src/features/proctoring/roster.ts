@@ -176,7 +176,7 @@ export function filterRows(rows: readonly RosterRow[], f: RosterFilter): RosterR
     if (f.status !== 'all' && seatStatus(r) !== f.status) return false;
     if (f.module !== 'all' && r.module !== f.module) return false;
     if (words.length) {
-      const hay = `${r.candidateName} ${r.module} ${moduleTitle(r.module)} ${r.accommodationNote ?? ''}`.toLowerCase();
+      const hay = `${r.candidateName} ${r.module} ${moduleTitle(r.module)} ${r.separateRoom ? 'separate room' : ''} ${r.accommodationNote ?? ''}`.toLowerCase();
       if (!words.every((w) => hay.includes(w))) return false;
     }
     return true;

@@ -16,6 +16,7 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
   const [when, setWhen] = useState(() => zonedLocalValue(Math.ceil((Date.now() + 1) / 300_000) * 300_000, center.timeZone));
   const [multiplier, setMultiplier] = useState<number>(1);
   const [note, setNote] = useState('');
+  const [separateRoom, setSeparateRoom] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [tried, setTried] = useState(false);
@@ -45,14 +46,15 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
     if (candidateProblem) return candidateRef.current?.focus();
     if (!iso) return;
     setBusy(true);
-    const r = await proctorApi.scheduleSession({ candidateId, module, testCenterId: center.id, scheduledAt: iso, timeMultiplier: multiplier, accommodationNote: note.trim() || null });
+    const r = await proctorApi.scheduleSession({ candidateId, module, testCenterId: center.id, scheduledAt: iso, timeMultiplier: multiplier, accommodationNote: note.trim() || null, separateRoom });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
     } else {
-      const msg = `Scheduled ${moduleTitle(module)} for ${chosen?.displayName ?? 'the candidate'} on ${formatInZone(r.data.scheduledAt ?? iso, center.timeZone, { dateStyle: 'full', timeStyle: 'short' })} (${center.timeZone})${multiplier > 1 ? `, extra time ×${multiplier}` : ''}.`;
+      const msg = `Scheduled ${moduleTitle(module)} for ${chosen?.displayName ?? 'the candidate'} on ${formatInZone(r.data.scheduledAt ?? iso, center.timeZone, { dateStyle: 'full', timeStyle: 'short' })} (${center.timeZone})${multiplier > 1 ? `, extra time ×${multiplier}` : ''}${separateRoom ? ', separate room' : ''}.`;
       setDone(msg);
       setNote('');
+      setSeparateRoom(false);
       setTried(false);
       onScheduled(msg);
     }
@@ -113,9 +115,13 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
               </label>
             ))}
           </fieldset>
+          <label className="check pc-span">
+            <input type="checkbox" checked={separateRoom} onChange={(e) => setSeparateRoom(e.target.checked)} />
+            Separate room (approved accommodation)
+          </label>
           <label className="pc-span">
             Accommodation note (optional)
-            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder="For example: separate room" />
+            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder="For example: reader, large print, breaks" />
           </label>
           <div className="pc-form-actions pc-span">
             <button type="submit" disabled={busy}>

@@ -426,6 +426,7 @@ function TicketDialog({ row, center, onClose }: SeatDialogProps) {
               <dt>Accommodation</dt>
               <dd>
                 {row.timeMultiplier > 1 ? `Extra time ×${row.timeMultiplier}` : 'Standard time'}
+                {row.separateRoom ? ' · separate room' : ''}
                 {row.accommodationNote ? ` · ${row.accommodationNote}` : ''}
               </dd>
             </div>

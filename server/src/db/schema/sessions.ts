@@ -27,6 +27,8 @@ export const examSessions = pgTable(
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }).notNull(),
     timeMultiplier: real('time_multiplier').notNull().default(1),
     accommodationNote: text('accommodation_note'),
+    /** Accommodation: the candidate sits alone (the proctor seats them in a separate room). */
+    separateRoom: boolean('separate_room').notNull().default(false),
     checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
     admittedAt: timestamp('admitted_at', { withTimezone: true }),
     admittedBy: uuid('admitted_by'),

@@ -29,6 +29,7 @@ const rosterColumns = {
   pendingAnswers: examSessions.pendingAnswers,
   timeMultiplier: examSessions.timeMultiplier,
   accommodationNote: examSessions.accommodationNote,
+  separateRoom: examSessions.separateRoom,
   answered,
   total,
   lastAnswerAt,

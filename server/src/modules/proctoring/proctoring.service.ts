@@ -68,6 +68,7 @@ export function createProctoringService(deps: ProctoringDeps) {
         lastAnswerAt: lastAnswerAt?.toISOString() ?? null,
         timeMultiplier: r.timeMultiplier,
         accommodationNote: r.accommodationNote,
+        separateRoom: r.separateRoom,
         attention: attentionReasons(
           { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [] },
           now,

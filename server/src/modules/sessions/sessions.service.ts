@@ -268,7 +268,7 @@ export function createSessionsService(deps: SessionsDeps) {
     config,
     timeStateOf,
 
-    async schedule(actor: Actor, input: { candidateId: string; module: ModuleCode; testCenterId: string; scheduledAt: Date; timeMultiplier?: number; accommodationNote?: string | null }) {
+    async schedule(actor: Actor, input: { candidateId: string; module: ModuleCode; testCenterId: string; scheduledAt: Date; timeMultiplier?: number; accommodationNote?: string | null; separateRoom?: boolean }) {
       if (actor.role !== 'admin' && actor.role !== 'proctor') throw forbidden('Only admins and test-center staff schedule exams');
       assertTestCenterAccess(actor, input.testCenterId);
       const candidate = await deps.accounts.actorFor(input.candidateId);
@@ -290,9 +290,10 @@ export function createSessionsService(deps: SessionsDeps) {
           scheduledAt: input.scheduledAt,
           timeMultiplier: multiplier,
           accommodationNote: input.accommodationNote ?? null,
+          separateRoom: input.separateRoom ?? false,
           allowedMs: Math.round(blueprint.timeLimitMinutes * 60_000 * multiplier),
         });
-        await record(tx, actor, row, 'scheduled', null, { module: input.module, scheduledAt: input.scheduledAt.toISOString(), timeMultiplier: multiplier });
+        await record(tx, actor, row, 'scheduled', null, { module: input.module, scheduledAt: input.scheduledAt.toISOString(), timeMultiplier: multiplier, separateRoom: input.separateRoom ?? false, accommodationNote: input.accommodationNote ?? null });
         await repo.notifySession(tx, row.id, 'scheduled', { center: row.testCenterId });
         return row;
       });
