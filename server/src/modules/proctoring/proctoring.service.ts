@@ -8,13 +8,13 @@ import type { Clock } from '../../platform/clock.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
+import { csvLine } from '../../../../shared/csv.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { addDays, localDateOf, startOfLocalDay } from '../scoring/domain/civil-date.ts';
 import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { ATTENTION_RULES, attentionReasons } from './domain/attention.ts';
 import * as repo from './proctoring.repository.ts';
-import { csvLine } from '../../../../shared/csv.ts';
 
 export interface ProctoringDeps {
   db: Db;
@@ -36,7 +36,10 @@ export function createProctoringService(deps: ProctoringDeps) {
     const ids = records.map((r) => r.sessionId);
     const [recentList, lastList] = await Promise.all([repo.recentIncidents(db, ids, new Date(now.getTime() - ATTENTION_RULES.secondConnectionWindowMs)), repo.lastIncidents(db, ids)]);
     const recent = new Map<string, typeof recentList>();
-    for (const i of recentList) recent.set(i.sessionId, [...(recent.get(i.sessionId) ?? []), i]);
+    for (const i of recentList) {
+      if (!recent.has(i.sessionId)) recent.set(i.sessionId, []);
+      recent.get(i.sessionId)!.push(i);
+    }
     const last = new Map(lastList.map((i) => [i.sessionId, i]));
     return records.map((r) => {
       const clockState = { allowedMs: r.allowedMs, usedMs: r.usedMs, runningSince: r.runningSince };

@@ -9,7 +9,9 @@ import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import type { ScoreReport } from '../../../../shared/api/score-report.ts';
 import { certificationPolicySchema, type CertificationPolicy } from '../../../../shared/certification-policy.ts';
+import { csvLine } from '../../../../shared/csv.ts';
 import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AssemblyService } from '../assembly/assembly.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -19,8 +21,6 @@ import { checkEligibility } from './domain/eligibility.ts';
 import { recertificationProgress } from './domain/recertification.ts';
 import { scoreSession, type EndReason, type ScoreResult } from './domain/score-session.ts';
 import * as repo from './scoring.repository.ts';
-import { csvLine } from '../../../../shared/csv.ts';
-import type { ScoreReport } from '../../../../shared/api/score-report.ts';
 
 export interface ScoringDeps {
   db: Db;
