@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, CHROMIUM_ARGS } from './tests/e2e/support/chromium.ts';
+import { chromiumPath, CHROMIUM_ARGS, E2E_PORT } from './tests/e2e/support/chromium.ts';
 
-const PORT = 3197;
+const PORT = E2E_PORT;
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'cpt-e2e-'));
 
 export default defineConfig({

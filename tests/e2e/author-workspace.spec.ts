@@ -10,9 +10,10 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
+import { E2E_BASE } from './support/chromium.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 
-const BASE = 'http://127.0.0.1:3197';
+const BASE = E2E_BASE;
 const PASSWORD = 'demo-password-1';
 
 interface SampleItem {

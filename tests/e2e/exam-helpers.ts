@@ -3,9 +3,10 @@
  * per test, a session scheduled by the demo proctor), so tests never share state and run in any order.
  */
 import AxeBuilder from '@axe-core/playwright';
+import { E2E_BASE } from './support/chromium.ts';
 import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
 
-export const BASE = 'http://127.0.0.1:3197';
+export const BASE = E2E_BASE;
 const DEMO_PASSWORD = 'demo-password-1';
 export const CANDIDATE_PASSWORD = 'e2e-candidate-password';
 const HANDBOOK_VERSION = 'cpt-exam-rules-2026.1';

@@ -5,9 +5,10 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type Locator, type Page, type WebSocketRoute } from '@playwright/test';
+import { E2E_BASE } from './support/chromium.ts';
 
 /** The server of playwright.config.ts (read from the running test, so a different port needs no edit here). */
-const base = () => test.info().project.use.baseURL ?? 'http://127.0.0.1:3197';
+const base = () => test.info().project.use.baseURL ?? E2E_BASE;
 const DEMO_PASSWORD = 'demo-password-1';
 const CANDIDATE_PASSWORD = 'candidate-pass-1';
 
