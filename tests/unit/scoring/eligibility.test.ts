@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { certificationPolicySchema, type CertificationPolicy } from '../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../shared/vocabulary.ts';
-import { addDays, localDateOf, startOfLocalDay } from '../../../server/src/modules/scoring/domain/civil-date.ts';
+import { addDays, localDateOf, startOfLocalDay } from '../../../shared/civil-date.ts';
 import { moduleCertificateDates } from '../../../server/src/modules/scoring/domain/credentials.ts';
 import {
   checkEligibility,

@@ -5,6 +5,7 @@
  */
 import type { AttentionReason, RosterRow } from '../../../../shared/api/proctoring.ts';
 import { csvLine, readCsvRows, unguardCsvValue } from '../../../../shared/csv.ts';
+import { localDateOf, utcOffsetMs } from '../../../../shared/civil-date.ts';
 import { remainingMs } from '../../lib/clock-offset.ts';
 
 /** The five CPT modules with their titles (the console's own copy: shared/vocabulary.ts would pull zod into this chunk). */
@@ -201,30 +202,19 @@ export function attentionAnnouncement(items: { name: string; reasons: AttentionR
 
 /* ---------- The test center's wall clock ---------- */
 
-function wallParts(instant: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(instant));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour') % 24, mi: get('minute'), s: get('second') };
-}
-
-/** The zone's offset from UTC at an instant, in ms (Chicago in winter: -6 h). */
+/** The zone's offset from UTC at an instant, in ms (Chicago in winter: -6 h); shared/civil-date.ts does the work. */
 export function zoneOffsetMs(instant: number, timeZone: string): number {
-  const p = wallParts(instant, timeZone);
-  const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
-  return asUtc - Math.floor(instant / 1000) * 1000;
+  return utcOffsetMs(new Date(Math.floor(instant / 1000) * 1000), timeZone);
 }
-
-const two = (n: number) => String(n).padStart(2, '0');
 
 /** "2026-11-22T09:30" (a datetime-local value) for an instant, in the zone. */
 export function zonedLocalValue(instant: number, timeZone: string): string {
-  const p = wallParts(instant, timeZone);
-  return `${p.y}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}`;
+  return new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 16);
 }
 
 /** "2026-11-22": the zone's calendar date at an instant. */
 export function zonedDate(instant: number, timeZone: string): string {
-  return zonedLocalValue(instant, timeZone).slice(0, 10);
+  return localDateOf(new Date(instant), timeZone);
 }
 
 /**

@@ -10,7 +10,7 @@ import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { csvLine } from '../../../../shared/csv.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { addDays, localDateOf, startOfLocalDay } from '../scoring/domain/civil-date.ts';
+import { addDays, localDateOf, startOfLocalDay } from '../../../../shared/civil-date.ts';
 import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { ATTENTION_RULES, attentionReasons } from './domain/attention.ts';

@@ -4,7 +4,7 @@
  */
 import type { CertificationPolicy } from '../../../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../../../shared/vocabulary.ts';
-import { addYears, localDateOf, startOfLocalDay, type CivilDate } from './civil-date.ts';
+import { addYears, localDateOf, startOfLocalDay, type CivilDate } from '../../../../../shared/civil-date.ts';
 
 /** Fallback display names; the service may pass the bank's own module titles instead. */
 export const MODULE_TITLES: Record<ModuleCode, string> = {

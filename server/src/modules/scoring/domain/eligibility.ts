@@ -4,7 +4,7 @@
  */
 import type { CertificationPolicy } from '../../../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../../../shared/vocabulary.ts';
-import { addDays, localDateOf, type CivilDate } from './civil-date.ts';
+import { addDays, localDateOf, type CivilDate } from '../../../../../shared/civil-date.ts';
 import { isCredentialValid, MODULE_TITLES } from './credentials.ts';
 import type { EndReason } from './score-session.ts';
 

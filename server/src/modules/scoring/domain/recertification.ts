@@ -3,7 +3,7 @@
  * categories, application opens 90 days before expiry). Rules: docs/scoring-and-certification.md.
  */
 import type { CertificationPolicy } from '../../../../../shared/certification-policy.ts';
-import { addDays, addYears, localDateOf, startOfLocalDay } from './civil-date.ts';
+import { addDays, addYears, localDateOf, startOfLocalDay } from '../../../../../shared/civil-date.ts';
 
 export interface RecertActivity {
   /** A category id from the policy, e.g. "continuing-education". */

@@ -9,7 +9,7 @@ import {
   localDateOf,
   startOfLocalDay,
   utcOffsetMs,
-} from '../../../server/src/modules/scoring/domain/civil-date.ts';
+} from '../../../shared/civil-date.ts';
 
 const H = 3_600_000;
 
