@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from '../vocabulary.ts';
+import { problemSchema } from './common.ts';
 
 export const usernameSchema = z
   .string()
@@ -16,6 +17,10 @@ export const createUserRequestSchema = z.strictObject({
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 
 export const userSummarySchema = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: roleSchema });
+export type UserSummary = z.infer<typeof userSummarySchema>;
+export const createdUserSchema = userSummarySchema.extend({ testCenterIds: z.array(z.string()) });
+export const userListQuerySchema = z.strictObject({ role: roleSchema.optional(), testCenterId: z.uuid().optional() });
+export const addMemberRequestSchema = z.strictObject({ userId: z.uuid() });
 
 export const testCenterSchema = z.object({ id: z.string(), code: z.string(), name: z.string(), timeZone: z.string() });
 export type TestCenter = z.infer<typeof testCenterSchema>;
@@ -25,3 +30,20 @@ export const createTestCenterRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   timeZone: z.string().min(1).default('America/New_York'),
 });
+
+export const candidateImportRequestSchema = z.strictObject({
+  text: z.string().max(5_000_000),
+  fileName: z.string().max(200).default('candidates.csv'),
+  dryRun: z.boolean().default(true),
+});
+export const candidateImportResultSchema = z.object({
+  dryRun: z.boolean(),
+  created: z.number().int(),
+  valid: z.number().int(),
+  problems: z.array(problemSchema),
+  /** Every row of the file that was read, with its line number. */
+  rows: z.array(z.object({ line: z.number().int(), username: z.string(), displayName: z.string() })),
+  /** The accounts the real run made, in file order (empty on a dry run or when any row was refused). */
+  createdIds: z.array(z.string()),
+});
+export type CandidateImportResult = z.infer<typeof candidateImportResultSchema>;

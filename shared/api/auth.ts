@@ -18,3 +18,5 @@ export type Me = z.infer<typeof meSchema>;
 
 export const loginResponseSchema = z.object({ user: meSchema, expiresAt: z.string() });
 export const tokenResponseSchema = z.object({ token: z.string(), user: meSchema, expiresAt: z.string() });
+export const launchCodeRequestSchema = z.strictObject({ code: z.string().trim().min(4).max(40) });
+export const launchCodeResponseSchema = z.object({ user: meSchema, expiresAt: z.string(), sessionId: z.string() });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { moduleCodeSchema } from '../vocabulary.ts';
+import { timestamp } from './common.ts';
 
 export const formPreviewRequestSchema = z.strictObject({
   module: moduleCodeSchema,
@@ -20,3 +21,70 @@ export const formListQuerySchema = z.strictObject({
   kind: z.enum(['linear-on-the-fly', 'fixed']).optional(),
   status: z.enum(['draft', 'published']).optional(),
 });
+
+const formKind = z.enum(['linear-on-the-fly', 'fixed']);
+const formStatus = z.enum(['draft', 'published']);
+
+/** One hard constraint or soft goal, as verified on a finished form. */
+export const constraintCheckSchema = z.object({ id: z.string(), description: z.string(), required: z.string(), achieved: z.string(), met: z.boolean() });
+export const formItemSchema = z.object({ itemId: z.string(), version: z.number().int(), kwa: z.string(), role: z.enum(['scored', 'pretest']), optionOrder: z.array(z.string()) });
+
+export const assembledFormSchema = z.object({
+  items: z.array(formItemSchema),
+  checks: z.array(constraintCheckSchema),
+  softGoals: z.array(constraintCheckSchema),
+  seed: z.string(),
+  algorithmVersion: z.string(),
+  meanDifficulty: z.number().nullable(),
+  notes: z.array(z.string()),
+});
+
+export const formCertificateSchema = z.object({
+  module: z.string(),
+  blueprintVersion: z.string(),
+  bankRevision: z.number().int(),
+  seed: z.string(),
+  algorithmVersion: z.string(),
+  kind: formKind,
+  formLength: z.number().int(),
+  scoredItems: z.number().int(),
+  pretestItems: z.number().int(),
+  meanDifficulty: z.number().nullable(),
+  constraints: z.array(constraintCheckSchema),
+  softGoals: z.array(constraintCheckSchema),
+  notes: z.array(z.string()),
+  allConstraintsMet: z.boolean(),
+  siblings: z.array(z.object({ label: z.string(), sharedItems: z.number().int() })).optional(),
+});
+
+export const formPreviewResponseSchema = z.object({ form: assembledFormSchema, certificate: formCertificateSchema });
+export const formBuildResponseSchema = z.object({ formIds: z.array(z.string()), seed: z.string(), pairwiseOverlap: z.array(z.array(z.number())), checks: z.array(constraintCheckSchema) });
+
+export const formSummarySchema = z.object({
+  id: z.string(),
+  module: moduleCodeSchema,
+  blueprintVersion: z.string(),
+  bankRevision: z.number().int(),
+  seed: z.string(),
+  kind: formKind,
+  status: formStatus,
+  label: z.string().nullable(),
+  createdAt: timestamp,
+  publishedAt: timestamp.nullable(),
+});
+export type FormSummary = z.infer<typeof formSummarySchema>;
+
+/**
+ * A stored form's certificate is the document written when the form was made; forms outlive code versions, so it is
+ * passed on as stored (a record) rather than re-shaped by today's certificate schema.
+ */
+const storedCertificate = z.record(z.string(), z.unknown());
+
+export const formDetailSchema = formSummarySchema.extend({
+  algorithmVersion: z.string(),
+  certificate: storedCertificate,
+  items: z.array(formItemSchema.extend({ position: z.number().int() })),
+});
+
+/** The certificate download: the stored certificate with the form's identity and dates on top. */
+export const formCertificateDownloadSchema = z.looseObject({ formId: z.string(), label: z.string().nullable(), status: formStatus, createdAt: timestamp, publishedAt: timestamp.nullable() });

@@ -1,91 +1,99 @@
 /**
- * Item-analysis results as the API returns them (GET /api/bank/analysis, `cpt-exam stats --json`). Types only; the
- * statistics are computed in server/src/modules/psychometrics/domain/item-analysis.ts.
+ * Item-analysis results as the API returns them (GET /api/bank/analysis, `cpt-exam stats --json`). The statistics are
+ * computed in server/src/modules/psychometrics/domain/item-analysis.ts.
  */
+import { z } from 'zod';
 
-export interface FlagThresholds {
+export const flagThresholdsSchema = z.object({
   /** Below this p the item is flagged TOO_HARD. */
-  pMin: number;
+  pMin: z.number(),
   /** Above this p the item is flagged TOO_EASY. */
-  pMax: number;
+  pMax: z.number(),
   /** Below this corrected point-biserial the item is flagged LOW_DISCRIMINATION. */
-  minCorrectedPointBiserial: number;
+  minCorrectedPointBiserial: z.number(),
   /** A distractor chosen by fewer than this share of the candidates is NONFUNCTIONAL_DISTRACTOR (info). */
-  minDistractorShare?: number;
-}
+  minDistractorShare: z.number().optional(),
+});
+export type FlagThresholds = z.infer<typeof flagThresholdsSchema>;
 
-
-export interface OptionStats {
-  optionId: string;
-  isKey: boolean;
-  count: number;
+export const optionStatsSchema = z.object({
+  optionId: z.string(),
+  isKey: z.boolean(),
+  count: z.number().int(),
   /** count / n (n = candidates presented the item); null when n = 0. */
-  share: number | null;
+  share: z.number().nullable(),
   /** Pearson r of "chose this option" (1/0) with the total score X; null when undefined. */
-  pointBiserial: number | null;
-}
+  pointBiserial: z.number().nullable(),
+});
+export type OptionStats = z.infer<typeof optionStatsSchema>;
 
-export type ItemFlagCode = 'TOO_HARD' | 'TOO_EASY' | 'LOW_DISCRIMINATION' | 'DISTRACTOR_POSITIVE' | 'PROBABLE_MISKEY' | 'NONFUNCTIONAL_DISTRACTOR';
+export const ITEM_FLAG_CODES = ['TOO_HARD', 'TOO_EASY', 'LOW_DISCRIMINATION', 'DISTRACTOR_POSITIVE', 'PROBABLE_MISKEY', 'NONFUNCTIONAL_DISTRACTOR'] as const;
+export type ItemFlagCode = (typeof ITEM_FLAG_CODES)[number];
 
-export interface ItemFlag {
-  code: ItemFlagCode;
-  severity: 'warning' | 'info';
-  message: string;
+export const itemFlagSchema = z.object({
+  code: z.enum(ITEM_FLAG_CODES),
+  severity: z.enum(['warning', 'info']),
+  message: z.string(),
   /** The distractor concerned (DISTRACTOR_POSITIVE, NONFUNCTIONAL_DISTRACTOR, and the strongest one for PROBABLE_MISKEY). */
-  optionId?: string;
-}
+  optionId: z.string().optional(),
+});
+export type ItemFlag = z.infer<typeof itemFlagSchema>;
 
-export interface ItemStatistics {
-  itemId: string;
-  key: string;
+export const itemStatisticsSchema = z.object({
+  itemId: z.string(),
+  key: z.string(),
   /** Candidates who were presented the item; every other statistic of the item uses only them. */
-  n: number;
+  n: z.number().int(),
   /** Proportion correct; null when n = 0. */
-  p: number | null;
+  p: z.number().nullable(),
   /** Pearson r of the item score u with the total X. */
-  pointBiserial: number | null;
+  pointBiserial: z.number().nullable(),
   /** Pearson r of u with X − u (the rest score). */
-  correctedPointBiserial: number | null;
+  correctedPointBiserial: z.number().nullable(),
   /** r_pb·√(pq)/φ(Φ⁻¹(p)); null when r_pb is null. */
-  biserial: number | null;
+  biserial: z.number().nullable(),
   /** p in the upper 27% by X minus p in the lower 27%; group size round(0.27·n), ties at the cut shared fractionally. */
-  discriminationIndex: number | null;
+  discriminationIndex: z.number().nullable(),
   /** Share of the n candidates who were presented the item and left it unanswered; null when n = 0. */
-  omitShare: number | null;
-  options: OptionStats[];
-  flags: ItemFlag[];
-}
+  omitShare: z.number().nullable(),
+  options: z.array(optionStatsSchema),
+  flags: z.array(itemFlagSchema),
+});
+export type ItemStatistics = z.infer<typeof itemStatisticsSchema>;
 
-export interface FormStatistics {
-  candidates: number;
-  items: number;
+export const formStatisticsSchema = z.object({
+  candidates: z.number().int(),
+  items: z.number().int(),
   /** True when every candidate was presented every item (a fixed form); KR-20 and SEM need it. */
-  complete: boolean;
+  complete: z.boolean(),
   /** Mean of X; null when there are no candidates. */
-  mean: number | null;
+  mean: z.number().nullable(),
   /** Population SD of X; null when there are no candidates. */
-  sd: number | null;
-  kr20: number | null;
-  sem: number | null;
+  sd: z.number().nullable(),
+  kr20: z.number().nullable(),
+  sem: z.number().nullable(),
   /** Number of candidates per total score, for every score from 0 to the longest presented set. */
-  distribution: { score: number; count: number }[];
+  distribution: z.array(z.object({ score: z.number().int(), count: z.number().int() })),
   /** KR-20 of the remaining items when each item is left out; null entries where undefined. */
-  alphaIfDeleted?: Record<string, number | null>;
+  alphaIfDeleted: z.record(z.string(), z.number().nullable()).optional(),
   /** Why a form statistic is null, in plain words. */
-  notes: string[];
-}
+  notes: z.array(z.string()),
+});
+export type FormStatistics = z.infer<typeof formStatisticsSchema>;
 
 /** An item's statistics with its delivery facts, as GET /api/bank/analysis reports them. */
-export interface DeliveredItemStatistics extends ItemStatistics {
+export const deliveredItemStatisticsSchema = itemStatisticsSchema.extend({
   /** Candidates whose form held the item. */
-  exposure: number;
-  role: 'scored' | 'pretest';
-}
+  exposure: z.number().int(),
+  role: z.enum(['scored', 'pretest']),
+});
+export type DeliveredItemStatistics = z.infer<typeof deliveredItemStatisticsSchema>;
 
-export interface ModuleAnalysis {
-  module: string;
-  sessions: number;
-  items: DeliveredItemStatistics[];
-  form: FormStatistics | null;
-  thresholds: FlagThresholds;
-}
+export const moduleAnalysisSchema = z.object({
+  module: z.string(),
+  sessions: z.number().int(),
+  items: z.array(deliveredItemStatisticsSchema),
+  form: formStatisticsSchema.nullable(),
+  thresholds: flagThresholdsSchema,
+});
+export type ModuleAnalysis = z.infer<typeof moduleAnalysisSchema>;

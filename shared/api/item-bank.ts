@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { itemBaseSchema, topicSchema } from '../item-bank-format.ts';
-import { itemStatusSchema, moduleCodeSchema } from '../vocabulary.ts';
+import { CUT_ROUNDING_RULES, itemBaseSchema, topicSchema } from '../item-bank-format.ts';
+import { itemStatusSchema, moduleCodeSchema, OPTION_IDS } from '../vocabulary.ts';
+import { problemSchema } from './common.ts';
 
 export const bankSourceSchema = z.strictObject({
   name: z.string().min(1).max(300),
@@ -34,38 +35,129 @@ export const analysisQuerySchema = z.strictObject({
 });
 
 /** The bank against one blueprint (GET /api/bank/coverage). */
-export interface KwaCoverage {
-  kwa: string;
-  title: string;
-  needed: number;
-  operational: number;
-  pretest: number;
-  retired: number;
-  disjointForms: number;
-}
+export const kwaCoverageSchema = z.object({
+  kwa: z.string(),
+  title: z.string(),
+  needed: z.number().int(),
+  operational: z.number().int(),
+  pretest: z.number().int(),
+  retired: z.number().int(),
+  disjointForms: z.number().int(),
+});
+export type KwaCoverage = z.infer<typeof kwaCoverageSchema>;
 
-export interface BlueprintCoverage {
-  module: string;
-  blueprintVersion: string;
-  formLength: number;
-  kwas: KwaCoverage[];
-  pretestNeeded: number;
-  pretestAvailable: number;
+export const blueprintCoverageSchema = z.object({
+  module: z.string(),
+  blueprintVersion: z.string(),
+  formLength: z.number().int(),
+  kwas: z.array(kwaCoverageSchema),
+  pretestNeeded: z.number().int(),
+  pretestAvailable: z.number().int(),
   /** Forms with no item in common the bank supports: the tightest KWA (or the pretest pool) decides. */
-  disjointForms: number;
-}
+  disjointForms: z.number().int(),
+});
+export type BlueprintCoverage = z.infer<typeof blueprintCoverageSchema>;
 
 /** How an import changes an item (dry run and real run alike). */
-export type ItemChange = 'new' | 'changed' | 'unchanged' | 'status-changed' | 'retired';
+export const ITEM_CHANGES = ['new', 'changed', 'unchanged', 'status-changed', 'retired'] as const;
+export const itemChangeSchema = z.enum(ITEM_CHANGES);
+export type ItemChange = z.infer<typeof itemChangeSchema>;
 
 /** The counts of an import's diff against the bank. */
-export interface ImportSummary {
-  itemsNew: number;
-  itemsChanged: number;
-  itemsUnchanged: number;
-  itemsStatusChanged: number;
-  itemsRetired: number;
-  catalogsNew: number;
-  blueprintsNew: number;
-  enemyGroupsChanged: number;
-}
+export const importSummarySchema = z.object({
+  itemsNew: z.number().int(),
+  itemsChanged: z.number().int(),
+  itemsUnchanged: z.number().int(),
+  itemsStatusChanged: z.number().int(),
+  itemsRetired: z.number().int(),
+  catalogsNew: z.number().int(),
+  blueprintsNew: z.number().int(),
+  enemyGroupsChanged: z.number().int(),
+});
+export type ImportSummary = z.infer<typeof importSummarySchema>;
+
+/** An item's content as authors see it: with key and rationale (never sent to candidates). */
+export const itemContentSchema = z.object({
+  kwa: z.string(),
+  stem: z.string(),
+  options: z.array(z.object({ id: z.enum(OPTION_IDS), text: z.string() })),
+  key: z.string(),
+  rationale: z.string(),
+  topics: z.array(z.string()),
+});
+export const itemStatsResponseSchema = z.object({ p: z.number(), pointBiserial: z.number().optional(), n: z.number().int().optional() });
+
+export const bankItemSchema = z.object({
+  id: z.string(),
+  module: moduleCodeSchema,
+  status: itemStatusSchema,
+  version: z.number().int(),
+  content: itemContentSchema,
+  stats: itemStatsResponseSchema.nullable(),
+});
+
+export const bankValidateRequestSchema = z.strictObject({ files: bankImportRequestSchema.shape.files });
+export const bankValidateResponseSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), summary: importSummarySchema }),
+  z.object({ ok: z.literal(false), problems: z.array(problemSchema) }),
+]);
+
+/** An item a CSV or QTI upload could not convert (reported always; left out only in lenient mode). */
+export const skippedItemSchema = z.object({ file: z.string(), itemId: z.string().optional(), reason: z.string() });
+
+export const bankImportResponseSchema = z.object({
+  dryRun: z.boolean(),
+  changed: z.boolean(),
+  revision: z.number().int(),
+  summary: importSummarySchema,
+  items: z.array(z.object({ id: z.string(), change: itemChangeSchema, fromVersion: z.number().int().nullable() })),
+});
+export const bankUploadResponseSchema = bankImportResponseSchema.extend({
+  skipped: z.array(skippedItemSchema),
+  /** Images that QTI items of an upload use (paths in the package). */
+  assets: z.array(z.string()),
+});
+
+export const bankUploadRequestSchema = z.strictObject({
+  files: z.array(z.strictObject({ name: z.string().min(1).max(300), base64: z.string().max(70 * 1024 * 1024) })).min(1, 'send at least one file'),
+  dryRun: z.boolean().default(true),
+  lenient: z.boolean().default(false),
+  kwaMapping: z
+    .strictObject({
+      byCategory: z.record(z.string(), z.string()).optional(),
+      byMetadata: z.array(z.strictObject({ path: z.string(), map: z.record(z.string(), z.string()).optional() })).optional(),
+    })
+    .optional(),
+  module: moduleCodeSchema.optional(),
+  status: itemStatusSchema.optional(),
+});
+
+export const itemParamsSchema = z.object({ id: z.string().min(1).max(64) });
+export const itemEditResponseSchema = z.object({ id: z.string(), change: itemChangeSchema, version: z.number().int(), revision: z.number().int() });
+/** The item as a candidate sees it: stem and options, no key. */
+export const itemPreviewSchema = z.object({ itemId: z.string(), stem: z.string(), options: z.array(z.object({ id: z.string(), text: z.string() })) });
+
+export const bankExportQuerySchema = z.strictObject({ module: moduleCodeSchema.optional() });
+export const bankExportParamsSchema = z.object({ format: z.enum(['zip', 'csv']) });
+
+const kwaResponse = z.object({ code: z.string(), title: z.string(), weight: z.number() });
+/** GET /api/bank/export: a bank file (docs/item-bank-format.md), the same shape an import takes. */
+export const bankFileResponseSchema = z.object({
+  $schema: z.string().optional(),
+  formatVersion: z.literal(1),
+  modules: z.array(z.object({ code: moduleCodeSchema, title: z.string(), required: z.boolean(), kwaCatalog: z.object({ version: z.string(), kwas: z.array(kwaResponse) }) })),
+  blueprints: z.array(
+    z.object({
+      module: moduleCodeSchema,
+      version: z.string(),
+      kwaCatalogVersion: z.string(),
+      formLength: z.number().int(),
+      pretestCount: z.number().int(),
+      timeLimitMinutes: z.number().int(),
+      cutScore: z.object({ percent: z.number(), rounding: z.enum(CUT_ROUNDING_RULES) }),
+      kwaCounts: z.record(z.string(), z.number()),
+    }),
+  ),
+  enemyGroups: z.array(z.object({ id: z.string(), itemIds: z.array(z.string()), reason: z.string().optional() })),
+  items: z.array(itemContentSchema.extend({ id: z.string(), module: moduleCodeSchema, status: itemStatusSchema, stats: itemStatsResponseSchema.optional() })),
+});

@@ -1,38 +1,44 @@
 import { z } from 'zod';
+import { timestamp } from './common.ts';
 
 export const ATTENTION_REASONS = ['disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time'] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
+const isoTime = z.string();
+
 /** One seat on the proctor console. Times are ISO strings; the console counts down from `deadline` itself. */
-export interface RosterRow {
-  sessionId: string;
-  candidateId: string;
-  candidateName: string;
-  module: string;
-  state: string;
+export const rosterRowSchema = z.object({
+  sessionId: z.string(),
+  candidateId: z.string(),
+  candidateName: z.string(),
+  module: z.string(),
+  state: z.string(),
   /** submitted, expired or terminated, once the exam has ended. */
-  endReason: string | null;
-  scheduledAt: string;
-  admitted: boolean;
-  handbookAcknowledged: boolean;
-  answered: number;
-  total: number;
-  deadline: string | null;
-  remainingMs: number;
-  running: boolean;
-  pauseReason: string | null;
-  connected: boolean;
-  lastSeenAt: string | null;
-  rttMs: number | null;
-  pendingAnswers: number | null;
-  incidents: number;
-  lastIncident: { kind: string; at: string } | null;
-  lastAnswerAt: string | null;
-  timeMultiplier: number;
-  accommodationNote: string | null;
-  separateRoom: boolean;
-  attention: AttentionReason[];
-}
+  endReason: z.string().nullable(),
+  scheduledAt: isoTime,
+  admitted: z.boolean(),
+  handbookAcknowledged: z.boolean(),
+  answered: z.number().int(),
+  total: z.number().int(),
+  deadline: isoTime.nullable(),
+  remainingMs: z.number(),
+  running: z.boolean(),
+  pauseReason: z.string().nullable(),
+  connected: z.boolean(),
+  lastSeenAt: isoTime.nullable(),
+  rttMs: z.number().nullable(),
+  pendingAnswers: z.number().int().nullable(),
+  incidents: z.number().int(),
+  lastIncident: z.object({ kind: z.string(), at: isoTime }).nullable(),
+  lastAnswerAt: isoTime.nullable(),
+  timeMultiplier: z.number(),
+  accommodationNote: z.string().nullable(),
+  separateRoom: z.boolean(),
+  attention: z.array(z.enum(ATTENTION_REASONS)),
+});
+export type RosterRow = z.infer<typeof rosterRowSchema>;
+
+export const rosterSchema = z.object({ testCenterId: z.string(), date: z.string(), rows: z.array(rosterRowSchema) });
 
 /** Proctor feed (websocket /ws/proctor). */
 export const proctorClientMessageSchema = z.discriminatedUnion('type', [
@@ -41,12 +47,30 @@ export const proctorClientMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ProctorClientMessage = z.infer<typeof proctorClientMessageSchema>;
 
-export type ProctorServerMessage =
-  | { type: 'roster'; testCenterId: string; date: string; rows: RosterRow[]; serverTime: string }
-  | { type: 'rows'; rows: RosterRow[]; serverTime: string; sentAt: number }
-  | { type: 'pong'; clientSentAt: number; serverTime: number }
-  | { type: 'error'; code: string; message: string };
+export const proctorServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('roster'), testCenterId: z.string(), date: z.string(), rows: z.array(rosterRowSchema), serverTime: isoTime }),
+  z.object({ type: z.literal('rows'), rows: z.array(rosterRowSchema), serverTime: isoTime, sentAt: z.number() }),
+  z.object({ type: z.literal('pong'), clientSentAt: z.number(), serverTime: z.number() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type ProctorServerMessage = z.infer<typeof proctorServerMessageSchema>;
 
 export const noteSchema = z.strictObject({ note: z.string().trim().min(3, 'write at least 3 characters').max(2000) });
 export const bulkReasonSchema = z.strictObject({ reason: z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500) });
 export const rosterQuerySchema = z.strictObject({ date: z.iso.date({ error: 'date must look like 2026-11-22' }).optional() });
+
+export const centerParamsSchema = z.object({ id: z.uuid() });
+export const pausedCountSchema = z.object({ paused: z.number().int() });
+export const resumedCountSchema = z.object({ resumed: z.number().int() });
+
+export const timelineEventSchema = z.object({
+  at: timestamp,
+  /** audit, time (the time ledger) or incident. */
+  source: z.string(),
+  event: z.string(),
+  actorId: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export const timelineSchema = z.object({ sessionId: z.string(), events: z.array(timelineEventSchema) });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { SESSION_STATES } from '../protocol/session-protocol.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
+import { timestamp } from './common.ts';
 
 export const scheduleSessionRequestSchema = z.strictObject({
   candidateId: z.uuid(),
@@ -19,3 +21,63 @@ export const extendSchema = z.strictObject({
 });
 export const admitSchema = z.strictObject({ idConfirmed: z.literal(true, { error: "confirm that you checked the candidate's photo ID" }) });
 export const handbookAckSchema = z.strictObject({ version: z.string().min(1) });
+
+export const sessionParamsSchema = z.object({ id: z.uuid() });
+export const resumeSchema = reasonSchema.partial();
+
+export const scheduledSessionSchema = z.object({ id: z.string(), state: z.enum(SESSION_STATES), module: moduleCodeSchema, scheduledAt: timestamp });
+
+/** A candidate's own sessions (GET /api/me/sessions). */
+export const mySessionSchema = z.object({
+  id: z.string(),
+  module: moduleCodeSchema,
+  moduleTitle: z.string(),
+  state: z.enum(SESSION_STATES),
+  scheduledAt: timestamp,
+  testCenterId: z.string(),
+  admittedAt: timestamp.nullable(),
+  handbookAcknowledgedAt: timestamp.nullable(),
+  endedAt: timestamp.nullable(),
+  endReason: z.string().nullable(),
+});
+
+/** The server-owned clock as the REST status shows it (the socket's time state, the same fields). */
+export const timeStateResponseSchema = z.object({ deadline: z.string().nullable(), remainingMs: z.number().int(), serverTime: z.string(), running: z.boolean() });
+
+/** GET /api/sessions/:id: where a session stands (candidates see their own; proctors their centers'). */
+export const sessionStatusSchema = z.object({
+  id: z.string(),
+  module: moduleCodeSchema,
+  moduleTitle: z.string(),
+  testCenter: z.string(),
+  state: z.enum(SESSION_STATES),
+  scheduledAt: timestamp,
+  admitted: z.boolean(),
+  handbookAcknowledged: z.boolean(),
+  pauseReason: z.string().nullable(),
+  endReason: z.string().nullable(),
+  timeMultiplier: z.number(),
+  time: timeStateResponseSchema,
+});
+
+export const handbookSchema = z.object({ version: z.string(), sections: z.array(z.object({ title: z.string(), text: z.string() })) });
+
+export const launchCodeSchema = z.object({ code: z.string(), expiresAt: timestamp });
+
+/** Saved answers and flags of a session, for staff (no keys). */
+export const savedResponseSchema = z.object({
+  itemId: z.string(),
+  optionId: z.string().nullable(),
+  flagged: z.boolean(),
+  answerSeq: z.number().int(),
+  flagSeq: z.number().int(),
+  answeredAt: timestamp.nullable(),
+});
+
+export const timeLedgerEntrySchema = z.object({
+  at: timestamp,
+  kind: z.enum(['start', 'pause', 'resume', 'extend', 'credit', 'stop']),
+  amountMs: z.number().nullable(),
+  actorId: z.string().nullable(),
+  reason: z.string().nullable(),
+});

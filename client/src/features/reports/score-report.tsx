@@ -4,7 +4,8 @@
  * being prepared (404 or status "pending") it says so and retries; the exam socket's result-ready makes it fetch at once.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { KWA_LABEL_TEXT, type ScoreReport } from '../../../../shared/api/score-report.ts';
+import type { ScoreReport } from '../../../../shared/api/score-report.ts';
+import { KWA_LABEL_TEXT } from '../../../../shared/kwa-labels.ts';
 import type { PROTOCOL_VERSION } from '../../../../shared/protocol/session-protocol.ts';
 import { api } from '../../lib/api-client.ts';
 import { ReconnectingSocket, sameOriginSocketUrl } from '../../lib/ws-client.ts';

@@ -81,16 +81,20 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
       if (await repo.findUserByUsername(db, r.username)) problems.push({ file: input.fileName, pointer: '/username', line: r.line, message: `line ${r.line}, column username: "${r.username}" is already registered` });
     }
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    if (problems.length || input.dryRun) return { dryRun: input.dryRun, created: 0, valid: problems.length ? rows.length - problems.length : rows.length, problems, rows: rows.map((r) => ({ line: r.line, username: r.username, displayName: r.displayName })) };
+    const read = rows.map((r) => ({ line: r.line, username: r.username, displayName: r.displayName }));
+    if (problems.length || input.dryRun) return { dryRun: input.dryRun, created: 0, valid: problems.length ? rows.length - problems.length : rows.length, problems, rows: read, createdIds: [] };
     const hashes = await Promise.all(rows.map((r) => hashPassword(r.password ?? randomBytes(18).toString('base64url'))));
-    await db.transaction(async (tx) => {
+    const createdIds = await db.transaction(async (tx) => {
+      const ids: string[] = [];
       for (const [i, r] of rows.entries()) {
         const user = await repo.insertUser(tx, { username: r.username, displayName: r.displayName, role: 'candidate', passwordHash: hashes[i]! });
         await repo.addMember(tx, user.id, center.id);
+        ids.push(user.id);
       }
       await deps.audit.record(actor, { action: 'candidates.imported', subjectType: 'test-center', subjectId: center.id, details: { file: input.fileName, count: rows.length } }, tx);
+      return ids;
     });
-    return { dryRun: false, created: rows.length, valid: rows.length, problems: [], rows: rows.map((r) => ({ line: r.line, username: r.username, displayName: r.displayName })) };
+    return { dryRun: false, created: rows.length, valid: rows.length, problems: [], rows: read, createdIds };
   }
 
   return {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { loginRequestSchema, loginResponseSchema, meSchema, tokenResponseSchema } from '../../../../shared/api/auth.ts';
+import { launchCodeRequestSchema, launchCodeResponseSchema, loginRequestSchema, loginResponseSchema, meSchema, tokenResponseSchema } from '../../../../shared/api/auth.ts';
+import { noBody, okSchema } from '../../../../shared/api/common.ts';
 import { actorOf, SESSION_COOKIE } from '../../platform/http/auth-guard.ts';
 import type { AuthService } from './auth.service.ts';
 
@@ -26,7 +26,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; cookieSecure
 
   app.post(
     '/api/auth/launch-code',
-    { schema: { tags: ['auth'], summary: 'Candidate sign-in with the one-time code from the admission ticket', body: z.strictObject({ code: z.string().trim().min(4).max(40) }) } },
+    { schema: { tags: ['auth'], summary: 'Candidate sign-in with the one-time code from the admission ticket', body: launchCodeRequestSchema, response: { 200: launchCodeResponseSchema } } },
     async (req, reply) => {
       const { token, expiresAt, actor, sessionId } = await auth.loginWithLaunchCode({ code: req.body.code, address: req.ip });
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: cookieSecure, path: '/', expires: expiresAt });
@@ -34,7 +34,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; cookieSecure
     },
   );
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', response: { 200: z.object({ ok: z.literal(true) }) } } }, async (req, reply) => {
+  app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', body: noBody, response: { 200: okSchema } } }, async (req, reply) => {
     if (req.sessionToken) await auth.logout(req.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true as const };

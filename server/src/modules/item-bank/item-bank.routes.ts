@@ -1,62 +1,76 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bankImportRequestSchema, itemEditSchema, itemQuerySchema } from '../../../../shared/api/item-bank.ts';
-import { itemStatusSchema, moduleCodeSchema } from '../../../../shared/vocabulary.ts';
+import { fileResponse, noBody } from '../../../../shared/api/common.ts';
+import {
+  bankExportParamsSchema,
+  bankExportQuerySchema,
+  bankFileResponseSchema,
+  bankImportRequestSchema,
+  bankImportResponseSchema,
+  bankItemSchema,
+  bankUploadRequestSchema,
+  bankUploadResponseSchema,
+  bankValidateRequestSchema,
+  bankValidateResponseSchema,
+  blueprintCoverageSchema,
+  itemEditResponseSchema,
+  itemEditSchema,
+  itemParamsSchema,
+  itemPreviewSchema,
+  itemQuerySchema,
+} from '../../../../shared/api/item-bank.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
 export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }> = async (app, { itemBank }) => {
   const authors = { preHandler: requireRole('author', 'admin') };
 
-  app.get('/api/bank/items', { ...authors, schema: { tags: ['item bank'], summary: 'Browse items (current versions)', querystring: itemQuerySchema } }, async (req) =>
+  app.get('/api/bank/items', { ...authors, schema: { tags: ['item bank'], summary: 'Browse items (current versions)', querystring: itemQuerySchema, response: { 200: z.array(bankItemSchema) } } }, async (req) =>
     itemBank.listItems(req.query),
   );
 
-  app.post('/api/bank/validate', { ...authors, schema: { tags: ['item bank'], summary: 'Validate bank files against the bank; reports every problem', body: z.strictObject({ files: bankImportRequestSchema.shape.files }) } }, async (req) => {
-    const result = await itemBank.validate(req.body.files);
-    return result.ok ? { ok: true, summary: result.plan.summary } : { ok: false, problems: result.problems };
-  });
+  app.post(
+    '/api/bank/validate',
+    { ...authors, schema: { tags: ['item bank'], summary: 'Validate bank files against the bank; reports every problem', body: bankValidateRequestSchema, response: { 200: bankValidateResponseSchema } } },
+    async (req) => {
+      const result = await itemBank.validate(req.body.files);
+      return result.ok ? { ok: true as const, summary: result.plan.summary } : { ok: false as const, problems: result.problems };
+    },
+  );
 
-  app.post('/api/bank/import', { ...authors, bodyLimit: 60 * 1024 * 1024, schema: { tags: ['item bank'], summary: 'Import bank files all-or-nothing (dryRun shows the diff)', body: bankImportRequestSchema } }, async (req) => {
-    const result = await itemBank.importSources(actorOf(req), req.body.files, { dryRun: req.body.dryRun });
-    return {
-      dryRun: result.dryRun,
-      changed: result.changed,
-      revision: result.revision,
-      summary: result.plan.summary,
-      items: result.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })),
-    };
-  });
+  app.post(
+    '/api/bank/import',
+    { ...authors, bodyLimit: 60 * 1024 * 1024, schema: { tags: ['item bank'], summary: 'Import bank files all-or-nothing (dryRun shows the diff)', body: bankImportRequestSchema, response: { 200: bankImportResponseSchema } } },
+    async (req) => {
+      const result = await itemBank.importSources(actorOf(req), req.body.files, { dryRun: req.body.dryRun });
+      return {
+        dryRun: result.dryRun,
+        changed: result.changed,
+        revision: result.revision,
+        summary: result.plan.summary,
+        items: result.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })),
+      };
+    },
+  );
 
-  const itemParams = z.object({ id: z.string().min(1).max(64) });
+  const params = itemParamsSchema;
   app.put(
     '/api/bank/items/:id',
-    { ...authors, schema: { tags: ['item bank'], summary: 'Edit an item: a content change makes a new version; items on delivered forms are never changed in place', params: itemParams, body: itemEditSchema } },
+    { ...authors, schema: { tags: ['item bank'], summary: 'Edit an item: a content change makes a new version; items on delivered forms are never changed in place', params, body: itemEditSchema, response: { 200: itemEditResponseSchema } } },
     async (req) => itemBank.editItem(actorOf(req), req.params.id, req.body),
   );
-  app.post('/api/bank/items/:id/retire', { ...authors, schema: { tags: ['item bank'], summary: 'Retire an item (it stays on delivered forms)', params: itemParams } }, async (req) =>
+  app.post('/api/bank/items/:id/retire', { ...authors, schema: { tags: ['item bank'], summary: 'Retire an item (it stays on delivered forms)', params, body: noBody, response: { 200: itemEditResponseSchema } } }, async (req) =>
     itemBank.editItem(actorOf(req), req.params.id, { status: 'retired' }),
   );
-  app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params: itemParams } }, async (req) => itemBank.preview(req.params.id));
-  app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA" } }, async () => itemBank.coverage());
+  app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params, response: { 200: itemPreviewSchema } } }, async (req) => itemBank.preview(req.params.id));
+  app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA", response: { 200: z.array(blueprintCoverageSchema) } } }, async () => itemBank.coverage());
 
   app.post(
     '/api/bank/upload',
     {
       ...authors,
       bodyLimit: 80 * 1024 * 1024,
-      schema: {
-        tags: ['item bank'],
-        summary: 'Upload bank files in any format (JSON, CSV, QTI XML or content package), dry run first',
-        body: z.strictObject({
-          files: z.array(z.strictObject({ name: z.string().min(1).max(300), base64: z.string().max(70 * 1024 * 1024) })).min(1, 'send at least one file'),
-          dryRun: z.boolean().default(true),
-          lenient: z.boolean().default(false),
-          kwaMapping: z.strictObject({ byCategory: z.record(z.string(), z.string()).optional(), byMetadata: z.array(z.strictObject({ path: z.string(), map: z.record(z.string(), z.string()).optional() })).optional() }).optional(),
-          module: moduleCodeSchema.optional(),
-          status: itemStatusSchema.optional(),
-        }),
-      },
+      schema: { tags: ['item bank'], summary: 'Upload bank files in any format (JSON, CSV, QTI XML or content package), dry run first', body: bankUploadRequestSchema, response: { 200: bankUploadResponseSchema } },
     },
     async (req) => {
       const { files, ...opts } = req.body;
@@ -65,15 +79,28 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
     },
   );
 
-  app.get('/api/bank/export.:format', { ...authors, schema: { tags: ['item bank'], summary: 'Export the bank as a QTI 3.0 content package (.zip) or CSV', params: z.object({ format: z.enum(['zip', 'csv']) }), querystring: z.strictObject({ module: moduleCodeSchema.optional() }) } }, async (req, reply) => {
-    const out = await itemBank.exportAs(req.params.format === 'zip' ? 'qti' : 'csv', req.query.module);
-    const name = `cpt-bank${req.query.module ? `-${req.query.module}` : ''}`;
-    return req.params.format === 'zip'
-      ? reply.type('application/zip').header('content-disposition', `attachment; filename="${name}-qti3.zip"`).send(Buffer.from(out as Uint8Array))
-      : reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(out);
-  });
+  app.get(
+    '/api/bank/export.:format',
+    {
+      ...authors,
+      schema: {
+        tags: ['item bank'],
+        summary: 'Export the bank as a QTI 3.0 content package (.zip) or CSV',
+        params: bankExportParamsSchema,
+        querystring: bankExportQuerySchema,
+        response: { 200: fileResponse('A QTI 3.0 content package (export.zip) or a CSV file (export.csv)', 'application/zip', 'text/csv') },
+      },
+    },
+    async (req, reply) => {
+      const out = await itemBank.exportAs(req.params.format === 'zip' ? 'qti' : 'csv', req.query.module);
+      const name = `cpt-bank${req.query.module ? `-${req.query.module}` : ''}`;
+      return req.params.format === 'zip'
+        ? reply.type('application/zip').header('content-disposition', `attachment; filename="${name}-qti3.zip"`).send(Buffer.from(out as Uint8Array))
+        : reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(out);
+    },
+  );
 
-  app.get('/api/bank/export', { ...authors, schema: { tags: ['item bank'], summary: 'Export the bank (or one module) as a bank file', querystring: z.strictObject({ module: moduleCodeSchema.optional() }) } }, async (req) =>
+  app.get('/api/bank/export', { ...authors, schema: { tags: ['item bank'], summary: 'Export the bank (or one module) as a bank file', querystring: bankExportQuerySchema, response: { 200: bankFileResponseSchema } } }, async (req) =>
     itemBank.exportBank(req.query.module),
   );
 };

@@ -1,31 +1,34 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { bulkReasonSchema, noteSchema, rosterQuerySchema } from '../../../../shared/api/proctoring.ts';
+import { fileResponse, idParamsSchema, okSchema } from '../../../../shared/api/common.ts';
+import { bulkReasonSchema, noteSchema, pausedCountSchema, resumedCountSchema, rosterQuerySchema, rosterSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ProctorFeed } from './proctor-feed.ts';
 import type { ProctoringService } from './proctoring.service.ts';
 
 export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringService; feed: ProctorFeed }> = async (app, { proctoring, feed }) => {
   const staff = { preHandler: requireRole('proctor', 'admin') };
-  const center = z.object({ id: z.uuid() });
+  const center = idParamsSchema;
 
-  app.get('/api/proctor/centers/:id/roster', { ...staff, schema: { tags: ['proctoring'], summary: "The center's seats for a day (default today), with progress, time and connection health", params: center, querystring: rosterQuerySchema } }, async (req) =>
+  app.get('/api/proctor/centers/:id/roster', { ...staff, schema: { tags: ['proctoring'], summary: "The center's seats for a day (default today), with progress, time and connection health", params: center, querystring: rosterQuerySchema, response: { 200: rosterSchema } } }, async (req) =>
     proctoring.roster(actorOf(req), req.params.id, req.query.date),
   );
-  app.post('/api/proctor/centers/:id/pause-all', { ...staff, schema: { tags: ['proctoring'], summary: 'Pause every running seat (fire drill); time is credited', params: center, body: bulkReasonSchema } }, async (req) =>
+  app.post('/api/proctor/centers/:id/pause-all', { ...staff, schema: { tags: ['proctoring'], summary: 'Pause every running seat (fire drill); time is credited', params: center, body: bulkReasonSchema, response: { 200: pausedCountSchema } } }, async (req) =>
     proctoring.pauseAll(actorOf(req), req.params.id, req.body.reason),
   );
-  app.post('/api/proctor/centers/:id/resume-all', { ...staff, schema: { tags: ['proctoring'], summary: 'Resume every seat the proctors paused', params: center, body: bulkReasonSchema } }, async (req) =>
+  app.post('/api/proctor/centers/:id/resume-all', { ...staff, schema: { tags: ['proctoring'], summary: 'Resume every seat the proctors paused', params: center, body: bulkReasonSchema, response: { 200: resumedCountSchema } } }, async (req) =>
     proctoring.resumeAll(actorOf(req), req.params.id, req.body.reason),
   );
-  app.get('/api/proctor/centers/:id/incidents.csv', { ...staff, schema: { tags: ['proctoring'], summary: "The day's incidents as CSV", params: center, querystring: rosterQuerySchema } }, async (req, reply) =>
-    reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="incidents.csv"').send(await proctoring.incidentsCsv(actorOf(req), req.params.id, req.query.date)),
+  app.get(
+    '/api/proctor/centers/:id/incidents.csv',
+    { ...staff, schema: { tags: ['proctoring'], summary: "The day's incidents as CSV", params: center, querystring: rosterQuerySchema, response: { 200: fileResponse('CSV: at, session_id, candidate, module, kind, source, note', 'text/csv') } } },
+    async (req, reply) =>
+      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="incidents.csv"').send(await proctoring.incidentsCsv(actorOf(req), req.params.id, req.query.date)),
   );
-  app.post('/api/sessions/:id/incidents', { ...staff, schema: { tags: ['proctoring'], summary: 'Record an incident note', params: center, body: noteSchema } }, async (req, reply) => {
+  app.post('/api/sessions/:id/incidents', { ...staff, schema: { tags: ['proctoring'], summary: 'Record an incident note', params: center, body: noteSchema, response: { 201: okSchema } } }, async (req, reply) => {
     await proctoring.addNote(actorOf(req), req.params.id, req.body.note);
     return reply.status(201).send({ ok: true });
   });
-  app.get('/api/sessions/:id/timeline', { ...staff, schema: { tags: ['proctoring'], summary: 'Every event of a session in order (incident review, appeals)', params: center } }, async (req) =>
+  app.get('/api/sessions/:id/timeline', { ...staff, schema: { tags: ['proctoring'], summary: 'Every event of a session in order (incident review, appeals)', params: center, response: { 200: timelineSchema } } }, async (req) =>
     proctoring.timeline(actorOf(req), req.params.id),
   );
 

@@ -12,7 +12,7 @@ export function createPsychometricsService(deps: { db: Db }) {
     async analyzeModule(module: ModuleCode, thresholds: Partial<FlagThresholds> = {}) {
       const { sessions, presented, answers } = await repo.deliveredResponses(deps.db, module);
       // An item may appear in several versions; statistics are per item id, keyed by the newest delivered key.
-      const items = new Map<string, { itemId: string; key: string; optionIds: string[]; version: number; role: string; exposure: number }>();
+      const items = new Map<string, { itemId: string; key: string; optionIds: string[]; version: number; role: 'scored' | 'pretest'; exposure: number }>();
       const byForm = new Map<string, string[]>();
       for (const p of presented) {
         byForm.set(p.formId, [...(byForm.get(p.formId) ?? []), p.itemId]);

@@ -3,7 +3,8 @@
  * per-KWA diagnostic.
  */
 import PDFDocument from 'pdfkit';
-import { KWA_LABEL_TEXT, type ScoreReport } from '../../../../shared/api/score-report.ts';
+import type { ScoreReport } from '../../../../shared/api/score-report.ts';
+import { KWA_LABEL_TEXT } from '../../../../shared/kwa-labels.ts';
 
 function render(draw: (doc: PDFKit.PDFDocument) => void, layout: 'portrait' | 'landscape' = 'portrait'): Promise<Buffer> {
   return new Promise((resolve, reject) => {

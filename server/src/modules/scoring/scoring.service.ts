@@ -172,7 +172,7 @@ export function createScoringService(deps: ScoringDeps) {
       if (!row) throw notFound('a credential with this code');
       const c = row.credential;
       const now = clock.now();
-      const status = c.status === 'revoked' ? 'revoked' : now >= c.expiresAt ? 'expired' : 'valid';
+      const status = c.status === 'revoked' ? ('revoked' as const) : now >= c.expiresAt ? ('expired' as const) : ('valid' as const);
       return {
         verificationCode: c.verificationCode,
         holder: row.holder,
@@ -216,7 +216,7 @@ export function createScoringService(deps: ScoringDeps) {
       const activities = await repo.recertActivitiesOf(db, candidateId);
       return {
         attempts: attempts.map((a) => ({ sessionId: a.sessionId, module: a.module, moduleTitle: a.moduleTitle, endedAt: a.endedAt, endReason: a.endReason, rawScore: a.rawScore, scoredItems: a.scoredItems, percent: a.percent, passed: a.passed, testCenter: a.centerName })),
-        credentials: creds.map((c) => ({ id: c.id, kind: c.kind, module: c.module, verificationCode: c.verificationCode, issuedOn: c.issuedOn, validThrough: c.validThrough, status: c.status === 'revoked' ? 'revoked' : now >= c.expiresAt ? 'expired' : 'valid' })),
+        credentials: creds.map((c) => ({ id: c.id, kind: c.kind, module: c.module, verificationCode: c.verificationCode, issuedOn: c.issuedOn, validThrough: c.validThrough, status: c.status === 'revoked' ? ('revoked' as const) : now >= c.expiresAt ? ('expired' as const) : ('valid' as const) })),
         fullCpt: fullCptStatus(passes, p),
         eligibility,
         recertification: full

@@ -1,6 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { admitSchema, extendSchema, handbookAckSchema, reasonSchema, scheduleSessionRequestSchema } from '../../../../shared/api/sessions.ts';
+import { noBody, okSchema } from '../../../../shared/api/common.ts';
+import {
+  admitSchema,
+  extendSchema,
+  handbookAckSchema,
+  handbookSchema,
+  launchCodeSchema,
+  mySessionSchema,
+  reasonSchema,
+  resumeSchema,
+  savedResponseSchema,
+  scheduledSessionSchema,
+  scheduleSessionRequestSchema,
+  sessionParamsSchema,
+  sessionStatusSchema,
+  timeLedgerEntrySchema,
+} from '../../../../shared/api/sessions.ts';
 import { HANDBOOK_SECTIONS, HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { SessionsService } from './sessions.service.ts';
@@ -9,17 +25,17 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
   const staff = { preHandler: requireRole('proctor', 'admin') };
   const anyone = { preHandler: requireRole('candidate', 'proctor', 'admin') };
   const candidate = { preHandler: requireRole('candidate') };
-  const params = z.object({ id: z.uuid() });
+  const params = sessionParamsSchema;
   const ok = { ok: true as const };
 
-  app.post('/api/sessions', { ...staff, schema: { tags: ['sessions'], summary: 'Schedule a module exam for a candidate', body: scheduleSessionRequestSchema } }, async (req, reply) => {
+  app.post('/api/sessions', { ...staff, schema: { tags: ['sessions'], summary: 'Schedule a module exam for a candidate', body: scheduleSessionRequestSchema, response: { 201: scheduledSessionSchema } } }, async (req, reply) => {
     const row = await sessions.schedule(actorOf(req), { ...req.body, scheduledAt: new Date(req.body.scheduledAt) });
     return reply.status(201).send({ id: row.id, state: row.state, module: row.module, scheduledAt: row.scheduledAt });
   });
 
-  app.get('/api/me/sessions', { ...candidate, schema: { tags: ['sessions'], summary: "The signed-in candidate's exam sessions" } }, async (req) => sessions.listForCandidate(actorOf(req)));
+  app.get('/api/me/sessions', { ...candidate, schema: { tags: ['sessions'], summary: "The signed-in candidate's exam sessions", response: { 200: z.array(mySessionSchema) } } }, async (req) => sessions.listForCandidate(actorOf(req)));
 
-  app.get('/api/sessions/:id', { ...anyone, schema: { tags: ['sessions'], summary: 'Session status (own session for candidates; own test centers for proctors)', params } }, async (req) => {
+  app.get('/api/sessions/:id', { ...anyone, schema: { tags: ['sessions'], summary: 'Session status (own session for candidates; own test centers for proctors)', params, response: { 200: sessionStatusSchema } } }, async (req) => {
     const s = await sessions.get(actorOf(req), req.params.id);
     return {
       id: s.id,
@@ -37,50 +53,50 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     };
   });
 
-  app.get('/api/handbook', { ...anyone, schema: { tags: ['sessions'], summary: 'The candidate rules to acknowledge before the exam' } }, async () => ({ version: HANDBOOK_VERSION, sections: HANDBOOK_SECTIONS }));
+  app.get('/api/handbook', { ...anyone, schema: { tags: ['sessions'], summary: 'The candidate rules to acknowledge before the exam', response: { 200: handbookSchema } } }, async () => ({ version: HANDBOOK_VERSION, sections: HANDBOOK_SECTIONS }));
 
-  app.post('/api/sessions/:id/check-in', { ...anyone, schema: { tags: ['sessions'], summary: 'Candidate arrives (waiting room)', params } }, async (req) => {
+  app.post('/api/sessions/:id/check-in', { ...anyone, schema: { tags: ['sessions'], summary: 'Candidate arrives (waiting room)', params, body: noBody, response: { 200: okSchema } } }, async (req) => {
     await sessions.checkIn(actorOf(req), req.params.id);
     return ok;
   });
-  app.post('/api/sessions/:id/handbook', { ...candidate, schema: { tags: ['sessions'], summary: 'Acknowledge the candidate rules (stored with version and time)', params, body: handbookAckSchema } }, async (req) => {
+  app.post('/api/sessions/:id/handbook', { ...candidate, schema: { tags: ['sessions'], summary: 'Acknowledge the candidate rules (stored with version and time)', params, body: handbookAckSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.acknowledgeHandbook(actorOf(req), req.params.id, req.body.version);
     return ok;
   });
-  app.post('/api/sessions/:id/start', { ...anyone, schema: { tags: ['sessions'], summary: 'Start the exam clock', params } }, async (req) => {
+  app.post('/api/sessions/:id/start', { ...anyone, schema: { tags: ['sessions'], summary: 'Start the exam clock', params, body: noBody, response: { 200: okSchema } } }, async (req) => {
     await sessions.start(actorOf(req), req.params.id);
     return ok;
   });
-  app.post('/api/sessions/:id/admit', { ...staff, schema: { tags: ['proctoring'], summary: 'Admit after checking photo ID; assembles the form', params, body: admitSchema } }, async (req) => {
+  app.post('/api/sessions/:id/admit', { ...staff, schema: { tags: ['proctoring'], summary: 'Admit after checking photo ID; assembles the form', params, body: admitSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.admit(actorOf(req), req.params.id, req.body);
     return ok;
   });
-  app.post('/api/sessions/:id/pause', { ...staff, schema: { tags: ['proctoring'], summary: 'Pause the exam clock', params, body: reasonSchema } }, async (req) => {
+  app.post('/api/sessions/:id/pause', { ...staff, schema: { tags: ['proctoring'], summary: 'Pause the exam clock', params, body: reasonSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.pause(actorOf(req), req.params.id, req.body.reason);
     return ok;
   });
-  app.post('/api/sessions/:id/resume', { ...staff, schema: { tags: ['proctoring'], summary: 'Resume a paused exam', params, body: reasonSchema.partial() } }, async (req) => {
+  app.post('/api/sessions/:id/resume', { ...staff, schema: { tags: ['proctoring'], summary: 'Resume a paused exam', params, body: resumeSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.resume(actorOf(req), req.params.id, req.body.reason);
     return ok;
   });
-  app.post('/api/sessions/:id/extend', { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes', params, body: extendSchema } }, async (req) => {
+  app.post('/api/sessions/:id/extend', { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes', params, body: extendSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
     return ok;
   });
-  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now (recorded as terminated, never passed)', params, body: reasonSchema } }, async (req) => {
+  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now (recorded as terminated, never passed)', params, body: reasonSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.terminate(actorOf(req), req.params.id, req.body.reason);
     return ok;
   });
 
-  app.post('/api/sessions/:id/launch-code', { ...staff, schema: { tags: ['proctoring'], summary: 'Issue a one-time launch code for the admission ticket', params } }, async (req, reply) =>
+  app.post('/api/sessions/:id/launch-code', { ...staff, schema: { tags: ['proctoring'], summary: 'Issue a one-time launch code for the admission ticket', params, body: noBody, response: { 201: launchCodeSchema } } }, async (req, reply) =>
     reply.status(201).send(await sessions.issueLaunchCode(actorOf(req), req.params.id)),
   );
 
-  app.get('/api/sessions/:id/responses', { ...staff, schema: { tags: ['proctoring'], summary: 'Saved answers and flags (no keys)', params } }, async (req) => {
+  app.get('/api/sessions/:id/responses', { ...staff, schema: { tags: ['proctoring'], summary: 'Saved answers and flags (no keys)', params, response: { 200: z.array(savedResponseSchema) } } }, async (req) => {
     await sessions.get(actorOf(req), req.params.id);
     return sessions.responses(req.params.id);
   });
-  app.get('/api/sessions/:id/time-ledger', { ...staff, schema: { tags: ['proctoring'], summary: 'Every timing adjustment with actor and reason', params } }, async (req) => {
+  app.get('/api/sessions/:id/time-ledger', { ...staff, schema: { tags: ['proctoring'], summary: 'Every timing adjustment with actor and reason', params, response: { 200: z.array(timeLedgerEntrySchema) } } }, async (req) => {
     await sessions.get(actorOf(req), req.params.id);
     return sessions.ledger(req.params.id);
   });
