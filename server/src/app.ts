@@ -32,6 +32,7 @@ import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
 import { registerHealth } from './platform/http/health.ts';
+import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
 
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  recordRoutes(app);
   registerErrorHandler(app);
 
   const services = composeServices({ ...deps, log: (msg, err) => app.log.error({ err }, msg) });
@@ -62,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(fastifyWebsocket, { options: { maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES } });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'cpt-exam API', version: '0.1.0', description: 'Exam delivery for the MSSC CPT modules' } },
-    transform: jsonSchemaTransform,
+    transform: withErrorResponses(jsonSchemaTransform),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
