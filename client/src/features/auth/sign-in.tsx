@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { Me } from '../../../../shared/api/auth.ts';
+import type { launchCodeRequestSchema, launchCodeResponseSchema, loginRequestSchema, loginResponseSchema, Me } from '../../../../shared/api/auth.ts';
+import type { Wire } from '../../../../shared/api/common.ts';
 import { api } from '../../lib/api-client.ts';
 import { CredentialFields } from './credential-fields.tsx';
 
@@ -19,12 +20,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
     setBusy(true);
     setError(null);
     if (mode === 'password') {
-      const r = await api<{ user: Me }>('POST', '/api/auth/login', { username, password });
+      const r = await api<Wire<typeof loginResponseSchema>>('POST', '/api/auth/login', { username, password } satisfies Wire<typeof loginRequestSchema>);
       setBusy(false);
       if (r.ok) onSignedIn(r.data.user);
       else setError(r.error.message);
     } else {
-      const r = await api<{ user: Me; sessionId: string }>('POST', '/api/auth/launch-code', { code });
+      const r = await api<Wire<typeof launchCodeResponseSchema>>('POST', '/api/auth/launch-code', { code } satisfies Wire<typeof launchCodeRequestSchema>);
       setBusy(false);
       if (r.ok) onSignedIn(r.data.user, r.data.sessionId);
       else setError(r.error.message);

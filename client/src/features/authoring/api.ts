@@ -1,13 +1,29 @@
 /**
- * The REST calls of the author workspace. Types follow server/src/modules/item-bank/item-bank.routes.ts,
- * psychometrics/psychometrics.routes.ts and scoring/scoring.routes.ts (POST /api/admin/rescore). Types come from
- * shared/ as types only, so this lazy chunk carries no zod. Errors come back as values (lib/api-client.ts).
+ * The REST calls of the author workspace. Request and response types are the wire form (`Wire<>`) of the schemas the
+ * server validates and serializes with (shared/api/item-bank.ts, item-analysis.ts, score-report.ts for the rescore),
+ * imported as types only, so this lazy chunk carries no schema code. Errors come back as values (lib/api-client.ts).
  */
 import type { Me } from '../../../../shared/api/auth.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
-import type { ItemContent, ItemOption, ItemStats } from '../../../../shared/item-bank-format.ts';
+import type { ItemContent, ItemOption } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
-import type { BlueprintCoverage, ImportSummary, ItemChange, KwaCoverage } from '../../../../shared/api/item-bank.ts';
+import type { Wire } from '../../../../shared/api/common.ts';
+import type {
+  BlueprintCoverage,
+  bankImportRequestSchema,
+  bankImportResponseSchema,
+  bankItemSchema,
+  bankUploadRequestSchema,
+  bankUploadResponseSchema,
+  ImportSummary,
+  ItemChange,
+  itemEditResponseSchema,
+  itemEditSchema,
+  itemPreviewSchema,
+  KwaCoverage,
+  skippedItemSchema,
+} from '../../../../shared/api/item-bank.ts';
+import type { rescoreRequestSchema, rescoreResultSchema } from '../../../../shared/api/score-report.ts';
 import type { DeliveredItemStatistics, FlagThresholds, FormStatistics, ItemFlag, ItemFlagCode, ModuleAnalysis, OptionStats } from '../../../../shared/api/item-analysis.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
@@ -25,31 +41,12 @@ export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 export const ITEM_CHANGES: readonly ItemChange[] = ['new', 'changed', 'status-changed', 'retired', 'unchanged'];
 
 /** An item a CSV or QTI upload could not convert (reported always; left out only in lenient mode). */
-export interface SkippedItem {
-  file: string;
-  itemId?: string;
-  reason: string;
-}
+export type SkippedItem = Wire<typeof skippedItemSchema>;
 
-export interface ImportResponse {
-  dryRun: boolean;
-  changed: boolean;
-  revision: number;
-  summary: ImportSummary;
-  items: { id: string; change: ItemChange; fromVersion: number | null }[];
-  skipped?: SkippedItem[];
-  /** Images that QTI items of an upload use (paths in the package). */
-  assets?: string[];
-}
+/** A JSON import's answer, or an upload's (which adds what it skipped and the images it found). */
+export type ImportResponse = Wire<typeof bankImportResponseSchema> & Partial<Pick<Wire<typeof bankUploadResponseSchema>, 'skipped' | 'assets'>>;
 
-export interface BankItem {
-  id: string;
-  module: ModuleCode;
-  status: ItemStatus;
-  version: number;
-  content: ItemContent;
-  stats: ItemStats | null;
-}
+export type BankItem = Wire<typeof bankItemSchema>;
 
 export interface KwaChoice {
   code: string;
@@ -63,20 +60,9 @@ export interface ItemFilter {
   topic?: string;
 }
 
-export type ItemEdit = Partial<Pick<ItemContent, 'kwa' | 'stem' | 'options' | 'key' | 'rationale' | 'topics'>> & { status?: ItemStatus };
-
-export interface EditResponse {
-  id: string;
-  change: ItemChange;
-  version: number;
-  revision: number;
-}
-
-export interface ItemPreview {
-  itemId: string;
-  stem: string;
-  options: { id: string; text: string }[];
-}
+export type ItemEdit = Wire<typeof itemEditSchema>;
+export type EditResponse = Wire<typeof itemEditResponseSchema>;
+export type ItemPreview = Wire<typeof itemPreviewSchema>;
 
 /** Coverage feeds the Coverage tab and the KWA choices of the Items tab; the workspace reloads it after every bank change. */
 export interface CoverageState {
@@ -87,21 +73,8 @@ export interface CoverageState {
 /** The server's defaults (server/src/modules/psychometrics/domain/item-analysis.ts DEFAULT_THRESHOLDS). */
 export const DEFAULT_THRESHOLDS: Thresholds = { pMin: 0.2, pMax: 0.95, minCorrectedPointBiserial: 0.15, minDistractorShare: 0.05 };
 
-export interface RescoreChange {
-  sessionId: string;
-  candidate: string;
-  module: string;
-  before: { rawScore: number; passed: boolean };
-  after: { rawScore: number; passed: boolean };
-}
-
-export interface RescoreResult {
-  itemId: string;
-  keyVersion: number;
-  sessionsChecked: number;
-  changes: RescoreChange[];
-  dryRun: boolean;
-}
+export type RescoreResult = Wire<typeof rescoreResultSchema>;
+export type RescoreChange = RescoreResult['changes'][number];
 
 const enc = encodeURIComponent;
 const query = (params: Record<string, string | number | undefined>) => {
@@ -114,8 +87,8 @@ const query = (params: Record<string, string | number | undefined>) => {
 
 export const getMe = () => api<Me>('GET', '/api/auth/me');
 
-export const importJson = (files: { name: string; text: string }[], dryRun: boolean) => api<ImportResponse>('POST', '/api/bank/import', { files, dryRun });
-export const uploadFiles = (files: { name: string; base64: string }[], dryRun: boolean, lenient: boolean) => api<ImportResponse>('POST', '/api/bank/upload', { files, dryRun, lenient });
+export const importJson = (files: { name: string; text: string }[], dryRun: boolean) => api<ImportResponse>('POST', '/api/bank/import', { files, dryRun } satisfies Wire<typeof bankImportRequestSchema>);
+export const uploadFiles = (files: { name: string; base64: string }[], dryRun: boolean, lenient: boolean) => api<ImportResponse>('POST', '/api/bank/upload', { files, dryRun, lenient } satisfies Wire<typeof bankUploadRequestSchema>);
 
 export const listItems = (f: ItemFilter) => api<BankItem[]>('GET', `/api/bank/items${query({ module: f.module, kwa: f.kwa, status: f.status, topic: f.topic })}`);
 export const editItem = (id: string, patch: ItemEdit) => api<EditResponse>('PUT', `/api/bank/items/${enc(id)}`, patch);
@@ -124,4 +97,4 @@ export const previewItem = (id: string) => api<ItemPreview>('GET', `/api/bank/it
 export const getCoverage = () => api<BlueprintCoverage[]>('GET', '/api/bank/coverage');
 export const getAnalysis = (module: string, t: Partial<Thresholds>) =>
   api<ModuleAnalysis>('GET', `/api/bank/analysis${query({ module, pMin: t.pMin, pMax: t.pMax, minCorrectedPointBiserial: t.minCorrectedPointBiserial })}`);
-export const rescore = (body: { itemId: string; dryRun: boolean; reason: string }) => api<RescoreResult>('POST', '/api/admin/rescore', body);
+export const rescore = (body: Wire<typeof rescoreRequestSchema>) => api<RescoreResult>('POST', '/api/admin/rescore', body);

@@ -3,37 +3,19 @@
  * form's certificate — every constraint with its required and achieved value — or download it as JSON.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import type { Wire } from '../../../../shared/api/common.ts';
+import type { constraintCheckSchema, formBuildRequestSchema, formBuildResponseSchema, formCertificateSchema, formDetailSchema, formSummarySchema } from '../../../../shared/api/forms.ts';
 import { api } from '../../lib/api-client.ts';
 
-interface FormSummary {
-  id: string;
-  module: string;
-  blueprintVersion: string;
-  bankRevision: number;
-  seed: string;
-  kind: 'linear-on-the-fly' | 'fixed';
-  status: 'draft' | 'published';
-  label: string | null;
-  createdAt: string;
-  publishedAt: string | null;
-}
-
-interface Check {
-  id: string;
-  description: string;
-  required: string;
-  achieved: string;
-  met: boolean;
-}
-
-interface FormDetail extends FormSummary {
-  certificate: { constraints: Check[]; softGoals: Check[]; notes: string[]; allConstraintsMet: boolean; algorithmVersion: string; formLength: number; scoredItems: number; pretestItems: number };
-}
+type FormSummary = Wire<typeof formSummarySchema>;
+type Check = Wire<typeof constraintCheckSchema>;
+/** The stored certificate (a record on the wire: forms outlive code versions), read as the certificate it was written as. */
+type FormDetail = Omit<Wire<typeof formDetailSchema>, 'certificate'> & { certificate: Pick<Wire<typeof formCertificateSchema>, 'notes' | 'allConstraintsMet' | 'algorithmVersion' | 'formLength' | 'scoredItems' | 'pretestItems'> & { constraints: Check[]; softGoals: Check[] } };
 
 const MODULES = ['SAF', 'QPM', 'MPP', 'MA', 'GRN'] as const;
 
 export function FormsTab({ announce }: { announce: (text: string) => void }) {
-  const [module, setModule] = useState<string>('SAF');
+  const [module, setModule] = useState<(typeof MODULES)[number]>('SAF');
   const [forms, setForms] = useState<FormSummary[] | null>(null);
   const [count, setCount] = useState(2);
   const [overlap, setOverlap] = useState(25);
@@ -50,7 +32,7 @@ export function FormsTab({ announce }: { announce: (text: string) => void }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const r = await api<{ formIds: string[]; pairwiseOverlap: number[][] }>('POST', '/api/forms/build', { module, count, maxOverlapPct: overlap, publish: false });
+    const r = await api<Wire<typeof formBuildResponseSchema>>('POST', '/api/forms/build', { module, count, maxOverlapPct: overlap, publish: false } satisfies Wire<typeof formBuildRequestSchema>);
     setBusy(false);
     if (!r.ok) return setError(r.error.message);
     announce(`Built ${r.data.formIds.length} draft ${module} forms.`);
@@ -76,7 +58,7 @@ export function FormsTab({ announce }: { announce: (text: string) => void }) {
         <h2 id="build-title">Build parallel fixed forms</h2>
         <label>
           Module
-          <select value={module} onChange={(e) => setModule(e.target.value)}>
+          <select value={module} onChange={(e) => setModule(e.target.value as (typeof MODULES)[number])}>
             {MODULES.map((m) => (
               <option key={m}>{m}</option>
             ))}

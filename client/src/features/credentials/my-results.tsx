@@ -3,15 +3,11 @@
  * progress toward the full CPT, eligibility per module (retake waits) and recertification progress.
  */
 import { useEffect, useState } from 'react';
+import type { Wire } from '../../../../shared/api/common.ts';
+import type { candidateHistorySchema } from '../../../../shared/api/score-report.ts';
 import { api } from '../../lib/api-client.ts';
 
-interface History {
-  attempts: { sessionId: string; module: string; moduleTitle: string; endedAt: string; endReason: string; rawScore: number; scoredItems: number; percent: number; passed: boolean; testCenter: string }[];
-  credentials: { id: string; kind: 'module' | 'full-cpt'; module: string | null; verificationCode: string; issuedOn: string; validThrough: string; status: string }[];
-  fullCpt: { complete: boolean; missing?: string[]; windowNote?: string };
-  eligibility: Record<string, { eligible: boolean; reason?: string; nextEligibleDate?: string | null }>;
-  recertification: { pointsEarned: number; pointsRequired: number; applicationOpensAt: string; applicationOpen: boolean; windowEnd: string } | null;
-}
+type History = Wire<typeof candidateHistorySchema>;
 
 const MODULES: Record<string, string> = { SAF: 'Safety', QPM: 'Quality Practices & Measurement', MPP: 'Manufacturing Processes & Production', MA: 'Maintenance Awareness', GRN: 'Green Production' };
 

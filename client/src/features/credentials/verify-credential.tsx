@@ -3,16 +3,11 @@
  * and status — and nothing else. No sign-in.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import type { Wire } from '../../../../shared/api/common.ts';
+import type { verifiedCredentialSchema } from '../../../../shared/api/score-report.ts';
 import { api } from '../../lib/api-client.ts';
 
-interface Verified {
-  verificationCode: string;
-  holder: string;
-  credential: string;
-  issuedOn: string;
-  validThrough: string;
-  status: 'valid' | 'expired' | 'revoked';
-}
+type Verified = Wire<typeof verifiedCredentialSchema>;
 
 const STATUS_TEXT: Record<Verified['status'], string> = { valid: 'Valid', expired: 'Expired', revoked: 'Revoked' };
 

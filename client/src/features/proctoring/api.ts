@@ -1,71 +1,45 @@
 /**
- * The REST calls of the proctor console. Types follow server/src/modules/{accounts,sessions,proctoring}/*.routes.ts.
+ * The REST calls of the proctor console. Request and response types are the wire form (`Wire<>`) of the schemas the
+ * server validates and serializes with (shared/api/{accounts,sessions,proctoring}.ts), imported as types only.
  * Errors come back as values (lib/api-client.ts) and are shown next to the action that failed.
  */
-import type { TestCenter } from '../../../../shared/api/accounts.ts';
+import type { CandidateImportResult, candidateImportRequestSchema, createUserRequestSchema, TestCenter, UserSummary } from '../../../../shared/api/accounts.ts';
 import type { Me } from '../../../../shared/api/auth.ts';
+import type { okSchema, Wire } from '../../../../shared/api/common.ts';
+import type { bulkReasonSchema, noteSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
+import type { admitSchema, extendSchema, launchCodeSchema, reasonSchema, resumeSchema, scheduledSessionSchema, scheduleSessionRequestSchema } from '../../../../shared/api/sessions.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
 export type { TestCenter, Me, ErrorBody, Problem };
 
-export interface CandidateSummary {
-  id: string;
-  username: string;
-  displayName: string;
-  role: string;
-}
+export type CandidateSummary = UserSummary;
+export type ImportResult = CandidateImportResult;
+export type TimelineEvent = Wire<typeof timelineEventSchema>;
+export type ScheduleRequest = Wire<typeof scheduleSessionRequestSchema>;
 
-export interface ImportResult {
-  dryRun: boolean;
-  created: number;
-  valid: number;
-  problems: Problem[];
-  rows: { line: number; username: string; displayName: string }[];
-}
-
-export interface TimelineEvent {
-  at: string;
-  source: 'audit' | 'time' | 'incident' | string;
-  event: string;
-  actorId: string | null;
-  actorRole: string | null;
-  reason: string | null;
-  details: Record<string, unknown> | null;
-}
-
-export interface ScheduleRequest {
-  candidateId: string;
-  module: string;
-  testCenterId: string;
-  scheduledAt: string;
-  timeMultiplier: number;
-  accommodationNote: string | null;
-  separateRoom: boolean;
-}
-
-type Ok = { ok: true };
+type Ok = Wire<typeof okSchema>;
 const enc = encodeURIComponent;
 
 export const getMe = () => api<Me>('GET', '/api/auth/me');
 export const listCenters = () => api<TestCenter[]>('GET', '/api/test-centers');
 export const listCandidates = (centerId: string) => api<CandidateSummary[]>('GET', `/api/test-centers/${enc(centerId)}/candidates`);
-export const importCandidates = (centerId: string, body: { text: string; fileName: string; dryRun: boolean }) => api<ImportResult>('POST', `/api/test-centers/${enc(centerId)}/candidates/import`, body);
+export const importCandidates = (centerId: string, body: Wire<typeof candidateImportRequestSchema>) => api<ImportResult>('POST', `/api/test-centers/${enc(centerId)}/candidates/import`, body);
 export const createCandidate = (body: { username: string; displayName: string; password: string; testCenterCode: string }) =>
-  api<CandidateSummary>('POST', '/api/admin/users', { username: body.username, displayName: body.displayName, role: 'candidate', password: body.password, testCenterCodes: [body.testCenterCode] });
-export const scheduleSession = (body: ScheduleRequest) => api<{ id: string; state: string; module: string; scheduledAt: string }>('POST', '/api/sessions', body);
+  api<CandidateSummary>('POST', '/api/admin/users', { username: body.username, displayName: body.displayName, role: 'candidate', password: body.password, testCenterCodes: [body.testCenterCode] } satisfies Wire<typeof createUserRequestSchema>);
+export const scheduleSession = (body: ScheduleRequest) => api<Wire<typeof scheduledSessionSchema>>('POST', '/api/sessions', body);
 
-export const admit = (id: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/admit`, { idConfirmed: true });
+export const admit = (id: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/admit`, { idConfirmed: true } satisfies Wire<typeof admitSchema>);
 export const start = (id: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/start`);
-export const pause = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/pause`, { reason });
-export const resume = (id: string, reason?: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/resume`, reason ? { reason } : {});
-export const extend = (id: string, minutes: number, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/extend`, { minutes, reason });
-export const terminate = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/terminate`, { reason });
-export const addNote = (id: string, note: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/incidents`, { note });
-export const timeline = (id: string) => api<{ sessionId: string; events: TimelineEvent[] }>('GET', `/api/sessions/${enc(id)}/timeline`);
-export const launchCode = (id: string) => api<{ code: string; expiresAt: string }>('POST', `/api/sessions/${enc(id)}/launch-code`);
-export const pauseAll = (centerId: string, reason: string) => api<{ paused: number }>('POST', `/api/proctor/centers/${enc(centerId)}/pause-all`, { reason });
-export const resumeAll = (centerId: string, reason: string) => api<{ resumed: number }>('POST', `/api/proctor/centers/${enc(centerId)}/resume-all`, { reason });
+export const pause = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/pause`, { reason } satisfies Wire<typeof reasonSchema>);
+export const resume = (id: string, reason?: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/resume`, (reason ? { reason } : {}) satisfies Wire<typeof resumeSchema>);
+export const extend = (id: string, minutes: number, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/extend`, { minutes, reason } satisfies Wire<typeof extendSchema>);
+export const terminate = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/terminate`, { reason } satisfies Wire<typeof reasonSchema>);
+export const addNote = (id: string, note: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/incidents`, { note } satisfies Wire<typeof noteSchema>);
+export const timeline = (id: string) => api<Wire<typeof timelineSchema>>('GET', `/api/sessions/${enc(id)}/timeline`);
+export const launchCode = (id: string) => api<Wire<typeof launchCodeSchema>>('POST', `/api/sessions/${enc(id)}/launch-code`);
+export const pauseAll = (centerId: string, reason: string) => api<Wire<typeof pausedCountSchema>>('POST', `/api/proctor/centers/${enc(centerId)}/pause-all`, { reason } satisfies Wire<typeof bulkReasonSchema>);
+export const resumeAll = (centerId: string, reason: string) => api<Wire<typeof resumedCountSchema>>('POST', `/api/proctor/centers/${enc(centerId)}/resume-all`, { reason } satisfies Wire<typeof bulkReasonSchema>);
 
 /** The day's incidents as CSV text (an error body is turned into an ApiResult error like every other call). */
 export async function incidentsCsv(centerId: string, date: string): Promise<ApiResult<string>> {

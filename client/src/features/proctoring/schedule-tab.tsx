@@ -6,12 +6,12 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import * as proctorApi from './api.ts';
 import type { ErrorBody, TestCenter } from './api.ts';
 import type { CandidatesState } from './candidates-tab.tsx';
-import { formatCivilDate, formatInZone, moduleTitle, MODULES, TIME_MULTIPLIERS, zonedLocalToIso, zonedLocalValue } from './roster.ts';
+import { formatCivilDate, formatInZone, moduleTitle, MODULES, TIME_MULTIPLIERS, type ModuleCode, zonedLocalToIso, zonedLocalValue } from './roster.ts';
 import { ApiErrorMessage } from './seat-dialogs.tsx';
 
 export function ScheduleTab({ center, candidates, preselect, onScheduled }: { center: TestCenter; candidates: CandidatesState; preselect: { id: string; n: number } | null; onScheduled: (message: string) => void }) {
   const [candidateId, setCandidateId] = useState('');
-  const [module, setModule] = useState<string>('SAF');
+  const [module, setModule] = useState<ModuleCode>('SAF');
   // Default: the next five-minute mark on the center's clock.
   const [when, setWhen] = useState(() => zonedLocalValue(Math.ceil((Date.now() + 1) / 300_000) * 300_000, center.timeZone));
   const [multiplier, setMultiplier] = useState<number>(1);
@@ -89,7 +89,7 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
           )}
           <label>
             Module
-            <select value={module} onChange={(e) => setModule(e.target.value)}>
+            <select value={module} onChange={(e) => setModule(e.target.value as ModuleCode)}>
               {MODULES.map((m) => (
                 <option key={m.code} value={m.code}>
                   {m.title} ({m.code})

@@ -4,7 +4,9 @@
  * being prepared (404 or status "pending") it says so and retries; the exam socket's result-ready makes it fetch at once.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Wire } from '../../../../shared/api/common.ts';
 import type { ScoreReport } from '../../../../shared/api/score-report.ts';
+import type { sessionStatusSchema } from '../../../../shared/api/sessions.ts';
 import { KWA_LABEL_TEXT } from '../../../../shared/kwa-labels.ts';
 import type { PROTOCOL_VERSION } from '../../../../shared/protocol/session-protocol.ts';
 import { api } from '../../lib/api-client.ts';
@@ -13,10 +15,7 @@ import { ReconnectingSocket, sameOriginSocketUrl } from '../../lib/ws-client.ts'
 const PROTOCOL: typeof PROTOCOL_VERSION = 1;
 export const REPORT_RETRY_MS = 5000;
 
-interface SessionEnd {
-  state: string;
-  endReason: string | null;
-}
+type SessionEnd = Pick<Wire<typeof sessionStatusSchema>, 'state' | 'endReason'>;
 
 
 const pct = (n: number) => `${Math.round(n * 10) / 10}%`;
