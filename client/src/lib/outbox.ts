@@ -4,17 +4,15 @@
  * The last sequence number is persisted too, so numbering continues after a reload. Pure TypeScript: the storage is
  * passed in (localStorage in the browser, a Map in tests).
  */
-import type { SIGNAL_KINDS } from '../../../shared/protocol/session-protocol.ts';
+import type { ClientMessage, SIGNAL_KINDS } from '../../../shared/protocol/session-protocol.ts';
 
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
-export type Change =
-  | { type: 'answer'; itemId: string; optionId: string | null }
-  | { type: 'flag'; itemId: string; flagged: boolean }
-  | { type: 'visit'; itemId: string }
-  | { type: 'signal'; kind: SignalKind };
+/** A change waiting for the server's ack is the very message that carries it (shared/protocol): sent as it is stored. */
+export type OutboxEntry = Extract<ClientMessage, { type: 'answer' | 'flag' | 'visit' | 'signal' }>;
 
-export type OutboxEntry = Change & { seq: number };
+/** What the screen records: the message before it has its sequence number. */
+export type Change = OutboxEntry extends infer E ? (E extends OutboxEntry ? Omit<E, 'seq'> : never) : never;
 
 /** The subset of the Web Storage API the outbox needs. */
 export interface KeyValueStore {

@@ -69,8 +69,12 @@ describe('the candidate bundle', () => {
     const lazy = Object.values(manifest).filter((c) => c.isDynamicEntry).map((c) => c.src);
     expect(lazy).toEqual(expect.arrayContaining([expect.stringMatching(/features\/proctoring\//), expect.stringMatching(/features\/authoring\//)]));
     for (const src of lazy) expect(exam.has(src)).toBe(false);
-    // The exam route carries no zod runtime: the client uses shared/ for types only.
+    // The exam route parses socket frames with the shared protocol schema (so it carries zod), but none of the HTTP
+    // API's schemas: the client takes those as types only (docs/decisions/0003-one-contract.md).
     const code = examRouteChunks().map((c) => readFileSync(path.join(out, c.file), 'utf8')).join('\n');
-    expect(code).not.toMatch(/ZodError|\$ZodType/);
+    expect(code).toMatch(/\$ZodType/);
+    for (const apiSchemaText of ['username must be 3-100 characters', 'the time multiplier is at least 1', 'option id must be a letter A to E', 'send at least one file']) {
+      expect(code.includes(apiSchemaText), apiSchemaText).toBe(false);
+    }
   });
 });

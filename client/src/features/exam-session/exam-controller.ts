@@ -7,14 +7,13 @@
  * ready. It leaves the outbox only on the server's ack. On every (re)connect the client says hello, and once the
  * snapshot is in (and the exam is running) replays the whole outbox in sequence order; replays are idempotent.
  */
-import type { PROTOCOL_VERSION, ProtocolErrorCode, ServerMessage } from '../../../../shared/protocol/session-protocol.ts';
+import { CLOSE } from '../../../../shared/protocol/close-codes.ts';
+import { PROTOCOL_VERSION, serverMessageSchema, type ClientMessage, type ProtocolErrorCode, type ServerMessage } from '../../../../shared/protocol/session-protocol.ts';
 import { ClockOffset, sampleFromProbe } from '../../lib/clock-offset.ts';
-import { Outbox, type Change, type KeyValueStore, type OutboxEntry, type SignalKind } from '../../lib/outbox.ts';
-import { ReconnectingSocket, type NetworkSignal, type SocketLike, type Timers, browserTimers } from '../../lib/ws-client.ts';
+import { Outbox, type Change, type KeyValueStore, type SignalKind } from '../../lib/outbox.ts';
+import { ProtocolSocket } from '../../lib/protocol-socket.ts';
+import { type NetworkSignal, type SocketLike, type Timers, browserTimers } from '../../lib/ws-client.ts';
 import { examReducer, initialExamState, type ExamAction, type ExamState, type Snapshot } from './exam-state.ts';
-
-/** The protocol this client speaks; the type import makes the compiler check it against shared/protocol. */
-const PROTOCOL: typeof PROTOCOL_VERSION = 1;
 
 /** Errors after which a change can never be saved: drop it from the outbox and tell the candidate. */
 const FINAL_ERRORS: ReadonlySet<ProtocolErrorCode> = new Set(['SESSION_ENDED', 'ITEM_NOT_ON_FORM', 'OPTION_NOT_ON_ITEM', 'BAD_MESSAGE', 'MESSAGE_TOO_LARGE', 'FORBIDDEN', 'SESSION_NOT_FOUND']);
@@ -60,7 +59,8 @@ export function createExamController(opts: ExamControllerOptions) {
   };
   const syncOutbox = () => dispatch({ type: 'outbox', pendingAnswers: outbox.pendingAnswers, pendingTotal: outbox.size });
 
-  const socket = new ReconnectingSocket({
+  // Frames arrive parsed with the server-message schema; what goes out is a ClientMessage (outbox entries included).
+  const socket = new ProtocolSocket<ClientMessage, ServerMessage>(serverMessageSchema, {
     url: opts.url,
     createSocket: opts.createSocket,
     network: opts.network,
@@ -69,11 +69,11 @@ export function createExamController(opts: ExamControllerOptions) {
     silenceMs: HEARTBEAT_MS * 2.5,
     onOpen(send) {
       live = false;
-      send({ type: 'hello', protocol: PROTOCOL, sessionId: opts.sessionId });
+      send({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: opts.sessionId });
       for (let i = 0; i < PROBES_ON_CONNECT; i++) send({ type: 'time-sync', clientSentAt: timers.now() });
       startHeartbeat();
     },
-    onMessage: (m) => receive(m as ServerMessage),
+    onMessage: (m) => receive(m),
     onStatus(status) {
       if (status !== 'connected') {
         live = false;
@@ -86,13 +86,13 @@ export function createExamController(opts: ExamControllerOptions) {
     },
     onClose(code) {
       stopHeartbeat();
-      if (code === 4001) return false; // replaced by another window: do not fight it
-      if (code === 4003) {
+      if (code === CLOSE.replaced) return false; // replaced by another window: do not fight it
+      if (code === CLOSE.unauthorized) {
         dispatch({ type: 'auth-lost' });
         return false;
       }
-      if (code === 4004) return false; // protocol version: a reload is needed
-      if (code === 4002) return false; // the exam ended and was scored
+      if (code === CLOSE.protocol) return false; // protocol version: a reload is needed
+      if (code === CLOSE.ended) return false; // the exam ended and was scored
       return true;
     },
   });
@@ -110,21 +110,8 @@ export function createExamController(opts: ExamControllerOptions) {
     heartbeat = null;
   }
 
-  function wire(e: OutboxEntry): Record<string, unknown> {
-    switch (e.type) {
-      case 'answer':
-        return { type: 'answer', seq: e.seq, itemId: e.itemId, optionId: e.optionId };
-      case 'flag':
-        return { type: 'flag', seq: e.seq, itemId: e.itemId, flagged: e.flagged };
-      case 'visit':
-        return { type: 'visit', seq: e.seq, itemId: e.itemId };
-      case 'signal':
-        return { type: 'signal', seq: e.seq, kind: e.kind };
-    }
-  }
-
   function replay() {
-    for (const e of outbox.entries) if (!socket.send(wire(e))) return;
+    for (const e of outbox.entries) if (!socket.send(e)) return;
   }
 
   function running() {
@@ -132,7 +119,6 @@ export function createExamController(opts: ExamControllerOptions) {
   }
 
   function receive(m: ServerMessage) {
-    if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
     switch (m.type) {
       case 'snapshot': {
         // Continue numbering after whatever the server has applied (another workstation, cleared storage).
@@ -227,7 +213,7 @@ export function createExamController(opts: ExamControllerOptions) {
   function record(change: Change) {
     const entry = outbox.add(change, floor());
     syncOutbox();
-    if (live) socket.send(wire(entry));
+    if (live) socket.send(entry);
   }
 
   return {

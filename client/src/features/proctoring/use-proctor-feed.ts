@@ -4,9 +4,11 @@
  * clock offset to the server comes from ping/pong round trips, never from counting ticks.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ProctorServerMessage, RosterRow } from '../../../../shared/api/proctoring.ts';
+import { proctorServerMessageSchema, type ProctorClientMessage, type ProctorServerMessage, type RosterRow } from '../../../../shared/api/proctoring.ts';
+import { CLOSE } from '../../../../shared/protocol/close-codes.ts';
 import { ClockOffset, sampleFromProbe } from '../../lib/clock-offset.ts';
-import { ReconnectingSocket, sameOriginSocketUrl, type ConnectionStatus } from '../../lib/ws-client.ts';
+import { ProtocolSocket } from '../../lib/protocol-socket.ts';
+import { sameOriginSocketUrl, type ConnectionStatus } from '../../lib/ws-client.ts';
 import { isLiveState, mergeRows, zonedDate } from './roster.ts';
 
 /** Time-sync probes: a few at connect (the best of them is kept), then now and then. */
@@ -32,7 +34,7 @@ const INITIAL: FeedState = { rows: [], date: null, status: 'connecting', error: 
 
 export function useProctorFeed(center: { id: string; timeZone: string } | null, date: string | null): FeedState {
   const [state, setState] = useState<FeedState>(INITIAL);
-  const socketRef = useRef<ReconnectingSocket | null>(null);
+  const socketRef = useRef<ProtocolSocket<ProctorClientMessage, ProctorServerMessage> | null>(null);
   const dateRef = useRef(date);
   dateRef.current = date;
 
@@ -43,11 +45,11 @@ export function useProctorFeed(center: { id: string; timeZone: string } | null, 
     if (!centerId) return;
     setState(INITIAL);
     const offset = new ClockOffset();
-    const subscribe = () => ({ type: 'subscribe', testCenterId: centerId, ...(dateRef.current ? { date: dateRef.current } : {}) });
+    const subscribe = (): ProctorClientMessage => ({ type: 'subscribe', testCenterId: centerId, ...(dateRef.current ? { date: dateRef.current } : {}) });
     const ping = () => socket.send({ type: 'ping', clientSentAt: Date.now() });
     const probes: ReturnType<typeof setTimeout>[] = [];
 
-    const socket = new ReconnectingSocket({
+    const socket = new ProtocolSocket<ProctorClientMessage, ProctorServerMessage>(proctorServerMessageSchema, {
       url: sameOriginSocketUrl('/ws/proctor'),
       silenceMs: FEED_SILENCE_MS,
       onOpen(send) {
@@ -59,11 +61,10 @@ export function useProctorFeed(center: { id: string; timeZone: string } | null, 
         setState((s) => ({ ...s, status }));
       },
       onClose(code) {
-        // 4003: the server refused this user the feed; retrying cannot help.
-        if (code === 4003) return false;
+        // The server refused this user the feed; retrying cannot help.
+        if (code === CLOSE.unauthorized) return false;
       },
-      onMessage(raw) {
-        const m = raw as ProctorServerMessage;
+      onMessage(m) {
         const receivedAt = Date.now();
         switch (m.type) {
           case 'roster':

@@ -8,11 +8,11 @@ import type { Wire } from '../../../../shared/api/common.ts';
 import type { ScoreReport } from '../../../../shared/api/score-report.ts';
 import type { sessionStatusSchema } from '../../../../shared/api/sessions.ts';
 import { KWA_LABEL_TEXT } from '../../../../shared/kwa-labels.ts';
-import type { PROTOCOL_VERSION } from '../../../../shared/protocol/session-protocol.ts';
+import { APPLICATION_CLOSE_MIN } from '../../../../shared/protocol/close-codes.ts';
+import { PROTOCOL_VERSION, serverMessageSchema, type ClientMessage, type ServerMessage } from '../../../../shared/protocol/session-protocol.ts';
 import { api } from '../../lib/api-client.ts';
-import { ReconnectingSocket, sameOriginSocketUrl } from '../../lib/ws-client.ts';
-
-const PROTOCOL: typeof PROTOCOL_VERSION = 1;
+import { ProtocolSocket } from '../../lib/protocol-socket.ts';
+import { sameOriginSocketUrl } from '../../lib/ws-client.ts';
 export const REPORT_RETRY_MS = 5000;
 
 type SessionEnd = Pick<Wire<typeof sessionStatusSchema>, 'state' | 'endReason'>;
@@ -51,13 +51,13 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
   useEffect(() => {
     if (ready || error) return;
     const t = setInterval(() => void load(), REPORT_RETRY_MS);
-    const socket = new ReconnectingSocket({
+    const socket = new ProtocolSocket<ClientMessage, ServerMessage>(serverMessageSchema, {
       url: sameOriginSocketUrl('/ws/session'),
-      onOpen: (send) => send({ type: 'hello', protocol: PROTOCOL, sessionId }),
+      onOpen: (send) => send({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId }),
       onMessage: (m) => {
-        if ((m as { type?: string }).type === 'result-ready') void load();
+        if (m.type === 'result-ready') void load();
       },
-      onClose: (code) => code < 4000,
+      onClose: (code) => code < APPLICATION_CLOSE_MIN,
     });
     socket.start();
     return () => {

@@ -8,11 +8,5 @@ export interface MinimalSocket {
 
 export const SOCKET_OPEN = 1;
 
-/** Close codes (4000-4999 are the application's). */
-export const CLOSE = {
-  replaced: 4001,
-  ended: 4002,
-  unauthorized: 4003,
-  protocol: 4004,
-  shutdown: 1001,
-} as const;
+/** Close codes live in shared/protocol, where the client reads them too. */
+export { CLOSE } from '../../../../shared/protocol/close-codes.ts';
