@@ -4,6 +4,7 @@
  * docs/decisions/0001-stack-and-lint.md. The rules are simple enough to check directly.)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 const ROOT = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..'));
@@ -11,6 +12,7 @@ const SCAN = ['server/src', 'shared', 'client/src'];
 const violations: string[] = [];
 /** Libraries with no I/O, clock or randomness of their own, allowed in domain code (zip and XML parsing for QTI). */
 const PURE_LIBRARIES = ['zod', 'seedrandom', 'fflate', 'fast-xml-parser'];
+const NODE_BUILTINS = new Set(builtinModules);
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -46,6 +48,11 @@ for (const file of files) {
     }
     if (r.startsWith('client/')) {
       if (target?.startsWith('server/')) fail('the client never imports server code');
+      if (spec.startsWith('node:') || NODE_BUILTINS.has(spec)) fail('the client runs in a browser: no Node built-ins');
+      const feature = (p: string) => /^client\/src\/features\/([^/]+)\//.exec(p)?.[1];
+      const from = feature(r);
+      const to = target ? feature(target) : undefined;
+      if (from && to && from !== to) fail('a client feature never imports another feature (share through lib/, components/ or shared/)');
     }
     if (!r.startsWith('server/src/')) continue;
 
@@ -63,6 +70,7 @@ for (const file of files) {
       fail('only repositories and server/src/db touch the database');
     }
     if (r.startsWith('server/src/platform/') && target && moduleOf(target)) fail('platform/ depends on no module');
+    if (/\.service\.ts$/.test(r) && target?.startsWith('server/src/platform/http/')) fail('services know no transport: authorization helpers are in platform/authz.ts');
     const from = moduleOf(r);
     const to = target ? moduleOf(target) : undefined;
     if (from && to && from !== to && target && !/\.service\.ts$/.test(target) && !/\/domain\//.test(target)) {
@@ -81,6 +89,32 @@ for (const file of files) {
     }
   }
   graph.set(r, edges);
+}
+
+// Tables: the module whose repository writes a table owns it; any other module's repository that uses the table
+// declares it in its read model (`export const readModel = { reads: [...] }`), so cross-module reads are never silent.
+const TABLE_USE_RE = /import\s*\{([^}]*)\}\s*from\s*['"][^'"]*db\/schema\/index\.ts['"]/;
+const WRITE_RE = /\.(?:insert|update|delete)\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
+const READ_MODEL_RE = /export const readModel = \{\s*reads:\s*\[([^\]]*)\]\s*,?\s*\}/;
+const names = (list: string) => list.split(',').map((n) => n.replace(/['"\s]/g, '').replace(/^type/, '')).filter(Boolean);
+const repositories = files
+  .map((f) => ({ file: rel(f), source: readFileSync(f, 'utf8') }))
+  .filter((f) => /^server\/src\/modules\/[^/]+\/[^/]+\.repository\.ts$/.test(f.file))
+  .map((f) => ({ ...f, module: /^server\/src\/modules\/([^/]+)\//.exec(f.file)![1]!, uses: names(TABLE_USE_RE.exec(f.source)?.[1] ?? ''), writes: [...f.source.matchAll(WRITE_RE)].map((m) => m[1]!) }));
+const owner = new Map<string, string>();
+for (const repo of repositories) {
+  for (const table of new Set(repo.writes.filter((w) => repo.uses.includes(w)))) {
+    const other = owner.get(table);
+    if (other && other !== repo.module) violations.push(`${repo.file}: writes ${table}, which the ${other} module writes too — a table has one owner; ask it through its service`);
+    else owner.set(table, repo.module);
+  }
+}
+for (const repo of repositories) {
+  const foreign = repo.uses.filter((t) => owner.has(t) && owner.get(t) !== repo.module);
+  const declared = READ_MODEL_RE.exec(repo.source);
+  const reads = declared ? names(declared[1]!) : [];
+  for (const t of foreign) if (!reads.includes(t)) violations.push(`${repo.file}: reads ${t} (owned by ${owner.get(t)}) without declaring it — add it to \`export const readModel = { reads: [...] }\``);
+  for (const t of reads) if (!foreign.includes(t)) violations.push(`${repo.file}: its read model names ${t}, which it does not use or owns — keep the declaration true`);
 }
 
 // Import cycles among our own files.

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { launchCodeRequestSchema, launchCodeResponseSchema, loginRequestSchema, loginResponseSchema, Me } from '../../../../shared/api/auth.ts';
 import type { Wire } from '../../../../shared/api/common.ts';
 import { api } from '../../lib/api-client.ts';
-import { CredentialFields } from './credential-fields.tsx';
+import { CredentialFields } from '../../components/credential-fields.tsx';
 
 type Mode = 'password' | 'code';
 

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/ui/dialog.tsx';
-import { CredentialFields } from '../auth/credential-fields.tsx';
+import { CredentialFields } from '../../components/credential-fields.tsx';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
 import { api } from '../../lib/api-client.ts';
 import { Countdown } from './countdown.tsx';

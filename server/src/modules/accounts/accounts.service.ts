@@ -6,7 +6,7 @@ import type { Role } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { hashPassword } from '../../platform/password-hasher.ts';
 import { randomBytes } from 'node:crypto';
-import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { parseCandidateCsv } from './domain/candidate-csv.ts';
 import * as repo from './accounts.repository.ts';

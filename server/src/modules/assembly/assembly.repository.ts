@@ -5,6 +5,13 @@ import type { Blueprint } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { FormItem } from './domain/assembly-types.ts';
 
+/**
+ * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
+ * never a silent join; scripts/lint-architecture.ts holds the list to the code.
+ * The blueprint a form is assembled against (item bank).
+ */
+export const readModel = { reads: ['blueprints'] } as const;
+
 export async function findBlueprint(db: Db, module: ModuleCode, version?: string): Promise<Blueprint | undefined> {
   const q = db.select({ body: blueprints.body }).from(blueprints);
   const [row] = version

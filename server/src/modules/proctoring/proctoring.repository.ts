@@ -2,6 +2,13 @@ import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle
 import type { Db } from '../../db/client.ts';
 import { examSessions, formItems, responses, sessionIncidents, testCenters, users } from '../../db/schema/index.ts';
 
+/**
+ * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
+ * never a silent join; scripts/lint-architecture.ts holds the list to the code.
+ * The roster: each seat's session, progress on its form, incidents, the candidate's name and the center's zone.
+ */
+export const readModel = { reads: ['examSessions', 'formItems', 'responses', 'sessionIncidents', 'testCenters', 'users'] } as const;
+
 const answered = sql<number>`(select count(*)::int from ${responses} r where r.session_id = ${examSessions.id} and r.option_id is not null)`;
 const total = sql<number>`(select count(*)::int from ${formItems} f where f.form_id = ${examSessions.formId})`;
 const lastAnswerAt = sql<Date | null>`(select max(r.answered_at) from ${responses} r where r.session_id = ${examSessions.id})`;

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { forbidden } from '../../platform/errors.ts';
-import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import { assertTestCenterAccess } from '../../platform/authz.ts';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { csvLine } from '../../../../shared/csv.ts';
 import type { AuditService } from '../audit/audit.service.ts';

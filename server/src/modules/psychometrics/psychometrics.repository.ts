@@ -3,6 +3,13 @@ import type { Db } from '../../db/client.ts';
 import { examSessions, formItems, itemVersions, responses, sessionScores } from '../../db/schema/index.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
+/**
+ * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
+ * never a silent join; scripts/lint-architecture.ts holds the list to the code.
+ * Delivered, scored sessions with their forms, keys and responses: the matrix item analysis reads.
+ */
+export const readModel = { reads: ['examSessions', 'formItems', 'itemVersions', 'responses', 'sessionScores'] } as const;
+
 /** Every delivered, scored session of a module: which items (and versions) it presented and what was chosen. */
 export async function deliveredResponses(db: Db, module: ModuleCode) {
   const sessions = await db

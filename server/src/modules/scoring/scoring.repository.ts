@@ -4,6 +4,13 @@ import { certificationPolicies, credentials, examSessions, formItems, items, ite
 import type { CertificationPolicy } from '../../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
+/**
+ * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
+ * never a silent join; scripts/lint-architecture.ts holds the list to the code.
+ * An ended session's form, keys and responses to score; names, titles and zones for reports, credentials and exports.
+ */
+export const readModel = { reads: ['examSessions', 'formItems', 'items', 'itemVersions', 'modules', 'responses', 'testCenters', 'users'] } as const;
+
 export async function latestPolicy(db: Db): Promise<CertificationPolicy | undefined> {
   const [row] = await db.select({ body: certificationPolicies.body }).from(certificationPolicies).orderBy(desc(certificationPolicies.createdAt)).limit(1);
   return row?.body;

@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
-import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import { assertTestCenterAccess } from '../../platform/authz.ts';
 import type { ScoreReport } from '../../../../shared/api/score-report.ts';
 import { certificationPolicySchema, type CertificationPolicy } from '../../../../shared/certification-policy.ts';
 import { csvLine } from '../../../../shared/csv.ts';

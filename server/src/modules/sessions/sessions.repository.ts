@@ -6,6 +6,13 @@ import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
+/**
+ * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
+ * never a silent join; scripts/lint-architecture.ts holds the list to the code.
+ * The candidate's form and item content (no keys leave), module titles, the center's name and the candidate's name.
+ */
+export const readModel = { reads: ['formItems', 'itemVersions', 'modules', 'testCenters', 'users'] } as const;
+
 export type SessionRow = typeof examSessions.$inferSelect;
 export type SessionPatch = Partial<Omit<typeof examSessions.$inferInsert, 'id' | 'candidateId' | 'createdAt'>>;
 

@@ -8,7 +8,7 @@ import { notify } from '../../db/notify.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
-import { assertTestCenterAccess } from '../../platform/http/auth-guard.ts';
+import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { createGroupCommit } from '../../platform/group-commit.ts';
 import { HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import type { ProtocolErrorCode, SessionState, TimeState } from '../../../../shared/protocol/session-protocol.ts';

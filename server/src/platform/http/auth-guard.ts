@@ -46,9 +46,3 @@ export function requireRole(...roles: Role[]) {
     if (!roles.includes(actor.role)) throw forbidden(`This needs the ${roles.join(' or ')} role; you are signed in as ${actor.role}`);
   };
 }
-
-/** Admins act everywhere; proctors and candidates only in their own test centers. */
-export function assertTestCenterAccess(actor: Actor, testCenterId: string): void {
-  if (actor.role === 'admin') return;
-  if (!actor.testCenterIds.includes(testCenterId)) throw forbidden('This belongs to a test center you are not a member of');
-}
