@@ -98,7 +98,7 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
 }
 
 function decodeStrict(label: string, bytes: Uint8Array): string {
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(label, { fatal: true, ignoreBOM: true });
   } catch {
