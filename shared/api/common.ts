@@ -33,9 +33,6 @@ export const okSchema = z.object({ ok: z.literal(true) });
  */
 export const noBody = z.object({}).nullable();
 
-/** A route whose path has no parameters but a query it ignores. */
-export const noQuery = z.object({});
-
 export const problemSchema = z.object({
   pointer: z.string(),
   line: z.number().int().optional(),
