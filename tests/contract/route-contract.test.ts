@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { noBody, okSchema, timestamp } from '../../shared/api/common.ts';
 import { contractProblems, recordRoutes, routesOf } from '../../server/src/platform/route-contract.ts';
+import { readFileSync } from 'node:fs';
 import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
+import { importSampleModule, startedSession } from '../helpers/session-fixture.ts';
 
 describe('the HTTP contract', () => {
   let t: TestApp;
@@ -39,6 +41,46 @@ describe('the HTTP contract', () => {
     const sessions = doc.paths['/api/me/sessions']!.get!.responses!['200']!.content!['application/json']!.schema as { items: { properties: Record<string, { type?: string; format?: string }> } };
     expect(sessions.items.properties.scheduledAt).toMatchObject({ type: 'string', format: 'date-time' });
   });
+
+  it('answers through its schema on the routes no other suite calls (real rows: dates, nulls, stored documents)', async () => {
+    await importSampleModule(t.services);
+    const s = await startedSession(t.app);
+    const admin = s.admin;
+    const get = async (url: string, headers: { cookie: string }) => {
+      const r = await t.app.inject({ url, headers });
+      expect(r.statusCode, `${url}: ${r.body.slice(0, 300)}`).toBe(200);
+      return r.json();
+    };
+    const responses = await get(`/api/sessions/${s.sessionId}/responses`, s.proctor);
+    expect(Array.isArray(responses)).toBe(true);
+    const ledger = (await get(`/api/sessions/${s.sessionId}/time-ledger`, s.proctor)) as { at: string; kind: string }[];
+    expect(ledger[0]).toMatchObject({ kind: 'start', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/) });
+    const history = await get(`/api/candidates/${s.candidateId}/history`, admin);
+    expect(history).toMatchObject({ attempts: [], credentials: [], fullCpt: { complete: false } });
+
+    const built = await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: admin, payload: { module: 'SAF', count: 2, maxOverlapPct: 60 } });
+    expect(built.statusCode, built.body.slice(0, 300)).toBe(201);
+    const formId = (built.json() as { formIds: string[] }).formIds[0]!;
+    const certificate = await get(`/api/forms/${formId}/certificate`, admin);
+    // The stored certificate passes whole (siblings and parallel checks included), with the form's dates as ISO text.
+    expect(certificate).toMatchObject({ formId, status: 'draft', createdAt: expect.stringMatching(/Z$/), publishedAt: null, allConstraintsMet: true, siblings: expect.any(Array), parallelChecks: expect.any(Array) });
+    const publish = await t.app.inject({ method: 'POST', url: `/api/forms/${formId}/publish`, headers: admin });
+    expect(publish.json()).toEqual({ ok: true });
+
+    const validate = await t.app.inject({ method: 'POST', url: '/api/bank/validate', headers: admin, payload: { files: [{ name: 'safety.json', text: readFileSync('item-bank/safety.json', 'utf8') }] } });
+    expect(validate.statusCode).toBe(200);
+    expect(validate.json()).toMatchObject({ ok: true, summary: { itemsUnchanged: expect.any(Number) } });
+    const preview = (await get('/api/bank/items/SAF-001/preview', admin)) as Record<string, unknown>;
+    expect(Object.keys(preview).sort()).toEqual(['itemId', 'options', 'stem']);
+
+    const centers = (await get('/api/test-centers', admin)) as { id: string }[];
+    const imported = await t.app.inject({ method: 'POST', url: `/api/test-centers/${centers[0]!.id}/candidates/import`, headers: admin, payload: { text: 'username,display_name\ncontract-a,Contract A\ncontract-b,Contract B\n', dryRun: false } });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const result = imported.json() as { created: number; createdIds: string[] };
+    expect(result.created).toBe(2);
+    const listed = (await get(`/api/test-centers/${centers[0]!.id}/candidates`, admin)) as { id: string; username: string }[];
+    expect(result.createdIds.map((id) => listed.find((u) => u.id === id)?.username)).toEqual(['contract-a', 'contract-b']);
+  }, 180_000);
 
   it('a response carries only the fields its schema names, with Dates as ISO text', async () => {
     const admin = await loginAs(t.app, 'admin');
