@@ -46,5 +46,27 @@ export interface ScoreReport {
     /** Which scoring rules produced it (a rescore under new rules changes it). */
     scoringVersion: string;
   } | null;
-  certificate: { verificationCode: string; issuedOn: string; expiresOn: string } | null;
+  /**
+   * The module certificate this result earned. validThrough is its last valid local date; expiresOn the first date it
+   * is no longer valid (the day after validThrough).
+   */
+  certificate: { verificationCode: string; issuedOn: string; validThrough: string; expiresOn: string; status: CredentialStatus } | null;
+  /** An admin placed the result on hold or voided it (null: the result stands as scored). */
+  disposition: ResultDisposition | null;
+  /** The candidate's sign-in name, printed as the candidate ID. */
+  candidateUsername: string;
+  /** The delivered form, for appeals. */
+  formId: string | null;
+  /** The test center's IANA time zone; dates on the report are given in it. */
+  timeZone: string;
+}
+
+export type CredentialStatus = 'valid' | 'expired' | 'suspended' | 'revoked';
+
+export interface ResultDisposition {
+  state: 'on-hold' | 'void';
+  reason: string;
+  decidedAt: string;
+  /** Void only: the attempt still counts as a failed attempt for retake waits. */
+  countsAsAttempt: boolean;
 }
