@@ -129,6 +129,14 @@ export function createCredentialLifecycle(deps: { audit: Pick<AuditService, 'rec
       await insertFullCpt(tx, candidateId, completing?.sessionId ?? null, full, completing?.timeZone ?? 'UTC', p.version, actor, 'reissued from the remaining module passes');
     },
 
+    /**
+     * Announces that a credential expired (for the webhooks of organizations that verified it). Exactly once however
+     * many instances sweep at the same time: the event's dedupe key is unique.
+     */
+    async expired(tx: Db, credentialId: string, expiresAt: Date): Promise<boolean> {
+      return lifecycleRepo.recordCredentialEvent(tx, { credentialId, kind: 'expired', reason: null, occurredAt: expiresAt, dedupeKey: `${credentialId}:expired` });
+    },
+
     /** After a hold is released: suspended full CPTs whose passes all count again are reinstated. */
     async moduleCertificateReinstated(tx: Db, candidateId: string, reason: string, actor: Actor | null, at: Date) {
       const p = await policy(tx);

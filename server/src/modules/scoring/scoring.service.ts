@@ -75,6 +75,21 @@ export function createScoringService(deps: ScoringDeps) {
   /** A credential's status as people read it: a revocation or hold first, then the dates. */
   const statusOf = (c: { status: string; expiresAt: Date }, now: Date) => (c.status === 'revoked' ? 'revoked' : c.status === 'suspended' ? 'suspended' : now >= c.expiresAt ? 'expired' : 'valid') as 'valid' | 'expired' | 'suspended' | 'revoked';
 
+  /** Ended attempts as the retake rules count them (docs §9): a void is no attempt unless voided for misconduct. */
+  async function eligibilityAttempts(candidateId: string, module: ModuleCode) {
+    const attempts = (await repo.attempts(db, candidateId, module)).filter((a) => a.endedAt);
+    const dispositions = await lifecycleRepo.dispositionsOfCandidate(db, candidateId);
+    return attempts
+      .filter((a) => {
+        const d = dispositions.get(a.sessionId);
+        return d?.state !== 'void' || d.countsAsAttempt;
+      })
+      .map((a) => {
+        const d = dispositions.get(a.sessionId);
+        return { sessionId: a.sessionId, module: a.module, endedAt: a.endedAt!, passed: a.passed && d?.state !== 'void', endReason: (a.endReason ?? 'submitted') as EndReason, timeZone: a.timeZone, onHold: d?.state === 'on-hold' };
+      });
+  }
+
   async function loadReportable(actor: Actor, sessionId: string) {
     const h = await repo.sessionHeader(db, sessionId);
     if (!h) throw notFound('score report');
@@ -164,23 +179,50 @@ export function createScoringService(deps: ScoringDeps) {
     async checkEligibility(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }) {
       const p = await policy();
       const center = await repo.centerOf(db, input.testCenterId);
-      const attempts = (await repo.attempts(db, input.candidateId, input.module)).filter((a) => a.endedAt);
       const creds = await repo.credentialsOf(db, input.candidateId);
-      const dispositions = await lifecycleRepo.dispositionsOfCandidate(db, input.candidateId);
       return checkEligibility({
         module: input.module,
-        // A voided result is no attempt at all, unless it was voided for misconduct: then it is a failed attempt.
-        attempts: attempts
-          .filter((a) => { const d = dispositions.get(a.sessionId); return d?.state !== 'void' || d.countsAsAttempt; })
-          .map((a) => {
-            const d = dispositions.get(a.sessionId);
-            return { module: a.module, endedAt: a.endedAt!, passed: a.passed && d?.state !== 'void', endReason: (a.endReason ?? 'submitted') as EndReason, timeZone: a.timeZone, onHold: d?.state === 'on-hold' };
-          }),
+        attempts: await eligibilityAttempts(input.candidateId, input.module),
         credentials: creds.filter((c) => c.kind === 'module' && c.module).map((c) => ({ module: c.module!, issuedAt: c.issuedAt, expiresAt: c.expiresAt, revoked: c.status === 'revoked' })),
         at: input.at,
         timeZone: center?.timeZone ?? 'UTC',
         policy: p,
       });
+    },
+
+    /**
+     * A failed result's earliest retake date as of that attempt (the wait its failure started), or null: a pass, a
+     * result on hold or void, or a session that is not scored.
+     */
+    async earliestRetakeAfter(sessionId: string): Promise<string | null> {
+      const h = await repo.sessionHeader(db, sessionId);
+      const score = await repo.findScore(db, sessionId);
+      if (!h?.endedAt || !score || (score.passed && h.endReason !== 'terminated')) return null;
+      if (await lifecycleRepo.findDisposition(db, sessionId)) return null;
+      const attempts = (await eligibilityAttempts(h.candidateId, h.module)).filter((a) => a.endedAt.getTime() <= h.endedAt!.getTime());
+      const e = checkEligibility({ module: h.module, attempts, credentials: [], at: h.endedAt, timeZone: h.timeZone, policy: await policy() });
+      return e.eligible ? null : e.nextEligibleDate;
+    },
+
+    /** What anyone holding a score report's link may confirm: who, which module, when, and the outcome. */
+    async reportSummary(sessionId: string) {
+      const h = await repo.sessionHeader(db, sessionId);
+      const score = h ? await repo.findScore(db, sessionId) : undefined;
+      if (!h || !score) throw notFound('a scored exam with this reference');
+      const d = await lifecycleRepo.findDisposition(db, sessionId);
+      const cert = score.passed ? (await lifecycleRepo.credentialsForSession(db, sessionId)).at(-1) : undefined;
+      const outcome = d?.state === 'void' ? 'void' : d?.state === 'on-hold' ? 'on-hold' : score.passed && h.endReason !== 'terminated' ? 'passed' : 'not-passed';
+      return {
+        sessionId: h.id,
+        candidateName: h.candidateName,
+        moduleTitle: h.moduleTitle,
+        testCenter: h.testCenter,
+        date: h.endedAt?.toISOString() ?? null,
+        timeZone: h.timeZone,
+        outcome: outcome as 'passed' | 'not-passed' | 'on-hold' | 'void',
+        scoreRevisedAt: score.scoredAt.toISOString(),
+        certificateCode: cert && outcome === 'passed' ? cert.verificationCode : null,
+      };
     },
 
     /** Attempts, results, credentials, full-CPT progress and eligibility per module. */

@@ -48,7 +48,7 @@ export function badgeSvg(code: AchievementCode): string {
     `<circle cx="256" cy="256" r="192" fill="none" stroke="${ring}" stroke-width="3"/>`,
     `<text x="256" y="150" text-anchor="middle" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-weight="700" font-size="64" fill="${ring}">CPT</text>`,
     `<text text-anchor="middle" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-weight="700" font-size="36" fill="#1b1b1b">${text}</text>`,
-    `<text x="256" y="388" text-anchor="middle" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-size="24" letter-spacing="4" fill="${ring}">${code === 'CPT' ? 'CPT 4.0' : 'MODULE CERTIFICATE'}</text>`,
+    `<text x="256" y="388" text-anchor="middle" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-size="20" letter-spacing="3" fill="${ring}">${code === 'CPT' ? 'CPT 4.0' : 'MODULE CERTIFICATE'}</text>`,
     '</svg>',
     '',
   ].join('\n');

@@ -1,0 +1,35 @@
+import { and, asc, between, eq, max } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { credentials, signingKeys, users } from '../../db/schema/index.ts';
+
+export async function publishSigningKey(db: Db, kid: string, publicJwk: Record<string, string>): Promise<void> {
+  await db.insert(signingKeys).values({ kid, publicJwk }).onConflictDoNothing();
+}
+
+export async function signingKeysAll(db: Db) {
+  return db.select().from(signingKeys).orderBy(asc(signingKeys.firstUsedAt));
+}
+
+export async function credentialWithHolder(db: Db, code: string) {
+  const [row] = await db
+    .select({ credential: credentials, holder: users.displayName })
+    .from(credentials)
+    .innerJoin(users, eq(users.id, credentials.candidateId))
+    .where(eq(credentials.verificationCode, code))
+    .limit(1);
+  return row;
+}
+
+/** statusSeq of the revoked credentials whose bits fall in [fromSeq, toSeq]. */
+export async function revokedSeqsBetween(db: Db, fromSeq: number, toSeq: number): Promise<number[]> {
+  const rows = await db
+    .select({ seq: credentials.statusSeq })
+    .from(credentials)
+    .where(and(eq(credentials.status, 'revoked'), between(credentials.statusSeq, fromSeq, toSeq)));
+  return rows.map((r) => r.seq);
+}
+
+export async function highestStatusSeq(db: Db): Promise<number> {
+  const [row] = await db.select({ n: max(credentials.statusSeq) }).from(credentials);
+  return row?.n ?? 0;
+}
