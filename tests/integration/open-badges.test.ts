@@ -56,8 +56,8 @@ describe.each(DB_KINDS)('Open Badges 3.0 credentials and result oversight on %s'
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const author = await loginAs(t.app, 'author');
     for (const it of (await t.app.inject({ url: '/api/bank/items', headers: author })).json() as { id: string; content: { key: string } }[]) keys.set(it.id, it.content.key);
-  }, 60_000);
-  afterAll(() => t?.close());
+  }, 180_000);
+  afterAll(() => t?.close(), 60_000);
 
   async function sit(module: string, candidate: Awaited<ReturnType<typeof newCandidate>>, correctShare: number) {
     const s = await startedSession(t.app, { module, candidate, scheduledAt: clock.now() });

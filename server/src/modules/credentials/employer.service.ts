@@ -159,7 +159,7 @@ export function createEmployerService(deps: EmployerDeps) {
         const org = await repo.insertOrg(tx, { name: input.name, contactEmail: input.contactEmail ?? null });
         if (!org) throw conflict(`An organization named "${input.name}" exists already`);
         await deps.audit.record(actor, { action: 'employer.created', subjectType: 'employer', subjectId: org.id, details: { name: org.name } }, tx);
-        return (await service.listOrgs(actor)).find((o) => o.id === org.id) ?? { id: org.id, name: org.name, contactEmail: org.contactEmail, webhookUrl: null, disabled: false, createdAt: org.createdAt.toISOString(), keys: [], deliveries: { pending: 0, delivered: 0, failed: 0 } };
+        return { id: org.id, name: org.name, contactEmail: org.contactEmail, webhookUrl: null, disabled: false, createdAt: org.createdAt.toISOString(), keys: [], deliveries: { pending: 0, delivered: 0, failed: 0 } };
       });
     },
 
