@@ -187,7 +187,8 @@ describe.each(DB_KINDS)('employer API on %s', (kind) => {
 
   it.runIf(kind === 'postgres')('two instances: an event is enqueued once, and a delivery left by a stopped instance is sent by the other', async () => {
     const hook = await receiver(0);
-    const second = await buildApp({ config: testConfig(), database: await openDatabase({ kind: 'postgres', url: t.database.url! }), clock, clientDist: '/nonexistent', sweeps: false });
+    const secondDb = await openDatabase({ kind: 'postgres', url: t.database.url! });
+    const second = await buildApp({ config: testConfig(), database: secondDb, clock, clientDist: '/nonexistent', sweeps: false });
     try {
       const o = await org(`Two Instances ${kind}`, hook.url);
       const code = await passSafety();
@@ -208,6 +209,7 @@ describe.each(DB_KINDS)('employer API on %s', (kind) => {
       expect(hook.got.filter((r) => JSON.parse(r.body).credential.verificationCode === code)).toHaveLength(1);
     } finally {
       await second.app.close();
+      await secondDb.close();
       await hook.close();
     }
   }, 120_000);
