@@ -21,8 +21,10 @@ import { DB_KINDS } from '../helpers/test-db.ts';
 const DAY = 86_400_000;
 const PUBLIC_URL = 'https://exams.example.org';
 const schema = JSON.parse(readFileSync('tests/fixtures/open-badges/ob_v3p0_achievementcredential_schema.json', 'utf8'));
-const ajv = new Ajv2019.default({ strict: false, allErrors: true });
-addFormats.default(ajv);
+// Both are CommonJS: under ESM their classes arrive as the default export's `default`.
+const interop = <T>(m: T) => ((m as { default?: T }).default ?? m) as T;
+const ajv = new (interop(Ajv2019))({ strict: false, allErrors: true });
+interop(addFormats)(ajv);
 const validateOb = ajv.compile(schema);
 
 /** Reads the iTXt chunks of a PNG without our baking code: keyword → text. */

@@ -6,12 +6,14 @@ import { useEffect, useState } from 'react';
 import { api } from '../../lib/api-client.ts';
 
 interface History {
-  attempts: { sessionId: string; module: string; moduleTitle: string; endedAt: string; endReason: string; rawScore: number; scoredItems: number; percent: number; passed: boolean; testCenter: string }[];
-  credentials: { id: string; kind: 'module' | 'full-cpt'; module: string | null; verificationCode: string; issuedOn: string; validThrough: string; status: string }[];
+  attempts: { sessionId: string; module: string; moduleTitle: string; endedAt: string; endReason: string; rawScore: number; scoredItems: number; percent: number; passed: boolean; testCenter: string; disposition: { state: 'on-hold' | 'void'; reason: string } | null }[];
+  credentials: { id: string; kind: 'module' | 'full-cpt'; module: string | null; verificationCode: string; issuedOn: string; validThrough: string; status: 'valid' | 'expired' | 'suspended' | 'revoked'; statusReason: string | null }[];
   fullCpt: { complete: boolean; missing?: string[]; windowNote?: string };
   eligibility: Record<string, { eligible: boolean; reason?: string; nextEligibleDate?: string | null }>;
   recertification: { pointsEarned: number; pointsRequired: number; applicationOpensAt: string; applicationOpen: boolean; windowEnd: string } | null;
 }
+
+const STATUS_TEXT = { valid: 'Valid', expired: 'Expired', suspended: 'On hold', revoked: 'Revoked' } as const;
 
 const MODULES: Record<string, string> = { SAF: 'Safety', QPM: 'Quality Practices & Measurement', MPP: 'Manufacturing Processes & Production', MA: 'Maintenance Awareness', GRN: 'Green Production' };
 
@@ -56,7 +58,7 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
                 <th scope="col">Valid through</th>
                 <th scope="col">Status</th>
                 <th scope="col">Verification code</th>
-                <th scope="col">Certificate</th>
+                <th scope="col">Documents and badge</th>
               </tr>
             </thead>
             <tbody>
@@ -65,12 +67,38 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
                   <td>{c.kind === 'full-cpt' ? 'Certified Production Technician (CPT)' : `Module: ${MODULES[c.module ?? ''] ?? c.module}`}</td>
                   <td>{c.issuedOn}</td>
                   <td>{c.validThrough}</td>
-                  <td>{c.status}</td>
+                  <td className={`status-${c.status}`}>
+                    {STATUS_TEXT[c.status]}
+                    {c.statusReason ? `: ${c.statusReason}` : ''}
+                  </td>
                   <td>
                     <a href={verifyHref(c.verificationCode)}>{c.verificationCode}</a>
                   </td>
                   <td>
-                    <a href={`/api/credentials/${c.verificationCode}/certificate.pdf`}>PDF</a>
+                    <span className="downloads">
+                      <a href={`/api/credentials/${c.verificationCode}/certificate.pdf`} aria-label={`Certificate PDF for ${c.verificationCode}`}>
+                        Certificate
+                      </a>
+                      <a href={`/api/credentials/${c.verificationCode}/wallet-card.pdf`} aria-label={`Wallet card PDF for ${c.verificationCode}`}>
+                        Wallet card
+                      </a>
+                      <a href={`/api/credentials/${c.verificationCode}/key-work-activities.pdf`} aria-label={`Key Work Activities PDF for ${c.verificationCode}`}>
+                        Key Work Activities
+                      </a>
+                      {c.status !== 'revoked' && c.status !== 'suspended' && (
+                        <>
+                          <a href={`/api/credentials/${c.verificationCode}/open-badge.png`} aria-label={`Open Badge (PNG) for ${c.verificationCode}`}>
+                            Open Badge (PNG)
+                          </a>
+                          <a href={`/api/credentials/${c.verificationCode}/open-badge.svg`} aria-label={`Open Badge (SVG) for ${c.verificationCode}`}>
+                            SVG
+                          </a>
+                          <a href={`/api/credentials/${c.verificationCode}/open-badge.json`} aria-label={`Open Badge credential (JSON) for ${c.verificationCode}`}>
+                            JSON
+                          </a>
+                        </>
+                      )}
+                    </span>
                   </td>
                 </tr>
               ))}
@@ -102,7 +130,7 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
                   <td>
                     {a.rawScore} of {a.scoredItems} ({a.percent}%)
                   </td>
-                  <td>{a.endReason === 'terminated' ? 'Terminated' : a.passed ? 'Passed' : 'Not passed'}</td>
+                  <td>{a.disposition?.state === 'void' ? `Void: ${a.disposition.reason}` : a.disposition?.state === 'on-hold' ? 'On hold (under review)' : a.endReason === 'terminated' ? 'Terminated' : a.passed ? 'Passed' : 'Not passed'}</td>
                   <td>
                     <a href={reportHref(a.sessionId)}>Score report</a>
                   </td>
