@@ -126,6 +126,12 @@ describe.each(DB_KINDS)('employer API on %s', (kind) => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['employer.created', 'employer.key-created', 'employer.key-revoked']));
   }, 120_000);
 
+  it('documents the employer and Open Badges endpoints in the OpenAPI description', async () => {
+    const doc = await t.app.inject({ url: '/docs/json' });
+    expect(doc.statusCode).toBe(200);
+    expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(['/api/employer/v1/verify', '/api/employer/v1/credentials/{code}', '/api/ob/status/{list}', '/.well-known/jwks.json']));
+  });
+
   it('rate-limits each organization per minute, across requests and codes', async () => {
     const o = await org(`Rate Co ${kind}`);
     clock.set(new Date(Math.ceil(clock.now().getTime() / 60_000) * 60_000 + 1000)); // the start of a fresh minute

@@ -42,7 +42,7 @@ export const employerRoutes: FastifyPluginAsyncZod<{ employer: EmployerService }
 
   app.get(
     '/api/employer/v1/credentials/:code',
-    { onRequest: apiKey, schema: { tags: ['employer'], summary: 'Verify one credential code', security: [{ bearerAuth: [] }], params: z.object({ code: z.string().min(1).max(60) }), response: { 200: employerVerificationSchema } } },
+    { onRequest: apiKey, schema: { tags: ['employer'], summary: 'Verify one credential code (Authorization: Bearer <organization API key>)', params: z.object({ code: z.string().min(1).max(60) }), response: { 200: employerVerificationSchema } } },
     async (req, reply) => employer.verifyOne(caller(req), req.params.code).catch((e) => rateLimited(reply, e)),
   );
 
