@@ -1,6 +1,6 @@
 import { and, asc, between, eq, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { credentials, signingKeys, users } from '../../db/schema/index.ts';
+import { credentials, signingKeys } from '../../db/schema/index.ts';
 
 export async function publishSigningKey(db: Db, kid: string, publicJwk: Record<string, string>): Promise<void> {
   await db.insert(signingKeys).values({ kid, publicJwk }).onConflictDoNothing();
@@ -8,16 +8,6 @@ export async function publishSigningKey(db: Db, kid: string, publicJwk: Record<s
 
 export async function signingKeysAll(db: Db) {
   return db.select().from(signingKeys).orderBy(asc(signingKeys.firstUsedAt));
-}
-
-export async function credentialWithHolder(db: Db, code: string) {
-  const [row] = await db
-    .select({ credential: credentials, holder: users.displayName })
-    .from(credentials)
-    .innerJoin(users, eq(users.id, credentials.candidateId))
-    .where(eq(credentials.verificationCode, code))
-    .limit(1);
-  return row;
 }
 
 /** statusSeq of the revoked credentials whose bits fall in [fromSeq, toSeq]. */

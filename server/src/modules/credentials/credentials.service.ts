@@ -31,7 +31,7 @@ export interface CredentialsDeps {
   clock: Clock;
   publicUrl: string;
   signingKey: SigningKey;
-  scoring: Pick<ScoringService, 'verify' | 'report' | 'policy' | 'statusOf' | 'earliestRetakeAfter' | 'reportSummary'>;
+  scoring: Pick<ScoringService, 'verify' | 'report' | 'policy' | 'statusOf' | 'earliestRetakeAfter' | 'reportSummary' | 'credentialByCode'>;
   itemBank: Pick<ItemBankService, 'snapshot'>;
 }
 
@@ -57,13 +57,13 @@ export function createCredentialsService(deps: CredentialsDeps) {
   async function ownCredential(actor: Actor, rawCode: string) {
     const code = normalizeVerificationCode(rawCode);
     if (!code) throw validationFailed('That is not a verification code (they look like CPT-XXXX-XXXX-XXXX)');
-    const row = await repo.credentialWithHolder(db, code);
+    const row = await deps.scoring.credentialByCode(code);
     if (!row || (actor.role !== 'admin' && row.credential.candidateId !== actor.userId)) throw notFound('credential');
     if (actor.role !== 'admin' && actor.role !== 'candidate') throw forbidden();
     return row;
   }
 
-  function docInput(row: NonNullable<Awaited<ReturnType<typeof repo.credentialWithHolder>>>): CredentialDocInput {
+  function docInput(row: NonNullable<Awaited<ReturnType<ScoringService['credentialByCode']>>>): CredentialDocInput {
     const c = row.credential;
     const code = achievementCodeOf(c);
     return {
@@ -78,7 +78,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     };
   }
 
-  async function signedBadge(row: NonNullable<Awaited<ReturnType<typeof repo.credentialWithHolder>>>) {
+  async function signedBadge(row: NonNullable<Awaited<ReturnType<ScoringService['credentialByCode']>>>) {
     const c = row.credential;
     const code = achievementCodeOf(c);
     const credential = openBadgeCredential(
@@ -153,7 +153,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     /** Public verification of a credential, with where its signed status is published. */
     async verify(rawCode: string): Promise<VerifiedCredential> {
       const v = await deps.scoring.verify(rawCode);
-      const row = (await repo.credentialWithHolder(db, v.verificationCode))!;
+      const row = (await deps.scoring.credentialByCode(v.verificationCode))!;
       const pos = statusPosition(row.credential.statusSeq);
       const { credentialId: _id, ...rest } = v;
       return { ...rest, badge: { issuer: urls.issuer(u), statusList: urls.statusList(u, pos.list), statusListIndex: pos.index } };

@@ -175,6 +175,9 @@ export function createScoringService(deps: ScoringDeps) {
       };
     },
 
+    /** A credential and its holder's name by canonical verification code (for the credentials module). */
+    credentialByCode: (code: string) => repo.findCredentialByCode(db, code),
+
     /** The retake policy port the sessions service uses when scheduling. */
     async checkEligibility(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }) {
       const p = await policy();
