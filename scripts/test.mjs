@@ -31,6 +31,20 @@ function ensureChromium() {
   process.exit(1);
 }
 
+/** The PDF tests read PDFs back with poppler (pdftotext, pdftoppm, pdffonts, pdfinfo): Debian's poppler-utils. */
+function ensurePoppler() {
+  const has = (cmd) => spawnSync(cmd, ['-v'], { stdio: 'ignore' }).error === undefined;
+  if (has('pdftoppm') && has('pdftotext')) return;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('poppler-utils is missing: installing it for the PDF tests…');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', 'poppler-utils'], env) === 0) return;
+  }
+  console.error('The PDF tests need poppler (pdftoppm, pdftotext).\n  On Debian/Ubuntu: sudo apt-get install poppler-utils');
+  process.exit(1);
+}
+
 async function createDatabase(adminUrl, prefix) {
   const { default: pg } = await import('pg');
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
@@ -57,6 +71,7 @@ console.log('\n== type check and architecture lint');
 if (run('npm', ['run', '--silent', 'lint']) !== 0) failures.push('lint');
 
 console.log('\n== unit and integration tests (vitest)');
+ensurePoppler();
 const vitestJson = path.join(reports, 'vitest.json');
 const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {

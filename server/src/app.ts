@@ -24,6 +24,9 @@ import { createProctorFeed } from './modules/proctoring/proctor-feed.ts';
 import { proctoringRoutes } from './modules/proctoring/proctoring.routes.ts';
 import { psychometricsRoutes } from './modules/psychometrics/psychometrics.routes.ts';
 import { scoringRoutes } from './modules/scoring/scoring.routes.ts';
+import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
+import { employerRoutes } from './modules/credentials/employer.routes.ts';
+import { createWebhookDispatcher } from './modules/credentials/webhook-dispatcher.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
@@ -78,6 +81,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(sessionsRoutes, { sessions: services.sessions });
   await app.register(scoringRoutes, { scoring: services.scoring });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
+  await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
+  await app.register(employerRoutes, { employer: services.employer });
+  await services.credentials.publishKey();
+  const webhooks = createWebhookDispatcher({ employer: services.employer, log: (msg, err) => app.log.error({ err }, msg) });
+  if (deps.sweeps !== false) webhooks.start();
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);
@@ -88,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   feed.start();
   await app.register(proctoringRoutes, { proctoring: services.proctoring, feed });
   app.addHook('onClose', async () => {
+    await webhooks.stop();
     feed.stop();
     await gateway.stop();
     await bus.close();

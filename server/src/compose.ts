@@ -13,6 +13,10 @@ import { createItemBankService } from './modules/item-bank/item-bank.service.ts'
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
 import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
+import { createResultActionsService } from './modules/scoring/result-actions.service.ts';
+import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import { createEmployerService } from './modules/credentials/employer.service.ts';
+import { loadSigningKey } from './modules/credentials/signing-key.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 
 /** Where services report failures of work they do in the background (nobody awaits it); app.ts passes its logger. */
@@ -40,6 +44,9 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
   const psychometrics = createPsychometricsService({ db });
-  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics };
+  const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
+  const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
+  const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
+  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics, resultActions, credentials, employer };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -6,8 +6,24 @@ import { z } from 'zod';
 import { KWA_LABELS, type KwaLabel } from '../kwa-labels.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
 import { civilDate, timestamp } from './common.ts';
+import { credentialStatusSchema, verifiedCredentialSchema } from './credentials.ts';
 
 export type { KwaLabel };
+/** KWA_LABEL_TEXT lives in shared/kwa-labels.ts (zod-free, so screens can import it without the schemas). */
+export { KWA_LABEL_TEXT } from '../kwa-labels.ts';
+export { verifiedCredentialSchema };
+
+export type CredentialStatus = z.infer<typeof credentialStatusSchema>;
+
+/** An admin placed the result on hold or voided it. */
+export const resultDispositionSchema = z.object({
+  state: z.enum(['on-hold', 'void']),
+  reason: z.string(),
+  decidedAt: z.string(),
+  /** Void only: the attempt still counts as a failed attempt for retake waits. */
+  countsAsAttempt: z.boolean(),
+});
+export type ResultDisposition = z.infer<typeof resultDispositionSchema>;
 
 export const kwaResultSchema = z.object({
   kwa: z.string(),
@@ -46,26 +62,27 @@ export const scoreReportSchema = z.object({
       scoringVersion: z.string(),
     })
     .nullable(),
-  certificate: z.object({ verificationCode: z.string(), issuedOn: civilDate, expiresOn: civilDate }).nullable(),
+  /**
+   * The module certificate this result earned. validThrough is its last valid local date; expiresOn the first date it
+   * is no longer valid (the day after validThrough).
+   */
+  certificate: z.object({ verificationCode: z.string(), issuedOn: civilDate, validThrough: civilDate, expiresOn: civilDate, status: credentialStatusSchema }).nullable(),
+  /** An admin placed the result on hold or voided it (null: the result stands as scored). */
+  disposition: resultDispositionSchema.nullable(),
+  /** The candidate's sign-in name, printed as the candidate ID. */
+  candidateUsername: z.string(),
+  /** The delivered form, for appeals. */
+  formId: z.string().nullable(),
+  /** The test center's IANA time zone; dates on the report are given in it. */
+  timeZone: z.string(),
 });
 export type ScoreReport = z.infer<typeof scoreReportSchema>;
-
-/** Public verification of a credential (GET /api/verify/:code): no sign-in, so only what the certificate shows. */
-export const verifiedCredentialSchema = z.object({
-  verificationCode: z.string(),
-  holder: z.string(),
-  credential: z.string(),
-  issuedOn: civilDate,
-  validThrough: civilDate,
-  status: z.enum(['valid', 'expired', 'revoked']),
-});
-export const verificationParamsSchema = z.object({ code: z.string().max(40) });
 
 const eligibilitySchema = z.discriminatedUnion('eligible', [
   z.object({ eligible: z.literal(true), attemptNumber: z.number().int() }),
   z.object({
     eligible: z.literal(false),
-    code: z.enum(['RETAKE_WAIT', 'ALREADY_CERTIFIED']),
+    code: z.enum(['RETAKE_WAIT', 'ALREADY_CERTIFIED', 'RESULT_ON_HOLD']),
     reason: z.string(),
     nextEligibleDate: civilDate.nullable(),
     credentialExpiresAt: timestamp.optional(),
@@ -88,6 +105,7 @@ export const candidateHistorySchema = z.object({
       percent: z.number(),
       passed: z.boolean(),
       testCenter: z.string(),
+      disposition: z.object({ state: z.enum(['on-hold', 'void']), reason: z.string(), countsAsAttempt: z.boolean() }).nullable(),
     }),
   ),
   credentials: z.array(
@@ -98,7 +116,9 @@ export const candidateHistorySchema = z.object({
       verificationCode: z.string(),
       issuedOn: civilDate,
       validThrough: civilDate,
-      status: z.enum(['valid', 'expired', 'revoked']),
+      status: credentialStatusSchema,
+      /** Why it was revoked or put on hold; null while active. */
+      statusReason: z.string().nullable(),
     }),
   ),
   fullCpt: z.discriminatedUnion('complete', [

@@ -102,9 +102,14 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
       verificationCode: full.verificationCode,
       holder: expect.stringMatching(/^Candidate /),
       credential: 'Certified Production Technician (CPT)',
+      kind: 'full-cpt',
+      module: null,
       issuedOn: full.issuedOn,
       validThrough: full.validThrough,
       status: 'valid',
+      statusReason: null,
+      statusChangedAt: null,
+      badge: { issuer: expect.stringMatching(/\/api\/ob\/issuer$/), statusList: expect.stringMatching(/\/api\/ob\/status\/1$/), statusListIndex: expect.any(Number) },
     });
     expect(Number(full.validThrough.slice(0, 4)) - Number(full.issuedOn.slice(0, 4))).toBe(5);
     expect((await t.app.inject({ url: '/api/verify/CPT-0000-0000-0000' })).statusCode).toBe(404);

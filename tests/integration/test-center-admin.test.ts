@@ -27,8 +27,14 @@ describe.each(DB_KINDS)('test-center administration on %s', (kind) => {
       'line 6, column username: "proctor" is already registered',
       'line 7, column password: must be at least 10 characters, or empty for launch-code sign-in',
     ]);
+    // Valid counts the rows that would be created: jdoe (line 2) only; line 6 parsed but its username is taken.
+    expect(dry.valid).toBe(1);
     const refused = (await importCsv(bad, false)).json();
     expect(refused.created).toBe(0);
+    // A bad header leaves nothing to import: valid is 0, never negative (it was -3).
+    const badHeader = (await importCsv('user,name,pass,extra\njdoe,Jane Doe,,\n', true)).json();
+    expect(badHeader.problems.length).toBeGreaterThan(0);
+    expect(badHeader.valid).toBe(0);
     const good = 'username,display_name\njdoe,Jane Doe\nbwong,"Wong, Ben"\n';
     expect((await importCsv(good, true)).json()).toMatchObject({ dryRun: true, created: 0, valid: 2, problems: [] });
     expect((await importCsv(good, false)).json()).toMatchObject({ created: 2 });

@@ -101,6 +101,15 @@ describe('architecture lint', () => {
     });
     expect(ok.stderr).toMatch(/one\.repository\.ts: its read model names c, which it does not use or owns/);
     expect(ok.stderr.trim().split('\n').filter((l) => l.includes(': ')).length).toBe(1);
+    // A write into another module's table is allowed only when declared (a debt in plain sight), and only truly.
+    const debt = lint({
+      'server/src/db/schema/index.ts': schema,
+      'server/src/modules/one/one.repository.ts': "import { a, b } from '../../db/schema/index.ts';\nexport const readModel = { reads: [], writes: ['b'] } as const;\nexport const w = (db: any) => [db.insert(a), db.insert(b)];\n",
+      'server/src/modules/two/two.repository.ts': "import { a, b } from '../../db/schema/index.ts';\nexport const readModel = { reads: ['a'], writes: ['c'] } as const;\nexport const w = (db: any) => db.update(b);\n",
+    });
+    expect(debt.stderr).not.toMatch(/writes b, which/);
+    expect(debt.stderr).toMatch(/two\.repository\.ts: its read model declares a write to c, which is not another module's table it writes/);
+    expect(debt.stderr.trim().split('\n').filter((l) => l.includes(': ')).length).toBe(1);
   });
 
   it('passes a tree that keeps every rule', () => {

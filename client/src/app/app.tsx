@@ -7,7 +7,7 @@ import type { Me } from '../../../shared/api/auth.ts';
 import { matchRoute, paths, type Route } from '../config/paths.ts';
 import { SignIn } from '../features/auth/sign-in.tsx';
 import { MyResults } from '../features/credentials/my-results.tsx';
-import { VerifyCredential } from '../features/credentials/verify-credential.tsx';
+import { VerifyCredential, VerifyReport } from '../features/credentials/verify-credential.tsx';
 import { MyExams } from '../features/exam-session/my-exams.tsx';
 import { TakeExam } from '../features/exam-session/take-exam.tsx';
 import { ScoreReportPage } from '../features/reports/score-report.tsx';
@@ -17,6 +17,7 @@ import { linkClick, navigate, usePathname } from '../lib/router.ts';
 
 const ProctorConsole = lazy(() => import('../features/proctoring/proctor-console.tsx'));
 const AuthorWorkspace = lazy(() => import('../features/authoring/author-workspace.tsx'));
+const CredentialsAdmin = lazy(() => import('../features/credentials/credentials-admin.tsx'));
 
 const HOME: Record<Me['role'], string> = { candidate: paths.exams, proctor: paths.proctor, admin: paths.proctor, author: paths.author };
 
@@ -29,6 +30,8 @@ const TITLES: Record<Route['name'], string> = {
   author: 'Author workspace',
   results: 'My results',
   verify: 'Verify a credential',
+  'verify-report': 'Verify a score report',
+  'admin-credentials': 'Results, credentials and employers',
   'not-found': 'Page not found',
 };
 
@@ -43,7 +46,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = `${me || route.name === 'verify' ? TITLES[route.name] : 'Sign in'} · cpt-exam`;
+    document.title = `${me || route.name === 'verify' || route.name === 'verify-report' ? TITLES[route.name] : 'Sign in'} · cpt-exam`;
   }, [route.name, me]);
 
   // Signed in at "/": go to the role's home.
@@ -83,6 +86,16 @@ export function App() {
               </a>
             </nav>
           )}
+          {me?.role === 'admin' && !inExam && (
+            <nav aria-label="Admin">
+              <a href={paths.proctor} onClick={linkClick(paths.proctor)}>
+                Proctor console
+              </a>{' '}
+              <a href={paths.adminCredentials} onClick={linkClick(paths.adminCredentials)}>
+                Results and credentials
+              </a>
+            </nav>
+          )}
           {me && (
             <>
               <span className="who">
@@ -100,6 +113,8 @@ export function App() {
       <main id="main" className={inExam ? 'main exam-main' : 'main'}>
         {route.name === 'verify' ? (
           <VerifyCredential initialCode={route.code} onLookup={(code) => navigate(paths.verify(code))} />
+        ) : route.name === 'verify-report' ? (
+          <VerifyReport sessionId={route.sessionId} />
         ) : me === undefined ? null : me === null ? (
           <>
             <SignIn
@@ -138,7 +153,10 @@ function RouteView({ route, me, toExams }: { route: Route; me: Me; toExams: () =
   switch (route.name) {
     case 'home':
     case 'verify':
+    case 'verify-report':
       return null;
+    case 'admin-credentials':
+      return me.role === 'admin' ? <CredentialsAdmin /> : <Forbidden role={me.role} />;
     case 'results':
       return me.role === 'candidate' ? <MyResults reportHref={paths.report} verifyHref={paths.verify} /> : <Forbidden role={me.role} />;
     case 'exams':

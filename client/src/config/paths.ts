@@ -8,6 +8,8 @@ export const paths = {
   author: '/author',
   results: '/results',
   verify: (code?: string) => (code ? `/verify/${encodeURIComponent(code)}` : '/verify'),
+  verifyReport: (sessionId: string) => `/verify/report/${encodeURIComponent(sessionId)}`,
+  adminCredentials: '/admin/credentials',
 } as const;
 
 export type Route =
@@ -19,6 +21,8 @@ export type Route =
   | { name: 'author' }
   | { name: 'results' }
   | { name: 'verify'; code: string | null }
+  | { name: 'verify-report'; sessionId: string }
+  | { name: 'admin-credentials' }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(pathname: string): Route {
@@ -29,6 +33,9 @@ export function matchRoute(pathname: string): Route {
   if (p === paths.author) return { name: 'author' };
   if (p === paths.results) return { name: 'results' };
   if (p === '/verify') return { name: 'verify', code: null };
+  if (p === paths.adminCredentials) return { name: 'admin-credentials' };
+  const verifyReport = /^\/verify\/report\/([^/]+)$/.exec(p);
+  if (verifyReport) return { name: 'verify-report', sessionId: decodeURIComponent(verifyReport[1]!) };
   const verify = /^\/verify\/([^/]+)$/.exec(p);
   if (verify) return { name: 'verify', code: decodeURIComponent(verify[1]!) };
   const report = /^\/exams\/([^/]+)\/report$/.exec(p);

@@ -38,6 +38,14 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, { error: 'must be whole minutes separated by commas, e.g. 15,5,1' })
     .default('15,5,1'),
+  /** The address people reach this server at (links in PDFs, QR codes, badges); never taken from a request's Host. */
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s?#]+(\/[^\s?#]*[^/\s?#])?$/, { error: 'must be an absolute http(s) URL without a trailing slash, query or fragment, e.g. https://exams.example.org' })
+    .optional(),
+  /** The program's credential signing key (RSA, PKCS#8 PEM), inline or as a file; production needs one of them. */
+  OB_SIGNING_KEY: z.string().includes('PRIVATE KEY', { error: 'must be a PEM private key (-----BEGIN PRIVATE KEY-----)' }).optional(),
+  OB_SIGNING_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
   EXPOSURE_MAX_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.7),
 });
 
@@ -55,6 +63,13 @@ export interface Config {
   loadSampleBank: boolean;
   assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
   sessions: { disconnectPauseAfterMs: number; warningMinutes: number[] };
+  /** Absolute URL without a trailing slash; in development, http://HOST:PORT when PUBLIC_URL is unset. */
+  publicUrl: string;
+  /**
+   * Where the Open Badges signing key comes from: inline PEM, a file, or (development and tests only) a key generated
+   * on first start and kept in the data directory, or in memory when there is no data directory.
+   */
+  signingKey: { kind: 'pem'; pem: string } | { kind: 'file'; path: string } | { kind: 'generated'; dir: string | null };
 }
 
 export class ConfigError extends Error {
@@ -77,7 +92,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_ENV === 'production' && !e.TOKEN_SECRET) {
     throw new ConfigError(['TOKEN_SECRET: must be set in production (32 or more random characters)']);
   }
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    throw new ConfigError(['PUBLIC_URL: must be set in production (the https:// address candidates and employers reach this server at)']);
+  }
+  if (e.OB_SIGNING_KEY && e.OB_SIGNING_KEY_FILE) throw new ConfigError(['OB_SIGNING_KEY_FILE: set either OB_SIGNING_KEY or OB_SIGNING_KEY_FILE, not both']);
+  if (e.NODE_ENV === 'production' && !e.OB_SIGNING_KEY && !e.OB_SIGNING_KEY_FILE) {
+    throw new ConfigError(['OB_SIGNING_KEY_FILE: must be set in production (the RSA private key that signs Open Badges credentials; see docs/credentials.md)']);
+  }
   const dataDir = e.DATA_DIR === ':memory:' ? null : path.resolve(e.DATA_DIR);
+  const listenHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
@@ -91,6 +114,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
     loadSampleBank: e.LOAD_SAMPLE_BANK,
     assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE },
+    publicUrl: e.PUBLIC_URL ?? `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${e.PORT}`,
+    signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
     sessions: { disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000, warningMinutes: [...new Set(e.TIME_WARNING_MINUTES.split(',').map(Number))].sort((a, b) => b - a) },
   } satisfies Config);
 }

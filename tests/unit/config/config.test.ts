@@ -36,6 +36,19 @@ describe('parseConfig', () => {
 
   it('refuses to start in production without a token secret', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SECRET: must be set in production/);
-    expect(parseConfig({ NODE_ENV: 'production', TOKEN_SECRET: 'x'.repeat(40) }).demoAccounts).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', TOKEN_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://exams.example.org', OB_SIGNING_KEY_FILE: '/run/secrets/ob.pem' }).demoAccounts).toBe(false);
+  });
+
+  it('builds links from PUBLIC_URL, required in production with a signing key', () => {
+    const prod = { NODE_ENV: 'production', TOKEN_SECRET: 'x'.repeat(40) };
+    expect(() => parseConfig({ ...prod, OB_SIGNING_KEY_FILE: '/k.pem' })).toThrow(/PUBLIC_URL: must be set in production/);
+    expect(() => parseConfig({ ...prod, PUBLIC_URL: 'https://exams.example.org' })).toThrow(/OB_SIGNING_KEY_FILE: must be set in production/);
+    expect(() => parseConfig({ PUBLIC_URL: 'https://exams.example.org/' })).toThrow(/PUBLIC_URL: must be an absolute http\(s\) URL without a trailing slash/);
+    expect(() => parseConfig({ PUBLIC_URL: 'exams.example.org' })).toThrow(/PUBLIC_URL/);
+    expect(parseConfig({ PUBLIC_URL: 'https://example.org/cpt' }).publicUrl).toBe('https://example.org/cpt');
+    expect(parseConfig({ PORT: '4100' }).publicUrl).toBe('http://127.0.0.1:4100');
+    expect(parseConfig({ HOST: '0.0.0.0' }).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(parseConfig({ DATA_DIR: ':memory:' }).signingKey).toEqual({ kind: 'generated', dir: null });
+    expect(parseConfig({ OB_SIGNING_KEY_FILE: 'k.pem' }).signingKey).toMatchObject({ kind: 'file' });
   });
 });

@@ -9,6 +9,8 @@ import { api } from '../../lib/api-client.ts';
 
 type History = Wire<typeof candidateHistorySchema>;
 
+const STATUS_TEXT = { valid: 'Valid', expired: 'Expired', suspended: 'On hold', revoked: 'Revoked' } as const;
+
 const MODULES: Record<string, string> = { SAF: 'Safety', QPM: 'Quality Practices & Measurement', MPP: 'Manufacturing Processes & Production', MA: 'Maintenance Awareness', GRN: 'Green Production' };
 
 export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: string) => string; verifyHref: (code: string) => string }) {
@@ -52,7 +54,7 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
                 <th scope="col">Valid through</th>
                 <th scope="col">Status</th>
                 <th scope="col">Verification code</th>
-                <th scope="col">Certificate</th>
+                <th scope="col">Documents and badge</th>
               </tr>
             </thead>
             <tbody>
@@ -61,12 +63,38 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
                   <td>{c.kind === 'full-cpt' ? 'Certified Production Technician (CPT)' : `Module: ${MODULES[c.module ?? ''] ?? c.module}`}</td>
                   <td>{c.issuedOn}</td>
                   <td>{c.validThrough}</td>
-                  <td>{c.status}</td>
+                  <td className={`status-${c.status}`}>
+                    {STATUS_TEXT[c.status]}
+                    {c.statusReason ? `: ${c.statusReason}` : ''}
+                  </td>
                   <td>
                     <a href={verifyHref(c.verificationCode)}>{c.verificationCode}</a>
                   </td>
                   <td>
-                    <a href={`/api/credentials/${c.verificationCode}/certificate.pdf`}>PDF</a>
+                    <span className="downloads">
+                      <a href={`/api/credentials/${c.verificationCode}/certificate.pdf`} aria-label={`Certificate PDF for ${c.verificationCode}`}>
+                        Certificate
+                      </a>
+                      <a href={`/api/credentials/${c.verificationCode}/wallet-card.pdf`} aria-label={`Wallet card PDF for ${c.verificationCode}`}>
+                        Wallet card
+                      </a>
+                      <a href={`/api/credentials/${c.verificationCode}/key-work-activities.pdf`} aria-label={`Key Work Activities PDF for ${c.verificationCode}`}>
+                        Key Work Activities
+                      </a>
+                      {c.status !== 'revoked' && c.status !== 'suspended' && (
+                        <>
+                          <a href={`/api/credentials/${c.verificationCode}/open-badge.png`} aria-label={`Open Badge (PNG) for ${c.verificationCode}`}>
+                            Open Badge (PNG)
+                          </a>
+                          <a href={`/api/credentials/${c.verificationCode}/open-badge.svg`} aria-label={`Open Badge (SVG) for ${c.verificationCode}`}>
+                            SVG
+                          </a>
+                          <a href={`/api/credentials/${c.verificationCode}/open-badge.json`} aria-label={`Open Badge credential (JSON) for ${c.verificationCode}`}>
+                            JSON
+                          </a>
+                        </>
+                      )}
+                    </span>
                   </td>
                 </tr>
               ))}
@@ -98,7 +126,7 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
                   <td>
                     {a.rawScore} of {a.scoredItems} ({a.percent}%)
                   </td>
-                  <td>{a.endReason === 'terminated' ? 'Terminated' : a.passed ? 'Passed' : 'Not passed'}</td>
+                  <td>{a.disposition?.state === 'void' ? `Void: ${a.disposition.reason}` : a.disposition?.state === 'on-hold' ? 'On hold (under review)' : a.endReason === 'terminated' ? 'Terminated' : a.passed ? 'Passed' : 'Not passed'}</td>
                   <td>
                     <a href={reportHref(a.sessionId)}>Score report</a>
                   </td>

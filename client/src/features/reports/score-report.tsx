@@ -130,6 +130,11 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
         </dl>
       </header>
       {ended && <p className="banner info">{ended}</p>}
+      {report.disposition && (
+        <p className="banner info" role="status">
+          {report.disposition.state === 'void' ? `This result was voided: ${report.disposition.reason}` : 'This result is on hold while it is reviewed; it is not final.'}
+        </p>
+      )}
 
       <section className={`outcome ${result.passed ? 'pass' : 'fail'}`} aria-labelledby="outcome-title">
         <h2 id="outcome-title">{result.passed ? 'Result: Pass' : 'Result: Not passed'}</h2>
@@ -143,7 +148,7 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
         <section aria-labelledby="cert-title">
           <h2 id="cert-title">Certificate</h2>
           <p>
-            Verification code <strong>{report.certificate.verificationCode}</strong>, issued {report.certificate.issuedOn}, valid until {report.certificate.expiresOn}.
+            Verification code <strong>{report.certificate.verificationCode}</strong>, issued {report.certificate.issuedOn}, valid through {report.certificate.validThrough}.
           </p>
         </section>
       )}

@@ -5,3 +5,4 @@ export * from './item-bank.ts';
 export * from './sessions.ts';
 export * from './scoring.ts';
 export * from './proctoring.ts';
+export * from './credentials.ts';

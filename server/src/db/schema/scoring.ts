@@ -42,7 +42,8 @@ export const scoreHistory = pgTable(
 );
 
 export const credentialKindEnum = pgEnum('credential_kind', ['module', 'full-cpt']);
-export const credentialStatusEnum = pgEnum('credential_status', ['active', 'revoked']);
+/** suspended: the result it rests on is on hold (reversible); revoked is final. */
+export const credentialStatusEnum = pgEnum('credential_status', ['active', 'suspended', 'revoked']);
 
 export const credentials = pgTable(
   'credentials',
@@ -63,9 +64,12 @@ export const credentials = pgTable(
     policyVersion: text('policy_version').notNull(),
     status: credentialStatusEnum('status').notNull().default('active'),
     statusReason: text('status_reason'),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+    /** Issue order; maps to the credential's bit in the published status lists (credentials/domain/status-list.ts). */
+    statusSeq: serial('status_seq').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('credentials_code_idx').on(t.verificationCode), index('credentials_candidate_idx').on(t.candidateId)],
+  (t) => [uniqueIndex('credentials_code_idx').on(t.verificationCode), index('credentials_candidate_idx').on(t.candidateId), uniqueIndex('credentials_status_seq_idx').on(t.statusSeq)],
 );
 
 export const recertActivities = pgTable(

@@ -77,12 +77,17 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
     if (!center) throw notFound('test center');
     assertTestCenterAccess(actor, center.id);
     const { rows, problems } = parseCandidateCsv(input.text, input.fileName);
+    // rows holds only the rows that parsed cleanly; a taken username makes one of them invalid too. Header problems
+    // leave rows empty, so valid is 0 (never rows minus problems, which went negative).
+    let taken = 0;
     for (const r of rows) {
-      if (await repo.findUserByUsername(db, r.username)) problems.push({ file: input.fileName, pointer: '/username', line: r.line, message: `line ${r.line}, column username: "${r.username}" is already registered` });
+      if (!(await repo.findUserByUsername(db, r.username))) continue;
+      taken++;
+      problems.push({ file: input.fileName, pointer: '/username', line: r.line, message: `line ${r.line}, column username: "${r.username}" is already registered` });
     }
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const read = rows.map((r) => ({ line: r.line, username: r.username, displayName: r.displayName }));
-    if (problems.length || input.dryRun) return { dryRun: input.dryRun, created: 0, valid: problems.length ? rows.length - problems.length : rows.length, problems, rows: read, createdIds: [] };
+    if (problems.length || input.dryRun) return { dryRun: input.dryRun, created: 0, valid: rows.length - taken, problems, rows: read, createdIds: [] };
     const hashes = await Promise.all(rows.map((r) => hashPassword(r.password ?? randomBytes(18).toString('base64url'))));
     const createdIds = await db.transaction(async (tx) => {
       const ids: string[] = [];

@@ -111,6 +111,7 @@ export async function sessionHeader(db: Db, sessionId: string) {
       id: examSessions.id,
       candidateId: examSessions.candidateId,
       candidateName: users.displayName,
+      candidateUsername: users.username,
       module: examSessions.module,
       moduleTitle: modules.title,
       blueprintVersion: examSessions.blueprintVersion,

@@ -3,7 +3,6 @@
  * scored once when it ends (the sessions service calls scoreEndedSession under the session's row lock); rescoring
  * after a key correction is an admin action with a dry run.
  */
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -16,10 +15,13 @@ import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts'
 import type { AssemblyService } from '../assembly/assembly.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ItemBankService } from '../item-bank/item-bank.service.ts';
-import { formatVerificationCode, fullCptStatus, isCredentialValid, moduleCertificateDates, MODULE_TITLES, normalizeVerificationCode } from './domain/credentials.ts';
+import { addDays } from '../../../../shared/civil-date.ts';
+import { fullCptStatus, MODULE_TITLES, normalizeVerificationCode } from './domain/credentials.ts';
 import { checkEligibility } from './domain/eligibility.ts';
 import { recertificationProgress } from './domain/recertification.ts';
 import { scoreSession, type EndReason, type ScoreResult } from './domain/score-session.ts';
+import { createCredentialLifecycle } from './credential-lifecycle.ts';
+import * as lifecycleRepo from './credential-lifecycle.repository.ts';
 import * as repo from './scoring.repository.ts';
 
 export interface ScoringDeps {
@@ -68,48 +70,24 @@ export function createScoringService(deps: ScoringDeps) {
     });
   }
 
-  /** Issues the module certificate for a pass, and the full CPT when this pass completes it. */
-  async function issueCredentials(tx: Db, s: EndedSession, passedAt: Date, actor: Actor | null) {
-    const p = await policy(tx);
-    const center = await repo.centerOf(tx, s.testCenterId);
-    const tz = center?.timeZone ?? 'UTC';
-    const dates = moduleCertificateDates(passedAt, p, tz);
-    const code = formatVerificationCode(randomBytes(12));
-    const cert = await repo.insertCredential(tx, {
-      candidateId: s.candidateId,
-      kind: 'module',
-      module: s.module,
-      sessionId: s.id,
-      verificationCode: code,
-      issuedAt: dates.issuedAt,
-      expiresAt: dates.expiresAt,
-      issuedOn: dates.issuedOn,
-      validThrough: dates.validThrough,
-      timeZone: tz,
-      policyVersion: p.version,
-    });
-    await deps.audit.record(actor, { action: 'credential.issued', subjectType: 'credential', subjectId: cert.id, details: { kind: 'module', module: s.module, sessionId: s.id } }, tx);
+  const lifecycle = createCredentialLifecycle({ audit: deps.audit });
 
-    const held = await repo.credentialsOf(tx, s.candidateId);
-    const now = passedAt;
-    if (held.some((c) => c.kind === 'full-cpt' && isCredentialValid({ ...c, revoked: c.status === 'revoked' }, now))) return;
-    const passes = held.filter((c) => c.kind === 'module' && c.status === 'active' && c.module).map((c) => ({ module: c.module!, passedAt: c.issuedAt, timeZone: c.timeZone }));
-    const full = fullCptStatus(passes, p);
-    if (!full.complete || full.issuedAt.getTime() !== passedAt.getTime()) return;
-    const fullCred = await repo.insertCredential(tx, {
-      candidateId: s.candidateId,
-      kind: 'full-cpt',
-      module: null,
-      sessionId: s.id,
-      verificationCode: formatVerificationCode(randomBytes(12)),
-      issuedAt: full.issuedAt,
-      expiresAt: full.expiresAt,
-      issuedOn: full.issuedOn,
-      validThrough: full.validThrough,
-      timeZone: tz,
-      policyVersion: p.version,
-    });
-    await deps.audit.record(actor, { action: 'credential.issued', subjectType: 'credential', subjectId: fullCred.id, details: { kind: 'full-cpt', modules: full.modules } }, tx);
+  /** A credential's status as people read it: a revocation or hold first, then the dates. */
+  const statusOf = (c: { status: string; expiresAt: Date }, now: Date) => (c.status === 'revoked' ? 'revoked' : c.status === 'suspended' ? 'suspended' : now >= c.expiresAt ? 'expired' : 'valid') as 'valid' | 'expired' | 'suspended' | 'revoked';
+
+  /** Ended attempts as the retake rules count them (docs §9): a void is no attempt unless voided for misconduct. */
+  async function eligibilityAttempts(candidateId: string, module: ModuleCode) {
+    const attempts = (await repo.attempts(db, candidateId, module)).filter((a) => a.endedAt);
+    const dispositions = await lifecycleRepo.dispositionsOfCandidate(db, candidateId);
+    return attempts
+      .filter((a) => {
+        const d = dispositions.get(a.sessionId);
+        return d?.state !== 'void' || d.countsAsAttempt;
+      })
+      .map((a) => {
+        const d = dispositions.get(a.sessionId);
+        return { sessionId: a.sessionId, module: a.module, endedAt: a.endedAt!, passed: a.passed && d?.state !== 'void', endReason: (a.endReason ?? 'submitted') as EndReason, timeZone: a.timeZone, onHold: d?.state === 'on-hold' };
+      });
   }
 
   async function loadReportable(actor: Actor, sessionId: string) {
@@ -123,6 +101,8 @@ export function createScoringService(deps: ScoringDeps) {
 
   const service = {
     policy,
+    lifecycle,
+    statusOf,
 
     /** Loads a policy file's content if that version is not stored yet (start-up). */
     async ensurePolicy(raw: unknown) {
@@ -138,7 +118,7 @@ export function createScoringService(deps: ScoringDeps) {
       const result = await compute(tx, s);
       await repo.putScore(tx, { sessionId: s.id, scoringVersion: result.scoringVersion, rawScore: result.rawScore, scoredItems: result.scoredItems, percent: result.percent, passed: result.passed, result: { ...result }, scoredAt: now, revision: 1 }, 'scored when the session ended');
       await deps.audit.record(null, { action: 'session.score-recorded', subjectType: 'session', subjectId: s.id, details: { rawScore: result.rawScore, rawCut: result.rawCut, passed: result.passed, scoringVersion: result.scoringVersion } }, tx);
-      if (result.passed) await issueCredentials(tx, s, s.endedAt ?? now, null);
+      if (result.passed) await lifecycle.issue(tx, s, s.endedAt ?? now, null);
       return { scored: true, passed: result.passed };
     },
 
@@ -146,7 +126,8 @@ export function createScoringService(deps: ScoringDeps) {
     async report(actor: Actor, sessionId: string): Promise<ScoreReport> {
       const h = await loadReportable(actor, sessionId);
       const score = await repo.findScore(db, sessionId);
-      const cert = score?.passed ? await repo.credentialForSession(db, sessionId) : undefined;
+      const cert = score?.passed ? (await lifecycleRepo.credentialsForSession(db, sessionId)).at(-1) : undefined;
+      const disposition = await lifecycleRepo.findDisposition(db, sessionId);
       const r = score?.result as unknown as ScoreResult | undefined;
       return {
         sessionId: h.id,
@@ -160,7 +141,12 @@ export function createScoringService(deps: ScoringDeps) {
         result: r
           ? { scoredItems: r.scoredItems, rawScore: r.rawScore, percent: r.percent, cutPercent: r.cutPercent, rawCut: r.rawCut, passed: r.passed, kwas: r.kwas, diagnosticNote: r.diagnosticNote, scoringVersion: r.scoringVersion }
           : null,
-        certificate: cert ? { verificationCode: cert.verificationCode, issuedOn: cert.issuedOn, expiresOn: cert.validThrough } : null,
+        // expiresOn is the first day the certificate is no longer valid (docs §6), the day after validThrough.
+        certificate: cert ? { verificationCode: cert.verificationCode, issuedOn: cert.issuedOn, validThrough: cert.validThrough, expiresOn: addDays(cert.validThrough, 1), status: statusOf(cert, clock.now()) } : null,
+        disposition: disposition ? { state: disposition.state, reason: disposition.reason, decidedAt: disposition.decidedAt.toISOString(), countsAsAttempt: disposition.countsAsAttempt } : null,
+        candidateUsername: h.candidateUsername,
+        formId: h.formId,
+        timeZone: h.timeZone,
       };
     },
 
@@ -172,31 +158,74 @@ export function createScoringService(deps: ScoringDeps) {
       if (!row) throw notFound('a credential with this code');
       const c = row.credential;
       const now = clock.now();
-      const status = c.status === 'revoked' ? ('revoked' as const) : now >= c.expiresAt ? ('expired' as const) : ('valid' as const);
+      const status = statusOf(c, now);
       return {
+        credentialId: c.id,
+        kind: c.kind,
+        module: c.module,
         verificationCode: c.verificationCode,
         holder: row.holder,
         credential: c.kind === 'full-cpt' ? 'Certified Production Technician (CPT)' : `CPT module certificate: ${MODULE_TITLES[c.module!]}`,
         issuedOn: c.issuedOn,
         validThrough: c.validThrough,
         status,
+        /** Why it was revoked or suspended; null when valid or expired. */
+        statusReason: status === 'revoked' || status === 'suspended' ? c.statusReason : null,
+        statusChangedAt: status === 'revoked' || status === 'suspended' ? (c.statusChangedAt?.toISOString() ?? null) : null,
       };
     },
+
+    /** A credential and its holder's name by canonical verification code (for the credentials module). */
+    credentialByCode: (code: string) => repo.findCredentialByCode(db, code),
 
     /** The retake policy port the sessions service uses when scheduling. */
     async checkEligibility(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }) {
       const p = await policy();
       const center = await repo.centerOf(db, input.testCenterId);
-      const attempts = (await repo.attempts(db, input.candidateId, input.module)).filter((a) => a.endedAt);
       const creds = await repo.credentialsOf(db, input.candidateId);
       return checkEligibility({
         module: input.module,
-        attempts: attempts.map((a) => ({ module: a.module, endedAt: a.endedAt!, passed: a.passed, endReason: (a.endReason ?? 'submitted') as EndReason, timeZone: a.timeZone })),
+        attempts: await eligibilityAttempts(input.candidateId, input.module),
         credentials: creds.filter((c) => c.kind === 'module' && c.module).map((c) => ({ module: c.module!, issuedAt: c.issuedAt, expiresAt: c.expiresAt, revoked: c.status === 'revoked' })),
         at: input.at,
         timeZone: center?.timeZone ?? 'UTC',
         policy: p,
       });
+    },
+
+    /**
+     * A failed result's earliest retake date as of that attempt (the wait its failure started), or null: a pass, a
+     * result on hold or void, or a session that is not scored.
+     */
+    async earliestRetakeAfter(sessionId: string): Promise<string | null> {
+      const h = await repo.sessionHeader(db, sessionId);
+      const score = await repo.findScore(db, sessionId);
+      if (!h?.endedAt || !score || (score.passed && h.endReason !== 'terminated')) return null;
+      if (await lifecycleRepo.findDisposition(db, sessionId)) return null;
+      const attempts = (await eligibilityAttempts(h.candidateId, h.module)).filter((a) => a.endedAt.getTime() <= h.endedAt!.getTime());
+      const e = checkEligibility({ module: h.module, attempts, credentials: [], at: h.endedAt, timeZone: h.timeZone, policy: await policy() });
+      return e.eligible ? null : e.nextEligibleDate;
+    },
+
+    /** What anyone holding a score report's link may confirm: who, which module, when, and the outcome. */
+    async reportSummary(sessionId: string) {
+      const h = await repo.sessionHeader(db, sessionId);
+      const score = h ? await repo.findScore(db, sessionId) : undefined;
+      if (!h || !score) throw notFound('a scored exam with this reference');
+      const d = await lifecycleRepo.findDisposition(db, sessionId);
+      const cert = score.passed ? (await lifecycleRepo.credentialsForSession(db, sessionId)).at(-1) : undefined;
+      const outcome = d?.state === 'void' ? 'void' : d?.state === 'on-hold' ? 'on-hold' : score.passed && h.endReason !== 'terminated' ? 'passed' : 'not-passed';
+      return {
+        sessionId: h.id,
+        candidateName: h.candidateName,
+        moduleTitle: h.moduleTitle,
+        testCenter: h.testCenter,
+        date: h.endedAt?.toISOString() ?? null,
+        timeZone: h.timeZone,
+        outcome: outcome as 'passed' | 'not-passed' | 'on-hold' | 'void',
+        scoreRevisedAt: score.scoredAt.toISOString(),
+        certificateCode: cert && outcome === 'passed' ? cert.verificationCode : null,
+      };
     },
 
     /** Attempts, results, credentials, full-CPT progress and eligibility per module. */
@@ -207,16 +236,20 @@ export function createScoringService(deps: ScoringDeps) {
       const now = clock.now();
       const attempts = await repo.attempts(db, candidateId);
       const creds = await repo.credentialsOf(db, candidateId);
+      const dispositions = await lifecycleRepo.dispositionsOfCandidate(db, candidateId);
       const centerId = attempts.at(-1)?.testCenterId ?? actor.testCenterIds[0];
       const eligibility = centerId
         ? Object.fromEntries(await Promise.all(MODULE_CODES.map(async (m) => [m, await service.checkEligibility({ candidateId, module: m, testCenterId: centerId, at: now })] as const)))
         : {};
       const passes = creds.filter((c) => c.kind === 'module' && c.status === 'active' && c.module).map((c) => ({ module: c.module!, passedAt: c.issuedAt, timeZone: c.timeZone }));
-      const full = creds.find((c) => c.kind === 'full-cpt' && c.status === 'active');
+      const full = creds.findLast((c) => c.kind === 'full-cpt' && c.status === 'active');
       const activities = await repo.recertActivitiesOf(db, candidateId);
       return {
-        attempts: attempts.map((a) => ({ sessionId: a.sessionId, module: a.module, moduleTitle: a.moduleTitle, endedAt: a.endedAt, endReason: a.endReason, rawScore: a.rawScore, scoredItems: a.scoredItems, percent: a.percent, passed: a.passed, testCenter: a.centerName })),
-        credentials: creds.map((c) => ({ id: c.id, kind: c.kind, module: c.module, verificationCode: c.verificationCode, issuedOn: c.issuedOn, validThrough: c.validThrough, status: c.status === 'revoked' ? ('revoked' as const) : now >= c.expiresAt ? ('expired' as const) : ('valid' as const) })),
+        attempts: attempts.map((a) => {
+          const d = dispositions.get(a.sessionId);
+          return { sessionId: a.sessionId, module: a.module, moduleTitle: a.moduleTitle, endedAt: a.endedAt, endReason: a.endReason, rawScore: a.rawScore, scoredItems: a.scoredItems, percent: a.percent, passed: a.passed, testCenter: a.centerName, disposition: d ? { state: d.state, reason: d.reason, countsAsAttempt: d.countsAsAttempt } : null };
+        }),
+        credentials: creds.map((c) => ({ id: c.id, kind: c.kind, module: c.module, verificationCode: c.verificationCode, issuedOn: c.issuedOn, validThrough: c.validThrough, status: statusOf(c, now), statusReason: c.status === 'active' ? null : c.statusReason })),
         fullCpt: fullCptStatus(passes, p),
         eligibility,
         recertification: full
@@ -273,12 +306,15 @@ export function createScoringService(deps: ScoringDeps) {
           if (input.dryRun) continue;
           await repo.putScore(tx, { sessionId: id, scoringVersion: after.scoringVersion, rawScore: after.rawScore, scoredItems: after.scoredItems, percent: after.percent, passed: after.passed, result: { ...after }, scoredAt: clock.now(), revision: before.revision + 1 }, `rescored: ${input.reason}`);
           await deps.audit.record(actor, { action: 'session.rescored', subjectType: 'session', subjectId: id, reason: input.reason, details: { itemId: input.itemId, keyVersion: current.version, before: change.before, after: change.after } }, tx);
-          const cert = await repo.credentialForSession(tx, id);
+          const cert = (await lifecycleRepo.credentialsForSession(tx, id)).find((c) => c.status !== 'revoked');
+          const disposition = await lifecycleRepo.findDisposition(tx, id);
           if (before.passed && !after.passed && cert) {
-            await repo.revokeCredential(tx, cert.id, `rescored after a key correction of ${input.itemId}`);
-            await deps.audit.record(actor, { action: 'credential.revoked', subjectType: 'credential', subjectId: cert.id, reason: input.reason }, tx);
+            const why = `rescored after a key correction of ${input.itemId}: ${input.reason}`;
+            await lifecycle.changeStatus(tx, cert, 'revoked', why, actor, clock.now());
+            await lifecycle.moduleCertificateWithdrawn(tx, h.candidateId, cert.id, 'revoke', why, actor, clock.now());
           }
-          if (!before.passed && after.passed && h.endedAt) await issueCredentials(tx, h, h.endedAt, actor);
+          // A voided result earns nothing; a held one is issued suspended until the hold is resolved.
+          if (!before.passed && after.passed && h.endedAt && disposition?.state !== 'void') await lifecycle.issue(tx, h, h.endedAt, actor, disposition ? 'suspended' : 'active');
         }
         if (!input.dryRun) await deps.audit.record(actor, { action: 'rescore.applied', subjectType: 'item', subjectId: input.itemId, reason: input.reason, details: { sessions: sessionIds.length, changed: changes.length } }, tx);
         return { itemId: input.itemId, keyVersion: current.version, sessionsChecked: sessionIds.length, changes, dryRun: input.dryRun };

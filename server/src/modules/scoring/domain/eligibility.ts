@@ -15,6 +15,8 @@ export interface AttemptRecord {
   endReason: EndReason;
   /** Zone of the center where this attempt was taken; its local end date starts the wait. Default: the checking center's zone. */
   timeZone?: string;
+  /** An admin placed this result on hold: the module cannot be scheduled until the hold is released or the result voided. */
+  onHold?: boolean;
 }
 
 export interface ModuleCredentialRecord {
@@ -32,10 +34,10 @@ export type Eligibility =
     }
   | {
       eligible: false;
-      code: 'RETAKE_WAIT' | 'ALREADY_CERTIFIED';
+      code: 'RETAKE_WAIT' | 'ALREADY_CERTIFIED' | 'RESULT_ON_HOLD';
       /** Full sentences for the candidate. */
       reason: string;
-      /** RETAKE_WAIT: first local date (YYYY-MM-DD, center's zone) the candidate may sit the module. ALREADY_CERTIFIED: null. */
+      /** RETAKE_WAIT: first local date (YYYY-MM-DD, center's zone) the candidate may sit the module. Otherwise null. */
       nextEligibleDate: string | null;
       /** ALREADY_CERTIFIED only: when the blocking certificate expires. */
       credentialExpiresAt?: Date;
@@ -62,6 +64,7 @@ export function retakeWaitDays(policy: CertificationPolicy, failures: number): n
 
 /**
  * Rules, in order:
+ * 0. A result of the module on hold blocks it (RESULT_ON_HOLD, nextEligibleDate null) until the hold is resolved.
  * 1. A valid (issued, unexpired, unrevoked) credential for the module blocks it: ALREADY_CERTIFIED, nextEligibleDate
  *    null, the certificate's last valid day in the reason. A revoked or expired one does not block.
  * 2. k = attempts at the module that did not pass, after the last passed attempt (all of them if never passed);
@@ -81,6 +84,16 @@ export function checkEligibility(args: {
   const { module, at, timeZone, policy } = args;
   const title = args.moduleTitles?.[module] ?? MODULE_TITLES[module];
   const today = localDateOf(at, timeZone);
+
+  const onHold = args.attempts.find((a) => a.module === module && a.onHold && a.endedAt.getTime() <= at.getTime());
+  if (onHold) {
+    return {
+      eligible: false,
+      code: 'RESULT_ON_HOLD',
+      reason: `Your ${title} result of ${localDateOf(onHold.endedAt, onHold.timeZone ?? timeZone)} is on hold while it is reviewed. You can schedule ${title} again once the review is finished.`,
+      nextEligibleDate: null,
+    };
+  }
 
   const held = args.credentials
     .filter((c) => c.module === module && isCredentialValid(c, at))
