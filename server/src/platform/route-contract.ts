@@ -1,6 +1,6 @@
 /**
  * The HTTP contract, checked: every route under /api/ declares a zod schema for its path parameters (when the path has
- * any), its body (every method but GET and HEAD; `noBody` when it reads none) and at least one 2xx response, so a
+ * any), its body (POST, PUT and PATCH; `noBody` when it reads none) and at least one 2xx response, so a
  * response cannot carry a field the schema does not name and the OpenAPI document is complete. The routes are recorded
  * as they are registered; tests/contract/route-contract.test.ts fails on any route that breaks the rule, so a route
  * added without schemas is caught at once. docs/architecture.md, "The HTTP contract", shows the pattern.
@@ -52,7 +52,7 @@ export function contractProblems(route: RecordedRoute): string[] {
   const hasParams = /[:*]/.test(route.url);
   if (hasParams && !isZod(schema.params)) problems.push(`${where}: declare its path parameters (schema.params, a zod schema from shared/api)`);
   if (!hasParams && schema.params) problems.push(`${where}: declares params but its path has none`);
-  if (route.method !== 'GET' && !isZod(schema.body)) problems.push(`${where}: declare its body (schema.body; noBody from shared/api/common.ts when it reads none)`);
+  if (['POST', 'PUT', 'PATCH'].includes(route.method) && !isZod(schema.body)) problems.push(`${where}: declare its body (schema.body; noBody from shared/api/common.ts when it reads none)`);
   if (schema.querystring !== undefined && !isZod(schema.querystring)) problems.push(`${where}: its querystring schema is not a zod schema`);
   const response = (schema.response ?? {}) as Record<string, unknown>;
   const ok = Object.entries(response).filter(([code]) => /^2\d\d$/.test(code));
