@@ -1,6 +1,6 @@
 /** Process entry: parse config, open and migrate the database, first-start loading, listen, close gracefully. */
 import { buildApp } from './app.ts';
-import { ensureDemoAccounts, loadPolicies, loadSampleBankIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './bootstrap.ts';
+import { disableDemoAccounts, ensureDemoAccounts, loadPolicies, loadSampleBankIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './bootstrap.ts';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { openDatabase } from './db/client.ts';
@@ -25,6 +25,10 @@ async function main() {
   if (config.loadSampleBank) {
     const bank = await loadSampleBankIfEmpty(services, config.itemBankDir);
     if (bank.loaded) app.log.info(`loaded ${bank.items} items from ${config.itemBankDir}`);
+  }
+  if (config.env === 'production') {
+    const disabled = await disableDemoAccounts(services);
+    if (disabled.length) app.log.warn(`disabled demo accounts with the published demo password: ${disabled.join(', ')}`);
   }
   if (config.demoAccounts) {
     const created = await ensureDemoAccounts(services);

@@ -6,7 +6,7 @@ import type { ProctorFeed } from './proctor-feed.ts';
 import type { ProctoringService } from './proctoring.service.ts';
 
 export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringService; feed: ProctorFeed }> = async (app, { proctoring, feed }) => {
-  const staff = { preHandler: requireRole('proctor', 'admin') };
+  const staff = { onRequest: requireRole('proctor', 'admin') };
   const center = idParamsSchema;
 
   app.get('/api/proctor/centers/:id/roster', { ...staff, schema: { tags: ['proctoring'], summary: "The center's seats for a day (default today), with progress, time and connection health", params: center, querystring: rosterQuerySchema, response: { 200: rosterSchema } } }, async (req) =>
