@@ -3,11 +3,12 @@
  * and connection status, and the overlays (pause, another window, sign-in lost). Everything the candidate does is
  * applied on screen at once from memory; the controller saves it in the background.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/ui/dialog.tsx';
 import { CredentialFields } from '../../components/credential-fields.tsx';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
 import { api } from '../../lib/api-client.ts';
+import { useTheme } from '../../lib/preferences.ts';
 import { Countdown } from './countdown.tsx';
 import type { ExamController } from './exam-controller.ts';
 import { reviewOf, type ExamState } from './exam-state.ts';
@@ -22,7 +23,10 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
-  const questionRef = useRef<HTMLDivElement>(null);
+  const [showTools, setShowTools] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const reviewHeadingRef = useRef<HTMLHeadingElement>(null);
   const item = state.items[state.current];
   const total = state.items.length;
@@ -36,14 +40,30 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
   );
   const openReview = useCallback(() => setView('review'), []);
 
-  // Keep focus somewhere sensible when the focused option disappears with its question.
+  // The exam frame: the page itself never scrolls (the app header is hidden), only the question area does.
   useEffect(() => {
-    if (view !== 'question') return;
-    const a = document.activeElement;
-    if (!a || a === document.body) questionRef.current?.focus();
-  }, [state.current, view]);
+    document.documentElement.classList.add('exam-mode');
+    return () => document.documentElement.classList.remove('exam-mode');
+  }, []);
+
+  // Each new question starts at its top with focus on its heading (WCAG 2.2 SC 2.4.11: never under a sticky bar,
+  // since the bars are outside the scrolling area). Not on the first render: the screen's own heading logic runs then.
+  const shown = useRef<number | null>(null);
+  const paused = !!state.paused;
+  useLayoutEffect(() => {
+    if (paused) shown.current = null; // on resume the question comes back with focus on its heading
+    if (view !== 'question' || paused) return;
+    scrollRef.current?.scrollTo({ top: 0 });
+    bodyRef.current?.scrollTo({ top: 0 });
+    if (shown.current !== state.current && !document.querySelector('[aria-modal="true"]')) headingRef.current?.focus({ preventScroll: true });
+    shown.current = state.current;
+  }, [state.current, view, paused]);
   useEffect(() => {
-    if (view === 'review') reviewHeadingRef.current?.focus();
+    if (view === 'review') {
+      scrollRef.current?.scrollTo({ top: 0 });
+      reviewHeadingRef.current?.focus({ preventScroll: true });
+      shown.current = null;
+    }
   }, [view]);
 
   // Keyboard shortcuts (never while typing in a field or while a dialog is open).
@@ -110,43 +130,64 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
     <div className="exam">
       <div className="exam-bar">
         <div className="exam-title">
-          <strong>{state.session?.moduleTitle ?? 'Exam'}</strong>
-          <span className="muted"> · {review.answered} of {total} answered</span>
+          <strong>{state.session?.moduleTitle ?? 'Exam'}</strong>{' '}
+          <span className="exam-position" data-testid="exam-position">
+            {paused ? 'Paused' : view === 'question' ? `Question ${state.current + 1} of ${total}` : 'Review'}
+          </span>
+          <span className="muted exam-answered"> · {review.answered} of {total} answered</span>
         </div>
         <Countdown time={state.time} offsetMs={controller.offsetMs} paused={!!state.paused} />
         <SaveStatus pendingAnswers={state.pendingAnswers} connection={state.connection} persistent={controller.outboxPersistent} />
         <div className="exam-tools">
-          <FullscreenButton />
-          <button type="button" className="secondary" aria-expanded={showHelp} aria-controls="shortcut-help" onClick={() => setShowHelp((v) => !v)}>
-            Keyboard shortcuts
+          <button type="button" className="secondary" aria-expanded={showTools} aria-controls="exam-tools-panel" onClick={() => setShowTools((v) => !v)}>
+            Tools
           </button>
         </div>
       </div>
-      {showHelp && <ShortcutHelp />}
       <LiveRegion message={state.announcement} />
-      {state.warning !== null && !state.ended && (
-        <p className="banner warn" data-testid="time-warning">
-          <strong>Time warning:</strong> {state.warning === 1 ? '1 minute' : `${state.warning} minutes`} left.
-        </p>
-      )}
-      {state.notices.length > 0 && (
-        <ul className="notices" aria-label="Notices">
-          {state.notices.map((n) => (
-            <li key={n.id} className={`banner ${n.tone}`}>
-              <span>{n.text}</span>
-              <button type="button" className="link" onClick={() => controller.dismiss(n.id)} aria-label={`Dismiss: ${n.text}`}>
-                Dismiss
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <div className="exam-messages">
+        {showTools && (
+          <section id="exam-tools-panel" className="tools-panel" aria-label="Tools">
+            <ContrastButton />
+            <FullscreenButton />
+            <button type="button" className="secondary" aria-expanded={showHelp} aria-controls="shortcut-help" onClick={() => setShowHelp((v) => !v)}>
+              Keyboard shortcuts
+            </button>
+          </section>
+        )}
+        {showHelp && <ShortcutHelp />}
+        {state.warning !== null && !state.ended && (
+          <p className="banner warn" data-testid="time-warning">
+            <strong>Time warning:</strong> {state.warning === 1 ? '1 minute' : `${state.warning} minutes`} left.
+          </p>
+        )}
+        {state.notices.length > 0 && (
+          <ul className="notices" aria-label="Notices">
+            {state.notices.map((n) => (
+              <li key={n.id} className={`banner ${n.tone}`}>
+                <span>{n.text}</span>
+                <button type="button" className="link" onClick={() => controller.dismiss(n.id)} aria-label={`Dismiss: ${n.text}`}>
+                  Dismiss
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
 
-      <div className="exam-body" onCopy={block} onCut={block} onPaste={block} onContextMenu={block}>
-        {view === 'question' && item ? (
-          <section className="question-panel" aria-labelledby="question-number">
-            <div ref={questionRef} tabIndex={-1} className="question-focus">
-              <h1 id="question-number" className="question-number">
+      <div className="exam-body" ref={bodyRef} onCopy={block} onCut={block} onPaste={block} onContextMenu={block}>
+        <div className="exam-scroll" ref={scrollRef} data-testid="question-scroll">
+          {paused ? (
+            // Nothing to read while paused (#17.2): the question, its options and the review are not in the page.
+            <section className="question-panel paused-panel" aria-labelledby="paused-title" data-testid="paused-panel">
+              <h1 id="paused-title" className="question-number">
+                Exam paused
+              </h1>
+              <p>The question is hidden while the exam is paused. It comes back, with your answers, when the exam resumes.</p>
+            </section>
+          ) : view === 'question' && item ? (
+            <section className="question-panel" aria-labelledby="question-number">
+              <h1 id="question-number" ref={headingRef} tabIndex={-1} className="question-number">
                 Question {state.current + 1} of {total}
                 {flagged && <span className="tag flag-tag"> Flagged for review</span>}
               </h1>
@@ -167,44 +208,59 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
                   })}
                 </div>
               </fieldset>
-            </div>
-            <div className="question-actions">
-              <button type="button" className="secondary" onClick={() => go(state.current - 1)} disabled={state.current === 0} aria-keyshortcuts="P">
-                Previous
-              </button>
-              <button type="button" className={`secondary${flagged ? ' pressed' : ''}`} aria-pressed={flagged} onClick={() => controller.flag(item.itemId, !flagged)} aria-keyshortcuts="F">
-                Flag for review
-              </button>
-              <button type="button" className="secondary" onClick={() => controller.answer(item.itemId, null)} disabled={!state.answers[item.itemId]}>
-                Clear answer
-              </button>
-              {state.current + 1 < total ? (
-                <button type="button" onClick={() => go(state.current + 1)} aria-keyshortcuts="N">
-                  Next
+              <div>
+                <button type="button" className="secondary" onClick={() => controller.answer(item.itemId, null)} disabled={!state.answers[item.itemId]}>
+                  Clear answer
                 </button>
-              ) : (
-                <button type="button" onClick={openReview} aria-keyshortcuts="N">
-                  Review answers
-                </button>
-              )}
-            </div>
-          </section>
-        ) : (
-          <ReviewPanel headingRef={reviewHeadingRef} review={review} onGo={go} onSubmit={() => setConfirming(true)} onBack={() => go(state.current)} />
-        )}
-        <aside className="side">
+              </div>
+            </section>
+          ) : (
+            <ReviewPanel headingRef={reviewHeadingRef} review={review} onGo={go} onSubmit={() => setConfirming(true)} onBack={() => go(state.current)} />
+          )}
+        </div>
+        <aside className="side" aria-label="Question navigation" hidden={paused}>
           <QuestionPalette items={state.items} answers={state.answers} flags={state.flags} current={view === 'question' ? state.current : -1} onGo={go} />
-          <button type="button" className="secondary review-btn" onClick={openReview} aria-keyshortcuts="R">
-            Review and submit
-          </button>
         </aside>
       </div>
+
+      <nav className="exam-actions" aria-label="Exam navigation" hidden={paused}>
+        <button type="button" className="secondary" onClick={() => (view === 'review' ? go(state.current) : go(state.current - 1))} disabled={view === 'question' && state.current === 0} aria-keyshortcuts="P">
+          Previous
+        </button>
+        {item && view === 'question' && (
+          <button type="button" className={`secondary${flagged ? ' pressed' : ''}`} aria-pressed={flagged} onClick={() => controller.flag(item.itemId, !flagged)} aria-keyshortcuts="F">
+            Flag for review
+          </button>
+        )}
+        {view === 'question' && state.current + 1 < total ? (
+          <button type="button" onClick={() => go(state.current + 1)} aria-keyshortcuts="N">
+            Next
+          </button>
+        ) : view === 'question' ? (
+          <button type="button" onClick={openReview} aria-keyshortcuts="N">
+            Review answers
+          </button>
+        ) : null}
+        <button type="button" className="secondary review-btn" onClick={openReview} aria-keyshortcuts="R" aria-pressed={view === 'review'}>
+          Review and submit
+        </button>
+      </nav>
 
       {confirming && !state.paused && <SubmitDialog state={state} controller={controller} unanswered={review.unanswered.length} onCancel={() => setConfirming(false)} />}
       {state.paused && <PauseOverlay reason={state.paused.reason} />}
       {state.replaced && !state.paused && <ReplacedDialog onContinue={() => controller.reconnect()} />}
       {state.authLost && <SignInAgainDialog onSignedIn={() => controller.reconnect()} />}
     </div>
+  );
+}
+
+/** The high-contrast theme, also reachable during the exam (the app header is hidden there to keep the frame). */
+function ContrastButton() {
+  const [theme, setTheme] = useTheme();
+  return (
+    <button type="button" className="secondary" aria-pressed={theme === 'high-contrast'} onClick={() => setTheme(theme === 'high-contrast' ? 'standard' : 'high-contrast')}>
+      High contrast
+    </button>
   );
 }
 

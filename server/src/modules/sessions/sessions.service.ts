@@ -465,11 +465,13 @@ export function createSessionsService(deps: SessionsDeps) {
     async snapshot(row: repo.SessionRow, now: Date = clock.now()) {
       const form = row.formId && !['scheduled', 'checked_in'].includes(row.state) ? await candidateForm(row.formId) : null;
       const responses = form ? await repo.loadResponses(db, row.id) : [];
+      // Nothing to read while paused (#17.2): the questions travel only while the exam runs; "resumed" brings them back.
+      const items = form && row.state === 'in_progress' ? form.items : [];
       return {
         type: 'snapshot' as const,
         protocol: 1 as const,
         session: { id: row.id, module: row.module, moduleTitle: (titles ??= await repo.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
-        items: form?.items ?? [],
+        items,
         answers: Object.fromEntries(responses.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId!])),
         flags: responses.filter((r) => r.flagged).map((r) => r.itemId),
         position: row.positionItemId,
