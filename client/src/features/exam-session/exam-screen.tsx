@@ -3,12 +3,15 @@
  * and connection status, and the overlays (pause, another window, sign-in lost). Everything the candidate does is
  * applied on screen at once from memory; the controller saves it in the background.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/ui/dialog.tsx';
 import { CredentialFields } from '../../components/credential-fields.tsx';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
 import { api } from '../../lib/api-client.ts';
-import { useTheme } from '../../lib/preferences.ts';
+import { TEXT_SIZES, useReading, useTheme } from '../../lib/preferences.ts';
+import { getTools } from './api.ts';
+import type { CalculatorMode } from './calculator-engine.ts';
+import { addHighlight, clearHighlights, loadMarks, saveMarks, segments, toggleStrike, type CandidateMarks } from './candidate-tools.ts';
 import { Countdown } from './countdown.tsx';
 import type { ExamController } from './exam-controller.ts';
 import { reviewOf, type ExamState } from './exam-state.ts';
@@ -19,11 +22,75 @@ import { SaveStatus } from './status-bar.tsx';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
+/** The calculator's code loads only when a candidate opens it (the exam route stays small). */
+const Calculator = lazy(() => import('./calculator.tsx'));
+
+function browserStorage() {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Struck-out options and stem highlights, per session, kept in the browser across reloads. */
+function useMarks(sessionId: string): [CandidateMarks, (f: (m: CandidateMarks) => CandidateMarks) => void] {
+  const [marks, setMarks] = useState(() => {
+    const store = browserStorage();
+    return store ? loadMarks(store, sessionId) : { struck: {}, highlights: {} };
+  });
+  const update = useCallback(
+    (f: (m: CandidateMarks) => CandidateMarks) =>
+      setMarks((m) => {
+        const next = f(m);
+        const store = browserStorage();
+        if (store && next !== m) saveMarks(store, sessionId, next);
+        return next;
+      }),
+    [sessionId],
+  );
+  return [marks, update];
+}
+
+/** The [start, end) offsets of the current text selection inside `root`, or null when nothing there is selected. */
+function selectionOffsets(root: HTMLElement | null): [number, number] | null {
+  const sel = window.getSelection();
+  if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const r = sel.getRangeAt(0);
+  if (!root.contains(r.startContainer) || !root.contains(r.endContainer)) return null;
+  const before = document.createRange();
+  before.selectNodeContents(root);
+  before.setEnd(r.startContainer, r.startOffset);
+  const start = before.toString().length;
+  return [start, start + r.toString().length];
+}
+
 export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
   const [showTools, setShowTools] = useState(false);
+  const [reading, setReading] = useReading();
+  const [marks, updateMarks] = useMarks(state.sessionId);
+  const [calculatorMode, setCalculatorMode] = useState<CalculatorMode>('none');
+  const [calculatorOpen, setCalculatorOpen] = useState(false);
+  const calculatorButton = useRef<HTMLButtonElement>(null);
+  const stemRef = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    void getTools(state.sessionId).then((r) => r.ok && setCalculatorMode(r.data.calculator));
+  }, [state.sessionId]);
+  const closeCalculator = useCallback(() => {
+    setCalculatorOpen(false);
+    calculatorButton.current?.focus();
+  }, []);
+  const highlightSelection = useCallback(() => {
+    const it = controller.getState().items[controller.getState().current];
+    const at = selectionOffsets(stemRef.current);
+    if (!it || !at) return false;
+    updateMarks((m) => addHighlight(m, it.itemId, at, it.stem.length));
+    window.getSelection()?.removeAllRanges();
+    return true;
+  }, [controller, updateMarks]);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -90,6 +157,16 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
           if (view === 'review') go(s.current);
           else if (s.current > 0) go(s.current - 1);
           break;
+        case 'strike': {
+          if (view !== 'question' || !it) return;
+          const opt = it.options[action.index];
+          if (!opt) return;
+          updateMarks((m) => toggleStrike(m, it.itemId, opt.id));
+          break;
+        }
+        case 'highlight':
+          if (view !== 'question' || !highlightSelection()) return;
+          break;
         case 'flag':
           if (view !== 'question' || !it) return;
           controller.flag(it.itemId, !s.flags[it.itemId]);
@@ -102,7 +179,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [controller, view, go, openReview]);
+  }, [controller, view, go, openReview, updateMarks, highlightSelection]);
 
   // Testing-center signals for the proctor.
   useEffect(() => {
@@ -139,6 +216,11 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
         <Countdown time={state.time} offsetMs={controller.offsetMs} paused={!!state.paused} />
         <SaveStatus pendingAnswers={state.pendingAnswers} connection={state.connection} persistent={controller.outboxPersistent} />
         <div className="exam-tools">
+          {calculatorMode !== 'none' && (
+            <button type="button" ref={calculatorButton} className="secondary" aria-expanded={calculatorOpen} aria-controls="calculator-slot" onClick={() => setCalculatorOpen((v) => !v)}>
+              Calculator
+            </button>
+          )}
           <button type="button" className="secondary" aria-expanded={showTools} aria-controls="exam-tools-panel" onClick={() => setShowTools((v) => !v)}>
             Tools
           </button>
@@ -149,6 +231,18 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
         {showTools && (
           <section id="exam-tools-panel" className="tools-panel" aria-label="Tools">
             <ContrastButton />
+            <span className="tool-group" role="group" aria-label="Text size">
+              <button type="button" className="secondary" onClick={() => setReading({ ...reading, size: reading.size - 1 })} disabled={reading.size === 0}>
+                Smaller text
+              </button>
+              <span data-testid="text-size">Text {TEXT_SIZES[reading.size]} %</span>
+              <button type="button" className="secondary" onClick={() => setReading({ ...reading, size: reading.size + 1 })} disabled={reading.size === TEXT_SIZES.length - 1}>
+                Larger text
+              </button>
+            </span>
+            <button type="button" className="secondary" aria-pressed={reading.wideSpacing} onClick={() => setReading({ ...reading, wideSpacing: !reading.wideSpacing })}>
+              Wide line spacing
+            </button>
             <FullscreenButton />
             <button type="button" className="secondary" aria-expanded={showHelp} aria-controls="shortcut-help" onClick={() => setShowHelp((v) => !v)}>
               Keyboard shortcuts
@@ -176,7 +270,12 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
       </div>
 
       <div className="exam-body" ref={bodyRef} onCopy={block} onCut={block} onPaste={block} onContextMenu={block}>
-        <div className="exam-scroll" ref={scrollRef} data-testid="question-scroll">
+        <div
+          className={`exam-scroll${reading.wideSpacing ? ' wide-spacing' : ''}`}
+          ref={scrollRef}
+          data-testid="question-scroll"
+          style={{ '--reading-scale': (TEXT_SIZES[reading.size] ?? 100) / 100 } as React.CSSProperties}
+        >
           {paused ? (
             // Nothing to read while paused (#17.2): the question, its options and the review are not in the page.
             <section className="question-panel paused-panel" aria-labelledby="paused-title" data-testid="paused-panel">
@@ -193,32 +292,72 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               </h1>
               <fieldset key={item.itemId} className="question">
                 <legend className="stem" data-testid="stem">
-                  {item.stem}
+                  <span ref={stemRef}>
+                    {segments(item.stem, marks.highlights[item.itemId]).map((seg) =>
+                      seg.marked ? (
+                        <mark key={seg.start} className="highlight">
+                          {seg.text}
+                        </mark>
+                      ) : (
+                        <span key={seg.start}>{seg.text}</span>
+                      ),
+                    )}
+                  </span>
                 </legend>
                 <div className="options">
                   {item.options.map((o, i) => {
                     const checked = state.answers[item.itemId] === o.id;
+                    const struck = marks.struck[item.itemId]?.includes(o.id) ?? false;
                     return (
-                      <label key={o.id} className={`option${checked ? ' checked' : ''}`}>
-                        <input type="radio" name={`q-${item.itemId}`} value={o.id} checked={checked} onChange={() => controller.answer(item.itemId, o.id)} />
-                        <span className="option-letter">{LETTERS[i]}</span>
-                        <span className="option-text">{o.text}</span>
-                      </label>
+                      <div key={o.id} className={`option-row${struck ? ' struck' : ''}`}>
+                        <label className={`option${checked ? ' checked' : ''}`}>
+                          <input type="radio" name={`q-${item.itemId}`} value={o.id} checked={checked} onChange={() => controller.answer(item.itemId, o.id)} />
+                          <span className="option-letter">{LETTERS[i]}</span>
+                          <span className="option-text">{o.text}</span>
+                          {struck && <span className="visually-hidden"> (struck out)</span>}
+                        </label>
+                        <button
+                          type="button"
+                          className="strike-btn"
+                          aria-pressed={struck}
+                          aria-label={`Strike out option ${LETTERS[i]}`}
+                          aria-keyshortcuts={`Shift+${LETTERS[i]}`}
+                          title={struck ? `Bring back option ${LETTERS[i]}` : `Strike out option ${LETTERS[i]}`}
+                          onClick={() => updateMarks((m) => toggleStrike(m, item.itemId, o.id))}
+                        >
+                          <span aria-hidden="true">{struck ? '↺' : '✕'}</span>
+                        </button>
+                      </div>
                     );
                   })}
                 </div>
               </fieldset>
-              <div>
+              <div className="question-tools">
                 <button type="button" className="secondary" onClick={() => controller.answer(item.itemId, null)} disabled={!state.answers[item.itemId]}>
                   Clear answer
                 </button>
+                <button type="button" className="secondary" aria-keyshortcuts="H" onMouseDown={(e) => e.preventDefault()} onClick={() => highlightSelection()}>
+                  Highlight selection
+                </button>
+                {(marks.highlights[item.itemId]?.length ?? 0) > 0 && (
+                  <button type="button" className="secondary" onClick={() => updateMarks((m) => clearHighlights(m, item.itemId))}>
+                    Clear highlights
+                  </button>
+                )}
               </div>
             </section>
           ) : (
             <ReviewPanel headingRef={reviewHeadingRef} review={review} onGo={go} onSubmit={() => setConfirming(true)} onBack={() => go(state.current)} />
           )}
         </div>
-        <aside className="side" aria-label="Question navigation" hidden={paused}>
+        <aside className="side" aria-label="Question navigation and calculator" hidden={paused}>
+          <div id="calculator-slot">
+            {calculatorOpen && calculatorMode !== 'none' && (
+              <Suspense fallback={<p role="status">Opening the calculator…</p>}>
+                <Calculator mode={calculatorMode} onClose={closeCalculator} />
+              </Suspense>
+            )}
+          </div>
           <QuestionPalette items={state.items} answers={state.answers} flags={state.flags} current={view === 'question' ? state.current : -1} onGo={go} />
         </aside>
       </div>

@@ -10,6 +10,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { createGroupCommit } from '../../platform/group-commit.ts';
+import { DEFAULT_CALCULATOR, type CALCULATOR_MODES } from '../../../../shared/item-bank-format.ts';
 import { HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import type { ProtocolErrorCode, SessionState, TimeState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
@@ -487,6 +488,13 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.releaseConnection(tx, sessionId, connectionId, clock.now());
         if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
+    },
+
+    /** The candidate tools the module's blueprint allows (#17.3); a blueprint that says nothing allows the basic calculator. */
+    async tools(actor: Actor, sessionId: string): Promise<{ calculator: (typeof CALCULATOR_MODES)[number] }> {
+      const row = await loadForActor(db, actor, sessionId, false);
+      const blueprint = await deps.assembly.blueprintFor(row.module);
+      return { calculator: blueprint.calculator ?? DEFAULT_CALCULATOR };
     },
 
     /** Testing-center signals (focus lost, page hidden, full screen left): audited and pushed to the proctor feed. */
