@@ -347,7 +347,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               </div>
             </section>
           ) : (
-            <ReviewPanel headingRef={reviewHeadingRef} review={review} onGo={go} onSubmit={() => setConfirming(true)} onBack={() => go(state.current)} />
+            <ReviewPanel headingRef={reviewHeadingRef} state={state} review={review} onGo={go} onSubmit={() => setConfirming(true)} onBack={() => go(state.current)} />
           )}
         </div>
         <aside className="side" aria-label="Question navigation and calculator" hidden={paused}>
@@ -428,14 +428,36 @@ function FullscreenButton() {
   );
 }
 
+type ReviewFilter = 'all' | 'unanswered' | 'flagged';
+
+/** The first words of a stem, for the review table (enough to recognise the question). */
+export function openingWords(stem: string, words = 10): string {
+  const w = stem.trim().split(/\s+/);
+  return w.length <= words ? w.join(' ') : `${w.slice(0, words).join(' ')}…`;
+}
+
+/**
+ * The review screen (#17.4): every question in a table with its status (answered or not, flagged), the opening words
+ * of its stem and "go to"; filters for unanswered and flagged; the question the candidate came from is marked.
+ */
 function ReviewPanel(props: {
+  state: ExamState;
   review: ReturnType<typeof reviewOf>;
   onGo: (i: number) => void;
   onSubmit: () => void;
   onBack: () => void;
   headingRef: React.RefObject<HTMLHeadingElement | null>;
 }) {
-  const { review } = props;
+  const { review, state } = props;
+  const [filter, setFilter] = useState<ReviewFilter>('all');
+  const rows = state.items
+    .map((it, i) => ({ it, i, answered: !!state.answers[it.itemId], flagged: !!state.flags[it.itemId] }))
+    .filter((r) => filter === 'all' || (filter === 'unanswered' ? !r.answered : r.flagged));
+  const filters: [ReviewFilter, string, number][] = [
+    ['all', 'All', review.total],
+    ['unanswered', 'Unanswered', review.unanswered.length],
+    ['flagged', 'Flagged', review.flagged.length],
+  ];
   return (
     <section className="review-panel" aria-labelledby="review-title">
       <h1 id="review-title" ref={props.headingRef} tabIndex={-1}>
@@ -444,39 +466,51 @@ function ReviewPanel(props: {
       <p>
         You answered <strong>{review.answered}</strong> of {review.total} questions. <strong>{review.unanswered.length}</strong> unanswered, <strong>{review.flagged.length}</strong> flagged for review.
       </p>
-      <div className="review-lists">
-        <section aria-labelledby="unanswered-title">
-          <h2 id="unanswered-title">Unanswered ({review.unanswered.length})</h2>
-          {review.unanswered.length === 0 ? (
-            <p className="muted">Every question has an answer.</p>
-          ) : (
-            <ul className="jump-list">
-              {review.unanswered.map((i) => (
-                <li key={i}>
-                  <button type="button" className="link" onClick={() => props.onGo(i)}>
-                    Go to question {i + 1}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section aria-labelledby="flagged-title">
-          <h2 id="flagged-title">Flagged for review ({review.flagged.length})</h2>
-          {review.flagged.length === 0 ? (
-            <p className="muted">No question is flagged.</p>
-          ) : (
-            <ul className="jump-list">
-              {review.flagged.map((i) => (
-                <li key={i}>
-                  <button type="button" className="link" onClick={() => props.onGo(i)}>
-                    Go to question {i + 1}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+      {review.unanswered.length === 0 && <p className="muted">Every question has an answer.</p>}
+      <div className="review-filters" role="group" aria-label="Show">
+        {filters.map(([f, label, n]) => (
+          <button key={f} type="button" className={`secondary${filter === f ? ' pressed' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
+            {label} ({n})
+          </button>
+        ))}
+      </div>
+      <div className="table-wrap">
+        <table className="review-table" data-testid="review-table">
+          <caption className="visually-hidden">
+            {filter === 'all' ? 'All questions' : filter === 'unanswered' ? 'Unanswered questions' : 'Flagged questions'}: {rows.length}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Question</th>
+              <th scope="col">Status</th>
+              <th scope="col">Flag</th>
+              <th scope="col">Begins with</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="muted">
+                  {filter === 'unanswered' ? 'Every question has an answer.' : 'No question is flagged.'}
+                </td>
+              </tr>
+            ) : (
+              rows.map((r) => (
+                <tr key={r.it.itemId} className={r.i === state.current ? 'current-row' : undefined} aria-current={r.i === state.current ? 'step' : undefined}>
+                  <td>
+                    <button type="button" className="link" aria-label={`Go to question ${r.i + 1}`} onClick={() => props.onGo(r.i)}>
+                      Question {r.i + 1}
+                    </button>
+                    {r.i === state.current && <span className="tag current-tag">last viewed</span>}
+                  </td>
+                  <td className={r.answered ? 'status-answered' : 'status-unanswered'}>{r.answered ? 'Answered' : 'Unanswered'}</td>
+                  <td>{r.flagged ? <span className="flag-cell"><span aria-hidden="true">⚑ </span>Flagged</span> : <span className="muted">—</span>}</td>
+                  <td className="review-stem">{openingWords(r.it.stem)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
       </div>
       <div className="question-actions">
         <button type="button" className="secondary" onClick={props.onBack}>
