@@ -37,7 +37,7 @@ import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol
 import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
-import { registerHealth } from './platform/http/health.ts';
+import { registerHealth, type Readiness } from './platform/http/health.ts';
 import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
@@ -50,6 +50,8 @@ export interface AppDeps {
   clientDist?: string;
   /** Time-up, disconnect and scoring sweeps (on by default; tests with a fake clock drive them by hand). */
   sweeps?: boolean;
+  /** Start-up/serving/draining state behind /readyz (main.ts drives it; tests default to ready). */
+  readiness?: Readiness;
 }
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services; gateway: ReturnType<typeof createSessionGateway>; bus: ReturnType<typeof createEventBus> }> {
@@ -75,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   registerAuthentication(app, services.auth.authenticate);
-  registerHealth(app, () => deps.database.ping());
+  registerHealth(app, () => deps.database.ping(), deps.readiness);
 
   await app.register(authRoutes, { auth: services.auth, cookieSecure: deps.config.cookieSecure });
   await app.register(accountsRoutes, { accounts: services.accounts });
