@@ -271,7 +271,7 @@ export function calibrateRasch(data: RaschData, options: RaschOptions = {}): Ras
   }
   const calibrated = data.itemIds.map((_, i) => i).filter((i) => itemIn[i]);
   const free = calibrated.filter((i) => itemStatus[i] === 'estimated');
-  if (free.length === 0) throw new CalibrationError('no item can be estimated: every item is anchored or answered the same way by everyone');
+  if (free.length === 0 && !anchored) throw new CalibrationError('no item can be estimated: every item was answered the same way by everyone');
   if (!anchored && free.length < 2) throw new CalibrationError('need at least 2 items that some but not all persons answered correctly');
 
   // Groups of persons by presented (calibrated) item set, with raw-score counts; item score totals s_i.
