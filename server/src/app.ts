@@ -25,6 +25,7 @@ import { createProctorFeed } from './modules/proctoring/proctoring.feed.ts';
 import { proctoringRoutes } from './modules/proctoring/proctoring.routes.ts';
 import { proctoringSocket } from './modules/proctoring/proctoring.socket.ts';
 import { createJobs } from './platform/jobs.ts';
+import { measurementRoutes } from './modules/psychometrics/measurement.routes.ts';
 import { psychometricsRoutes } from './modules/psychometrics/psychometrics.routes.ts';
 import { scoringRoutes } from './modules/scoring/scoring.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(sessionsRoutes, { sessions: services.sessions });
   await app.register(scoringRoutes, { scoring: services.scoring });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
+  await app.register(measurementRoutes, { measurement: services.measurement });
   await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
   await app.register(employerRoutes, { employer: services.employer });
   await services.credentials.publishKey();

@@ -11,6 +11,7 @@ import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
+import { createMeasurementService } from './modules/psychometrics/measurement.service.ts';
 import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createResultActionsService } from './modules/scoring/result-actions.service.ts';
@@ -29,7 +30,8 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
   const itemBank = createItemBankService({ db, audit });
   const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
-  const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly });
+  const measurement = createMeasurementService({ db, clock: deps.clock, audit });
+  const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly, measurement });
   const sessions = createSessionsService({
     db,
     clock: deps.clock,
@@ -47,6 +49,6 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
-  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics, resultActions, credentials, employer };
+  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer };
 }
 export type Services = ReturnType<typeof composeServices>;
