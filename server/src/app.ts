@@ -18,6 +18,7 @@ import { composeServices, type Services } from './compose.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { assemblyRoutes } from './modules/assembly/assembly.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { authoringRoutes } from './modules/authoring/authoring.routes.ts';
 import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
 import { createSessionGateway } from './modules/sessions/sessions.gateway.ts';
 import { scheduleSessionSweeps } from './modules/sessions/sessions.sweeps.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(accountsRoutes, { accounts: services.accounts });
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
   await app.register(assemblyRoutes, { assembly: services.assembly });
+  await app.register(authoringRoutes, { authoring: services.authoring });
   await app.register(sessionsRoutes, { sessions: services.sessions });
   await app.register(scoringRoutes, { scoring: services.scoring });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
