@@ -18,7 +18,10 @@ import { SaveStatus } from './status-bar.tsx';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
-export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamController }) {
+/** What the screen needs of its controller: the exam's (over the socket) or a practice test's (over HTTP). */
+export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'>;
+
+export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
@@ -295,7 +298,7 @@ function ReviewPanel(props: {
   );
 }
 
-function SubmitDialog({ state, controller, unanswered, onCancel }: { state: ExamState; controller: ExamController; unanswered: number; onCancel: () => void }) {
+function SubmitDialog({ state, controller, unanswered, onCancel }: { state: ExamState; controller: ExamScreenController; unanswered: number; onCancel: () => void }) {
   const [waiting, setWaiting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
