@@ -4,10 +4,14 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/build-app.ts';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/src/app.ts';
+import { ensureDemoAccounts } from '../../server/src/bootstrap.ts';
+import { systemClock } from '../../server/src/platform/clock.ts';
+import { buildTestApp, loginAs, testConfig, type TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 import { importSampleModule, startedSession } from '../helpers/session-fixture.ts';
-import { DB_KINDS } from '../helpers/test-db.ts';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/test-db.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 
@@ -83,14 +87,29 @@ describe.each(DB_KINDS)('metrics and request ids on %s', (kind) => {
   });
 });
 
-describe('metrics without a token', () => {
-  let t: TestApp;
+describe('without a metrics token, and log lines', () => {
+  // One app for both: no METRICS_TOKEN, info-level logs captured line by line.
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  let app: FastifyInstance;
+  let database: TestDatabase;
   let base: string;
   beforeAll(async () => {
-    t = await buildTestApp('pglite', { sweeps: false });
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    database = await createTestDatabase('pglite');
+    const built = await buildApp({ config: testConfig({ LOG_LEVEL: 'info' }), database, clock: systemClock, clientDist: '/nonexistent', sweeps: false, logStream: sink });
+    app = built.app;
+    await ensureDemoAccounts(built.services);
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
 
   it('answers a direct loopback scrape, but not one that came through a proxy', async () => {
     const direct = await fetch(`${base}/metrics`);
@@ -99,33 +118,15 @@ describe('metrics without a token', () => {
     expect((await fetch(`${base}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { headers: { forwarded: 'for=203.0.113.9' } })).status).toBe(404);
   });
-});
 
-describe('log lines of a signed-in request', () => {
-  it('carry the request id, the user id, and the session id on session routes', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l)); done(); } });
-    const { buildApp } = await import('../../server/src/app.ts');
-    const { createTestDatabase } = await import('../helpers/test-db.ts');
-    const { testConfig, loginAs } = await import('../helpers/build-app.ts');
-    const { ensureDemoAccounts } = await import('../../server/src/bootstrap.ts');
-    const { systemClock } = await import('../../server/src/platform/clock.ts');
-    const database = await createTestDatabase('pglite');
-    const { app, services } = await buildApp({ config: testConfig({ LOG_LEVEL: 'info' }), database, clock: systemClock, clientDist: '/nonexistent', sweeps: false, logStream: sink });
-    try {
-      await ensureDemoAccounts(services);
-      await app.ready();
-      const proctor = await loginAs(app, 'proctor');
-      const r = await app.inject({ url: '/api/sessions/00000000-0000-4000-8000-000000000000', headers: { ...proctor, 'x-request-id': 'trace-1' } });
-      expect(r.headers['x-request-id']).toBe('trace-1');
-      const mine = lines.filter((l) => l.reqId === 'trace-1');
-      expect(mine.length).toBeGreaterThan(0);
-      const completed = mine.find((l) => l.msg === 'request completed')!;
-      expect(completed).toMatchObject({ reqId: 'trace-1', sessionId: '00000000-0000-4000-8000-000000000000' });
-      expect(typeof completed.userId).toBe('string');
-    } finally {
-      await app.close();
-      await database.close();
-    }
+  it('puts the request id, the user id and (on session routes) the session id on log lines', async () => {
+    const proctor = await loginAs(app, 'proctor');
+    const r = await app.inject({ url: '/api/sessions/00000000-0000-4000-8000-000000000000', headers: { ...proctor, 'x-request-id': 'trace-1' } });
+    expect(r.headers['x-request-id']).toBe('trace-1');
+    const mine = lines.filter((l) => l.reqId === 'trace-1');
+    expect(mine.length).toBeGreaterThan(0);
+    const completed = mine.find((l) => l.msg === 'request completed')!;
+    expect(completed).toMatchObject({ reqId: 'trace-1', sessionId: '00000000-0000-4000-8000-000000000000' });
+    expect(typeof completed.userId).toBe('string');
   });
 });
