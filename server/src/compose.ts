@@ -9,6 +9,7 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
+import { createAuthoringService } from './modules/authoring/authoring.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
 import { createMeasurementService } from './modules/psychometrics/measurement.service.ts';
@@ -30,6 +31,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
   const itemBank = createItemBankService({ db, audit });
   const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
+  const authoring = createAuthoringService({ db, itemBank, assembly });
   const measurement = createMeasurementService({ db, clock: deps.clock, audit });
   const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly, measurement });
   const sessions = createSessionsService({
@@ -49,6 +51,6 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
-  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer };
+  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer };
 }
 export type Services = ReturnType<typeof composeServices>;
