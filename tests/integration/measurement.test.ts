@@ -48,7 +48,8 @@ describe.each(DB_KINDS)('measurement on %s', (kind) => {
   }
 
   it('calibrate, adopt, set the cut on the ability scale, score on it, and report decision quality', async () => {
-    const built = await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: author, payload: { module: 'SAF', count: 1, publish: true, seed: 'measurement' } });
+    // An admin's build publishes at once (an author's would only propose the form).
+    const built = await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: admin, payload: { module: 'SAF', count: 1, publish: true, seed: 'measurement' } });
     expect(built.statusCode).toBe(201);
 
     // Eight candidates: half answer 3 in 4 right, half 1 in 2, in patterns that give every item both outcomes.
@@ -123,6 +124,15 @@ describe.each(DB_KINDS)('measurement on %s', (kind) => {
     expect(fm.table).toHaveLength(79);
     expect(fm.table[fm.rawCut].scaleScore).toBeGreaterThanOrEqual(700);
     expect(fm.table[fm.rawCut - 1].scaleScore).toBeLessThan(700);
+
+    // Forms compared (the parallel-forms check): the same form twice differs by nothing.
+    const cmp = await t.app.inject({ url: `/api/measurement/forms/compare?ids=${formId},${formId}&tolerance=0.5`, headers: author });
+    expect(cmp.json()).toMatchObject({ thetaCut: 0, scaleVersion: 1, reference: formId, tolerance: 0.5 });
+    expect(cmp.json().forms[1]).toMatchObject({ formId, scoredItems: 78, rawCut: fm.rawCut, maxTccDifference: 0, withinTolerance: true });
+    expect(cmp.json().forms[1].informationAtCut).toBeCloseTo(fm.informationAtCut, 10);
+    const badIds = await t.app.inject({ url: `/api/measurement/forms/compare?ids=${formId}`, headers: author });
+    expect(badIds.statusCode).toBe(400);
+    expect(badIds.body).toContain('ids must be 2 to 20 form ids separated by commas');
 
     // New sessions score on the scale; the earlier results are unchanged.
     const strong = await sit((i) => i % 8 !== 0);
