@@ -33,6 +33,7 @@ import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { employerRoutes } from './modules/credentials/employer.routes.ts';
 import { createWebhookDispatcher } from './modules/credentials/webhook-dispatcher.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { practiceRoutes } from './modules/practice/practice.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(measurementRoutes, { measurement: services.measurement });
   await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
   await app.register(employerRoutes, { employer: services.employer });
+  await app.register(practiceRoutes, { practice: services.practice });
   await services.credentials.publishKey();
   const webhooks = createWebhookDispatcher({ employer: services.employer, log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) webhooks.start();

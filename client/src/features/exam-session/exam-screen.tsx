@@ -65,7 +65,10 @@ function selectionOffsets(root: HTMLElement | null): [number, number] | null {
   return [start, start + r.toString().length];
 }
 
-export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamController }) {
+/** What the screen needs of its controller: the exam's (over the socket) or a practice test's (over HTTP). */
+export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'>;
+
+export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
@@ -524,7 +527,7 @@ function ReviewPanel(props: {
   );
 }
 
-function SubmitDialog({ state, controller, unanswered, onCancel }: { state: ExamState; controller: ExamController; unanswered: number; onCancel: () => void }) {
+function SubmitDialog({ state, controller, unanswered, onCancel }: { state: ExamState; controller: ExamScreenController; unanswered: number; onCancel: () => void }) {
   const [waiting, setWaiting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);

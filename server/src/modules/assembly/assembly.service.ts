@@ -45,7 +45,8 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
         enemyGroupIds: groupsOf.get(it.id) ?? [],
         ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
       });
-    } else excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
+      // Practice items are another pool altogether (docs/practice.md): not even a shortage's explanation.
+    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
   }
   return { items, excluded };
 }
