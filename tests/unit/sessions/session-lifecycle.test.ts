@@ -11,6 +11,7 @@ const EVENTS: SessionEvent[] = [
   { type: 'resume' },
   { type: 'extend', minutes: 5 },
   { type: 'submit' },
+  { type: 'paper-submit' },
   { type: 'expire' },
   { type: 'terminate', reason: 'x' },
   { type: 'score' },
@@ -45,6 +46,12 @@ describe('session lifecycle', () => {
 
   it('is total: every state answers every event', () => {
     for (const s of SESSION_STATES) for (const e of EVENTS) expect(() => transition(view(s), e)).not.toThrow();
+  });
+
+  it('ends a paper sitting from scheduled or checked in (docs/paper.md)', () => {
+    expect(transition(view('scheduled', false), { type: 'paper-submit' })).toEqual({ ok: true, state: 'submitted' });
+    expect(transition(view('checked_in', true, false), { type: 'paper-submit' })).toEqual({ ok: true, state: 'submitted' });
+    expect(transition(view('in_progress'), { type: 'paper-submit' })).toEqual({ ok: false, reason: 'cannot record paper responses: the session is in progress' });
   });
 
   it('cannot expire a paused session (paused time does not run out)', () => {

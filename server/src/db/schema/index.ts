@@ -7,3 +7,4 @@ export * from './scoring.ts';
 export * from './proctoring.ts';
 export * from './credentials.ts';
 export * from './practice.ts';
+export * from './paper.ts';

@@ -367,6 +367,7 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, id, true);
         if (row.state === 'in_progress' || row.state === 'paused') return; // a double click must not fail
+        if (row.delivery === 'paper') throw new AppError('INVALID_TRANSITION', 'This exam is delivered on paper; it cannot be started online');
         const state = mustTransition(row, { type: 'start' });
         const now = clock.now();
         const { patch, ledger } = withClock(row, [{ kind: 'start', at: now, actorId: actor.userId }]);
@@ -510,6 +511,8 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },
+    /** Scores the session now if it has ended (paper responses, docs/paper.md); the scoring sweep is the fallback. */
+    scoreIfEnded,
     find: (id: string) => repo.findSession(db, id),
     responses: (id: string) => repo.loadResponses(db, id),
     ledger: (id: string) => repo.listLedger(db, id),

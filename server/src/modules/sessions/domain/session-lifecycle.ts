@@ -14,6 +14,8 @@ export type SessionEvent =
   | { type: 'resume' }
   | { type: 'extend'; minutes: number }
   | { type: 'submit' }
+  /** A paper sitting's responses were recorded (docs/paper.md): the session ends without having run online. */
+  | { type: 'paper-submit' }
   | { type: 'expire' }
   | { type: 'terminate'; reason: string }
   | { type: 'score' };
@@ -60,6 +62,9 @@ export function transition(view: LifecycleView, event: SessionEvent): Transition
       return isLive(state) || state === 'checked_in' || state === 'scheduled' ? to(state) : refuse(`cannot extend: the session is ${label(state)}`);
     case 'submit':
       return isLive(state) ? to('submitted') : refuse(`cannot submit: the session is ${label(state)}`);
+    case 'paper-submit':
+      // Whether the session was delivered on paper at all is the service's check (it knows the delivery and the form).
+      return state === 'scheduled' || state === 'checked_in' ? to('submitted') : refuse(`cannot record paper responses: the session is ${label(state)}`);
     case 'expire':
       return state === 'in_progress' ? to('expired') : refuse(`cannot expire: the session is ${label(state)}`);
     case 'terminate':
