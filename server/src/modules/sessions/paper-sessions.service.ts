@@ -82,7 +82,7 @@ export function createPaperSessions(deps: PaperSessionsDeps) {
     async recordPaperResponses(tx: Db, actor: Actor, id: string, input: { answers: Record<string, string | null>; satAt: Date; source: string }, now: Date): Promise<repo.SessionRow> {
       const row = await lockForStaff(tx, actor, id);
       if (row.delivery !== 'paper' || !row.formId) throw new AppError('INVALID_TRANSITION', 'No paper form was produced for this session');
-      const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, { type: 'paper-submit' });
+      const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, { type: 'paper-submit' }, now);
       if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
       if (input.satAt.getTime() > now.getTime()) throw validationFailed('The sitting cannot be in the future', [{ pointer: '/satAt', message: 'after the current time' }]);
       const form = await repo.loadSessionForm(tx, row.formId);
