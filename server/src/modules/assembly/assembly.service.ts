@@ -45,7 +45,7 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
         enemyGroupIds: groupsOf.get(it.id) ?? [],
         ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
       });
-    } else excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
+    } else excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status === 'retired' ? 'retired' : 'draft' }); // in review or approved: not live yet, like a draft
   }
   return { items, excluded };
 }
