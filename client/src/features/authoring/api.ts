@@ -39,7 +39,7 @@ export type FlagCode = ItemFlagCode;
 
 /** shared/vocabulary.ts holds the same lists; repeated here because importing it would pull zod into the chunk. */
 export const MODULES: readonly ModuleCode[] = ['SAF', 'QPM', 'MPP', 'MA', 'GRN'];
-export const STATUSES: readonly ItemStatus[] = ['draft', 'in-review', 'approved', 'pretest', 'operational', 'retired'];
+export const STATUSES: readonly ItemStatus[] = ['draft', 'in-review', 'approved', 'pretest', 'operational', 'retired', 'practice'];
 export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 
 export const ITEM_CHANGES: readonly ItemChange[] = ['new', 'changed', 'status-changed', 'retired', 'unchanged'];

@@ -45,7 +45,9 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
         enemyGroupIds: groupsOf.get(it.id) ?? [],
         ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
       });
-    } else excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status === 'retired' ? 'retired' : 'draft' }); // in review or approved: not live yet, like a draft
+      // Practice items are another pool altogether (docs/practice.md): not even a shortage's explanation.
+      // In review or approved: not live yet, explained like a draft.
+    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status === 'retired' ? 'retired' : 'draft' });
   }
   return { items, excluded };
 }

@@ -24,6 +24,8 @@ export type LifecycleVerdict = { ok: true; to: ItemStatus } | { ok: false; reaso
 const no = (reason: string, kind: 'forbidden' | 'invalid' | 'state' = 'state'): LifecycleVerdict => ({ ok: false, reason, kind });
 
 export function lifecycleMove(m: LifecycleMove): LifecycleVerdict {
+  // The practice pool is separate for good (docs/practice.md): it takes comments, no lifecycle moves.
+  if (m.from === 'practice' && m.action !== 'comment') return no('a practice item stays in the practice pool; it has no review lifecycle');
   switch (m.action) {
     case 'submit':
       return m.from === 'draft' ? { ok: true, to: 'in-review' } : no(`only a draft can be submitted for review; this item is ${m.from}`);
@@ -52,6 +54,7 @@ export function lifecycleMove(m: LifecycleMove): LifecycleVerdict {
  * need review); an author may retire an item or promote a pretest item to operational, nothing else.
  */
 export function authorImportStatus(change: 'new' | 'changed' | 'status-changed' | 'retired' | 'unchanged', current: ItemStatus | null, requested: ItemStatus): { status: ItemStatus } | { problem: string } {
+  if (requested === 'practice' || current === 'practice') return { status: requested }; // the practice pool's own rules apply
   if (change === 'new' || change === 'changed') return { status: requested === 'retired' ? 'retired' : 'draft' };
   if (change === 'status-changed' && current !== null && current !== requested) {
     if (requested === 'retired' || (current === 'pretest' && requested === 'operational')) return { status: requested };
