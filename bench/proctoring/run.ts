@@ -298,7 +298,7 @@ async function main() {
         dropLimitS: limitMs / 1000,
         processes: 'server (node --import tsx server/src/main.ts) + 1 candidate load generator + 1 proctor load generator + this parent, one host',
         clock: 'performance.timeOrigin + performance.now() in both load generators (same host clock)',
-        feed: 'FLUSH_MS 250, FULL_REFRESH_MS 15000 (server/src/modules/proctoring/proctor-feed.ts)',
+        feed: 'FLUSH_MS 250, FULL_REFRESH_MS 15000 (server/src/modules/proctoring/proctoring.feed.ts)',
         serverCpuProfile: profDir,
       },
       setup: { seconds: setupS, waitedForOtherBenchmarksS: waitedForOthersS, proctorsMs: proctorSetup.ms, candidatesStarted: started.ok, startMs: started.ms, ...setup.timings },

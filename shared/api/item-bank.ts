@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CUT_ROUNDING_RULES, itemBaseSchema, topicSchema } from '../item-bank-format.ts';
 import { itemStatusSchema, moduleCodeSchema, OPTION_IDS } from '../vocabulary.ts';
-import { problemSchema } from './common.ts';
+import { problemSchema, timestamp } from './common.ts';
 
 export const bankSourceSchema = z.strictObject({
   name: z.string().min(1).max(300),
@@ -105,12 +105,28 @@ export const bankValidateResponseSchema = z.discriminatedUnion('ok', [
 /** An item a CSV or QTI upload could not convert (reported always; left out only in lenient mode). */
 export const skippedItemSchema = z.object({ file: z.string(), itemId: z.string().optional(), reason: z.string() });
 
+/** One field a blueprint version changes against the live blueprint (cut score, time, length, KWA counts). */
+export const blueprintFieldChangeSchema = z.object({ field: z.string(), from: z.union([z.string(), z.number()]).nullable(), to: z.union([z.string(), z.number()]).nullable() });
+
+/**
+ * A new blueprint in an import and what it does to the module's live blueprint: `live` (an admin's or the CLI's
+ * import) replaces it at once; `proposal` (an author's) waits for an admin's approval.
+ */
+export const blueprintEffectSchema = z.object({
+  module: moduleCodeSchema,
+  version: z.string(),
+  effect: z.enum(['live', 'proposal']),
+  liveVersion: z.string().nullable(),
+  diff: z.array(blueprintFieldChangeSchema),
+});
+
 export const bankImportResponseSchema = z.object({
   dryRun: z.boolean(),
   changed: z.boolean(),
   revision: z.number().int(),
   summary: importSummarySchema,
   items: z.array(z.object({ id: z.string(), change: itemChangeSchema, fromVersion: z.number().int().nullable() })),
+  blueprints: z.array(blueprintEffectSchema),
 });
 export const bankUploadResponseSchema = bankImportResponseSchema.extend({
   skipped: z.array(skippedItemSchema),
@@ -160,4 +176,22 @@ export const bankFileResponseSchema = z.object({
   ),
   enemyGroups: z.array(z.object({ id: z.string(), itemIds: z.array(z.string()), reason: z.string().optional() })),
   items: z.array(itemContentSchema.extend({ id: z.string(), module: moduleCodeSchema, status: itemStatusSchema, stats: itemStatsResponseSchema.optional() })),
+});
+
+/** POST /api/bank/items/:id/review: one lifecycle step (docs/authoring.md). */
+export const REVIEW_ACTIONS = ['submit', 'comment', 'approve', 'request-changes', 'activate', 'retire'] as const;
+export const itemReviewRequestSchema = z.strictObject({
+  action: z.enum(REVIEW_ACTIONS, { error: `action must be one of ${REVIEW_ACTIONS.join(', ')}` }),
+  /** For activate: the live status the approved item takes. */
+  to: z.enum(['pretest', 'operational']).optional(),
+  comment: z.string().trim().max(4000).optional(),
+});
+export const itemReviewResponseSchema = z.object({ id: z.string(), version: z.number().int(), status: itemStatusSchema, revision: z.number().int() });
+
+const person = z.object({ id: z.string(), name: z.string() }).nullable();
+/** GET /api/bank/items/:id/history: every version and the review trail. */
+export const itemHistorySchema = z.object({
+  itemId: z.string(),
+  versions: z.array(z.object({ version: z.number().int(), createdAt: timestamp, revision: z.number().int(), author: person, stem: z.string() })),
+  reviews: z.array(z.object({ at: timestamp, version: z.number().int(), action: z.string(), by: person, comment: z.string().nullable(), from: itemStatusSchema, to: itemStatusSchema })),
 });

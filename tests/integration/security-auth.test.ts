@@ -18,6 +18,7 @@ const cookieOf = (res: LightMyRequestResponse) => {
 
 describe.each(DB_KINDS)('sign-in and sessions under attack on %s', (kind) => {
   let t: TestApp;
+  let strict: TestApp;
   const clock = fakeClock();
   const revoked: Array<{ userId: string; tokenId: string | null }> = [];
   let admin: { cookie: string };
@@ -41,8 +42,12 @@ describe.each(DB_KINDS)('sign-in and sessions under attack on %s', (kind) => {
       if (e.t === 'auth' && e.kind === 'revoked') revoked.push({ userId: e.userId, tokenId: e.tokenId });
     });
     admin = await loginAs(t.app, 'admin');
-  }, 120_000);
-  afterAll(() => t?.close());
+    strict = await buildTestApp(kind, { clock, env: { MFA_REQUIRED_ROLES: 'admin,proctor' } });
+  }, 240_000);
+  afterAll(async () => {
+    await strict?.close();
+    await t?.close();
+  });
 
   it('counts each guess before checking it: 20 parallel wrong passwords get 5 checks, the rest 429', async () => {
     const u = await newUser('candidate');
@@ -243,8 +248,7 @@ describe.each(DB_KINDS)('sign-in and sessions under attack on %s', (kind) => {
   }, 120_000);
 
   it('a role that must use two factors is made to enrol before anything else', async () => {
-    const strict = await buildTestApp(kind, { clock, env: { MFA_REQUIRED_ROLES: 'admin,proctor' } });
-    try {
+    {
       const res = await strict.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'proctor', password: 'demo-password-1' } });
       expect(res.json()).toMatchObject({ next: 'enrol-mfa', user: { pending: 'enrol-mfa' } });
       const s = { cookie: cookieOf(res) };
@@ -256,8 +260,6 @@ describe.each(DB_KINDS)('sign-in and sessions under attack on %s', (kind) => {
       expect((await strict.app.inject({ url: '/api/test-centers', headers: s })).statusCode).toBe(200);
       // Authors are not in the list: they sign in with a password alone.
       expect((await strict.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'author', password: 'demo-password-1' } })).json().next).toBe(null);
-    } finally {
-      await strict.close();
     }
   }, 120_000);
 });

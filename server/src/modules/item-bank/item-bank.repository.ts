@@ -1,9 +1,12 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { bankRevisions, blueprints, enemyGroups, itemVersions, items, kwaCatalogs, modules } from '../../db/schema/index.ts';
+import { bankRevisions, blueprints, enemyGroups, itemReviews, itemVersions, items, kwaCatalogs, modules, users } from '../../db/schema/index.ts';
 import type { Blueprint, EnemyGroup, ItemContent, ItemStats, KwaCatalog, ModuleDefinition } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { BankSnapshot, SnapshotItem } from './domain/bank-snapshot.ts';
+
+/** Read model: reviewers' and authors' names for an item's history (accounts). */
+export const readModel = { reads: ['users'] } as const;
 
 export async function loadSnapshot(db: Db): Promise<BankSnapshot> {
   // Sequential, not Promise.all: inside a transaction all queries share one connection.
@@ -41,21 +44,64 @@ export async function insertCatalog(db: Db, module: ModuleCode, catalog: KwaCata
   await db.insert(kwaCatalogs).values({ module, version: catalog.version, kwas: catalog.kwas });
 }
 
-export async function insertBlueprint(db: Db, bp: Blueprint): Promise<void> {
-  await db.insert(blueprints).values({ module: bp.module, version: bp.version, body: bp });
+/** Stores a blueprint version: approved (live from now on) or proposed (live only once an admin approves it). */
+export async function insertBlueprint(db: Db, bp: Blueprint, gov: { status: 'approved' | 'proposed'; proposedBy: string | null }): Promise<void> {
+  const approved = gov.status === 'approved';
+  await db.insert(blueprints).values({
+    module: bp.module,
+    version: bp.version,
+    body: bp,
+    status: gov.status,
+    proposedBy: gov.proposedBy,
+    decidedBy: approved ? gov.proposedBy : null,
+    decidedAt: approved ? sql`now()` : null,
+    liveSince: approved ? sql`now()` : null,
+  });
+}
+
+/** Each module's live blueprint: its most recently approved version. */
+export async function liveBlueprints(db: Db): Promise<Map<ModuleCode, Blueprint>> {
+  const rows = await db
+    .select({ module: blueprints.module, body: blueprints.body })
+    .from(blueprints)
+    .where(eq(blueprints.status, 'approved'))
+    .orderBy(desc(blueprints.liveSince), desc(blueprints.createdAt), desc(blueprints.version));
+  const out = new Map<ModuleCode, Blueprint>();
+  for (const r of rows) if (!out.has(r.module)) out.set(r.module, r.body);
+  return out;
+}
+
+export async function findBlueprintRecord(db: Db, module: ModuleCode, version: string) {
+  const [row] = await db
+    .select({ body: blueprints.body, status: blueprints.status, proposedBy: blueprints.proposedBy })
+    .from(blueprints)
+    .where(and(eq(blueprints.module, module), eq(blueprints.version, version)))
+    .for('update');
+  return row;
+}
+
+/** Decides a proposal; false when it is not (or no longer) a proposal. Approval makes it live at once. */
+export async function decideBlueprint(db: Db, module: ModuleCode, version: string, d: { approve: boolean; decidedBy: string; note: string | null }): Promise<boolean> {
+  const rows = await db
+    .update(blueprints)
+    .set({ status: d.approve ? 'approved' : 'rejected', decidedBy: d.decidedBy, decidedAt: sql`now()`, decisionNote: d.note, liveSince: d.approve ? sql`now()` : null })
+    .where(and(eq(blueprints.module, module), eq(blueprints.version, version), eq(blueprints.status, 'proposed')))
+    .returning({ version: blueprints.version });
+  return rows.length === 1;
 }
 
 export async function insertItems(
   db: Db,
   rows: { id: string; module: ModuleCode; status: ItemStatus; version: number; content: ItemContent; stats: ItemStats | null }[],
   revision: number,
+  createdBy: string | null = null,
 ): Promise<void> {
   // Chunked: one statement per few hundred rows keeps large imports fast without hitting parameter limits.
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     const newOnes = chunk.filter((r) => r.version === 1);
     if (newOnes.length) await db.insert(items).values(newOnes.map((r) => ({ id: r.id, module: r.module, status: r.status, currentVersion: 1, updatedRevision: revision })));
-    await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision })));
+    await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision, createdBy })));
     for (const r of chunk.filter((x) => x.version > 1)) {
       await db.update(items).set({ currentVersion: r.version, status: r.status, updatedRevision: revision }).where(eq(items.id, r.id));
     }
@@ -105,4 +151,36 @@ export async function countItems(db: Db): Promise<number> {
 const IMPORT_LOCK_KEY = 7_420_001;
 export async function lockBankForImport(tx: Db): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+}
+
+/** The item's lifecycle state, locked for a review decision. */
+export async function itemForReview(db: Db, id: string) {
+  const [row] = await db
+    .select({ status: items.status, version: items.currentVersion, createdBy: itemVersions.createdBy })
+    .from(items)
+    .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion)))
+    .where(eq(items.id, id))
+    .for('update', { of: items });
+  return row;
+}
+
+export async function insertReview(db: Db, r: { itemId: string; version: number; action: (typeof itemReviews.$inferInsert)['action']; actorId: string | null; comment: string | null; fromStatus: ItemStatus; toStatus: ItemStatus }): Promise<void> {
+  await db.insert(itemReviews).values(r);
+}
+
+/** Every version of an item (who wrote it, when, in which revision) and its review trail, oldest first. */
+export async function itemHistory(db: Db, id: string) {
+  const versions = await db
+    .select({ version: itemVersions.version, createdAt: itemVersions.createdAt, revision: itemVersions.revision, createdBy: itemVersions.createdBy, createdByName: users.displayName, stem: sql<string>`${itemVersions.content}->>'stem'` })
+    .from(itemVersions)
+    .leftJoin(users, eq(users.id, itemVersions.createdBy))
+    .where(eq(itemVersions.itemId, id))
+    .orderBy(asc(itemVersions.version));
+  const reviews = await db
+    .select({ at: itemReviews.at, version: itemReviews.version, action: itemReviews.action, actorId: itemReviews.actorId, actorName: users.displayName, comment: itemReviews.comment, fromStatus: itemReviews.fromStatus, toStatus: itemReviews.toStatus })
+    .from(itemReviews)
+    .leftJoin(users, eq(users.id, itemReviews.actorId))
+    .where(eq(itemReviews.itemId, id))
+    .orderBy(asc(itemReviews.id));
+  return { versions, reviews };
 }

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fileResponse, idParamsSchema, okSchema } from '../../../../shared/api/common.ts';
 import { bulkReasonSchema, noteSchema, pausedCountSchema, resumedCountSchema, rosterQuerySchema, rosterSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
-import type { ProctorFeed } from './proctor-feed.ts';
 import type { ProctoringService } from './proctoring.service.ts';
 
-export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringService; feed: ProctorFeed }> = async (app, { proctoring, feed }) => {
+export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringService }> = async (app, { proctoring }) => {
   const staff = { onRequest: requireRole('proctor', 'admin') };
   const center = idParamsSchema;
 
@@ -31,6 +30,4 @@ export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringSer
   app.get('/api/sessions/:id/timeline', { ...staff, schema: { tags: ['proctoring'], summary: 'Every event of a session in order (incident review, appeals)', params: center, response: { 200: timelineSchema } } }, async (req) =>
     proctoring.timeline(actorOf(req), req.params.id),
   );
-
-  app.get('/ws/proctor', { websocket: true, schema: { hide: true } }, (socket, req) => feed.attach(socket, req.actor));
 };

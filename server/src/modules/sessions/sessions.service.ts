@@ -1,7 +1,11 @@
 /**
  * Exam sessions: scheduling, admission (form assembly), start, proctor actions, durable answers (group commit),
- * submit, time-up and disconnect sweeps, and handing ended sessions to scoring. All state lives in PostgreSQL so any
- * instance can serve any session; every change that others must see is NOTIFYed inside its transaction.
+ * submit, and handing ended sessions to scoring. All state lives in PostgreSQL so any instance can serve any session;
+ * every change that others must see is NOTIFYed inside its transaction.
+ *
+ * The rules are pure and live in domain/: every state change is a `transition` of domain/session-lifecycle.ts (which
+ * also says what the clock does), time is domain/session-clock.ts, and which writes are taken is
+ * domain/write-admission.ts. The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
  */
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
@@ -10,8 +14,8 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { createGroupCommit } from '../../platform/group-commit.ts';
+import { DEFAULT_CALCULATOR, type CALCULATOR_MODES } from '../../../../shared/item-bank-format.ts';
 import { HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
-import type { ProtocolErrorCode, SessionState, TimeState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AssemblyService } from '../assembly/assembly.service.ts';
@@ -20,19 +24,25 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { toCandidateItems, reviewSummary } from './domain/candidate-view.ts';
 import {
   applyEntry,
+  clockOf,
   deadlineOf,
   DEFAULT_DISCONNECT_POLICY,
   DEFAULT_WARNING_MINUTES,
-  disconnectDecision,
   IN_FLIGHT_GRACE_MS,
-  remainingAt,
-  type ClockState,
+  initialClock,
+  timeStateOf,
   type DisconnectPolicy,
   type LedgerEntry,
 } from './domain/session-clock.ts';
 import { PROGRESS_PAYLOAD_BYTES, progressPayloads } from './domain/progress-event.ts';
-import { isEnded, transition, type SessionEvent } from './domain/session-lifecycle.ts';
+import { DISCONNECTED, isEnded, transition, type SessionEvent } from './domain/session-lifecycle.ts';
+import { admitSession, admitWrite, type WriteMessage, type WriteOutcome } from './domain/write-admission.ts';
+import { createSessionSweeps } from './sessions.sweeps.ts';
 import * as repo from './sessions.repository.ts';
+
+export type { WriteMessage, WriteOutcome } from './domain/write-admission.ts';
+/** A session as stored; what the gateway and other modules see of it. */
+export type SessionRecord = repo.SessionRow;
 
 /** Decides whether a candidate may sit a module now (the retake rules plug in here). */
 export interface EligibilityPort {
@@ -67,12 +77,6 @@ export interface SessionsDeps {
   log?: (message: string, error: unknown) => void;
 }
 
-/** One client message that writes: answers, flags and visits are group-committed. */
-export type WriteMessage =
-  | { kind: 'answer'; sessionId: string; seq: number; itemId: string; optionId: string | null }
-  | { kind: 'flag'; sessionId: string; seq: number; itemId: string; flagged: boolean }
-  | { kind: 'visit'; sessionId: string; seq: number; itemId: string };
-export type WriteOutcome = { ok: true } | { ok: false; code: ProtocolErrorCode; message: string };
 
 /** Candidate signals that are incidents for the proctor (the "back" signals are audited only). */
 const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscreen-exit' | undefined> = {
@@ -81,13 +85,7 @@ const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscree
   'fullscreen-exit': 'fullscreen-exit',
 };
 
-export const clockOf = (s: Pick<repo.SessionRow, 'allowedMs' | 'usedMs' | 'runningSince'>): ClockState => ({ allowedMs: s.allowedMs, usedMs: s.usedMs, runningSince: s.runningSince });
-
-export function timeStateOf(s: Pick<repo.SessionRow, 'allowedMs' | 'usedMs' | 'runningSince'>, now: Date): TimeState {
-  const clock = clockOf(s);
-  const deadline = deadlineOf(clock);
-  return { deadline: deadline?.toISOString() ?? null, remainingMs: remainingAt(clock, now), serverTime: now.toISOString(), running: !!clock.runningSince };
-}
+export { clockOf, timeStateOf } from './domain/session-clock.ts';
 
 interface CachedForm {
   items: ReturnType<typeof toCandidateItems>;
@@ -114,21 +112,39 @@ export function createSessionsService(deps: SessionsDeps) {
     return f;
   }
 
-  function mustTransition(row: repo.SessionRow, event: SessionEvent): SessionState {
-    const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, event);
+  /**
+   * The one way a session's state changes: the lifecycle decides the next state and the clock entries, which are
+   * applied to the row's clock columns and appended to the ledger in the caller's transaction (with the row locked).
+   * Returns the row as it now is and whether the clock changed.
+   */
+  async function commit(
+    tx: Db,
+    row: repo.SessionRow,
+    event: SessionEvent,
+    at: Date,
+    opts: { actor?: Actor | null; reason?: string | null; patch?: repo.SessionPatch } = {},
+  ): Promise<{ row: repo.SessionRow; clockChanged: boolean }> {
+    const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt, pauseReason: row.pauseReason }, event, at);
     if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
-    return r.state;
+    let patch: repo.SessionPatch = { state: r.state, pauseReason: r.pauseReason, ...opts.patch };
+    if (r.clock.length) {
+      const next = r.clock.reduce(applyEntry, clockOf(row));
+      patch = { ...patch, allowedMs: next.allowedMs, usedMs: next.usedMs, runningSince: next.runningSince, deadlineAt: deadlineOf(next) };
+      await repo.appendLedger(tx, r.clock.map((e) => ledgerRow(row.id, e, opts.actor?.userId ?? null, opts.reason ?? null)));
+    }
+    await repo.updateSession(tx, row.id, patch);
+    return { row: { ...row, ...patch } as repo.SessionRow, clockChanged: r.clock.length > 0 };
   }
 
-  /** Applies clock entries to the row's clock columns and appends them to the ledger. */
-  function withClock(row: repo.SessionRow, entries: (LedgerEntry & { actorId?: string | null; reason?: string | null })[]) {
-    const next = entries.reduce(applyEntry, clockOf(row));
-    const deadline = deadlineOf(next);
-    return {
-      patch: { allowedMs: next.allowedMs, usedMs: next.usedMs, runningSince: next.runningSince, deadlineAt: deadline },
-      ledger: entries.map((e) => ({ sessionId: row.id, at: e.at, kind: e.kind, amountMs: 'ms' in e ? e.ms : null, actorId: e.actorId ?? null, reason: e.reason ?? null })),
-    };
-  }
+  const ledgerRow = (sessionId: string, e: LedgerEntry, actorId: string | null, reason: string | null) => ({
+    sessionId,
+    at: e.at,
+    kind: e.kind,
+    amountMs: 'ms' in e ? e.ms : null,
+    actorId,
+    // A credit says what it is for; the other entries carry the reason of the change that made them.
+    reason: e.kind === 'credit' ? 'time lost to a disconnect' : reason,
+  });
 
   async function loadForActor(tx: Db, actor: Actor, id: string, lock: boolean): Promise<repo.SessionRow> {
     const row = lock ? await repo.lockSession(tx, id) : await repo.findSession(tx, id);
@@ -148,12 +164,9 @@ export function createSessionsService(deps: SessionsDeps) {
   /** Ends a session (submit, time-up, termination) in the caller's transaction; exactly once because the row is locked and the transition checked. */
   async function end(tx: Db, row: repo.SessionRow, reason: 'submitted' | 'expired' | 'terminated', actor: Actor | null, now: Date, note?: string) {
     const event: SessionEvent = reason === 'submitted' ? { type: 'submit' } : reason === 'expired' ? { type: 'expire' } : { type: 'terminate', reason: note ?? '' };
-    const state = mustTransition(row, event);
     // Time-up ends at the deadline itself, not when the sweeper happened to run.
     const at = reason === 'expired' && row.deadlineAt ? row.deadlineAt : now;
-    const { patch, ledger } = withClock(row, [{ kind: 'stop', at, actorId: actor?.userId ?? null, reason }]);
-    await repo.updateSession(tx, row.id, { ...patch, state, endedAt: at, endReason: reason, endNote: note ?? null, pauseReason: null });
-    await repo.appendLedger(tx, ledger);
+    await commit(tx, row, event, at, { actor, reason, patch: { endedAt: at, endReason: reason, endNote: note ?? null } });
     await record(tx, actor, row, reason === 'expired' ? 'expired' : reason, note ?? null);
     await repo.notifySession(tx, row.id, 'ended', { reason, center: row.testCenterId });
   }
@@ -161,8 +174,7 @@ export function createSessionsService(deps: SessionsDeps) {
   /** Hands an ended session to scoring and moves it to `scored`; the row lock and the state check make it once only. */
   async function markScored(tx: Db, row: repo.SessionRow) {
     const outcome = await deps.scoring!.scoreEndedSession(tx, row, clock.now());
-    const state = mustTransition(row, { type: 'score' });
-    await repo.updateSession(tx, row.id, { state });
+    await commit(tx, row, { type: 'score' }, clock.now());
     await record(tx, null, row, 'scored', null, outcome);
     await repo.notifySession(tx, row.id, 'scored', { center: row.testCenterId });
   }
@@ -192,6 +204,17 @@ export function createSessionsService(deps: SessionsDeps) {
     });
   }
 
+  /** Pauses a session whose candidate has been gone past the disconnect limit, crediting `creditMs`. */
+  async function autoPause(tx: Db, row: repo.SessionRow, now: Date, lost: { goneMs: number; creditMs: number }) {
+    const { goneMs, creditMs } = lost;
+    await commit(tx, row, { type: 'auto-pause', creditMs }, now, { reason: DISCONNECTED });
+    await record(tx, null, row, 'auto-paused', DISCONNECTED, { creditedMs: creditMs });
+    await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(goneMs / 1000)} s; paused and the time credited` });
+    await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason: DISCONNECTED });
+  }
+
+  const sweeps = createSessionSweeps({ db, clock, config, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause });
+
   const writes = createGroupCommit<WriteMessage, WriteOutcome>(flushWrites, { maxBatch: 1000 });
 
   async function flushWrites(batch: WriteMessage[]): Promise<WriteOutcome[]> {
@@ -205,32 +228,19 @@ export function createSessionsService(deps: SessionsDeps) {
       const visits = new Map<string, { itemId: string; seq: number }>();
       for (const m of batch) {
         const s = sessions.get(m.sessionId);
-        const refuse = (code: ProtocolErrorCode, message: string) => outcomes.push({ ok: false, code, message });
-        if (!s || !s.formId) {
-          refuse('SESSION_NOT_STARTED', 'The exam has not started');
+        const open = admitSession(s, now, config.graceMs);
+        if (!open.ok) {
+          outcomes.push(open);
           continue;
         }
-        if (s.state === 'paused') {
-          refuse('SESSION_PAUSED', 'The exam is paused; answers are not accepted until it resumes');
-          continue;
-        }
-        const lateBy = s.deadlineAt ? now.getTime() - s.deadlineAt.getTime() : 0;
-        if (s.state !== 'in_progress' || lateBy > config.graceMs) {
-          refuse(s.state === 'checked_in' || s.state === 'scheduled' ? 'SESSION_NOT_STARTED' : 'SESSION_ENDED', s.state === 'checked_in' || s.state === 'scheduled' ? 'The exam has not started' : 'The exam has ended; this change was not saved');
-          continue;
-        }
-        const form = await candidateForm(s.formId, tx);
-        const options = form.options.get(m.itemId);
-        if (!options) {
-          refuse('ITEM_NOT_ON_FORM', `Question ${m.itemId} is not on this exam`);
+        const form = await candidateForm(s!.formId!, tx);
+        const fits = admitWrite(m, (itemId) => form.options.get(itemId));
+        if (!fits.ok) {
+          outcomes.push(fits);
           continue;
         }
         const key = `${m.sessionId}/${m.itemId}`;
         if (m.kind === 'answer') {
-          if (m.optionId !== null && !options.has(m.optionId)) {
-            refuse('OPTION_NOT_ON_ITEM', `Option ${m.optionId} is not an option of this question`);
-            continue;
-          }
           const prev = answers.get(key);
           if (!prev || prev.seq < m.seq) answers.set(key, { sessionId: m.sessionId, itemId: m.itemId, optionId: m.optionId, seq: m.seq, at: now });
         } else if (m.kind === 'flag') {
@@ -291,7 +301,7 @@ export function createSessionsService(deps: SessionsDeps) {
           timeMultiplier: multiplier,
           accommodationNote: input.accommodationNote ?? null,
           separateRoom: input.separateRoom ?? false,
-          allowedMs: Math.round(blueprint.timeLimitMinutes * 60_000 * multiplier),
+          allowedMs: initialClock(blueprint.timeLimitMinutes * 60_000, multiplier).allowedMs,
         });
         await record(tx, actor, row, 'scheduled', null, { module: input.module, scheduledAt: input.scheduledAt.toISOString(), timeMultiplier: multiplier, separateRoom: input.separateRoom ?? false, accommodationNote: input.accommodationNote ?? null });
         await repo.notifySession(tx, row.id, 'scheduled', { center: row.testCenterId });
@@ -311,8 +321,8 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, id, true);
         if (row.state === 'checked_in') return; // arriving twice is fine
-        const state = mustTransition(row, { type: 'check-in' });
-        await repo.updateSession(tx, id, { state, checkedInAt: clock.now(), lastSeenAt: clock.now() });
+        const now = clock.now();
+        await commit(tx, row, { type: 'check-in' }, now, { actor, patch: { checkedInAt: now, lastSeenAt: now } });
         await record(tx, actor, row, 'checked-in');
         await repo.notifySession(tx, id, 'checked-in', { center: row.testCenterId });
       });
@@ -344,10 +354,11 @@ export function createSessionsService(deps: SessionsDeps) {
         if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
       }
       await proctorAction(actor, id, async (tx, row, now) => {
-        const state = mustTransition(row, { type: 'admit' });
+        const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, { type: 'admit' }, now);
+        if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
         const previous = await repo.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
         const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
-        await repo.updateSession(tx, id, { state, admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId });
+        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId } });
         await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed });
         await repo.notifySession(tx, id, 'admitted', { center: row.testCenterId });
       });
@@ -367,11 +378,9 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, id, true);
         if (row.state === 'in_progress' || row.state === 'paused') return; // a double click must not fail
-        const state = mustTransition(row, { type: 'start' });
+        if (row.delivery === 'paper') throw new AppError('INVALID_TRANSITION', 'This exam is delivered on paper; it cannot be started online');
         const now = clock.now();
-        const { patch, ledger } = withClock(row, [{ kind: 'start', at: now, actorId: actor.userId }]);
-        await repo.updateSession(tx, id, { ...patch, state, startedAt: now, lastSeenAt: now });
-        await repo.appendLedger(tx, ledger);
+        await commit(tx, row, { type: 'start' }, now, { actor, patch: { startedAt: now, lastSeenAt: now } });
         await record(tx, actor, row, 'started');
         await repo.notifySession(tx, id, 'started', { center: row.testCenterId });
       });
@@ -379,30 +388,21 @@ export function createSessionsService(deps: SessionsDeps) {
 
     pause: (actor: Actor, id: string, reason: string) =>
       proctorAction(actor, id, async (tx, row, now) => {
-        const state = mustTransition(row, { type: 'pause', reason });
-        const { patch, ledger } = withClock(row, [{ kind: 'pause', at: now, actorId: actor.userId, reason }]);
-        await repo.updateSession(tx, id, { ...patch, state, pauseReason: reason });
-        await repo.appendLedger(tx, ledger);
+        await commit(tx, row, { type: 'pause', reason }, now, { actor, reason });
         await record(tx, actor, row, 'paused', reason);
         await repo.notifySession(tx, id, 'paused', { center: row.testCenterId });
       }),
 
     resume: (actor: Actor, id: string, reason?: string) =>
       proctorAction(actor, id, async (tx, row, now) => {
-        const state = mustTransition(row, { type: 'resume' });
-        const { patch, ledger } = withClock(row, [{ kind: 'resume', at: now, actorId: actor.userId, reason: reason ?? null }]);
-        await repo.updateSession(tx, id, { ...patch, state, pauseReason: null, lastSeenAt: now });
-        await repo.appendLedger(tx, ledger);
+        await commit(tx, row, { type: 'resume' }, now, { actor, reason: reason ?? null, patch: { lastSeenAt: now } });
         await record(tx, actor, row, 'resumed', reason);
         await repo.notifySession(tx, id, 'resumed', { center: row.testCenterId });
       }),
 
     extend: (actor: Actor, id: string, minutes: number, reason: string) =>
       proctorAction(actor, id, async (tx, row, now) => {
-        mustTransition(row, { type: 'extend', minutes });
-        const { patch, ledger } = withClock(row, [{ kind: 'extend', at: now, ms: Math.round(minutes * 60_000), actorId: actor.userId, reason }]);
-        await repo.updateSession(tx, id, patch);
-        await repo.appendLedger(tx, ledger);
+        await commit(tx, row, { type: 'extend', minutes }, now, { actor, reason });
         await record(tx, actor, row, 'extended', reason, { minutes });
         await repo.notifySession(tx, id, 'extended', { center: row.testCenterId, minutes });
       }),
@@ -443,21 +443,17 @@ export function createSessionsService(deps: SessionsDeps) {
         const row = await repo.lockSession(tx, sessionId);
         if (!row || row.candidateId !== actor.userId) throw notFound('exam session');
         const previousConnection = row.connectionId;
-        let patch: repo.SessionPatch = { connectionId, lastSeenAt: now };
-        if (row.state === 'paused' && row.pauseReason === 'disconnected') {
-          const c = withClock(row, [{ kind: 'resume', at: now, reason: 'candidate reconnected' }]);
-          patch = { ...patch, ...c.patch, state: 'in_progress', pauseReason: null };
-          await repo.appendLedger(tx, c.ledger);
+        const after = await commit(tx, row, { type: 'reconnect' }, now, { reason: 'candidate reconnected', patch: { connectionId, lastSeenAt: now } });
+        if (after.clockChanged) {
           await record(tx, null, row, 'resumed', 'candidate reconnected');
           await repo.notifySession(tx, sessionId, 'resumed', { center: row.testCenterId });
         }
-        await repo.updateSession(tx, sessionId, patch);
         if (previousConnection && previousConnection !== connectionId) {
           await record(tx, null, row, 'second-connection', 'a new connection took over the session', { previousConnection });
           await repo.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
         await repo.notifySession(tx, sessionId, 'connected', { connectionId, center: row.testCenterId });
-        return { row: { ...row, ...patch } as repo.SessionRow, previousConnection };
+        return { row: after.row, previousConnection };
       });
       return { snapshot: await this.snapshot(row, now), replacedConnection: previousConnection && previousConnection !== connectionId ? previousConnection : null, session: row };
     },
@@ -465,11 +461,13 @@ export function createSessionsService(deps: SessionsDeps) {
     async snapshot(row: repo.SessionRow, now: Date = clock.now()) {
       const form = row.formId && !['scheduled', 'checked_in'].includes(row.state) ? await candidateForm(row.formId) : null;
       const responses = form ? await repo.loadResponses(db, row.id) : [];
+      // Nothing to read while paused (#17.2): the questions travel only while the exam runs; "resumed" brings them back.
+      const items = form && row.state === 'in_progress' ? form.items : [];
       return {
         type: 'snapshot' as const,
         protocol: 1 as const,
         session: { id: row.id, module: row.module, moduleTitle: (titles ??= await repo.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
-        items: form?.items ?? [],
+        items,
         answers: Object.fromEntries(responses.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId!])),
         flags: responses.filter((r) => r.flagged).map((r) => r.itemId),
         position: row.positionItemId,
@@ -485,6 +483,13 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.releaseConnection(tx, sessionId, connectionId, clock.now());
         if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
+    },
+
+    /** The candidate tools the module's blueprint allows (#17.3); a blueprint that says nothing allows the basic calculator. */
+    async tools(actor: Actor, sessionId: string): Promise<{ calculator: (typeof CALCULATOR_MODES)[number] }> {
+      const row = await loadForActor(db, actor, sessionId, false);
+      const blueprint = await deps.assembly.blueprintFor(row.module);
+      return { calculator: blueprint.calculator ?? DEFAULT_CALCULATOR };
     },
 
     /** Testing-center signals (focus lost, page hidden, full screen left): audited and pushed to the proctor feed. */
@@ -510,57 +515,14 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },
+    /** Scores the session now if it has ended (paper responses, docs/paper.md); the scoring sweep is the fallback. */
+    scoreIfEnded,
     find: (id: string) => repo.findSession(db, id),
     responses: (id: string) => repo.loadResponses(db, id),
     ledger: (id: string) => repo.listLedger(db, id),
 
-    /** Ends every session whose time (plus the in-flight grace) is up. Safe to run on every instance at once. */
-    async expireDue(limit = 200): Promise<string[]> {
-      const now = clock.now();
-      const ended = await db.transaction(async (tx) => {
-        const due = await repo.claimExpired(tx, now, config.graceMs, limit);
-        for (const row of due) await end(tx, row, 'expired', null, now);
-        return due.map((r) => r.id);
-      });
-      for (const id of ended) await scoreIfEnded(id);
-      return ended;
-    },
-
-    /** Pauses running sessions whose candidate has been gone longer than the policy allows, crediting the lost time. */
-    async pauseDisconnected(limit = 200): Promise<string[]> {
-      const now = clock.now();
-      return db.transaction(async (tx) => {
-        const rows = await repo.claimDisconnected(tx, now, config.disconnect.pauseAfterMs, limit);
-        const paused: string[] = [];
-        for (const row of rows) {
-          const decision = disconnectDecision(row.lastSeenAt ?? row.startedAt ?? now, now, config.disconnect);
-          if (!decision.pause) continue;
-          // The candidate could not work since they were last seen: stop the clock there, i.e. credit that time.
-          const credit = Math.min(decision.creditMs, now.getTime() - (row.runningSince ?? now).getTime());
-          const { patch, ledger } = withClock(row, [
-            { kind: 'pause', at: now, reason: 'disconnected' },
-            { kind: 'credit', at: now, ms: Math.max(0, credit), reason: 'time lost to a disconnect' },
-          ]);
-          await repo.updateSession(tx, row.id, { ...patch, state: 'paused', pauseReason: 'disconnected' });
-          await repo.appendLedger(tx, ledger);
-          await record(tx, null, row, 'auto-paused', 'disconnected', { creditedMs: Math.max(0, credit) });
-          await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(decision.creditMs / 1000)} s; paused and the time credited` });
-          await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason: 'disconnected' });
-          paused.push(row.id);
-        }
-        return paused;
-      });
-    },
-
-    /** Scores sessions that ended but were not scored (e.g. the process died in between). */
-    async scorePending(limit = 50): Promise<number> {
-      if (!deps.scoring) return 0;
-      return db.transaction(async (tx) => {
-        const rows = await repo.claimUnscored(tx, limit);
-        for (const row of rows) await markScored(tx, row);
-        return rows.length;
-      });
-    },
+    /** The time-up, disconnect and scoring sweeps (sessions.sweeps.ts); tests with a fake clock call them by hand. */
+    ...sweeps,
   };
 }
 export type SessionsService = ReturnType<typeof createSessionsService>;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { SessionGateway } from './session-gateway.ts';
+import type { SessionGateway } from './sessions.gateway.ts';
 
 /** The candidate's exam socket. Authentication is the session cookie (or Bearer token) on the upgrade request. */
 export const sessionsSocket: FastifyPluginAsync<{ gateway: SessionGateway }> = async (app, { gateway }) => {

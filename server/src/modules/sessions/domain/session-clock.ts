@@ -6,6 +6,7 @@
  * used    = time spent running (start→pause, resume→pause, resume→now)
  * remaining = max(0, allowed − used); while running, deadline = runningSince + (allowed − usedBeforeRun)
  */
+import type { TimeState } from '../../../../../shared/protocol/session-protocol.ts';
 
 export interface ClockState {
   /** Everything granted so far, in ms. */
@@ -29,6 +30,17 @@ export const initialClock = (baseLimitMs: number, multiplier = 1): ClockState =>
   usedMs: 0,
   runningSince: null,
 });
+
+/** The clock columns of a session row (or anything carrying them). */
+export type ClockColumns = Pick<ClockState, 'allowedMs' | 'usedMs' | 'runningSince'>;
+export const clockOf = (s: ClockColumns): ClockState => ({ allowedMs: s.allowedMs, usedMs: s.usedMs, runningSince: s.runningSince });
+
+/** What the candidate's screen and the proctor are told about time at `now`. */
+export function timeStateOf(s: ClockColumns, now: Date): TimeState {
+  const clock = clockOf(s);
+  const deadline = deadlineOf(clock);
+  return { deadline: deadline?.toISOString() ?? null, remainingMs: remainingAt(clock, now), serverTime: now.toISOString(), running: !!clock.runningSince };
+}
 
 /** Applies one ledger entry. Starting or resuming a running clock, or pausing a stopped one, changes nothing. */
 export function applyEntry(clock: ClockState, entry: LedgerEntry): ClockState {

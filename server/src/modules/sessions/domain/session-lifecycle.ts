@@ -1,19 +1,33 @@
 /**
- * The exam-session lifecycle as a pure function of (state, event). Exhaustive over both unions: adding a state or an
- * event fails to compile until every case handles it.
+ * The exam-session lifecycle as a pure function of (state, event, time). Every state change of a session goes
+ * through `transition`: it answers the next state and the clock entries the change implies (start, pause, credit,
+ * resume, extend, stop), so no caller writes `in_progress` or `paused` or touches the clock on its own. Exhaustive
+ * over both unions: adding a state or an event fails to compile until every case handles it.
  *
  *   scheduled → checked_in → in_progress ⇄ paused → submitted | expired | terminated → scored
+ *
+ * Two events belong to the connection rather than to a person: `auto-pause` (the candidate has been gone past the
+ * disconnect limit; the clock stops and the lost time is credited) and `reconnect` (the candidate's socket said
+ * hello; a session paused only because they dropped resumes by itself).
  */
 import type { SessionState } from '../../../../../shared/protocol/session-protocol.ts';
+import type { LedgerEntry } from './session-clock.ts';
+
+/** The pause reason of an automatic pause after a disconnect (shown to the candidate and the proctor). */
+export const DISCONNECTED = 'disconnected';
 
 export type SessionEvent =
   | { type: 'check-in' }
   | { type: 'admit' }
   | { type: 'start' }
   | { type: 'pause'; reason: string }
+  | { type: 'auto-pause'; creditMs: number }
   | { type: 'resume' }
+  | { type: 'reconnect' }
   | { type: 'extend'; minutes: number }
   | { type: 'submit' }
+  /** A paper sitting's responses were recorded (docs/paper.md): the session ends without having run online. */
+  | { type: 'paper-submit' }
   | { type: 'expire' }
   | { type: 'terminate'; reason: string }
   | { type: 'score' };
@@ -24,22 +38,30 @@ export interface LifecycleView {
   admitted: boolean;
   /** Set when the candidate acknowledged the handbook. */
   handbookAcknowledged: boolean;
+  /** Why a paused session is paused (DISCONNECTED for an automatic pause); null otherwise. */
+  pauseReason?: string | null;
 }
 
-export type TransitionResult = { ok: true; state: SessionState } | { ok: false; reason: string };
+/** The next state, the pause reason it carries, and the clock entries the change implies (stamped with `at`). */
+export type TransitionResult = { ok: true; state: SessionState; pauseReason: string | null; clock: LedgerEntry[] } | { ok: false; reason: string };
 
 const ENDED: readonly SessionState[] = ['submitted', 'expired', 'terminated', 'scored'];
 export const isEnded = (s: SessionState) => ENDED.includes(s);
 export const isLive = (s: SessionState) => s === 'in_progress' || s === 'paused';
 
-function exhaustive(x: never): never {
+export function exhaustive(x: never): never {
   throw new Error(`unhandled: ${JSON.stringify(x)}`);
 }
 
-export function transition(view: LifecycleView, event: SessionEvent): TransitionResult {
+/**
+ * `at` is when the event happens; for `expire` pass the deadline (time-up ends at the deadline itself, not when the
+ * sweeper happened to run).
+ */
+export function transition(view: LifecycleView, event: SessionEvent, at: Date): TransitionResult {
   const { state } = view;
+  const pauseReason = state === 'paused' ? (view.pauseReason ?? null) : null;
   const refuse = (reason: string): TransitionResult => ({ ok: false, reason });
-  const to = (next: SessionState): TransitionResult => ({ ok: true, state: next });
+  const to = (next: SessionState, clock: LedgerEntry[] = [], reason: string | null = next === 'paused' ? pauseReason : null): TransitionResult => ({ ok: true, state: next, pauseReason: reason, clock });
   switch (event.type) {
     case 'check-in':
       return state === 'scheduled' ? to('checked_in') : refuse(`cannot check in: the session is ${label(state)}`);
@@ -50,20 +72,30 @@ export function transition(view: LifecycleView, event: SessionEvent): Transition
       if (state !== 'checked_in') return refuse(`cannot start: the session is ${label(state)}`);
       if (!view.admitted) return refuse('cannot start: a proctor has not admitted the candidate yet');
       if (!view.handbookAcknowledged) return refuse('cannot start: the candidate handbook has not been acknowledged');
-      return to('in_progress');
+      return to('in_progress', [{ kind: 'start', at }]);
     case 'pause':
-      return state === 'in_progress' ? to('paused') : refuse(`cannot pause: the session is ${label(state)}`);
+      return state === 'in_progress' ? to('paused', [{ kind: 'pause', at }], event.reason) : refuse(`cannot pause: the session is ${label(state)}`);
+    case 'auto-pause':
+      if (state !== 'in_progress') return refuse(`cannot pause: the session is ${label(state)}`);
+      return to('paused', [{ kind: 'pause', at }, { kind: 'credit', at, ms: Math.max(0, Math.round(event.creditMs)) }], DISCONNECTED);
     case 'resume':
-      return state === 'paused' ? to('in_progress') : refuse(`cannot resume: the session is ${label(state)}`);
+      return state === 'paused' ? to('in_progress', [{ kind: 'resume', at }]) : refuse(`cannot resume: the session is ${label(state)}`);
+    case 'reconnect':
+      // A connection is welcome in every state (an ended session gets its result); only a disconnect pause lifts.
+      return state === 'paused' && pauseReason === DISCONNECTED ? to('in_progress', [{ kind: 'resume', at }]) : to(state);
     case 'extend':
       if (!(event.minutes > 0)) return refuse('an extension must be a positive number of minutes');
-      return isLive(state) || state === 'checked_in' || state === 'scheduled' ? to(state) : refuse(`cannot extend: the session is ${label(state)}`);
+      return isLive(state) || state === 'checked_in' || state === 'scheduled' ? to(state, [{ kind: 'extend', at, ms: Math.round(event.minutes * 60_000) }]) : refuse(`cannot extend: the session is ${label(state)}`);
     case 'submit':
-      return isLive(state) ? to('submitted') : refuse(`cannot submit: the session is ${label(state)}`);
+      return isLive(state) ? to('submitted', [{ kind: 'stop', at }]) : refuse(`cannot submit: the session is ${label(state)}`);
+    case 'paper-submit':
+      // Whether the session was delivered on paper at all is the service's check (it knows the delivery and the form).
+      // A paper sitting never ran on the server's clock, so it has no clock entries.
+      return state === 'scheduled' || state === 'checked_in' ? to('submitted') : refuse(`cannot record paper responses: the session is ${label(state)}`);
     case 'expire':
-      return state === 'in_progress' ? to('expired') : refuse(`cannot expire: the session is ${label(state)}`);
+      return state === 'in_progress' ? to('expired', [{ kind: 'stop', at }]) : refuse(`cannot expire: the session is ${label(state)}`);
     case 'terminate':
-      return isEnded(state) ? refuse(`cannot terminate: the session is already ${label(state)}`) : to('terminated');
+      return isEnded(state) ? refuse(`cannot terminate: the session is already ${label(state)}`) : to('terminated', [{ kind: 'stop', at }]);
     case 'score':
       return state === 'submitted' || state === 'expired' || state === 'terminated' ? to('scored') : refuse(`cannot score: the session is ${label(state)}`);
     default:

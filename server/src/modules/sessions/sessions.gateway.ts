@@ -1,11 +1,17 @@
 /**
- * The live side of exam sessions on one server instance: the candidates' sockets, what each is owed (acks, time
- * warnings, pushed proctor actions), and the background loops (heartbeats, time-up and disconnect sweeps). Sockets are
- * handed in by sessions.socket.ts; everything durable goes through the sessions service.
+ * The live side of exam sessions on one server instance: the candidates' sockets and what each is owed (acks, time
+ * warnings, pushed proctor actions), plus the per-instance loops (time warnings, heartbeats). Sockets are handed in by
+ * sessions.socket.ts; everything durable goes through the sessions service (the gateway never touches the
+ * repository). The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
+ *
+ * A connection is a union keyed by its state, as tldraw's RoomSession: `awaiting-hello` (socket open, no session
+ * yet), `joined` (hello accepted: it owns the session on this instance) and `closed`. Every switch over the state is
+ * exhaustive, so a new state fails to compile until each case handles it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
+import { startAnswerAck } from '../../platform/metrics.ts';
 import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
 import {
@@ -15,42 +21,69 @@ import {
   type ClientMessage,
   type ProtocolErrorCode,
   type ServerMessage,
+  type SessionState,
 } from '../../../../shared/protocol/session-protocol.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { dueWarning, remainingAt } from './domain/session-clock.ts';
-import { isEnded } from './domain/session-lifecycle.ts';
-import { clockOf, timeStateOf, type SessionsService } from './sessions.service.ts';
-import type { SessionRow } from './sessions.repository.ts';
+import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from './domain/session-clock.ts';
+import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
+import type { SessionRecord, SessionsService } from './sessions.service.ts';
+
+/** What this instance keeps of a joined session between events: its clock and state (for warnings and time-sync). */
+type LiveClock = ClockColumns & { state: SessionState };
+
+export type ConnectionPhase =
+  | { state: 'awaiting-hello' }
+  | { state: 'joined'; sessionId: string; clock: LiveClock; warned: number[] }
+  | { state: 'closed'; sessionId: string | null };
 
 export interface Connection {
   id: string;
   socket: MinimalSocket;
   actor: Actor | null;
-  sessionId: string | null;
-  clock: Pick<SessionRow, 'allowedMs' | 'usedMs' | 'runningSince' | 'state'> | null;
-  warned: number[];
+  phase: ConnectionPhase;
+  /** Writes in flight (a submit waits for them). */
   pending: Set<Promise<unknown>>;
   /** Last connection health the client reported (time-sync). */
   health: { rttMs: number | null; pendingAnswers: number | null };
-  closed: boolean;
 }
+type Joined = Connection & { phase: Extract<ConnectionPhase, { state: 'joined' }> };
 
 /** Background timing, in ms. */
 export const TICK_MS = 1000;
 export const HEARTBEAT_MS = 10_000;
 
+const sessionIdOf = (p: ConnectionPhase): string | null => {
+  switch (p.state) {
+    case 'awaiting-hello':
+      return null;
+    case 'joined':
+    case 'closed':
+      return p.sessionId;
+    default:
+      return exhaustive(p);
+  }
+};
+
 export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; log?: (msg: string, err?: unknown) => void }) {
   const { sessions, clock } = deps;
-  const bySession = new Map<string, Connection>();
+  const bySession = new Map<string, Joined>();
   const log = deps.log ?? (() => {});
 
   const send = (c: Connection, m: ServerMessage) => {
     if (c.socket.readyState === SOCKET_OPEN) c.socket.send(JSON.stringify(m));
   };
   const error = (c: Connection, code: ProtocolErrorCode, message: string, seq?: number) => send(c, { type: 'error', code, message, ...(seq ? { seq } : {}) });
+  const liveClock = (row: SessionRecord): LiveClock => ({ allowedMs: row.allowedMs, usedMs: row.usedMs, runningSince: row.runningSince, state: row.state });
 
-  function refresh(c: Connection, row: SessionRow) {
-    c.clock = { allowedMs: row.allowedMs, usedMs: row.usedMs, runningSince: row.runningSince, state: row.state };
+  /** Leaves the joined state (the socket closed or was replaced); true if this connection owned its session here. */
+  function close(c: Connection): boolean {
+    const sessionId = sessionIdOf(c.phase);
+    c.phase = { state: 'closed', sessionId };
+    if (sessionId && bySession.get(sessionId) === c) {
+      bySession.delete(sessionId);
+      return true;
+    }
+    return false;
   }
 
   async function onHello(c: Connection, m: Extract<ClientMessage, { type: 'hello' }>) {
@@ -71,14 +104,14 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     }
     try {
       const { snapshot, session } = await sessions.connect(c.actor, m.sessionId, c.id);
+      if (c.phase.state === 'closed') return; // the socket went away while the hello was being recorded
       const existing = bySession.get(m.sessionId);
       if (existing && existing !== c) replace(existing);
-      c.sessionId = m.sessionId;
-      bySession.set(m.sessionId, c);
-      refresh(c, session);
       // A reconnecting candidate gets at most the latest warning, not every threshold already passed.
       const remaining = remainingAt(clockOf(session), clock.now());
-      c.warned = sessions.config.warningMinutes.filter((w) => remaining <= w * 60_000);
+      const joined = c as Joined;
+      joined.phase = { state: 'joined', sessionId: m.sessionId, clock: liveClock(session), warned: sessions.config.warningMinutes.filter((w) => remaining <= w * 60_000) };
+      bySession.set(m.sessionId, joined);
       send(c, snapshot);
     } catch (e) {
       if (e instanceof AppError && e.code === 'NOT_FOUND') {
@@ -90,13 +123,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
 
   function replace(c: Connection) {
     send(c, { type: 'replaced' });
-    c.closed = true;
-    if (c.sessionId && bySession.get(c.sessionId) === c) bySession.delete(c.sessionId);
+    close(c);
     c.socket.close(CLOSE.replaced, 'replaced by a newer connection');
   }
 
-  async function onMessage(c: Connection, m: ClientMessage) {
-    const sessionId = c.sessionId!;
+  async function onMessage(c: Joined, m: ClientMessage) {
+    const { sessionId } = c.phase;
     switch (m.type) {
       case 'hello':
         return error(c, 'BAD_MESSAGE', 'hello was already received on this connection');
@@ -109,10 +141,11 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
             : m.type === 'flag'
               ? sessions.write({ kind: 'flag', sessionId, seq: m.seq, itemId: m.itemId, flagged: m.flagged })
               : sessions.write({ kind: 'visit', sessionId, seq: m.seq, itemId: m.itemId });
+        const acked = startAnswerAck();
         c.pending.add(write);
         try {
           const outcome = await write;
-          if (outcome.ok) send(c, { type: 'ack', seq: m.seq });
+          if (outcome.ok) { send(c, { type: 'ack', seq: m.seq }); acked(); }
           else error(c, outcome.code, outcome.message, m.seq);
         } finally {
           c.pending.delete(write);
@@ -131,10 +164,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       case 'time-sync':
         if (m.rttMs !== undefined) c.health.rttMs = m.rttMs;
         if (m.pendingAnswers !== undefined) c.health.pendingAnswers = m.pendingAnswers;
-        return send(c, { type: 'time-sync', clientSentAt: m.clientSentAt, serverTime: clock.now().getTime(), time: timeStateOf(c.clock!, clock.now()) });
+        return send(c, { type: 'time-sync', clientSentAt: m.clientSentAt, serverTime: clock.now().getTime(), time: timeStateOf(c.phase.clock, clock.now()) });
       case 'signal':
         await sessions.signal(c.actor!, sessionId, m.kind);
         return send(c, { type: 'ack', seq: m.seq });
+      default:
+        return exhaustive(m);
     }
   }
 
@@ -153,12 +188,19 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       return error(c, 'BAD_MESSAGE', `Malformed message${where ? ` at /${where.path.join('/')}: ${where.message}` : ''}`, seq && seq > 0 ? seq : undefined);
     }
     const m = parsed.data;
-    if (!c.sessionId) {
-      if (m.type !== 'hello') return error(c, 'HELLO_FIRST', 'Send hello with the session id first');
-      return onHello(c, m);
+    switch (c.phase.state) {
+      case 'awaiting-hello':
+        if (m.type !== 'hello') return error(c, 'HELLO_FIRST', 'Send hello with the session id first');
+        return onHello(c, m);
+      case 'closed':
+        return; // a late frame from a socket that was replaced or is closing
+      case 'joined':
+        break;
+      default:
+        return exhaustive(c.phase);
     }
     try {
-      await onMessage(c, m);
+      await onMessage(c as Joined, m);
     } catch (e) {
       const seq = 'seq' in m ? m.seq : undefined;
       if (e instanceof AppError) error(c, e.code === 'INVALID_TRANSITION' ? 'SESSION_ENDED' : e.code === 'NOT_FOUND' ? 'SESSION_NOT_FOUND' : 'BAD_MESSAGE', e.message, seq);
@@ -172,15 +214,15 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   /** Reacts to session changes from any instance: pushes them to the candidate's socket if it is here. */
   async function onSessionEvent(e: BusEvent) {
     const c = bySession.get(e.id as string);
-    if (!c || c.closed) return;
+    if (!c) return;
     const kind = e.kind as string;
     if (kind === 'connected') {
       if (e.connectionId !== c.id) replace(c);
       return;
     }
-    const row = await sessions.find(c.sessionId!);
-    if (!row) return;
-    refresh(c, row);
+    const row = await sessions.find(c.phase.sessionId);
+    if (!row || c.phase.state !== 'joined') return;
+    c.phase.clock = liveClock(row);
     const time = timeStateOf(row, clock.now());
     switch (kind) {
       case 'paused':
@@ -188,7 +230,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       case 'resumed':
         return send(c, { type: 'resumed', time });
       case 'extended':
-        c.warned = c.warned.filter((w) => time.remainingMs <= w * 60_000);
+        c.phase.warned = c.phase.warned.filter((w) => time.remainingMs <= w * 60_000);
         return send(c, { type: 'extended', minutes: Number(e.minutes ?? 0), time });
       case 'admitted':
       case 'started':
@@ -198,8 +240,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         return send(c, { type: 'ended', reason: e.reason as 'submitted' | 'expired' | 'terminated' });
       case 'scored':
         send(c, { type: 'result-ready', sessionId: row.id });
-        c.closed = true;
-        bySession.delete(row.id);
+        close(c);
         c.socket.close(CLOSE.ended, 'exam ended');
         return;
     }
@@ -208,45 +249,41 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   function tick() {
     const now = clock.now();
     for (const c of bySession.values()) {
-      if (!c.clock || c.clock.state !== 'in_progress') continue;
-      const remaining = remainingAt(clockOf(c.clock), now);
-      const due = dueWarning(remaining, sessions.config.warningMinutes, c.warned);
+      const { clock: live, warned } = c.phase;
+      if (live.state !== 'in_progress') continue;
+      const due = dueWarning(remainingAt(clockOf(live), now), sessions.config.warningMinutes, warned);
       if (due !== null) {
-        c.warned.push(due);
-        send(c, { type: 'time-warning', minutesLeft: due, time: timeStateOf(c.clock, now) });
+        warned.push(due);
+        send(c, { type: 'time-warning', minutesLeft: due, time: timeStateOf(live, now) });
       }
     }
   }
 
   const timers: NodeJS.Timeout[] = [];
   let unsubscribe: (() => void) | undefined;
-  let sweeping = false;
 
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
     attach(socket: MinimalSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: () => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, sessionId: null, clock: null, warned: [], pending: new Set(), health: { rttMs: null, pendingAnswers: null }, closed: false };
+      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null } };
       let chain: Promise<void> = Promise.resolve();
       socket.on('message', (data: unknown) => {
         const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
         // Once hello is done, answers, flags, visits and time-syncs run at once (group commit acks them together);
         // everything else (hello, review, submit, signals) runs in arrival order. A submit waits for the writes
         // already in flight, which were registered synchronously when their message arrived.
-        const concurrent = c.sessionId !== null && /"type"\s*:\s*"(answer|flag|visit|time-sync)"/.test(raw);
+        const concurrent = c.phase.state === 'joined' && /"type"\s*:\s*"(answer|flag|visit|time-sync)"/.test(raw);
         if (concurrent) void handleRaw(c, raw).catch((e) => log('message failed', e));
         else chain = chain.then(() => handleRaw(c, raw)).catch((e) => log('message failed', e));
       });
       socket.on('close', () => {
-        c.closed = true;
-        if (c.sessionId && bySession.get(c.sessionId) === c) {
-          bySession.delete(c.sessionId);
-          void sessions.disconnected(c.sessionId, c.id).catch((e) => log('disconnect bookkeeping failed', e));
-        }
+        const sessionId = sessionIdOf(c.phase);
+        if (close(c) && sessionId) void sessions.disconnected(sessionId, c.id).catch((e) => log('disconnect bookkeeping failed', e));
       });
       return c;
     },
 
-    start(opts: { sweeps: boolean }) {
+    start() {
       unsubscribe = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
       timers.push(setInterval(tick, TICK_MS));
       timers.push(
@@ -254,19 +291,6 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
           const beats = [...bySession.entries()].map(([id, c]) => ({ id, ...c.health }));
           if (beats.length) void sessions.heartbeat(beats).catch((e) => log('heartbeat failed', e));
         }, HEARTBEAT_MS),
-      );
-      if (opts.sweeps) timers.push(
-        setInterval(() => {
-          if (sweeping) return;
-          sweeping = true;
-          void (async () => {
-            await sessions.expireDue();
-            await sessions.pauseDisconnected();
-            await sessions.scorePending();
-          })()
-            .catch((e) => log('sweep failed', e))
-            .finally(() => (sweeping = false));
-        }, TICK_MS),
       );
     },
 

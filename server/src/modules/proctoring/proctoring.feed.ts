@@ -2,12 +2,14 @@
  * The proctor console's push feed on one instance. Session changes from any instance arrive over the event bus
  * (LISTEN/NOTIFY); they are coalesced and pushed every FLUSH_MS as fresh rows: one round of queries per flush for all
  * changed sessions of every watched center (a flush that queried center by center took ~1 s with 100 busy centers,
- * bench/proctoring), then each center's rows go to that center's proctors.
+ * bench/proctoring), then each center's rows go to that center's proctors. Time comes from the injected Clock. The
+ * socket route (/ws/proctor) is proctoring.socket.ts.
  */
 import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { BusEvent, EventBus } from '../../platform/event-bus.ts';
-import { SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
+import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
 import { proctorClientMessageSchema, type ProctorServerMessage } from '../../../../shared/api/proctoring.ts';
 import { progressIdsFor } from '../sessions/domain/progress-event.ts';
 import type { ProctoringService } from './proctoring.service.ts';
@@ -25,13 +27,13 @@ interface Subscriber {
   refreshedAt: number;
 }
 
-export function createProctorFeed(deps: { proctoring: ProctoringService; bus: EventBus; log?: (m: string, e?: unknown) => void; now?: () => number }) {
+export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; log?: (m: string, e?: unknown) => void }) {
   const subscribers = new Set<Subscriber>();
   /** How many subscribers watch each center: events for unwatched centers are dropped on arrival. */
   const watchers = new Map<string, number>();
   const dirty = new Set<string>();
   const log = deps.log ?? (() => {});
-  const now = deps.now ?? Date.now;
+  const now = () => deps.clock.now().getTime();
   const send = (s: Subscriber, m: ProctorServerMessage) => {
     if (s.socket.readyState === SOCKET_OPEN) s.socket.send(JSON.stringify(m));
   };
@@ -53,8 +55,8 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     const ids = [...dirty];
     dirty.clear();
     const byCenter = await deps.proctoring.rowsByCenter(ids);
-    const serverTime = new Date().toISOString();
-    const sentAt = Date.now();
+    const serverTime = deps.clock.now().toISOString();
+    const sentAt = now();
     for (const s of subscribers) {
       const rows = s.centerId ? byCenter.get(s.centerId) : undefined;
       if (rows?.length) send(s, { type: 'rows', rows, serverTime, sentAt });
@@ -65,7 +67,7 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     if (!s.centerId) return;
     s.refreshedAt = now();
     const r = await deps.proctoring.roster(s.actor, s.centerId, s.date);
-    send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: new Date().toISOString() });
+    send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: deps.clock.now().toISOString() });
   }
 
   /**
@@ -88,14 +90,14 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     }
     if (!parsed.success) return send(s, { type: 'error', code: 'BAD_MESSAGE', message: parsed.error.issues[0]?.message ?? 'malformed message' });
     const m = parsed.data;
-    if (m.type === 'ping') return send(s, { type: 'pong', clientSentAt: m.clientSentAt, serverTime: Date.now() });
+    if (m.type === 'ping') return send(s, { type: 'pong', clientSentAt: m.clientSentAt, serverTime: now() });
     try {
       const r = await deps.proctoring.roster(s.actor, m.testCenterId, m.date);
       if (!subscribers.has(s)) return; // closed while the roster loaded
       watch(s, m.testCenterId);
       s.date = m.date;
       s.refreshedAt = now();
-      send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: new Date().toISOString() });
+      send(s, { type: 'roster', testCenterId: r.testCenterId, date: r.date, rows: r.rows, serverTime: deps.clock.now().toISOString() });
     } catch (e) {
       if (e instanceof AppError) send(s, { type: 'error', code: e.code, message: e.message });
       else throw e;
@@ -115,10 +117,10 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     if (!running) return;
     const timer = setTimeout(() => {
       timers.splice(timers.indexOf(timer), 1);
-      const started = Date.now();
+      const started = now();
       void flushRows()
         .catch((e) => log('proctor feed flush failed', e))
-        .finally(() => scheduleFlush(Math.max(0, FLUSH_MS - (Date.now() - started))));
+        .finally(() => scheduleFlush(Math.max(0, FLUSH_MS - (now() - started))));
     }, delayMs);
     timers.push(timer);
   }
@@ -127,7 +129,7 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
     attach(socket: MinimalSocket & { on(e: 'message', l: (d: unknown) => void): unknown; on(e: 'close', l: () => void): unknown }, actor: Actor | null) {
       if (!actor || (actor.role !== 'proctor' && actor.role !== 'admin')) {
         socket.send(JSON.stringify({ type: 'error', code: actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', message: 'The proctor feed is for signed-in proctors and admins' } satisfies ProctorServerMessage));
-        socket.close(4003, 'forbidden');
+        socket.close(CLOSE.unauthorized, 'forbidden');
         return;
       }
       const s: Subscriber = { socket, actor, centerId: null, date: undefined, refreshedAt: 0 };
@@ -161,7 +163,7 @@ export function createProctorFeed(deps: { proctoring: ProctoringService; bus: Ev
       running = false;
       for (const t of timers) clearTimeout(t);
       for (const u of unsubscribe) u();
-      for (const s of subscribers) s.socket.close(1001, 'server restarting');
+      for (const s of subscribers) s.socket.close(CLOSE.shutdown, 'server restarting');
       subscribers.clear();
       watchers.clear();
     },

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../../../server/src/platform/actor.ts';
 import { createEventBus, type BusEvent } from '../../../server/src/platform/event-bus.ts';
-import { createProctorFeed, FLUSH_MS, FULL_REFRESH_MS } from '../../../server/src/modules/proctoring/proctor-feed.ts';
+import { createProctorFeed, FLUSH_MS, FULL_REFRESH_MS } from '../../../server/src/modules/proctoring/proctoring.feed.ts';
 import type { ProctoringService } from '../../../server/src/modules/proctoring/proctoring.service.ts';
 import { progressPayloads } from '../../../server/src/modules/sessions/domain/progress-event.ts';
 import type { ProctorServerMessage, RosterRow } from '../../../shared/api/proctoring.ts';
@@ -78,7 +78,7 @@ describe('proctor feed', () => {
 
   async function consoles(n: number) {
     const { service, calls } = fakeService();
-    const feed = createProctorFeed({ proctoring: service, bus });
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() } });
     feed.start();
     const sockets = Array.from({ length: n }, (_, i) => {
       const s = new FakeSocket();
@@ -140,7 +140,7 @@ describe('proctor feed', () => {
       await new Promise((r) => setTimeout(r, FLUSH_MS * 3));
       return slow(ids);
     };
-    const feed = createProctorFeed({ proctoring: service, bus });
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() } });
     feed.start();
     const s = new FakeSocket();
     feed.attach(s, proctor);

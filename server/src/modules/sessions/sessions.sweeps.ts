@@ -1,0 +1,83 @@
+/**
+ * The sessions' background sweeps: time-up (end every session whose time plus the in-flight grace is up), disconnect
+ * (pause a running session whose candidate has been gone past the policy's limit, crediting the lost time) and
+ * scoring (score sessions that ended but were not scored, e.g. the process died in between). Each claims its rows
+ * with FOR UPDATE SKIP LOCKED and re-checks the transition under the lock, so running them on every instance at once
+ * ends, pauses and scores each session exactly once. Scheduled on platform/jobs.ts.
+ */
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Jobs } from '../../platform/jobs.ts';
+import { disconnectDecision, type DisconnectPolicy } from './domain/session-clock.ts';
+import * as repo from './sessions.repository.ts';
+
+/** How often the sweeps run on each instance. */
+export const SWEEP_MS = 1000;
+
+/** What the sweeps need of the sessions service's internals (its transitions, under the caller's transaction). */
+export interface SweepDeps {
+  db: Db;
+  clock: Clock;
+  config: { graceMs: number; disconnect: DisconnectPolicy };
+  scoring: boolean;
+  end(tx: Db, row: repo.SessionRow, reason: 'expired', actor: Actor | null, now: Date): Promise<void>;
+  autoPause(tx: Db, row: repo.SessionRow, now: Date, lost: { goneMs: number; creditMs: number }): Promise<void>;
+  markScored(tx: Db, row: repo.SessionRow): Promise<void>;
+  scoreIfEnded(sessionId: string): Promise<void>;
+}
+
+export function createSessionSweeps(deps: SweepDeps) {
+  const { db, clock, config } = deps;
+  return {
+    /** Ends every session whose time (plus the in-flight grace) is up. Safe to run on every instance at once. */
+    async expireDue(limit = 200): Promise<string[]> {
+      const now = clock.now();
+      const ended = await db.transaction(async (tx) => {
+        const due = await repo.claimExpired(tx, now, config.graceMs, limit);
+        for (const row of due) await deps.end(tx, row, 'expired', null, now);
+        return due.map((r) => r.id);
+      });
+      for (const id of ended) await deps.scoreIfEnded(id);
+      return ended;
+    },
+
+    /** Pauses running sessions whose candidate has been gone longer than the policy allows, crediting the lost time. */
+    async pauseDisconnected(limit = 200): Promise<string[]> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const rows = await repo.claimDisconnected(tx, now, config.disconnect.pauseAfterMs, limit);
+        const paused: string[] = [];
+        for (const row of rows) {
+          const decision = disconnectDecision(row.lastSeenAt ?? row.startedAt ?? now, now, config.disconnect);
+          if (!decision.pause) continue;
+          // The candidate could not work since they were last seen: stop the clock there, i.e. credit that time.
+          const credit = Math.max(0, Math.min(decision.creditMs, now.getTime() - (row.runningSince ?? now).getTime()));
+          await deps.autoPause(tx, row, now, { goneMs: decision.creditMs, creditMs: credit });
+          paused.push(row.id);
+        }
+        return paused;
+      });
+    },
+
+    /** Scores sessions that ended but were not scored (e.g. the process died in between). */
+    async scorePending(limit = 50): Promise<number> {
+      if (!deps.scoring) return 0;
+      return db.transaction(async (tx) => {
+        const rows = await repo.claimUnscored(tx, limit);
+        for (const row of rows) await deps.markScored(tx, row);
+        return rows.length;
+      });
+    },
+  };
+}
+export type SessionSweeps = ReturnType<typeof createSessionSweeps>;
+
+/** Runs the three sweeps in order, every SWEEP_MS, on this instance's jobs. */
+export function scheduleSessionSweeps(jobs: Jobs, sweeps: Pick<SessionSweeps, 'expireDue' | 'pauseDisconnected' | 'scorePending'>, intervalMs = SWEEP_MS) {
+  jobs.every('session-sweeps', intervalMs, async () => {
+    await sweeps.expireDue();
+    await sweeps.pauseDisconnected();
+    await sweeps.scorePending();
+  });
+}
