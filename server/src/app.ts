@@ -36,6 +36,7 @@ import { employerRoutes } from './modules/credentials/employer.routes.ts';
 import { createWebhookDispatcher } from './modules/credentials/webhook-dispatcher.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { practiceRoutes } from './modules/practice/practice.routes.ts';
+import { paperRoutes } from './modules/paper/paper.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
   await app.register(employerRoutes, { employer: services.employer });
   await app.register(practiceRoutes, { practice: services.practice });
+  await app.register(paperRoutes, { paper: services.paper });
   await services.credentials.publishKey();
   const webhooks = createWebhookDispatcher({ employer: services.employer, log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) webhooks.start();
