@@ -42,9 +42,9 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     audit,
   });
   const itemBank = createItemBankService({ db, audit });
-  const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
-  const authoring = createAuthoringService({ db, itemBank, assembly });
   const measurement = createMeasurementService({ db, clock: deps.clock, audit });
+  const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly, measurement });
+  const authoring = createAuthoringService({ db, itemBank, assembly });
   const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly, measurement });
   const sessions = createSessionsService({
     db,
