@@ -59,7 +59,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs } },
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
-  const psychometrics = createPsychometricsService({ db });
+  const psychometrics = createPsychometricsService({ db, exposure: deps.config.analysis });
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });

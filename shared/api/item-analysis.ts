@@ -81,11 +81,49 @@ export const formStatisticsSchema = z.object({
 });
 export type FormStatistics = z.infer<typeof formStatisticsSchema>;
 
+export const SUGGESTION_REASON_CODES = ['OVER_EXPOSED', 'NEGATIVE_DISCRIMINATION', 'LOW_DISCRIMINATION', 'DISTRACTOR_BEATS_KEY', 'TOO_HARD', 'TOO_EASY'] as const;
+export type SuggestionReasonCode = (typeof SUGGESTION_REASON_CODES)[number];
+
+/** One statistic that justifies a suggestion: its name, value and the threshold it crossed. */
+export const suggestionReasonSchema = z.object({
+  code: z.enum(SUGGESTION_REASON_CODES),
+  /** The statistic's name as the analysis reports it (exposureRate, correctedPointBiserial, p, options[].pointBiserial). */
+  statistic: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  message: z.string(),
+  /** The distractor concerned (DISTRACTOR_BEATS_KEY). */
+  optionId: z.string().optional(),
+});
+export type SuggestionReason = z.infer<typeof suggestionReasonSchema>;
+
+/** What the statistics suggest doing with an item (server/src/modules/psychometrics/domain/retirement-signals.ts). */
+export const itemSuggestionSchema = z.object({
+  action: z.enum(['retire', 'rewrite']),
+  reasons: z.array(suggestionReasonSchema).min(1),
+  /** Set when the item's n is below the stable-statistics minimum (100, CPT.md §2.5). */
+  caution: z.string().nullable(),
+});
+export type ItemSuggestion = z.infer<typeof itemSuggestionSchema>;
+
+export const exposurePolicySchema = z.object({
+  /** An item seen by more than this share of the module's analysed candidates is over-exposed. */
+  maxExposureRate: z.number(),
+});
+export type ExposurePolicy = z.infer<typeof exposurePolicySchema>;
+
 /** An item's statistics with its delivery facts, as GET /api/bank/analysis reports them. */
 export const deliveredItemStatisticsSchema = itemStatisticsSchema.extend({
   /** Candidates whose form held the item. */
   exposure: z.number().int(),
+  /** Distinct delivered forms (of the analysed sessions) that held the item. */
+  forms: z.number().int(),
+  /** exposure / the module's analysed sessions; null when there are none. */
+  exposureRate: z.number().nullable(),
+  overExposed: z.boolean(),
   role: z.enum(['scored', 'pretest']),
+  /** Retire or rewrite, with the statistics that justify it; null when nothing is suggested. */
+  suggestion: itemSuggestionSchema.nullable(),
 });
 export type DeliveredItemStatistics = z.infer<typeof deliveredItemStatisticsSchema>;
 
@@ -95,5 +133,6 @@ export const moduleAnalysisSchema = z.object({
   items: z.array(deliveredItemStatisticsSchema),
   form: formStatisticsSchema.nullable(),
   thresholds: flagThresholdsSchema,
+  exposurePolicy: exposurePolicySchema,
 });
 export type ModuleAnalysis = z.infer<typeof moduleAnalysisSchema>;

@@ -32,6 +32,8 @@ export const analysisQuerySchema = z.strictObject({
   pMin: z.coerce.number().min(0).max(1).optional(),
   pMax: z.coerce.number().min(0).max(1).optional(),
   minCorrectedPointBiserial: z.coerce.number().min(-1).max(1).optional(),
+  /** Overrides ANALYSIS_MAX_EXPOSURE_RATE for this request. */
+  maxExposureRate: z.coerce.number().gt(0).max(1).optional(),
 });
 
 /** The bank against one blueprint (GET /api/bank/coverage). */

@@ -65,6 +65,30 @@ describe.each(DB_KINDS)('authoring on %s', (kind) => {
     expect(stat).toMatchObject({ exposure: expect.any(Number), n: expect.any(Number), options: expect.any(Array) });
     expect(a.items.every((i: { exposure: number; n: number }) => i.exposure === i.n)).toBe(true);
     expect(a.items.some((i: { role: string }) => i.role === 'pretest')).toBe(true);
+    // Exposure: distinct delivered forms and candidates; with 3 candidates every item is above the 0.25 default.
+    type Exposed = { itemId: string; exposure: number; forms: number; exposureRate: number; overExposed: boolean; suggestion: { action: string; reasons: { code: string; value: number; threshold: number }[] } | null };
+    expect(a.exposurePolicy).toEqual({ maxExposureRate: 0.25 });
+    for (const i of a.items as Exposed[]) {
+      expect(i.forms).toBeGreaterThanOrEqual(1);
+      expect(i.forms).toBeLessThanOrEqual(i.exposure);
+      expect(i.exposureRate).toBeCloseTo(i.exposure / 3, 10);
+      expect(i.overExposed).toBe(true);
+      expect(i.suggestion!.action).toBe('retire');
+      expect(i.suggestion!.reasons[0]).toMatchObject({ code: 'OVER_EXPOSED', value: i.exposureRate, threshold: 0.25 });
+    }
+    const lenient = (await t.app.inject({ url: '/api/bank/analysis?module=GRN&maxExposureRate=1', headers: author })).json();
+    expect(lenient.exposurePolicy).toEqual({ maxExposureRate: 1 });
+    expect((lenient.items as Exposed[]).every((i) => !i.overExposed && !i.suggestion?.reasons.some((r) => r.code === 'OVER_EXPOSED'))).toBe(true);
+    // The statistical reasons remain, each with the value the analysis reports for the item.
+    for (const i of lenient.items as (Exposed & { p: number | null; correctedPointBiserial: number | null })[]) {
+      for (const r of i.suggestion?.reasons ?? []) {
+        if (r.code === 'TOO_HARD' || r.code === 'TOO_EASY') expect(r.value).toBe(i.p);
+        if (r.code === 'LOW_DISCRIMINATION' || r.code === 'NEGATIVE_DISCRIMINATION') expect(r.value).toBe(i.correctedPointBiserial);
+      }
+    }
+    const badRate = await t.app.inject({ url: '/api/bank/analysis?module=GRN&maxExposureRate=2', headers: author });
+    expect(badRate.statusCode).toBe(400);
+    expect(JSON.stringify(badRate.json())).toContain('maxExposureRate');
     expect((await t.app.inject({ url: '/api/bank/analysis?module=GRN', headers: await loginAs(t.app, 'proctor') })).statusCode).toBe(403);
   });
 });

@@ -66,6 +66,8 @@ const envSchema = z.object({
   /** Bearer token for GET /metrics; unset: only direct loopback requests may read it. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   EXPOSURE_MAX_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.7),
+  /** Item analysis flags an item over-exposed (and suggests retiring it) above this share of the module's candidates. */
+  ANALYSIS_MAX_EXPOSURE_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.25),
 });
 
 export interface Config {
@@ -87,6 +89,8 @@ export interface Config {
   demoAccounts: boolean;
   loadSampleBank: boolean;
   assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
+  /** Item analysis: the over-exposure review threshold. */
+  analysis: { maxExposureRate: number };
   sessions: { disconnectPauseAfterMs: number; warningMinutes: number[] };
   /** Absolute URL without a trailing slash; in development, http://HOST:PORT when PUBLIC_URL is unset. */
   publicUrl: string;
@@ -156,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
     loadSampleBank: e.LOAD_SAMPLE_BANK,
     assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE },
+    analysis: { maxExposureRate: e.ANALYSIS_MAX_EXPOSURE_RATE },
     publicUrl: e.PUBLIC_URL ?? `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${e.PORT}`,
     metricsToken: e.METRICS_TOKEN ?? null,
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },

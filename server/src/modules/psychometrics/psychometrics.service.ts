@@ -5,35 +5,59 @@
 import type { Db } from '../../db/client.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import { analyzeResponses, resolveThresholds, type FlagThresholds } from './domain/item-analysis.ts';
+import { DEFAULT_MAX_EXPOSURE_RATE, exposureRate, suggestItemAction, type ExposurePolicy } from './domain/retirement-signals.ts';
 import * as repo from './psychometrics.repository.ts';
 
-export function createPsychometricsService(deps: { db: Db }) {
+export function createPsychometricsService(deps: { db: Db; exposure?: Partial<ExposurePolicy> }) {
+  const defaultPolicy: ExposurePolicy = { maxExposureRate: deps.exposure?.maxExposureRate ?? DEFAULT_MAX_EXPOSURE_RATE };
   return {
-    async analyzeModule(module: ModuleCode, thresholds: Partial<FlagThresholds> = {}) {
+    /** Per-request overrides: the flag thresholds and maxExposureRate (else the configured policy). */
+    async analyzeModule(module: ModuleCode, overrides: Partial<FlagThresholds & ExposurePolicy> = {}) {
+      const { maxExposureRate, ...thresholds } = overrides;
+      const exposurePolicy: ExposurePolicy = { maxExposureRate: maxExposureRate ?? defaultPolicy.maxExposureRate };
       const { sessions, presented, answers } = await repo.deliveredResponses(deps.db, module);
       // An item may appear in several versions; statistics are per item id, keyed by the newest delivered key.
-      const items = new Map<string, { itemId: string; key: string; optionIds: string[]; version: number; role: 'scored' | 'pretest'; exposure: number }>();
+      const items = new Map<string, { itemId: string; key: string; optionIds: string[]; version: number; role: 'scored' | 'pretest'; exposure: number; forms: number }>();
       const byForm = new Map<string, string[]>();
       for (const p of presented) {
         byForm.set(p.formId, [...(byForm.get(p.formId) ?? []), p.itemId]);
         const prev = items.get(p.itemId);
-        if (!prev || prev.version < p.version) items.set(p.itemId, { itemId: p.itemId, key: p.key.key, optionIds: p.key.options.map((o) => o.id), version: p.version, role: p.role, exposure: prev?.exposure ?? 0 });
+        if (!prev || prev.version < p.version) items.set(p.itemId, { itemId: p.itemId, key: p.key.key, optionIds: p.key.options.map((o) => o.id), version: p.version, role: p.role, exposure: prev?.exposure ?? 0, forms: prev?.forms ?? 0 });
       }
       const formUse = new Map<string, number>();
       for (const s of sessions) formUse.set(s.formId!, (formUse.get(s.formId!) ?? 0) + 1);
-      for (const [formId, ids] of byForm) for (const id of ids) items.get(id)!.exposure += formUse.get(formId) ?? 0;
+      for (const [formId, ids] of byForm) {
+        for (const id of new Set(ids)) {
+          items.get(id)!.exposure += formUse.get(formId) ?? 0;
+          items.get(id)!.forms += 1;
+        }
+      }
       const chosen = new Map<string, Record<string, string | null>>();
       for (const a of answers) chosen.set(a.sessionId, { ...(chosen.get(a.sessionId) ?? {}), [a.itemId]: a.optionId });
       const rows = sessions.map((s) => ({ candidateId: s.id, presented: byForm.get(s.formId!) ?? [], responses: Object.fromEntries((byForm.get(s.formId!) ?? []).map((id) => [id, chosen.get(s.id)?.[id] ?? null])) }));
       const list = [...items.values()].sort((a, b) => a.itemId.localeCompare(b.itemId));
-      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds: resolveThresholds(thresholds) };
+      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds: resolveThresholds(thresholds), exposurePolicy };
       const result = analyzeResponses(list.map((i) => ({ itemId: i.itemId, key: i.key, optionIds: i.optionIds })), rows, thresholds);
       return {
         module,
         sessions: rows.length,
-        items: result.items.map((s) => ({ ...s, exposure: items.get(s.itemId)!.exposure, role: items.get(s.itemId)!.role })),
+        items: result.items.map((s) => {
+          const { exposure, forms, role } = items.get(s.itemId)!;
+          const facts = { exposure, candidates: rows.length };
+          const rate = exposureRate(facts);
+          return {
+            ...s,
+            exposure,
+            forms,
+            exposureRate: rate,
+            overExposed: rate !== null && rate > exposurePolicy.maxExposureRate,
+            role,
+            suggestion: suggestItemAction(s, facts, result.thresholds, exposurePolicy),
+          };
+        }),
         form: result.form,
         thresholds: result.thresholds,
+        exposurePolicy,
       };
     },
   };
