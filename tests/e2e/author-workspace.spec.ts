@@ -289,6 +289,10 @@ test('an admin sees a planted miskey in the item analysis, dry-runs the rescore 
   await expect(targetRow).toContainText('Probable miskey');
   await expect(analysis.getByRole('columnheader', { name: 'Role' })).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'pretest' }).first()).toBeVisible();
+  // Exposure: 4 candidates, so every delivered item is above the 0.25 default and over-exposed.
+  await expect(table.getByRole('columnheader', { name: 'Seen by' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Forms' })).toBeVisible();
+  await expect(targetRow).toContainText('Over-exposed');
 
   // Sorting by p is announced through aria-sort.
   const pButton = table.getByRole('button', { name: 'p', exact: true });
@@ -311,6 +315,10 @@ test('an admin sees a planted miskey in the item analysis, dry-runs the rescore 
   await expect(panel.getByRole('table', { name: new RegExp(`Options of ${target}`) }).getByRole('row')).toHaveCount(byId.get(target)!.content.options.length + 2);
   await expect(panel.getByRole('img', { name: new RegExp(`Share of the ${n} candidates choosing each option of ${target}`) })).toBeVisible();
   await expect(panel.getByText('Choice by score group (lower, middle and upper thirds) is not available')).toBeVisible();
+  // The suggestion names the statistics behind it: over-exposure, and the distractor high scorers prefer to the key.
+  const suggestion = panel.getByRole('region', { name: 'Suggestion: retire the item' });
+  await expect(suggestion).toContainText(/over exposed \(exposureRate [\d.]+, threshold 0\.25/);
+  await expect(suggestion).toContainText('distractor beats key');
   await checkScreen(page, 'author-analysis');
 
   // Before the key is corrected, a dry run changes nothing; after the correction (by the author, through the API), it does.

@@ -13,7 +13,7 @@ import { fmt, pct, sortBy, type SortDir } from './author-helpers.ts';
 import { useFocusOn } from './use-focus.ts';
 import { TableWrap } from './table-wrap.tsx';
 
-type SortKey = 'itemId' | 'role' | 'n' | 'p' | 'correctedPointBiserial' | 'pointBiserial' | 'discriminationIndex' | 'omitShare' | 'flags';
+type SortKey = 'itemId' | 'role' | 'n' | 'p' | 'correctedPointBiserial' | 'pointBiserial' | 'discriminationIndex' | 'omitShare' | 'exposure' | 'forms' | 'flags';
 
 const COLUMNS: { key: SortKey; label: string; numeric: boolean; value: (i: ItemAnalysis) => number | string | null }[] = [
   { key: 'itemId', label: 'Item', numeric: false, value: (i) => i.itemId },
@@ -24,6 +24,8 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean; value: (i: ItemA
   { key: 'pointBiserial', label: 'r_pb', numeric: true, value: (i) => i.pointBiserial },
   { key: 'discriminationIndex', label: 'D (27%)', numeric: true, value: (i) => i.discriminationIndex },
   { key: 'omitShare', label: 'Omitted', numeric: true, value: (i) => i.omitShare },
+  { key: 'exposure', label: 'Seen by', numeric: true, value: (i) => i.exposure },
+  { key: 'forms', label: 'Forms', numeric: true, value: (i) => i.forms },
   { key: 'flags', label: 'Flags', numeric: true, value: (i) => i.flags.filter((f) => f.severity === 'warning').length * 100 + i.flags.length },
 ];
 
@@ -279,8 +281,13 @@ export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolea
                     <td className="num">{fmt(i.pointBiserial)}</td>
                     <td className="num">{fmt(i.discriminationIndex)}</td>
                     <td className="num">{pct(i.omitShare)}</td>
+                    <td className="num">
+                      {i.exposure} <span className="muted">({pct(i.exposureRate)})</span>
+                    </td>
+                    <td className="num">{i.forms}</td>
                     <td>
-                      <FlagTags item={i} />
+                      {i.overExposed && <span className="author-flag flag-warning">Over-exposed</span>} {(!i.overExposed || i.flags.length > 0) && <FlagTags item={i} />}
+                      {i.suggestion && <span className="author-flag flag-info">Suggest {i.suggestion.action}</span>}
                     </td>
                   </tr>
                 ))}
@@ -373,7 +380,7 @@ function ItemPanel({ item, isAdmin, headingRef, onOpenItem, onClose }: { item: I
     <section className="card author-item-panel" aria-labelledby="analysis-item-title">
       <div className="author-detail-head">
         <h3 id="analysis-item-title" ref={headingRef} tabIndex={-1}>
-          <span className="author-mono">{item.itemId}</span> <span className="muted">· {item.role}, key {item.key}, n {item.n}, on {item.exposure} delivered form{item.exposure === 1 ? '' : 's'}</span>
+          <span className="author-mono">{item.itemId}</span> <span className="muted">· {item.role}, key {item.key}, n {item.n}, seen by {item.exposure} candidate{item.exposure === 1 ? '' : 's'} ({pct(item.exposureRate)}) on {item.forms} delivered form{item.forms === 1 ? '' : 's'}</span>
         </h3>
         <div className="row">
           <button type="button" className="secondary" onClick={() => onOpenItem(item.itemId)}>
@@ -384,6 +391,21 @@ function ItemPanel({ item, isAdmin, headingRef, onOpenItem, onClose }: { item: I
           </button>
         </div>
       </div>
+      {item.suggestion ? (
+        <section aria-labelledby="analysis-suggestion-title">
+          <h4 id="analysis-suggestion-title">Suggestion: {item.suggestion.action === 'retire' ? 'retire the item' : 'rewrite the item'}</h4>
+          <ul className="author-flag-list">
+            {item.suggestion.reasons.map((r, k) => (
+              <li key={k} className="flag-warning">
+                <strong>{r.code.replaceAll('_', ' ').toLowerCase()}</strong> ({r.statistic} {fmt(r.value)}, threshold {fmt(r.threshold)}). {r.message}
+              </li>
+            ))}
+          </ul>
+          {item.suggestion.caution && <p className="muted">{item.suggestion.caution}</p>}
+        </section>
+      ) : (
+        <p className="muted">No retirement or rewrite suggested.</p>
+      )}
       {item.flags.length > 0 ? (
         <ul className="author-flag-list">
           {item.flags.map((f, i) => (
