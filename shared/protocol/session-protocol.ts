@@ -75,7 +75,11 @@ export const PROTOCOL_ERROR_CODES = [
   'OPTION_NOT_ON_ITEM',
   'HELLO_FIRST',
   'INTERNAL',
+  /** The database cannot be reached right now (a restart, a failover): nothing was saved; send it again shortly. */
+  'UNAVAILABLE',
 ] as const;
+/** Errors after which the same message is sent again (the client's outbox keeps it and retries). */
+export const RETRYABLE_ERROR_CODES: readonly ProtocolErrorCode[] = ['INTERNAL', 'UNAVAILABLE'];
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
 export const END_REASONS = ['submitted', 'expired', 'terminated'] as const;

@@ -81,6 +81,10 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
     for (const s of due.slice(0, share)) await sendRoster(s);
   }
 
+  async function resyncAll() {
+    for (const s of [...subscribers]) await sendRoster(s).catch((e) => log('proctor feed resync failed', e));
+  }
+
   async function onMessage(s: Subscriber, raw: string) {
     let parsed;
     try {
@@ -147,6 +151,8 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
       running = true;
       unsubscribe.push(deps.bus.on('session', (e: BusEvent) => markDirty(e.center, [e.id])));
       unsubscribe.push(deps.bus.on('progress', (e: BusEvent) => progressIdsFor(e.by, isWatched).forEach((id) => dirty.add(id))));
+      // Events were lost while the LISTEN connection was down: every console gets its whole roster again now.
+      unsubscribe.push(deps.bus.on('bus', (e: BusEvent) => e.kind === 'resync' && void resyncAll()));
       scheduleFlush(FLUSH_MS);
       // Whole rosters on their own chain, so a refresh never holds back the changed rows a proctor is waiting for.
       timers.push(

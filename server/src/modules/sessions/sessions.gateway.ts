@@ -25,7 +25,7 @@ import {
 import type { Clock } from '../../platform/clock.ts';
 import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from './domain/session-clock.ts';
 import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
-import type { SessionRecord, SessionsService } from './sessions.service.ts';
+import { isRetryableFailure, type SessionRecord, type SessionsService } from './sessions.service.ts';
 
 /** What this instance keeps of a joined session between events: its clock and state (for warnings and time-sync). */
 type LiveClock = ClockColumns & { state: SessionState };
@@ -116,6 +116,11 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       if (e instanceof AppError && e.code === 'NOT_FOUND') {
         error(c, 'SESSION_NOT_FOUND', 'No such exam session for you');
         c.socket.close(CLOSE.unauthorized, 'no session');
+      } else if (isRetryableFailure(e)) {
+        // The database is restarting: the client reconnects with backoff and says hello again.
+        log('hello refused: the database cannot be reached', e);
+        error(c, 'UNAVAILABLE', 'The server cannot reach its database right now; reconnecting');
+        c.socket.close(CLOSE.tryAgainLater, 'database unavailable');
       } else throw e;
     }
   }
@@ -202,6 +207,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     } catch (e) {
       const seq = 'seq' in m ? m.seq : undefined;
       if (e instanceof AppError) error(c, e.code === 'INVALID_TRANSITION' ? 'SESSION_ENDED' : e.code === 'NOT_FOUND' ? 'SESSION_NOT_FOUND' : 'BAD_MESSAGE', e.message, seq);
+      else if (isRetryableFailure(e)) error(c, 'UNAVAILABLE', 'The server cannot reach its database right now; send this again shortly', seq);
       else {
         log('session message failed', e);
         error(c, 'INTERNAL', 'The server could not process this; it will be retried when you reconnect', seq);
@@ -244,6 +250,28 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     }
   }
 
+  /**
+   * After the LISTEN connection came back, events sent meanwhile are lost: every joined session is read again and
+   * what changed (paused, resumed, extended, ended, scored, taken over) is pushed as if its event had arrived.
+   */
+  async function resync() {
+    for (const c of [...bySession.values()]) {
+      const row = await sessions.find(c.phase.sessionId);
+      if (!row || bySession.get(row.id) !== c) continue;
+      const was = c.phase.clock;
+      const id = row.id;
+      if (row.connectionId && row.connectionId !== c.id) await onSessionEvent({ t: 'session', id, kind: 'connected', connectionId: row.connectionId });
+      else if (row.state === 'scored') {
+        if (!isEnded(was.state)) await onSessionEvent({ t: 'session', id, kind: 'ended', reason: row.endReason });
+        await onSessionEvent({ t: 'session', id, kind: 'scored' });
+      } else if (isEnded(row.state) && !isEnded(was.state)) await onSessionEvent({ t: 'session', id, kind: 'ended', reason: row.endReason });
+      else if (row.state === 'paused' && was.state === 'in_progress') await onSessionEvent({ t: 'session', id, kind: 'paused' });
+      else if (row.state === 'in_progress' && was.state === 'paused') await onSessionEvent({ t: 'session', id, kind: 'resumed' });
+      else if (row.state === 'in_progress' && was.state === 'checked_in') await onSessionEvent({ t: 'session', id, kind: 'started' });
+      else if (row.allowedMs > was.allowedMs) await onSessionEvent({ t: 'session', id, kind: 'extended', minutes: (row.allowedMs - was.allowedMs) / 60_000 });
+    }
+  }
+
   function tick() {
     const now = clock.now();
     for (const c of bySession.values()) {
@@ -282,7 +310,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     },
 
     start() {
-      unsubscribe = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
+      const offSession = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
+      const offBus = deps.bus.on('bus', (e) => e.kind === 'resync' && void resync().catch((err) => log('session resync failed', err)));
+      unsubscribe = () => {
+        offSession();
+        offBus();
+      };
       timers.push(setInterval(tick, TICK_MS));
       timers.push(
         setInterval(() => {

@@ -7,7 +7,7 @@
  * also says what the clock does), time is domain/session-clock.ts, and which writes are taken is
  * domain/write-admission.ts. The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
  */
-import type { Db } from '../../db/client.ts';
+import { isDatabaseUnavailable, type Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -40,6 +40,8 @@ import { createSessionSweeps } from './sessions.sweeps.ts';
 import * as repo from './sessions.repository.ts';
 
 export type { WriteMessage, WriteOutcome } from './domain/write-admission.ts';
+/** Whether a failure is the database being unreachable (retry later) rather than a fault (docs/reliability.md). */
+export const isRetryableFailure = isDatabaseUnavailable;
 /** A session as stored; what the gateway and other modules see of it. */
 export type SessionRecord = repo.SessionRow;
 
@@ -419,8 +421,15 @@ export function createSessionsService(deps: SessionsDeps) {
       scoreSoon(id);
     },
 
-    /** Queues a write; resolves after the transaction holding it has committed. */
-    write: (m: WriteMessage) => writes.submit(m),
+    /**
+     * Queues a write; resolves after the transaction holding it has committed. While the database cannot be reached
+     * the write is refused as UNAVAILABLE (nothing was saved, nothing is acknowledged; the client sends it again).
+     */
+    write: (m: WriteMessage): Promise<WriteOutcome> =>
+      writes.submit(m).catch((e: unknown) => {
+        if (!isDatabaseUnavailable(e)) throw e;
+        return { ok: false, code: 'UNAVAILABLE', message: 'The server cannot save right now; this change is kept and sent again' } satisfies WriteOutcome;
+      }),
     writesIdle: () => writes.whenIdle(),
 
     async review(sessionId: string) {

@@ -1,13 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 
-/** 200 {"status":"ok"} once the database answers; 503 otherwise, so load balancers stop sending traffic. */
-export function registerHealth(app: FastifyInstance, ping: () => Promise<void>): void {
+export type Health = { status: 'ok' } | { status: 'degraded'; reason: string };
+
+/**
+ * 200 {"status":"ok"} when the database answers and cross-instance events flow; 503 {"status":"degraded","reason"}
+ * otherwise (the database is restarting, the LISTEN connection is reconnecting), so load balancers stop sending
+ * traffic until it is `ok` again. The process itself stays up through a database restart (docs/reliability.md).
+ */
+export function registerHealth(app: FastifyInstance, health: () => Promise<Health>): void {
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    let h: Health;
     try {
-      await ping();
-      return { status: 'ok' };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable' });
+      h = await health();
+    } catch (e) {
+      h = { status: 'degraded', reason: e instanceof Error ? e.message : String(e) };
     }
+    return h.status === 'ok' ? h : reply.status(503).send(h);
   });
 }
