@@ -92,12 +92,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);
-  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, log: (msg, err) => app.log.error({ err }, msg) });
+  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
   gateway.start();
   const jobs = createJobs({ log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) scheduleSessionSweeps(jobs, services.sessions);
   await app.register(sessionsSocket, { gateway });
-  const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, log: (msg, err) => app.log.error({ err }, msg) });
+  const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
   feed.start();
   await app.register(proctoringRoutes, { proctoring: services.proctoring });
   await app.register(proctoringSocket, { feed });

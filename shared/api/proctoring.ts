@@ -23,7 +23,10 @@ export const rosterRowSchema = z.object({
   deadline: isoTime.nullable(),
   remainingMs: z.number(),
   running: z.boolean(),
+  /** Why a paused seat is paused: the proctor's reason, `disconnected` (resumes on reconnect) or `disconnected-proctor` (waits for the proctor). */
   pauseReason: z.string().nullable(),
+  /** Disconnect time credited back so far, in total (capped per exam by the disconnect policy). */
+  disconnectCreditedMs: z.number(),
   connected: z.boolean(),
   lastSeenAt: isoTime.nullable(),
   rttMs: z.number().nullable(),

@@ -18,7 +18,16 @@ export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'pag
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   /** First message on every socket: which session, which protocol. Authentication rides on the upgrade request. */
-  z.strictObject({ type: z.literal('hello'), protocol: z.number().int(), sessionId: z.uuid() }),
+  z.strictObject({
+    type: z.literal('hello'),
+    protocol: z.number().int(),
+    sessionId: z.uuid(),
+    /**
+     * This browser tab's stable id (kept across reloads and reconnects): a hello from the same instance is a reconnect,
+     * from another instance while the first is live a second connection (an incident for the proctor).
+     */
+    clientInstanceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { error: 'must be 8-64 letters, digits, - or _' }).optional(),
+  }),
   /** Choose an option, or clear the answer with optionId null. */
   z.strictObject({ type: z.literal('answer'), seq, itemId: id, optionId: id.nullable() }),
   z.strictObject({ type: z.literal('flag'), seq, itemId: id, flagged: z.boolean() }),

@@ -42,6 +42,8 @@ export interface ExamControllerOptions {
    * old one's and no change is ignored as "older".
    */
   seqFloor?: (serverNow: number) => number;
+  /** This tab's stable id, sent with every hello (see tabInstanceId in use-exam.ts). */
+  instanceId?: string;
 }
 
 export type ExamController = ReturnType<typeof createExamController>;
@@ -77,7 +79,7 @@ export function createExamController(opts: ExamControllerOptions) {
     silenceMs: HEARTBEAT_MS * 2.5,
     onOpen(send) {
       live = false;
-      send({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: opts.sessionId });
+      send({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: opts.sessionId, ...(opts.instanceId ? { clientInstanceId: opts.instanceId } : {}) });
       for (let i = 0; i < PROBES_ON_CONNECT; i++) send({ type: 'time-sync', clientSentAt: timers.now() });
       startHeartbeat();
     },

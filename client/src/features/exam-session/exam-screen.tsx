@@ -345,9 +345,9 @@ function PauseOverlay({ reason }: { reason: string }) {
   return (
     <Dialog title="Exam paused" role="alertdialog" className="pause">
       <p>
-        The proctor paused your exam{reason === 'disconnected' ? ' because the connection was lost' : ''}. The clock is stopped and your answers are kept.
+        The proctor paused your exam{reason.startsWith('disconnected') ? ' because the connection was lost' : ''}. The clock is stopped and your answers are kept.
       </p>
-      {reason !== 'disconnected' && (
+      {!reason.startsWith('disconnected') && (
         <p>
           Reason: <strong>{reason}</strong>
         </p>

@@ -80,7 +80,7 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
     for (const r of rows) c[seatStatus(r)]++;
     return c;
   }, [rows]);
-  const pausedByProctor = rows.filter((r) => r.state === 'paused' && r.pauseReason !== 'disconnected').length;
+  const pausedByProctor = rows.filter((r) => r.state === 'paused' && !r.pauseReason?.startsWith('disconnected')).length;
 
   // A row whose button went away (terminated, admitted) keeps the keyboard on the row rather than on <body>.
   useEffect(() => {
@@ -349,7 +349,8 @@ function SeatRow(props: {
       </td>
       <td data-testid="seat-state">
         <span className={`pc-state pc-state-${status}`}>{stateText(row)}</span>
-        {row.pauseReason && status === 'paused' && <span className="pc-small">Reason: {row.pauseReason}</span>}
+        {row.pauseReason && status === 'paused' && <span className="pc-small">Reason: {pauseReasonText(row.pauseReason)}</span>}
+        {row.disconnectCreditedMs > 0 && <span className="pc-small" data-testid="disconnect-credit">Disconnect time credited: {Math.round(row.disconnectCreditedMs / 1000)} s</span>}
         {row.attention.map((a) => (
           <span key={a} className="tag pc-attn-tag">
             {attentionText(a)}
@@ -449,4 +450,11 @@ function SeatRow(props: {
       </td>
     </tr>
   );
+}
+
+/** The pause reasons the server sets by itself, in words; a proctor's own reason is shown as typed. */
+function pauseReasonText(reason: string): string {
+  if (reason === 'disconnected') return 'connection lost (resumes when the candidate reconnects)';
+  if (reason === 'disconnected-proctor') return 'connection lost; the disconnect credit cap is used up or the center requires it, so a proctor must resume';
+  return reason;
 }

@@ -12,6 +12,7 @@ import { csvLine } from '../../../../shared/csv.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { addDays, localDateOf, startOfLocalDay } from '../../../../shared/civil-date.ts';
 import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
+import { isDisconnectPause } from '../sessions/domain/session-lifecycle.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { ATTENTION_RULES, attentionReasons } from './domain/attention.ts';
 import * as repo from './proctoring.repository.ts';
@@ -62,6 +63,7 @@ export function createProctoringService(deps: ProctoringDeps) {
         remainingMs,
         running: !!r.runningSince,
         pauseReason: r.pauseReason,
+        disconnectCreditedMs: r.disconnectCreditedMs,
         connected: !!r.connectionId,
         lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
         rttMs: r.rttMs,
@@ -120,14 +122,17 @@ export function createProctoringService(deps: ProctoringDeps) {
       return { paused: ids.length };
     },
 
-    /** Resumes every seat the proctors paused (not the ones paused by a disconnect: those resume when the candidate returns). */
+    /**
+     * Resumes every seat the proctors paused (not the ones paused by a disconnect: those resume when the candidate
+     * returns, or, past the disconnect credit cap, when a proctor resumes that seat).
+     */
     async resumeAll(actor: Actor, testCenterId: string, reason: string) {
       guard(actor, testCenterId);
       const paused = await repo.liveSessionIds(db, testCenterId, 'paused');
       const ids = [];
       for (const id of paused) {
         const s = await deps.sessions.find(id);
-        if (s?.pauseReason === 'disconnected') continue;
+        if (isDisconnectPause(s?.pauseReason)) continue; // the candidate may not be at the seat: resumed one by one
         await deps.sessions.resume(actor, id, reason);
         ids.push(id);
       }

@@ -13,6 +13,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
+import { createLiveness, type LivenessOptions, type PingableSocket, type Tracked } from '../../platform/ws/liveness.ts';
 import {
   clientMessageSchema,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -44,6 +45,10 @@ export interface Connection {
   pending: Set<Promise<unknown>>;
   /** Last connection health the client reported (time-sync). */
   health: { rttMs: number | null; pendingAnswers: number | null };
+  /** Liveness: pinged by the server, terminated when silent (platform/ws/liveness.ts). */
+  tracked: Tracked;
+  /** When it was last heard from, on the exam clock: written as the session's last_seen_at. */
+  heardAt: Date;
 }
 type Joined = Connection & { phase: Extract<ConnectionPhase, { state: 'joined' }> };
 
@@ -63,9 +68,10 @@ const sessionIdOf = (p: ConnectionPhase): string | null => {
   }
 };
 
-export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; log?: (msg: string, err?: unknown) => void }) {
+export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void }) {
   const { sessions, clock } = deps;
   const bySession = new Map<string, Joined>();
+  const liveness = createLiveness(deps.liveness);
   const log = deps.log ?? (() => {});
 
   const send = (c: Connection, m: ServerMessage) => {
@@ -102,6 +108,9 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       return;
     }
     try {
+      // The session's connection is this tab's instance id and this socket: a restart or a reload of the same tab is a
+      // reconnect; another instance while this one is live is a second connection.
+      if (m.clientInstanceId) c.id = `${m.clientInstanceId}/${c.id}`;
       const { snapshot, session } = await sessions.connect(c.actor, m.sessionId, c.id);
       if (c.phase.state === 'closed') return; // the socket went away while the hello was being recorded
       const existing = bySession.get(m.sessionId);
@@ -290,10 +299,13 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
 
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
-    attach(socket: MinimalSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: () => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null } };
+    attach(socket: MinimalSocket & PingableSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: (code?: number) => void): unknown }, actor: Actor | null) {
+      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now() };
       let chain: Promise<void> = Promise.resolve();
+      socket.on('pong', () => (c.heardAt = clock.now()));
       socket.on('message', (data: unknown) => {
+        c.tracked.heard();
+        c.heardAt = clock.now();
         const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
         // Once hello is done, answers, flags, visits and time-syncs run at once (group commit acks them together);
         // everything else (hello, review, submit, signals) runs in arrival order. A submit waits for the writes
@@ -302,9 +314,13 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         if (concurrent) void handleRaw(c, raw).catch((e) => log('message failed', e));
         else chain = chain.then(() => handleRaw(c, raw)).catch((e) => log('message failed', e));
       });
-      socket.on('close', () => {
+      socket.on('close', (code?: number) => {
+        c.tracked.untrack();
+        // A close frame from the client (any code but 1006, "no close frame") is hearing from it.
+        if (code !== undefined && code !== 1006) c.heardAt = clock.now();
         const sessionId = sessionIdOf(c.phase);
-        if (close(c) && sessionId) void sessions.disconnected(sessionId, c.id).catch((e) => log('disconnect bookkeeping failed', e));
+        // The disconnect counts from when the candidate was last heard from, not from when the dead socket was reaped.
+        if (close(c) && sessionId) void sessions.disconnected(sessionId, c.id, c.heardAt).catch((e) => log('disconnect bookkeeping failed', e));
       });
       return c;
     },
@@ -317,9 +333,11 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         offBus();
       };
       timers.push(setInterval(tick, TICK_MS));
+      liveness.start();
       timers.push(
         setInterval(() => {
-          const beats = [...bySession.entries()].map(([id, c]) => ({ id, ...c.health }));
+          // Only connections heard from lately count as present: a half-open socket must not keep its seat "live".
+          const beats = [...bySession.entries()].filter(([, c]) => c.tracked.alive()).map(([id, c]) => ({ id, at: c.heardAt, ...c.health }));
           if (beats.length) void sessions.heartbeat(beats).catch((e) => log('heartbeat failed', e));
         }, HEARTBEAT_MS),
       );
@@ -328,6 +346,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     async stop() {
       for (const t of timers) clearInterval(t);
       timers.length = 0;
+      liveness.stop();
       unsubscribe?.();
       for (const c of bySession.values()) c.socket.close(CLOSE.shutdown, 'server restarting');
       bySession.clear();

@@ -29,6 +29,7 @@ import {
   DEFAULT_WARNING_MINUTES,
   IN_FLIGHT_GRACE_MS,
   initialClock,
+  type DisconnectDecision,
   timeStateOf,
   type DisconnectPolicy,
   type LedgerEntry,
@@ -61,8 +62,21 @@ export interface SessionsConfig {
   warningMinutes: number[];
   disconnect: DisconnectPolicy;
   graceMs: number;
+  /** A connection not heard from for this long is no longer live (the liveness timeout). */
+  liveTimeoutMs: number;
 }
-export const DEFAULT_SESSIONS_CONFIG: SessionsConfig = { retakeLookbackForms: 1, warningMinutes: DEFAULT_WARNING_MINUTES, disconnect: DEFAULT_DISCONNECT_POLICY, graceMs: IN_FLIGHT_GRACE_MS };
+export const DEFAULT_SESSIONS_CONFIG: SessionsConfig = { retakeLookbackForms: 1, warningMinutes: DEFAULT_WARNING_MINUTES, disconnect: DEFAULT_DISCONNECT_POLICY, graceMs: IN_FLIGHT_GRACE_MS, liveTimeoutMs: 12_000 };
+
+/** `<clientInstanceId>/<socket id>`, or a bare socket id from a client that sends no instance id. */
+const instanceOf = (connectionId: string) => (connectionId.includes('/') ? connectionId.slice(0, connectionId.indexOf('/')) : null);
+
+/** Whether a hello on `next` takes the session over from a live connection of another client instance. */
+export function isTakeover(previous: string | null, next: string, lastSeenAt: Date | null, now: Date, liveTimeoutMs: number): boolean {
+  if (!previous || previous === next) return false;
+  const a = instanceOf(previous);
+  if (a !== null && a === instanceOf(next)) return false;
+  return !!lastSeenAt && now.getTime() - lastSeenAt.getTime() <= liveTimeoutMs;
+}
 
 export interface SessionsDeps {
   db: Db;
@@ -206,12 +220,12 @@ export function createSessionsService(deps: SessionsDeps) {
   }
 
   /** Pauses a session whose candidate has been gone past the disconnect limit, crediting `creditMs`. */
-  async function autoPause(tx: Db, row: repo.SessionRow, now: Date, lost: { goneMs: number; creditMs: number }) {
-    const { goneMs, creditMs } = lost;
-    await commit(tx, row, { type: 'auto-pause', creditMs }, now, { reason: DISCONNECTED });
-    await record(tx, null, row, 'auto-paused', DISCONNECTED, { creditedMs: creditMs });
-    await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(goneMs / 1000)} s; paused and the time credited` });
-    await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason: DISCONNECTED });
+  async function autoPause(tx: Db, row: repo.SessionRow, now: Date, d: Extract<DisconnectDecision, { pause: true }>) {
+    const after = await commit(tx, row, { type: 'auto-pause', creditMs: d.creditMs, hold: d.hold }, now, { reason: DISCONNECTED, patch: { disconnectCreditedMs: row.disconnectCreditedMs + d.creditMs } });
+    const reason = after.row.pauseReason ?? DISCONNECTED;
+    await record(tx, null, row, 'auto-paused', reason, { creditedMs: d.creditMs, creditedTotalMs: row.disconnectCreditedMs + d.creditMs, goneMs: d.goneMs, waitsForProctor: d.hold });
+    await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(d.goneMs / 1000)} s; paused, ${Math.round(d.creditMs / 1000)} s credited; ${d.why}` });
+    await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason });
   }
 
   const sweeps = createSessionSweeps({ db, clock, config, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause });
@@ -450,12 +464,17 @@ export function createSessionsService(deps: SessionsDeps) {
         const row = await repo.lockSession(tx, sessionId);
         if (!row || row.candidateId !== actor.userId) throw notFound('exam session');
         const previousConnection = row.connectionId;
+        // A takeover is a hello from another client instance while the previous connection is live (heard from within
+        // the liveness timeout). The same instance (a reload, a reconnect, a server restart) is no incident, nor is a
+        // hello after the previous connection went silent (a crashed browser, a workstation swap after a failure).
+        // last_seen_at is refreshed every 10 s (the heartbeat), so "live" allows that much on top of the timeout.
+        const takeover = isTakeover(previousConnection, connectionId, row.lastSeenAt, now, config.liveTimeoutMs + 10_000);
         const after = await commit(tx, row, { type: 'reconnect' }, now, { reason: 'candidate reconnected', patch: { connectionId, lastSeenAt: now } });
         if (after.clockChanged) {
           await record(tx, null, row, 'resumed', 'candidate reconnected');
           await repo.notifySession(tx, sessionId, 'resumed', { center: row.testCenterId });
         }
-        if (previousConnection && previousConnection !== connectionId) {
+        if (takeover) {
           await record(tx, null, row, 'second-connection', 'a new connection took over the session', { previousConnection });
           await repo.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
@@ -482,10 +501,11 @@ export function createSessionsService(deps: SessionsDeps) {
       };
     },
 
-    async disconnected(sessionId: string, connectionId: string) {
+    /** The candidate's socket closed (or was reaped as silent); `lastHeardAt` starts the disconnect clock. */
+    async disconnected(sessionId: string, connectionId: string, lastHeardAt: Date = clock.now()) {
       await db.transaction(async (tx) => {
         const row = await repo.findSession(tx, sessionId);
-        await repo.releaseConnection(tx, sessionId, connectionId, clock.now());
+        await repo.releaseConnection(tx, sessionId, connectionId, lastHeardAt);
         if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
     },
@@ -501,7 +521,8 @@ export function createSessionsService(deps: SessionsDeps) {
       });
     },
 
-    heartbeat: (beats: { id: string; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats, clock.now()),
+    /** Records that these candidates were heard from (at `at`), with the connection health their clients reported. */
+    heartbeat: (beats: { id: string; at: Date; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats),
 
     /** A proctor's incident note on a session. */
     async addIncidentNote(actor: Actor, sessionId: string, note: string) {
