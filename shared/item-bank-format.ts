@@ -62,6 +62,10 @@ export const cutScoreSchema = z.strictObject({
 });
 export type CutScore = z.infer<typeof cutScoreSchema>;
 
+/** Candidate calculator policies a blueprint can set (#17.3). */
+export const CALCULATOR_MODES = ['none', 'basic', 'scientific'] as const;
+export const DEFAULT_CALCULATOR = 'basic' as const;
+
 export const blueprintSchema = z
   .strictObject({
     module: moduleCodeSchema,
@@ -79,6 +83,8 @@ export const blueprintSchema = z
     cutScore: cutScoreSchema,
     /** Scored items per KWA; they must add up to formLength - pretestCount. */
     kwaCounts: z.record(kwaCodeSchema, z.number().int().min(0).max(101)),
+    /** The on-screen calculator candidates may open: none, basic (four functions and memory) or scientific. Default basic. */
+    calculator: z.enum(CALCULATOR_MODES, { error: `calculator must be one of ${CALCULATOR_MODES.join(', ')}` }).optional(),
   })
   .superRefine((bp, ctx) => {
     const scored = Object.values(bp.kwaCounts).reduce((s, n) => s + n, 0);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SESSION_STATES } from '../protocol/session-protocol.ts';
+import { CALCULATOR_MODES } from '../item-bank-format.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
 import { timestamp } from './common.ts';
 
@@ -59,6 +60,9 @@ export const sessionStatusSchema = z.object({
   timeMultiplier: z.number(),
   time: timeStateResponseSchema,
 });
+
+/** The candidate tools a session's blueprint allows (#17.3). */
+export const sessionToolsSchema = z.object({ calculator: z.enum(CALCULATOR_MODES) });
 
 export const handbookSchema = z.object({ version: z.string(), sections: z.array(z.object({ title: z.string(), text: z.string() })) });
 

@@ -80,6 +80,11 @@ test('a candidate takes a whole Safety exam with the keyboard only', async ({ pa
   await expect(page.getByTestId('save-text')).toHaveText(/All answers saved/);
   await checkScreen(page, 'review');
 
+  // The review table lists every question; the Flagged filter narrows it to the two flagged ones (#17.4).
+  await expect(page.getByTestId('review-table').locator('tbody tr')).toHaveCount(86);
+  await tabTo(page, /^Flagged \(2\)$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('review-table').locator('tbody tr')).toHaveCount(2);
   // Jump to a flagged question with the keyboard, unflag it (F), and come back with R.
   await tabTo(page, /^Go to question 41$/);
   await page.keyboard.press('Enter');
@@ -90,7 +95,7 @@ test('a candidate takes a whole Safety exam with the keyboard only', async ({ pa
   await expect(page.getByRole('heading', { name: 'Review your answers' })).toBeFocused();
 
   // Submit confirmation
-  await tabTo(page, /^Submit exam…$/);
+  await tabTo(page, /^Submit exam…$/, 200);
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Submit your exam?' });
   await expect(dialog).toBeVisible();

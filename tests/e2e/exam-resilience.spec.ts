@@ -65,9 +65,11 @@ test('a reload mid-exam keeps every answer, the position, the flags and an answe
   await expect(page.getByTestId('save-text')).toHaveText(/All answers saved/);
   expect((await responses(s)).find((r) => r.itemId === changed.itemId)?.optionId).toBe(changed.optionId);
 
-  // The high-contrast theme is kept across reloads.
+  // The high-contrast theme (in the exam's Tools) is kept across reloads.
+  await page.getByRole('button', { name: 'Tools' }).click();
   await page.getByRole('button', { name: 'High contrast' }).click();
   await page.reload();
+  await page.getByRole('button', { name: 'Tools' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'high-contrast');
   await expect(page.getByRole('button', { name: 'High contrast' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('heading', { name: 'Question 1 of 86' })).toBeVisible();
@@ -109,6 +111,7 @@ test('answers given while the network is down are all saved once it is back', as
 });
 
 test('pause, extension, resume and termination by the proctor show on screen; the layout reflows at 200% zoom', async ({ page }) => {
+  test.setTimeout(180_000); // survives a load average of 15+
   const s = await scheduleSafety('proctor');
   await startedThroughApi(page, s);
   await openExam(page, s.sessionId);
@@ -158,14 +161,24 @@ test('pause, extension, resume and termination by the proctor show on screen; th
   await expect(overlay).toContainText('fire drill');
   await expect(overlay).toBeFocused();
   await expect(page.getByText('Time left (stopped)')).toBeVisible();
+  // Nothing to read while paused (#17.2): the question and its options are not in the page.
+  await expect(page.getByTestId('paused-panel')).toBeAttached();
+  await expect(page.getByTestId('stem')).toHaveCount(0);
+  await expect(page.locator('.question-panel input[type=radio]')).toHaveCount(0);
   // Shortcuts do nothing behind the overlay.
   await page.keyboard.press('n');
-  await expect(page.getByRole('heading', { name: 'Question 13 of 86' })).toBeAttached();
   await checkScreen(page, 'pause-overlay');
+  // A reload during the pause brings no question either (the server sends none while paused).
+  await page.reload();
+  await expect(overlay).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('stem')).toHaveCount(0);
 
   await proctorAction(s, 'extend', { minutes: 10, reason: 'late start' });
   await proctorAction(s, 'resume', {});
   await expect(overlay).toBeHidden();
+  // On resume the same question comes back (the form is fetched again after the reload), focus on its heading.
+  await expect(page.getByRole('heading', { name: 'Question 13 of 86' })).toBeFocused({ timeout: 20_000 });
+  await expect(page.getByTestId('stem')).toBeVisible();
   await expect(page.getByText('The proctor gave you 10 more minutes.')).toBeVisible();
   await expect(page.getByTestId('countdown')).toHaveText(/^1:3\d:\d\d$/);
   await page.keyboard.press('2');

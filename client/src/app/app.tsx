@@ -10,6 +10,7 @@ import { MyResults } from '../features/credentials/my-results.tsx';
 import { VerifyCredential, VerifyReport } from '../features/credentials/verify-credential.tsx';
 import { MyExams } from '../features/exam-session/my-exams.tsx';
 import { TakeExam } from '../features/exam-session/take-exam.tsx';
+import { PracticeHome, PracticeTest } from '../features/exam-session/practice.tsx';
 import { ScoreReportPage } from '../features/reports/score-report.tsx';
 import { api } from '../lib/api-client.ts';
 import { useTheme } from '../lib/preferences.ts';
@@ -18,6 +19,7 @@ import { linkClick, navigate, usePathname } from '../lib/router.ts';
 const ProctorConsole = lazy(() => import('../features/proctoring/proctor-console.tsx'));
 const AuthorWorkspace = lazy(() => import('../features/authoring/author-workspace.tsx'));
 const CredentialsAdmin = lazy(() => import('../features/credentials/credentials-admin.tsx'));
+const MeasurementPage = lazy(() => import('../features/measurement/measurement-page.tsx'));
 
 const HOME: Record<Me['role'], string> = { candidate: paths.exams, proctor: paths.proctor, admin: paths.proctor, author: paths.author };
 
@@ -28,10 +30,13 @@ const TITLES: Record<Route['name'], string> = {
   report: 'Score report',
   proctor: 'Proctor console',
   author: 'Author workspace',
+  measurement: 'Measurement',
   results: 'My results',
   verify: 'Verify a credential',
   'verify-report': 'Verify a score report',
   'admin-credentials': 'Results, credentials and employers',
+  practice: 'Practice tests',
+  'practice-test': 'Practice test',
   'not-found': 'Page not found',
 };
 
@@ -83,6 +88,9 @@ export function App() {
               </a>{' '}
               <a href={paths.results} onClick={linkClick(paths.results)}>
                 My results
+              </a>{' '}
+              <a href={paths.practice} onClick={linkClick(paths.practice)}>
+                Practice
               </a>
             </nav>
           )}
@@ -93,6 +101,19 @@ export function App() {
               </a>{' '}
               <a href={paths.adminCredentials} onClick={linkClick(paths.adminCredentials)}>
                 Results and credentials
+              </a>{' '}
+              <a href={paths.measurement} onClick={linkClick(paths.measurement)}>
+                Measurement
+              </a>
+            </nav>
+          )}
+          {me?.role === 'author' && (
+            <nav aria-label="Author">
+              <a href={paths.author} onClick={linkClick(paths.author)}>
+                Author workspace
+              </a>{' '}
+              <a href={paths.measurement} onClick={linkClick(paths.measurement)}>
+                Measurement
               </a>
             </nav>
           )}
@@ -172,10 +193,16 @@ function RouteView({ route, me, toExams }: { route: Route; me: Me; toExams: () =
       return me.role === 'candidate' ? <TakeExam key={route.sessionId} sessionId={route.sessionId} onShowReport={() => navigate(paths.report(route.sessionId), { replace: true })} onBack={toExams} /> : <Forbidden role={me.role} />;
     case 'report':
       return me.role === 'candidate' ? <ScoreReportPage key={route.sessionId} sessionId={route.sessionId} onBack={toExams} /> : <Forbidden role={me.role} />;
+    case 'practice':
+      return me.role === 'candidate' ? <PracticeHome practiceHref={paths.practiceTest} onStarted={(id) => navigate(paths.practiceTest(id))} /> : <Forbidden role={me.role} />;
+    case 'practice-test':
+      return me.role === 'candidate' ? <PracticeTest key={route.id} id={route.id} onBack={() => navigate(paths.practice)} /> : <Forbidden role={me.role} />;
     case 'proctor':
       return me.role === 'proctor' || me.role === 'admin' ? <ProctorConsole /> : <Forbidden role={me.role} />;
     case 'author':
       return me.role === 'author' || me.role === 'admin' ? <AuthorWorkspace /> : <Forbidden role={me.role} />;
+    case 'measurement':
+      return me.role === 'author' || me.role === 'admin' ? <MeasurementPage /> : <Forbidden role={me.role} />;
     case 'not-found':
       return (
         <section className="card" aria-labelledby="nf-title">

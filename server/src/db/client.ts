@@ -32,6 +32,8 @@ export interface Database {
   ping(): Promise<void>;
   /** `ok`, or `degraded` with the reason (the database does not answer, or cross-instance events are reconnecting). */
   health(): Promise<DatabaseHealth>;
+  /** Pool connections (PostgreSQL only; metrics read it). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -184,6 +186,7 @@ export async function openDatabase(target: DatabaseTarget, opts: DatabaseOptions
         await listener.close();
         await pool.end();
       },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });

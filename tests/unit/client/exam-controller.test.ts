@@ -279,6 +279,21 @@ describe('the exam controller', () => {
     expect(c.getState().pendingTotal).toBe(0);
   });
 
+  it('opened during a pause (no question sent), asks for the form again when the exam resumes', () => {
+    const { c, sockets, last } = setup();
+    last().open();
+    last().push(snapshot({ items: [] }, 'paused'));
+    expect(c.getState().paused).not.toBeNull();
+    expect(c.getState().items).toEqual([]);
+    const before = sockets.length;
+    last().push({ type: 'resumed', time: time(4_000_000) });
+    expect(sockets.length).toBe(before + 1); // a new connection: its snapshot brings the questions
+    last().open();
+    last().push(snapshot());
+    expect(c.getState().items).toHaveLength(3);
+    expect(c.getState().paused).toBeNull();
+  });
+
   it('submits only when connected and every change is saved', () => {
     const { c, last, net } = setup();
     last().open();

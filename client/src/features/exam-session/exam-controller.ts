@@ -170,6 +170,11 @@ export function createExamController(opts: ExamControllerOptions) {
         return;
       case 'resumed':
         dispatch({ type: 'message', message: m });
+        // Opened during a pause, the form never came (the server sends no question while paused): ask for it now.
+        if (state.items.length === 0) {
+          socket.reconnectNow();
+          return;
+        }
         live = socket.status === 'connected';
         replay();
         return;

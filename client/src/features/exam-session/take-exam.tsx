@@ -75,7 +75,7 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
   }, [ended, exam?.ended, onShowReport]);
 
   // The exam runs but the form has not arrived (a missed push): ask again.
-  const started = (state === 'in_progress' || state === 'paused') && !!exam && exam.items.length === 0 && exam.connection === 'connected';
+  const started = (state === 'in_progress' || state === 'paused') && !!exam && exam.items.length === 0 && !exam.paused && exam.connection === 'connected';
   useEffect(() => {
     if (!started || !controller) return;
     const t = setTimeout(() => controller.reconnect(), 4000);
@@ -119,7 +119,8 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
       return <Instructions status={status} busy={busy} error={actionError} onStart={() => void act(() => startExam(sessionId))} />;
     case 'in_progress':
     case 'paused':
-      if (!exam || !controller || exam.items.length === 0) return <Loading text="Loading your questions…" />;
+      // Paused: the frame and the pause notice, but no question (none is sent while paused).
+      if (!exam || !controller || (exam.items.length === 0 && !exam.paused)) return <Loading text="Loading your questions…" />;
       return <ExamScreen state={exam} controller={controller} />;
     default:
       return <Loading text="Opening your score report…" />;

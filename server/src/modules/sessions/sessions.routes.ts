@@ -15,6 +15,7 @@ import {
   scheduleSessionRequestSchema,
   sessionParamsSchema,
   sessionStatusSchema,
+  sessionToolsSchema,
   timeLedgerEntrySchema,
 } from '../../../../shared/api/sessions.ts';
 import { HANDBOOK_SECTIONS, HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
@@ -34,6 +35,10 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
   });
 
   app.get('/api/me/sessions', { ...candidate, schema: { tags: ['sessions'], summary: "The signed-in candidate's exam sessions", response: { 200: z.array(mySessionSchema) } } }, async (req) => sessions.listForCandidate(actorOf(req)));
+
+  app.get('/api/sessions/:id/tools', { ...anyone, schema: { tags: ['sessions'], summary: "The candidate tools the session's blueprint allows (calculator)", params, response: { 200: sessionToolsSchema } } }, async (req) =>
+    sessions.tools(actorOf(req), req.params.id),
+  );
 
   app.get('/api/sessions/:id', { ...anyone, schema: { tags: ['sessions'], summary: 'Session status (own session for candidates; own test centers for proctors)', params, response: { 200: sessionStatusSchema } } }, async (req) => {
     const s = await sessions.get(actorOf(req), req.params.id);

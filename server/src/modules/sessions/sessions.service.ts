@@ -14,6 +14,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { createGroupCommit } from '../../platform/group-commit.ts';
+import { DEFAULT_CALCULATOR, type CALCULATOR_MODES } from '../../../../shared/item-bank-format.ts';
 import { HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
@@ -393,6 +394,7 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, id, true);
         if (row.state === 'in_progress' || row.state === 'paused') return; // a double click must not fail
+        if (row.delivery === 'paper') throw new AppError('INVALID_TRANSITION', 'This exam is delivered on paper; it cannot be started online');
         const now = clock.now();
         await commit(tx, row, { type: 'start' }, now, { actor, patch: { startedAt: now, lastSeenAt: now } });
         await record(tx, actor, row, 'started');
@@ -487,11 +489,13 @@ export function createSessionsService(deps: SessionsDeps) {
     async snapshot(row: repo.SessionRow, now: Date = clock.now()) {
       const form = row.formId && !['scheduled', 'checked_in'].includes(row.state) ? await candidateForm(row.formId) : null;
       const responses = form ? await repo.loadResponses(db, row.id) : [];
+      // Nothing to read while paused (#17.2): the questions travel only while the exam runs; "resumed" brings them back.
+      const items = form && row.state === 'in_progress' ? form.items : [];
       return {
         type: 'snapshot' as const,
         protocol: 1 as const,
         session: { id: row.id, module: row.module, moduleTitle: (titles ??= await repo.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
-        items: form?.items ?? [],
+        items,
         answers: Object.fromEntries(responses.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId!])),
         flags: responses.filter((r) => r.flagged).map((r) => r.itemId),
         position: row.positionItemId,
@@ -508,6 +512,13 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.releaseConnection(tx, sessionId, connectionId, lastHeardAt);
         if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
+    },
+
+    /** The candidate tools the module's blueprint allows (#17.3); a blueprint that says nothing allows the basic calculator. */
+    async tools(actor: Actor, sessionId: string): Promise<{ calculator: (typeof CALCULATOR_MODES)[number] }> {
+      const row = await loadForActor(db, actor, sessionId, false);
+      const blueprint = await deps.assembly.blueprintFor(row.module);
+      return { calculator: blueprint.calculator ?? DEFAULT_CALCULATOR };
     },
 
     /** Testing-center signals (focus lost, page hidden, full screen left): audited and pushed to the proctor feed. */
@@ -534,6 +545,8 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },
+    /** Scores the session now if it has ended (paper responses, docs/paper.md); the scoring sweep is the fallback. */
+    scoreIfEnded,
     find: (id: string) => repo.findSession(db, id),
     responses: (id: string) => repo.loadResponses(db, id),
     ledger: (id: string) => repo.listLedger(db, id),
