@@ -40,6 +40,7 @@ import { paperRoutes } from './modules/paper/paper.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
+import { CLOSE } from '../../shared/protocol/close-codes.ts';
 import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
@@ -86,7 +87,17 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   await app.register(fastifyCookie);
   // Frames far beyond any protocol message are cut off by ws itself; the gateway answers smaller oversize ones.
-  await app.register(fastifyWebsocket, { options: { maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES } });
+  // On close, our own pre-close runs instead of the plugin's (which closed every socket with no code, 1005, before the
+  // gateway could drain): the sweeps stop, the group commit drains, then every socket closes with 1001 "going away".
+  let drainSockets: () => Promise<void> = async () => {};
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES },
+    preClose: async function (this: FastifyInstance) {
+      await drainSockets();
+      for (const client of this.websocketServer.clients) client.close(CLOSE.shutdown, 'server restarting');
+      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+    },
+  });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'cpt-exam API', version: '0.1.0', description: 'Exam delivery for the MSSC CPT modules' } },
     transform: withErrorResponses(jsonSchemaTransform),
@@ -141,11 +152,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   feed.start();
   await app.register(proctoringRoutes, { proctoring: services.proctoring });
   await app.register(proctoringSocket, { feed });
-  app.addHook('onClose', async () => {
-    await webhooks.stop();
+  drainSockets = async () => {
     await jobs.stop();
     feed.stop();
     await gateway.stop();
+  };
+  app.addHook('onClose', async () => {
+    await webhooks.stop();
+    await drainSockets();
     await bus.close();
   });
 

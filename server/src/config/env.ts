@@ -41,6 +41,8 @@ const envSchema = z.object({
   LIVENESS_PING_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1, 'must be at least 1').max(60, 'must be at most 60').default(5),
   /** A socket not heard from (any message, heartbeat or pong) for this long is closed as dead. */
   LIVENESS_TIMEOUT_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(2, 'must be at least 2').max(300, 'must be at most 300').default(12),
+  /** SIGTERM: the process drains and exits within this; past it, it exits anyway (code 1). */
+  SHUTDOWN_DEADLINE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1, 'must be at least 1').max(300, 'must be at most 300').default(10),
   /** Minutes-left thresholds for time warnings, comma-separated. */
   TIME_WARNING_MINUTES: z
     .string()
@@ -72,6 +74,8 @@ export interface Config {
   demoAccounts: boolean;
   loadSampleBank: boolean;
   assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
+  /** SIGTERM drain deadline. */
+  shutdownDeadlineMs: number;
   sessions: {
     disconnectPauseAfterMs: number;
     disconnectCreditCapMs: number;
@@ -139,6 +143,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL ?? `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${e.PORT}`,
     metricsToken: e.METRICS_TOKEN ?? null,
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
+    shutdownDeadlineMs: Math.round(e.SHUTDOWN_DEADLINE_SECONDS * 1000),
     sessions: {
       disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000,
       disconnectCreditCapMs: Math.round(e.DISCONNECT_CREDIT_CAP_MINUTES * 60_000),

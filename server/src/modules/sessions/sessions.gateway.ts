@@ -350,7 +350,10 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       timers.length = 0;
       liveness.stop();
       unsubscribe?.();
-      for (const c of bySession.values()) c.socket.close(CLOSE.shutdown, 'server restarting');
+      // Drain first, so the acks of writes in flight still reach their clients; then "going away" (1001), on which
+      // clients reconnect at once (to another instance behind the load balancer).
+      await sessions.writesIdle();
+      for (const c of [...bySession.values()]) c.socket.close(CLOSE.shutdown, 'server restarting');
       bySession.clear();
       await sessions.writesIdle();
     },
