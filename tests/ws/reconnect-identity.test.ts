@@ -59,4 +59,19 @@ describe.each(DB_KINDS)('reconnect versus takeover on %s', (kind) => {
     expect(await c.waitFor('error')).toMatchObject({ code: 'BAD_MESSAGE', message: 'Malformed message at /clientInstanceId: must be 8-64 letters, digits, - or _' });
     c.close();
   });
+
+  it('sends nothing of the form after the end: a hello for a scored session gets its state and the result link, then the socket closes', async () => {
+    const s = await startedSession(t.app);
+    const c = await ExamClient.open(base, s.candidate);
+    const snap = await c.hello(s.sessionId);
+    expect(snap.items.length).toBeGreaterThan(0);
+    expect((await c.request({ type: 'submit' })).type).toBe('ack');
+    await c.waitFor('result-ready', () => true, 30_000);
+    const later = await ExamClient.open(base, s.candidate);
+    const after = await later.hello(s.sessionId);
+    expect(after.session.state).toBe('scored');
+    expect(after.items).toEqual([]);
+    expect(await later.waitFor('result-ready')).toEqual({ type: 'result-ready', sessionId: s.sessionId });
+    await expect.poll(() => later.closed?.code, { timeout: 5000 }).toBe(4002);
+  });
 });

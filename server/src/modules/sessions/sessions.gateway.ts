@@ -122,6 +122,13 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       joined.phase = { state: 'joined', sessionId: m.sessionId, clock: liveClock(session), warned: sessions.config.warningMinutes.filter((w) => remaining <= w * 60_000) };
       bySession.set(m.sessionId, joined);
       send(c, snapshot);
+      // Nothing after the end (#13.7): a scored session's hello gets its state (the snapshot carries no questions
+      // unless the exam is in progress) and the result link, and the socket closes.
+      if (session.state === 'scored') {
+        send(c, { type: 'result-ready', sessionId: session.id });
+        close(c);
+        c.socket.close(CLOSE.ended, 'exam ended');
+      }
     } catch (e) {
       if (e instanceof AppError && e.code === 'NOT_FOUND') {
         error(c, 'SESSION_NOT_FOUND', 'No such exam session for you');
