@@ -143,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);
-  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
+  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
   gateway.start();
   const jobs = createJobs({ log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) scheduleSessionSweeps(jobs, services.sessions);

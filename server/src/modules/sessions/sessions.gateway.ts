@@ -69,7 +69,7 @@ const sessionIdOf = (p: ConnectionPhase): string | null => {
   }
 };
 
-export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void }) {
+export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void; warn?: (msg: string) => void }) {
   const { sessions, clock } = deps;
   const bySession = new Map<string, Joined>();
   const liveness = createLiveness(deps.liveness);
@@ -195,7 +195,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   }
 
   async function handleRaw(c: Connection, raw: string) {
-    if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) return error(c, 'MESSAGE_TOO_LARGE', `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
+    if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) {
+      // A client's mistake, not a server fault: a warning without a stack, and the seq when it can be read.
+      const seq = Number(/"seq"\s*:\s*(\d{1,10})/.exec(raw)?.[1] ?? 0);
+      deps.warn?.(`a client sent a ${Buffer.byteLength(raw)}-byte message (limit ${MAX_CLIENT_MESSAGE_BYTES})`);
+      return error(c, 'MESSAGE_TOO_LARGE', `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`, seq > 0 && seq <= 2_147_483_647 ? seq : undefined);
+    }
     let json: unknown;
     try {
       json = JSON.parse(raw);
