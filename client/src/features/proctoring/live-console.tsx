@@ -29,7 +29,7 @@ import {
   type SortDir,
   type SortKey,
 } from './roster.ts';
-import { ApiErrorMessage, BulkDialog, SeatDialog, type SeatAction } from './seat-dialogs.tsx';
+import { ApiErrorMessage, BulkDialog, RoomMessageDialog, SeatDialog, type SeatAction } from './seat-dialogs.tsx';
 import type { FeedState } from './use-proctor-feed.ts';
 
 /** Re-reads the clock every second; nothing is counted from it. */
@@ -66,7 +66,7 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
   const [filter, setFilter] = useState<RosterFilter>(NO_FILTER);
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'name', dir: 'ascending' });
   const [dialog, setDialog] = useState<{ action: SeatAction; sessionId: string } | null>(null);
-  const [bulk, setBulk] = useState<'pause' | 'resume' | null>(null);
+  const [bulk, setBulk] = useState<'pause' | 'resume' | 'message' | null>(null);
   // A failed one-click action's message stays by the row until the seat's state changes.
   const [rowErrors, setRowErrors] = useState<Record<string, { action: string; error: ErrorBody; status: string }>>({});
   const [busyRow, setBusyRow] = useState<string | null>(null);
@@ -146,6 +146,9 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
           <button type="button" className="secondary" onClick={() => setBulk('resume')} disabled={pausedByProctor === 0}>
             Resume all…
           </button>
+          <button type="button" className="secondary" onClick={() => setBulk('message')} disabled={counts.in_progress + counts.paused === 0}>
+            Message the room…
+          </button>
         </div>
       </div>
 
@@ -177,6 +180,11 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
                   <strong>{r.candidateName}</strong> <span className="muted">({moduleTitle(r.module)}, {stateText(r).toLowerCase()})</span>:{' '}
                   {r.attention.map((a) => attentionText(a)).join('; ')}
                 </span>
+                {r.attention.includes('raised-hand') && (
+                  <button type="button" onClick={() => open('answer-hand', r)}>
+                    Answer<Hidden> {r.candidateName}'s raised hand</Hidden>
+                  </button>
+                )}
                 <button type="button" className="link" onClick={() => focusSeat(r.sessionId)}>
                   Go to <Hidden>{r.candidateName}'s </Hidden>row
                 </button>
@@ -258,7 +266,18 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
       )}
 
       {dialog && dialogRow && <SeatDialog action={dialog.action} row={dialogRow} center={center} onClose={() => setDialog(null)} onDone={done} />}
-      {bulk && (
+      {bulk === 'message' && (
+        <RoomMessageDialog
+          center={center}
+          count={counts.in_progress + counts.paused}
+          onClose={() => setBulk(null)}
+          onDone={(m) => {
+            setBulk(null);
+            announce(m);
+          }}
+        />
+      )}
+      {bulk && bulk !== 'message' && (
         <BulkDialog
           kind={bulk}
           center={center}
@@ -427,6 +446,11 @@ function SeatRow(props: {
           {status !== 'ended' && (
             <button type="button" className="secondary pc-danger-outline" onClick={() => props.onOpen('terminate', row)}>
               Terminate<Hidden> {name}</Hidden>
+            </button>
+          )}
+          {live && (
+            <button type="button" className="link" onClick={() => props.onOpen('message', row)}>
+              Message<Hidden> {name}</Hidden>
             </button>
           )}
           <button type="button" className="link" onClick={() => props.onOpen('note', row)}>

@@ -69,6 +69,7 @@ export function stateText(row: Pick<RosterRow, 'state' | 'admitted'> & Partial<P
 }
 
 export const ATTENTION_TEXT: Record<AttentionReason, string> = {
+  'raised-hand': 'Hand raised: asks for the proctor',
   disconnected: 'Disconnected',
   idle: 'Idle: no answer for 10 minutes',
   'focus-lost': 'Focus lost: left the exam window',
@@ -86,6 +87,9 @@ const INCIDENT_TEXT: Record<string, string> = {
   'fullscreen-exit': 'left full screen',
   'second-connection': 'second connection',
   'proctor-note': 'proctor note',
+  'raise-hand': 'hand raised',
+  'hand-answered': 'hand answered',
+  'proctor-message': 'message sent',
 };
 export function incidentText(kind: string): string {
   return INCIDENT_TEXT[kind] ?? kind.replaceAll('-', ' ');
