@@ -18,7 +18,8 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: 'node --import tsx server/src/main.ts',
+    // The compiled server, as production runs it (scripts/start.mjs builds it first when the sources changed).
+    command: 'node scripts/start.mjs',
     url: `http://127.0.0.1:${PORT}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,

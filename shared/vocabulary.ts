@@ -12,7 +12,11 @@ export const moduleCodeSchema = z.enum(MODULE_CODES, {
 });
 export type ModuleCode = z.infer<typeof moduleCodeSchema>;
 
-export const ITEM_STATUSES = ['draft', 'pretest', 'operational', 'retired'] as const;
+/**
+ * `practice` items form a separate pool for candidates' practice tests (docs/practice.md): an item is practice from
+ * its first import and for ever, and no form a candidate sits for a result ever holds one (the assembler refuses it).
+ */
+export const ITEM_STATUSES = ['draft', 'pretest', 'operational', 'retired', 'practice'] as const;
 export const itemStatusSchema = z.enum(ITEM_STATUSES, {
   error: () => `status must be one of ${ITEM_STATUSES.join(', ')}`,
 });

@@ -18,6 +18,7 @@ import { composeServices, type Services } from './compose.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { assemblyRoutes } from './modules/assembly/assembly.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { authoringRoutes } from './modules/authoring/authoring.routes.ts';
 import { itemBankRoutes } from './modules/item-bank/item-bank.routes.ts';
 import { createSessionGateway } from './modules/sessions/sessions.gateway.ts';
 import { scheduleSessionSweeps } from './modules/sessions/sessions.sweeps.ts';
@@ -25,19 +26,21 @@ import { createProctorFeed } from './modules/proctoring/proctoring.feed.ts';
 import { proctoringRoutes } from './modules/proctoring/proctoring.routes.ts';
 import { proctoringSocket } from './modules/proctoring/proctoring.socket.ts';
 import { createJobs } from './platform/jobs.ts';
+import { measurementRoutes } from './modules/psychometrics/measurement.routes.ts';
 import { psychometricsRoutes } from './modules/psychometrics/psychometrics.routes.ts';
 import { scoringRoutes } from './modules/scoring/scoring.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { employerRoutes } from './modules/credentials/employer.routes.ts';
 import { createWebhookDispatcher } from './modules/credentials/webhook-dispatcher.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { practiceRoutes } from './modules/practice/practice.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
 import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
-import { registerHealth } from './platform/http/health.ts';
+import { registerHealth, type Readiness } from './platform/http/health.ts';
 import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
@@ -50,6 +53,8 @@ export interface AppDeps {
   clientDist?: string;
   /** Time-up, disconnect and scoring sweeps (on by default; tests with a fake clock drive them by hand). */
   sweeps?: boolean;
+  /** Start-up/serving/draining state behind /readyz (main.ts drives it; tests default to ready). */
+  readiness?: Readiness;
 }
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services; gateway: ReturnType<typeof createSessionGateway>; bus: ReturnType<typeof createEventBus> }> {
@@ -75,17 +80,20 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   registerAuthentication(app, services.auth.authenticate);
-  registerHealth(app, () => deps.database.ping());
+  registerHealth(app, () => deps.database.ping(), deps.readiness);
 
   await app.register(authRoutes, { auth: services.auth, cookieSecure: deps.config.cookieSecure });
   await app.register(accountsRoutes, { accounts: services.accounts });
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
   await app.register(assemblyRoutes, { assembly: services.assembly });
+  await app.register(authoringRoutes, { authoring: services.authoring });
   await app.register(sessionsRoutes, { sessions: services.sessions });
   await app.register(scoringRoutes, { scoring: services.scoring });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
+  await app.register(measurementRoutes, { measurement: services.measurement });
   await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
   await app.register(employerRoutes, { employer: services.employer });
+  await app.register(practiceRoutes, { practice: services.practice });
   await services.credentials.publishKey();
   const webhooks = createWebhookDispatcher({ employer: services.employer, log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) webhooks.start();

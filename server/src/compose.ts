@@ -9,8 +9,10 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
+import { createAuthoringService } from './modules/authoring/authoring.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
+import { createMeasurementService } from './modules/psychometrics/measurement.service.ts';
 import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createResultActionsService } from './modules/scoring/result-actions.service.ts';
@@ -18,6 +20,7 @@ import { createCredentialsService } from './modules/credentials/credentials.serv
 import { createEmployerService } from './modules/credentials/employer.service.ts';
 import { loadSigningKey } from './modules/credentials/signing-key.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
+import { createPracticeService } from './modules/practice/practice.service.ts';
 
 /** Where services report failures of work they do in the background (nobody awaits it); app.ts passes its logger. */
 export type BackgroundErrorLog = (message: string, error: unknown) => void;
@@ -29,7 +32,9 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
   const itemBank = createItemBankService({ db, audit });
   const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
-  const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly });
+  const authoring = createAuthoringService({ db, itemBank, assembly });
+  const measurement = createMeasurementService({ db, clock: deps.clock, audit });
+  const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly, measurement });
   const sessions = createSessionsService({
     db,
     clock: deps.clock,
@@ -47,6 +52,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
-  return { audit, accounts, auth, itemBank, assembly, scoring, sessions, proctoring, psychometrics, resultActions, credentials, employer };
+  const practice = createPracticeService({ db, clock: deps.clock, audit, itemBank, assembly });
+  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer, practice };
 }
 export type Services = ReturnType<typeof composeServices>;

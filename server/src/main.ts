@@ -4,9 +4,12 @@ import { ensureDemoAccounts, loadPolicies, loadSampleBankIfEmpty, DEMO_PASSWORD,
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { openDatabase } from './db/client.ts';
+import { withStartupLock } from './db/startup-lock.ts';
 import { systemClock } from './platform/clock.ts';
+import { createReadiness } from './platform/http/health.ts';
 
 async function main() {
+  const startedAt = performance.now();
   let config;
   try {
     config = loadConfig();
@@ -18,27 +21,38 @@ async function main() {
     throw e;
   }
   const database = await openDatabase(config.database);
-  await database.migrate();
-  const { app, services } = await buildApp({ config, database, clock: systemClock });
-
-  await loadPolicies(services, path.join(config.itemBankDir, 'policies'));
-  if (config.loadSampleBank) {
-    const bank = await loadSampleBankIfEmpty(services, config.itemBankDir);
-    if (bank.loaded) app.log.info(`loaded ${bank.items} items from ${config.itemBankDir}`);
-  }
-  if (config.demoAccounts) {
-    const created = await ensureDemoAccounts(services);
-    if (created.length) {
-      console.log('\n  DEMO ACCOUNTS (sample data for trying the product; not for production):');
-      for (const u of DEMO_USERS) if (created.includes(u.username)) console.log(`    ${u.role.padEnd(10)} username: ${u.username.padEnd(10)} password: ${DEMO_PASSWORD}`);
-      console.log('');
-    }
-  }
+  const readiness = createReadiness('starting');
+  // Migrations and first-start loading run once across instances started together (a PostgreSQL advisory lock);
+  // the others wait here, not listening, then find nothing left to do.
+  const { app } = await withStartupLock(
+    config.database,
+    async () => {
+      await database.migrate();
+      const built = await buildApp({ config, database, clock: systemClock, readiness });
+      const { app, services } = built;
+      await loadPolicies(services, path.join(config.itemBankDir, 'policies'));
+      if (config.loadSampleBank) {
+        const bank = await loadSampleBankIfEmpty(services, config.itemBankDir);
+        if (bank.loaded) app.log.info(`loaded ${bank.items} items from ${config.itemBankDir}`);
+      }
+      if (config.demoAccounts) {
+        const created = await ensureDemoAccounts(services);
+        if (created.length) {
+          console.log('\n  DEMO ACCOUNTS (sample data for trying the product; not for production):');
+          for (const u of DEMO_USERS) if (created.includes(u.username)) console.log(`    ${u.role.padEnd(10)} username: ${u.username.padEnd(10)} password: ${DEMO_PASSWORD}`);
+          console.log('');
+        }
+      }
+      return built;
+    },
+    { waiting: () => console.log('another instance is migrating or loading the database: waiting for it') },
+  );
 
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
+    readiness.set('draining');
     app.log.info(`${signal}: closing`);
     await app.close();
     await database.close();
@@ -50,7 +64,9 @@ async function main() {
   // A whole testing center connects at once at a synchronized start; Node's default backlog (511) drops SYNs then.
   const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
-  console.log(`cpt-exam is running at ${address.replace('[::1]', 'localhost')} (database: ${where})`);
+  readiness.set('ready');
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+  console.log(`cpt-exam is running at ${address.replace('[::1]', 'localhost')} (database: ${where}; started in ${seconds} s)`);
 }
 
 main().catch((err) => {

@@ -19,11 +19,11 @@ export const formBuildRequestSchema = z.strictObject({
 export const formListQuerySchema = z.strictObject({
   module: moduleCodeSchema.optional(),
   kind: z.enum(['linear-on-the-fly', 'fixed']).optional(),
-  status: z.enum(['draft', 'published']).optional(),
+  status: z.enum(['draft', 'proposed', 'published']).optional(),
 });
 
 const formKind = z.enum(['linear-on-the-fly', 'fixed']);
-const formStatus = z.enum(['draft', 'published']);
+
 
 /** One hard constraint or soft goal, as verified on a finished form. */
 export const constraintCheckSchema = z.object({ id: z.string(), description: z.string(), required: z.string(), achieved: z.string(), met: z.boolean() });
@@ -57,8 +57,10 @@ export const formCertificateSchema = z.object({
   siblings: z.array(z.object({ label: z.string(), sharedItems: z.number().int() })).optional(),
 });
 
+/** `proposed`: an author asked for publication; an admin's approval publishes it (docs/authoring.md). */
+const formStatus = z.enum(['draft', 'proposed', 'published']);
 export const formPreviewResponseSchema = z.object({ form: assembledFormSchema, certificate: formCertificateSchema });
-export const formBuildResponseSchema = z.object({ formIds: z.array(z.string()), seed: z.string(), pairwiseOverlap: z.array(z.array(z.number())), checks: z.array(constraintCheckSchema) });
+export const formBuildResponseSchema = z.object({ formIds: z.array(z.string()), status: formStatus, seed: z.string(), pairwiseOverlap: z.array(z.array(z.number())), checks: z.array(constraintCheckSchema) });
 
 export const formSummarySchema = z.object({
   id: z.string(),
@@ -88,3 +90,6 @@ export const formDetailSchema = formSummarySchema.extend({
 
 /** The certificate download: the stored certificate with the form's identity and dates on top. */
 export const formCertificateDownloadSchema = z.looseObject({ formId: z.string(), label: z.string().nullable(), status: formStatus, createdAt: timestamp, publishedAt: timestamp.nullable() });
+
+/** POST /api/forms/:id/publish: an author's publish is a proposal (`proposed`); an admin's publishes (`published`). */
+export const formPublishResponseSchema = z.object({ status: z.enum(['proposed', 'published']) });

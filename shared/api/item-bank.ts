@@ -105,12 +105,28 @@ export const bankValidateResponseSchema = z.discriminatedUnion('ok', [
 /** An item a CSV or QTI upload could not convert (reported always; left out only in lenient mode). */
 export const skippedItemSchema = z.object({ file: z.string(), itemId: z.string().optional(), reason: z.string() });
 
+/** One field a blueprint version changes against the live blueprint (cut score, time, length, KWA counts). */
+export const blueprintFieldChangeSchema = z.object({ field: z.string(), from: z.union([z.string(), z.number()]).nullable(), to: z.union([z.string(), z.number()]).nullable() });
+
+/**
+ * A new blueprint in an import and what it does to the module's live blueprint: `live` (an admin's or the CLI's
+ * import) replaces it at once; `proposal` (an author's) waits for an admin's approval.
+ */
+export const blueprintEffectSchema = z.object({
+  module: moduleCodeSchema,
+  version: z.string(),
+  effect: z.enum(['live', 'proposal']),
+  liveVersion: z.string().nullable(),
+  diff: z.array(blueprintFieldChangeSchema),
+});
+
 export const bankImportResponseSchema = z.object({
   dryRun: z.boolean(),
   changed: z.boolean(),
   revision: z.number().int(),
   summary: importSummarySchema,
   items: z.array(z.object({ id: z.string(), change: itemChangeSchema, fromVersion: z.number().int().nullable() })),
+  blueprints: z.array(blueprintEffectSchema),
 });
 export const bankUploadResponseSchema = bankImportResponseSchema.extend({
   skipped: z.array(skippedItemSchema),

@@ -60,6 +60,11 @@ export const scoreReportSchema = z.object({
       diagnosticNote: z.string(),
       /** Which scoring rules produced it (a rescore under new rules changes it). */
       scoringVersion: z.string(),
+      /**
+       * The scale score when the module scores on an ability scale (docs/measurement.md §4): the score, the scale's cut,
+       * range and version. rawCut is then the form's own raw cut. Null for percent-cut scoring.
+       */
+      scale: z.object({ score: z.number().int(), cut: z.number().int(), min: z.number().int(), max: z.number().int(), version: z.number().int() }).nullable().optional(),
     })
     .nullable(),
   /**

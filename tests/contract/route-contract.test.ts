@@ -65,7 +65,7 @@ describe('the HTTP contract', () => {
     // The stored certificate passes whole (siblings and parallel checks included), with the form's dates as ISO text.
     expect(certificate).toMatchObject({ formId, status: 'draft', createdAt: expect.stringMatching(/Z$/), publishedAt: null, allConstraintsMet: true, siblings: expect.any(Array), parallelChecks: expect.any(Array) });
     const publish = await t.app.inject({ method: 'POST', url: `/api/forms/${formId}/publish`, headers: admin });
-    expect(publish.json()).toEqual({ ok: true });
+    expect(publish.json()).toEqual({ status: 'published' });
 
     const validate = await t.app.inject({ method: 'POST', url: '/api/bank/validate', headers: admin, payload: { files: [{ name: 'safety.json', text: readFileSync('item-bank/safety.json', 'utf8') }] } });
     expect(validate.statusCode).toBe(200);

@@ -36,7 +36,10 @@ describe.each(DB_KINDS)('forms on %s', (kind) => {
     expect(built.statusCode).toBe(201);
     const { formIds, pairwiseOverlap } = built.json();
     expect(pairwiseOverlap[0][1]).toBeLessThanOrEqual(22);
-    for (const id of formIds) expect((await t.app.inject({ method: 'POST', url: `/api/forms/${id}/publish`, headers: author })).statusCode).toBe(200);
+    // An author's publish is a proposal; an admin's publish makes the form live.
+    const admin = await loginAs(t.app, 'admin');
+    for (const id of formIds) expect((await t.app.inject({ method: 'POST', url: `/api/forms/${id}/publish`, headers: author })).json()).toEqual({ status: 'proposed' });
+    for (const id of formIds) expect((await t.app.inject({ method: 'POST', url: `/api/forms/${id}/publish`, headers: admin })).json()).toEqual({ status: 'published' });
     const again = await t.app.inject({ method: 'POST', url: `/api/forms/${formIds[0]}/publish`, headers: author });
     expect(again.statusCode).toBe(409);
     const cert = await t.app.inject({ url: `/api/forms/${formIds[0]}/certificate`, headers: author });

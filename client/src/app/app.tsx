@@ -10,6 +10,7 @@ import { MyResults } from '../features/credentials/my-results.tsx';
 import { VerifyCredential, VerifyReport } from '../features/credentials/verify-credential.tsx';
 import { MyExams } from '../features/exam-session/my-exams.tsx';
 import { TakeExam } from '../features/exam-session/take-exam.tsx';
+import { PracticeHome, PracticeTest } from '../features/exam-session/practice.tsx';
 import { ScoreReportPage } from '../features/reports/score-report.tsx';
 import { api } from '../lib/api-client.ts';
 import { useTheme } from '../lib/preferences.ts';
@@ -32,6 +33,8 @@ const TITLES: Record<Route['name'], string> = {
   verify: 'Verify a credential',
   'verify-report': 'Verify a score report',
   'admin-credentials': 'Results, credentials and employers',
+  practice: 'Practice tests',
+  'practice-test': 'Practice test',
   'not-found': 'Page not found',
 };
 
@@ -83,6 +86,9 @@ export function App() {
               </a>{' '}
               <a href={paths.results} onClick={linkClick(paths.results)}>
                 My results
+              </a>{' '}
+              <a href={paths.practice} onClick={linkClick(paths.practice)}>
+                Practice
               </a>
             </nav>
           )}
@@ -172,6 +178,10 @@ function RouteView({ route, me, toExams }: { route: Route; me: Me; toExams: () =
       return me.role === 'candidate' ? <TakeExam key={route.sessionId} sessionId={route.sessionId} onShowReport={() => navigate(paths.report(route.sessionId), { replace: true })} onBack={toExams} /> : <Forbidden role={me.role} />;
     case 'report':
       return me.role === 'candidate' ? <ScoreReportPage key={route.sessionId} sessionId={route.sessionId} onBack={toExams} /> : <Forbidden role={me.role} />;
+    case 'practice':
+      return me.role === 'candidate' ? <PracticeHome practiceHref={paths.practiceTest} onStarted={(id) => navigate(paths.practiceTest(id))} /> : <Forbidden role={me.role} />;
+    case 'practice-test':
+      return me.role === 'candidate' ? <PracticeTest key={route.id} id={route.id} onBack={() => navigate(paths.practice)} /> : <Forbidden role={me.role} />;
     case 'proctor':
       return me.role === 'proctor' || me.role === 'admin' ? <ProctorConsole /> : <Forbidden role={me.role} />;
     case 'author':

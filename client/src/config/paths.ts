@@ -10,6 +10,8 @@ export const paths = {
   verify: (code?: string) => (code ? `/verify/${encodeURIComponent(code)}` : '/verify'),
   verifyReport: (sessionId: string) => `/verify/report/${encodeURIComponent(sessionId)}`,
   adminCredentials: '/admin/credentials',
+  practice: '/practice',
+  practiceTest: (id: string) => `/practice/${encodeURIComponent(id)}`,
 } as const;
 
 export type Route =
@@ -23,6 +25,8 @@ export type Route =
   | { name: 'verify'; code: string | null }
   | { name: 'verify-report'; sessionId: string }
   | { name: 'admin-credentials' }
+  | { name: 'practice' }
+  | { name: 'practice-test'; id: string }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(pathname: string): Route {
@@ -34,6 +38,9 @@ export function matchRoute(pathname: string): Route {
   if (p === paths.results) return { name: 'results' };
   if (p === '/verify') return { name: 'verify', code: null };
   if (p === paths.adminCredentials) return { name: 'admin-credentials' };
+  if (p === paths.practice) return { name: 'practice' };
+  const practiceTest = /^\/practice\/([^/]+)$/.exec(p);
+  if (practiceTest) return { name: 'practice-test', id: decodeURIComponent(practiceTest[1]!) };
   const verifyReport = /^\/verify\/report\/([^/]+)$/.exec(p);
   if (verifyReport) return { name: 'verify-report', sessionId: decodeURIComponent(verifyReport[1]!) };
   const verify = /^\/verify\/([^/]+)$/.exec(p);

@@ -80,6 +80,10 @@ export function registerBankCommands(program: Command): void {
           bar.stop();
           const verb = r.dryRun ? 'would import' : r.changed ? `imported as bank revision ${r.revision}` : 'no change';
           console.log(`${verb}: ${summaryLine(r.plan.summary)}`);
+          for (const b of r.blueprints) {
+            const changes = b.diff.filter((d) => d.field !== 'version').map((d) => `${d.field} ${d.from ?? '–'} → ${d.to ?? '–'}`);
+            console.log(`blueprint ${b.module}@${b.version} ${r.dryRun ? 'would replace' : 'replaces'} the live ${b.liveVersion ?? '(none)'}${changes.length ? `: ${changes.join(', ')}` : ''}`);
+          }
         } catch (e) {
           bar.stop();
           throw e;

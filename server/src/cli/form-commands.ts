@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MODULE_CODES, type ModuleCode } from '../../../shared/vocabulary.ts';
-import { CliFailure, withServices } from './cli-context.ts';
+import { CliFailure, requireItems, withServices } from './cli-context.ts';
 
 function moduleArg(value: string): ModuleCode {
   if (!MODULE_CODES.includes(value as ModuleCode)) throw new CliFailure(`error: --module must be one of ${MODULE_CODES.join(', ')}`);
@@ -18,7 +18,10 @@ export function registerFormCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { module: string; seed: string; json?: boolean }) => {
       const module = moduleArg(opts.module);
-      const { form: f, certificate } = await withServices((s) => s.assembly.preview({ module, seed: opts.seed }));
+      const { form: f, certificate } = await withServices(async (s, { config }) => {
+        await requireItems(s, config);
+        return s.assembly.preview({ module, seed: opts.seed });
+      });
       if (opts.json) {
         console.log(JSON.stringify({ items: f.items, certificate }, null, 2));
         return;
@@ -41,7 +44,10 @@ export function registerFormCommands(program: Command): void {
     .action(async (opts: { module: string; count: number; maxOverlap: number; seed?: string; draft?: boolean }) => {
       const module = moduleArg(opts.module);
       if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > 10) throw new CliFailure('error: --count must be a whole number from 1 to 10');
-      const r = await withServices((s) => s.assembly.buildParallel(null, { module, count: opts.count, maxOverlapPct: opts.maxOverlap, publish: !opts.draft, ...(opts.seed ? { seed: opts.seed } : {}) }));
+      const r = await withServices(async (s, { config }) => {
+        await requireItems(s, config);
+        return s.assembly.buildParallel(null, { module, count: opts.count, maxOverlapPct: opts.maxOverlap, publish: !opts.draft, ...(opts.seed ? { seed: opts.seed } : {}) });
+      });
       console.log(`${opts.draft ? 'built' : 'published'} ${r.formIds.length} ${module} forms (seed ${r.seed}):`);
       for (const id of r.formIds) console.log(`  ${id}`);
       console.log(`pairwise shared items: ${r.pairwiseOverlap.map((row) => row.join(' ')).join(' | ')}`);

@@ -7,6 +7,7 @@ import { ConfigError } from '../config/env.ts';
 import { AppError } from '../platform/errors.ts';
 import { registerAdminCommands } from './admin-commands.ts';
 import { registerBankCommands } from './bank-commands.ts';
+import { registerCalibrateCommand } from './calibrate-command.ts';
 import { registerDbCommands } from './db-commands.ts';
 import { registerFormCommands } from './form-commands.ts';
 import { registerStatsCommand } from './stats-command.ts';
@@ -17,6 +18,7 @@ registerBankCommands(program);
 registerDbCommands(program);
 registerFormCommands(program);
 registerStatsCommand(program);
+registerCalibrateCommand(program);
 registerAdminCommands(program);
 
 try {

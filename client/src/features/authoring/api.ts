@@ -25,6 +25,7 @@ import type {
 } from '../../../../shared/api/item-bank.ts';
 import type { rescoreRequestSchema, rescoreResultSchema } from '../../../../shared/api/score-report.ts';
 import type { DeliveredItemStatistics, FlagThresholds, FormStatistics, ItemFlag, ItemFlagCode, ModuleAnalysis, OptionStats } from '../../../../shared/api/item-analysis.ts';
+import type { proposalDecisionSchema, proposalSchema } from '../../../../shared/api/authoring.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
 export type { ApiResult, BlueprintCoverage, ImportSummary, ItemChange, ErrorBody, ItemContent, ItemFlag, ItemOption, ItemStatus, KwaCoverage, Me, ModuleAnalysis, ModuleCode, OptionStats, Problem };
@@ -35,7 +36,7 @@ export type FlagCode = ItemFlagCode;
 
 /** shared/vocabulary.ts holds the same lists; repeated here because importing it would pull zod into the chunk. */
 export const MODULES: readonly ModuleCode[] = ['SAF', 'QPM', 'MPP', 'MA', 'GRN'];
-export const STATUSES: readonly ItemStatus[] = ['draft', 'pretest', 'operational', 'retired'];
+export const STATUSES: readonly ItemStatus[] = ['draft', 'pretest', 'operational', 'retired', 'practice'];
 export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 
 export const ITEM_CHANGES: readonly ItemChange[] = ['new', 'changed', 'status-changed', 'retired', 'unchanged'];
@@ -98,3 +99,9 @@ export const getCoverage = () => api<BlueprintCoverage[]>('GET', '/api/bank/cove
 export const getAnalysis = (module: string, t: Partial<Thresholds>) =>
   api<ModuleAnalysis>('GET', `/api/bank/analysis${query({ module, pMin: t.pMin, pMax: t.pMax, minCorrectedPointBiserial: t.minCorrectedPointBiserial })}`);
 export const rescore = (body: Wire<typeof rescoreRequestSchema>) => api<RescoreResult>('POST', '/api/admin/rescore', body);
+
+export type Proposal = Wire<typeof proposalSchema>;
+export type ProposalDecision = Wire<typeof proposalDecisionSchema>;
+export const getProposals = () => api<Proposal[]>('GET', '/api/authoring/proposals');
+export const decideProposal = (p: Pick<Proposal, 'kind' | 'id'>, decision: 'approve' | 'reject', note: string) =>
+  api<ProposalDecision>('POST', `/api/authoring/proposals/${p.kind}/${encodeURIComponent(p.id)}/${decision}`, note || decision === 'reject' ? { note } : {});

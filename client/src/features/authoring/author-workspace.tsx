@@ -1,8 +1,8 @@
 /**
  * The author workspace at /author (authors and admins): upload bank files with a dry run first, browse and edit items
- * (every content change is a new version), the bank's coverage of each blueprint, and item analysis from delivered
- * sessions. Loaded lazily, so none of it is in the candidate's bundle. The selected tab is kept in ?tab= so a reload
- * or a shared link opens the same tab.
+ * (every content change is a new version), the bank's coverage of each blueprint, item analysis from delivered
+ * sessions, fixed forms, and the proposals (blueprints, form publications) an admin decides. Loaded lazily, so none
+ * of it is in the candidate's bundle. The selected tab is kept in ?tab= so a reload or a shared link opens the same tab.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
@@ -12,11 +12,12 @@ import './author-workspace.css';
 import { CoverageTab } from './coverage-tab.tsx';
 import { FormsTab } from './forms-tab.tsx';
 import { ItemsTab, type OpenItemRequest } from './items-tab.tsx';
+import { ProposalsTab } from './proposals-tab.tsx';
 import { Tabs, type TabDef } from './tabs.tsx';
 import { UploadTab } from './upload-tab.tsx';
 
-type TabId = 'upload' | 'items' | 'coverage' | 'analysis' | 'forms';
-const TAB_IDS: TabId[] = ['upload', 'items', 'coverage', 'analysis', 'forms'];
+type TabId = 'upload' | 'items' | 'coverage' | 'analysis' | 'forms' | 'proposals';
+const TAB_IDS: TabId[] = ['upload', 'items', 'coverage', 'analysis', 'forms', 'proposals'];
 
 function tabFromUrl(): TabId {
   const t = new URLSearchParams(window.location.search).get('tab');
@@ -71,6 +72,7 @@ export default function AuthorWorkspace() {
     { id: 'coverage', label: 'Coverage', render: () => <CoverageTab coverage={coverage} /> },
     { id: 'analysis', label: 'Item analysis', render: () => <AnalysisTab isAdmin={me?.role === 'admin'} onOpenItem={showItem} announce={announce} /> },
     { id: 'forms', label: 'Forms', render: () => <FormsTab announce={announce} /> },
+    { id: 'proposals', label: 'Proposals', render: () => <ProposalsTab isAdmin={me?.role === 'admin'} announce={announce} /> },
   ];
 
   return (

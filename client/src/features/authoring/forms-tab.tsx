@@ -1,10 +1,11 @@
 /**
- * Forms: build parallel fixed forms from a blueprint, publish them (published forms never change), and read each
+ * Forms: build parallel fixed forms from a blueprint, publish them (an author's publish is a proposal an admin
+ * approves under Proposals; published forms never change), and read each
  * form's certificate — every constraint with its required and achieved value — or download it as JSON.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Wire } from '../../../../shared/api/common.ts';
-import type { constraintCheckSchema, formBuildRequestSchema, formBuildResponseSchema, formCertificateSchema, formDetailSchema, formSummarySchema } from '../../../../shared/api/forms.ts';
+import type { constraintCheckSchema, formBuildRequestSchema, formBuildResponseSchema, formCertificateSchema, formDetailSchema, formPublishResponseSchema, formSummarySchema } from '../../../../shared/api/forms.ts';
 import { api } from '../../lib/api-client.ts';
 
 type FormSummary = Wire<typeof formSummarySchema>;
@@ -40,9 +41,9 @@ export function FormsTab({ announce }: { announce: (text: string) => void }) {
   }
 
   async function publish(id: string) {
-    const r = await api('POST', `/api/forms/${id}/publish`);
+    const r = await api<Wire<typeof formPublishResponseSchema>>('POST', `/api/forms/${id}/publish`);
     if (!r.ok) return setError(r.error.message);
-    announce('Form published. It can no longer change.');
+    announce(r.data.status === 'published' ? 'Form published. It can no longer change.' : 'Publication proposed. An admin approves it under Proposals.');
     setReload((n) => n + 1);
   }
 
@@ -105,7 +106,7 @@ export function FormsTab({ announce }: { announce: (text: string) => void }) {
                   <td>{f.label ?? f.id.slice(0, 8)}</td>
                   <td>{f.blueprintVersion}</td>
                   <td>{f.bankRevision}</td>
-                  <td>{f.status === 'published' ? `published ${f.publishedAt?.slice(0, 10)}` : 'draft'}</td>
+                  <td>{f.status === 'published' ? `published ${f.publishedAt?.slice(0, 10)}` : f.status === 'proposed' ? 'proposed (awaiting an admin)' : 'draft'}</td>
                   <td>
                     <button type="button" className="secondary" onClick={() => void open(f.id)}>
                       Certificate of {f.label ?? 'form'}

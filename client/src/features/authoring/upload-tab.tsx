@@ -409,6 +409,23 @@ function DiffView({
           Images the items use ({result.assets!.length}): <span className="author-mono">{result.assets!.join(', ')}</span>
         </p>
       )}
+      {result.blueprints.map((b) => (
+        <div key={`${b.module}@${b.version}`} className="card" aria-labelledby={`bp-${b.module}-${b.version}`}>
+          <h4 id={`bp-${b.module}-${b.version}`}>
+            Blueprint {b.module} {b.version}:{' '}
+            {b.effect === 'live' ? `${done ? 'replaced' : 'replaces'} the live ${b.liveVersion ?? 'blueprint'} at once` : `a proposal to replace the live ${b.liveVersion ?? 'blueprint'}; it goes live only when an admin approves it`}
+          </h4>
+          <ul>
+            {b.diff
+              .filter((d) => d.field !== 'version')
+              .map((d) => (
+                <li key={d.field}>
+                  {d.field}: {d.from ?? '—'} → {d.to ?? '—'}
+                </li>
+              ))}
+          </ul>
+        </div>
+      ))}
       {skipped.length > 0 && <SkippedTable skipped={skipped} />}
       {!done && (
         <div className="row">

@@ -65,7 +65,12 @@ function selectionOffsets(root: HTMLElement | null): [number, number] | null {
   return [start, start + r.toString().length];
 }
 
-export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamController }) {
+/** What the screen needs of its controller: the exam's (over the socket) or a practice test's (over HTTP). */
+export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'> &
+  /** Only a live exam has a proctor to raise a hand to or hear from. */
+  Partial<Pick<ExamController, 'raiseHand' | 'dismissMessage'>>;
+
+export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
@@ -221,9 +226,11 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               Calculator
             </button>
           )}
-          <button type="button" className={`secondary${state.handRaised ? ' pressed' : ''}`} aria-pressed={state.handRaised} onClick={() => controller.raiseHand()}>
-            {state.handRaised ? 'Hand raised' : 'Raise hand'}
-          </button>
+          {controller.raiseHand && (
+            <button type="button" className={`secondary${state.handRaised ? ' pressed' : ''}`} aria-pressed={state.handRaised} onClick={() => controller.raiseHand?.()}>
+              {state.handRaised ? 'Hand raised' : 'Raise hand'}
+            </button>
+          )}
           <button type="button" className="secondary" aria-expanded={showTools} aria-controls="exam-tools-panel" onClick={() => setShowTools((v) => !v)}>
             Tools
           </button>
@@ -257,7 +264,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
             <span>
               <strong>Message from the proctor{m.scope === 'room' ? ' to the room' : ''}:</strong> {m.text}
             </span>
-            <button type="button" className="link" onClick={() => controller.dismissMessage(m.id)} aria-label={`Dismiss the message: ${m.text}`}>
+            <button type="button" className="link" onClick={() => controller.dismissMessage?.(m.id)} aria-label={`Dismiss the message: ${m.text}`}>
               Dismiss
             </button>
           </div>
@@ -542,7 +549,7 @@ function ReviewPanel(props: {
   );
 }
 
-function SubmitDialog({ state, controller, unanswered, onCancel }: { state: ExamState; controller: ExamController; unanswered: number; onCancel: () => void }) {
+function SubmitDialog({ state, controller, unanswered, onCancel }: { state: ExamState; controller: ExamScreenController; unanswered: number; onCancel: () => void }) {
   const [waiting, setWaiting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);

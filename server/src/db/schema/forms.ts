@@ -3,7 +3,8 @@ import { moduleCodeEnum } from './item-bank.ts';
 import { users } from './accounts.ts';
 
 export const formKindEnum = pgEnum('form_kind', ['linear-on-the-fly', 'fixed']);
-export const formStatusEnum = pgEnum('form_status', ['draft', 'published']);
+/** `proposed`: an author asked for the form to be published; an admin's approval publishes it. */
+export const formStatusEnum = pgEnum('form_status', ['draft', 'proposed', 'published']);
 export const formItemRoleEnum = pgEnum('form_item_role', ['scored', 'pretest']);
 
 /**
@@ -26,6 +27,9 @@ export const forms = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: uuid('created_by').references(() => users.id),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    publishProposedBy: uuid('publish_proposed_by').references(() => users.id),
+    publishProposedAt: timestamp('publish_proposed_at', { withTimezone: true }),
+    publishedBy: uuid('published_by').references(() => users.id),
   },
   (t) => [index('forms_module_status_idx').on(t.module, t.kind, t.status)],
 );

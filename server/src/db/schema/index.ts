@@ -6,3 +6,5 @@ export * from './sessions.ts';
 export * from './scoring.ts';
 export * from './proctoring.ts';
 export * from './credentials.ts';
+export * from './measurement.ts';
+export * from './practice.ts';

@@ -5,6 +5,8 @@ import { users } from './accounts.ts';
 
 export const moduleCodeEnum = pgEnum('module_code', MODULE_CODES);
 export const itemStatusEnum = pgEnum('item_status', ITEM_STATUSES);
+/** A blueprint an author imports is a proposal until an admin approves it; only approved blueprints are ever live. */
+export const blueprintStatusEnum = pgEnum('blueprint_status', ['proposed', 'approved', 'rejected']);
 
 export const modules = pgTable('modules', {
   code: moduleCodeEnum('code').primaryKey(),
@@ -24,7 +26,10 @@ export const kwaCatalogs = pgTable(
   (t) => [primaryKey({ columns: [t.module, t.version] })],
 );
 
-/** Versioned blueprints: a version, once stored, never changes. */
+/**
+ * Versioned blueprints: a version, once stored, never changes. The live blueprint of a module is its most recently
+ * approved one (`liveSince`); proposals and rejected versions are kept (their version numbers stay taken).
+ */
 export const blueprints = pgTable(
   'blueprints',
   {
@@ -32,6 +37,13 @@ export const blueprints = pgTable(
     version: text('version').notNull(),
     body: jsonb('body').$type<Blueprint>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    status: blueprintStatusEnum('status').notNull().default('approved'),
+    proposedBy: uuid('proposed_by').references(() => users.id),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+    /** When it became live (approval); null while proposed or when rejected. */
+    liveSince: timestamp('live_since', { withTimezone: true }).defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.module, t.version] })],
 );

@@ -14,9 +14,11 @@ export const readModel = { reads: ['blueprints'] } as const;
 
 export async function findBlueprint(db: Db, module: ModuleCode, version?: string): Promise<Blueprint | undefined> {
   const q = db.select({ body: blueprints.body }).from(blueprints);
+  // Only approved blueprints are ever used; without a version, the live one (most recently approved).
+  const approved = eq(blueprints.status, 'approved');
   const [row] = version
-    ? await q.where(and(eq(blueprints.module, module), eq(blueprints.version, version))).limit(1)
-    : await q.where(eq(blueprints.module, module)).orderBy(desc(blueprints.createdAt), desc(blueprints.version)).limit(1);
+    ? await q.where(and(eq(blueprints.module, module), eq(blueprints.version, version), approved)).limit(1)
+    : await q.where(and(eq(blueprints.module, module), approved)).orderBy(desc(blueprints.liveSince), desc(blueprints.createdAt), desc(blueprints.version)).limit(1);
   return row?.body;
 }
 
@@ -27,7 +29,7 @@ export interface NewForm {
   seed: string;
   algorithmVersion: string;
   kind: 'linear-on-the-fly' | 'fixed';
-  status: 'draft' | 'published';
+  status: 'draft' | 'proposed' | 'published';
   label: string | null;
   certificate: Record<string, unknown>;
   createdBy: string | null;
@@ -49,6 +51,9 @@ export async function insertForm(db: Db, f: NewForm, now: Date): Promise<string>
       certificate: f.certificate,
       createdBy: f.createdBy,
       publishedAt: f.status === 'published' ? now : null,
+      publishedBy: f.status === 'published' ? f.createdBy : null,
+      publishProposedBy: f.status === 'proposed' ? f.createdBy : null,
+      publishProposedAt: f.status === 'proposed' ? now : null,
     })
     .returning({ id: forms.id });
   await db.insert(formItems).values(f.items.map((it, position) => ({ formId: row!.id, position, itemId: it.itemId, itemVersion: it.version, kwa: it.kwa, role: it.role, optionOrder: it.optionOrder })));
@@ -68,6 +73,9 @@ const formColumns = {
   certificate: forms.certificate,
   createdAt: forms.createdAt,
   publishedAt: forms.publishedAt,
+  publishProposedBy: forms.publishProposedBy,
+  publishProposedAt: forms.publishProposedAt,
+  publishedBy: forms.publishedBy,
 };
 
 export async function findForm(db: Db, id: string) {
@@ -83,7 +91,7 @@ export async function findFormItems(db: Db, formId: string): Promise<(FormItem &
     .orderBy(asc(formItems.position));
 }
 
-export async function listForms(db: Db, filter: { module?: ModuleCode; kind?: 'linear-on-the-fly' | 'fixed'; status?: 'draft' | 'published' }) {
+export async function listForms(db: Db, filter: { module?: ModuleCode; kind?: 'linear-on-the-fly' | 'fixed'; status?: 'draft' | 'proposed' | 'published' }) {
   const where = [filter.module ? eq(forms.module, filter.module) : undefined, filter.kind ? eq(forms.kind, filter.kind) : undefined, filter.status ? eq(forms.status, filter.status) : undefined].filter(
     (w) => w !== undefined,
   );
@@ -94,13 +102,31 @@ export async function listForms(db: Db, filter: { module?: ModuleCode; kind?: 'l
     .orderBy(desc(forms.createdAt));
 }
 
-/** Publishing is one-way: only a draft becomes published; returns false when the form was not a draft. */
-export async function publishForm(db: Db, id: string, now: Date): Promise<boolean> {
-  const rows = await db.update(forms).set({ status: 'published', publishedAt: now }).where(and(eq(forms.id, id), eq(forms.status, 'draft'))).returning({ id: forms.id });
+/**
+ * Publishing is one-way: a draft or a proposed form becomes published; returns the proposer (null when there was no
+ * proposal), or undefined when the form was neither a draft nor proposed.
+ */
+export async function publishForm(db: Db, id: string, by: string | null, now: Date): Promise<{ proposedBy: string | null } | undefined> {
+  const [before] = await db.select({ proposedBy: forms.publishProposedBy, status: forms.status }).from(forms).where(eq(forms.id, id)).for('update');
+  if (!before || before.status === 'published') return undefined;
+  await db.update(forms).set({ status: 'published', publishedAt: now, publishedBy: by }).where(eq(forms.id, id));
+  return { proposedBy: before.status === 'proposed' ? before.proposedBy : null };
+}
+
+/** An author's request to publish a draft; false when the form is not a draft. */
+export async function proposePublication(db: Db, id: string, by: string, now: Date): Promise<boolean> {
+  const rows = await db.update(forms).set({ status: 'proposed', publishProposedBy: by, publishProposedAt: now }).where(and(eq(forms.id, id), eq(forms.status, 'draft'))).returning({ id: forms.id });
   return rows.length === 1;
 }
 
-/** How many delivered or published forms of a module each item appeared on, for exposure control. */
+/** A rejected proposal goes back to draft (the proposer is kept in the audit log); false when it was not proposed. */
+export async function rejectPublication(db: Db, id: string): Promise<{ proposedBy: string | null } | undefined> {
+  const [before] = await db.select({ proposedBy: forms.publishProposedBy }).from(forms).where(and(eq(forms.id, id), eq(forms.status, 'proposed'))).for('update');
+  if (!before) return undefined;
+  await db.update(forms).set({ status: 'draft', publishProposedBy: null, publishProposedAt: null }).where(eq(forms.id, id));
+  return before;
+}
+
 export async function exposureCounts(db: Db, module: ModuleCode): Promise<{ counts: Record<string, number>; forms: number }> {
   const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(forms).where(and(eq(forms.module, module), eq(forms.status, 'published')));
   const rows = await db

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParamsSchema, noBody, okSchema } from '../../../../shared/api/common.ts';
+import { idParamsSchema, noBody } from '../../../../shared/api/common.ts';
 import {
   formBuildRequestSchema,
   formBuildResponseSchema,
@@ -9,6 +9,7 @@ import {
   formListQuerySchema,
   formPreviewRequestSchema,
   formPreviewResponseSchema,
+  formPublishResponseSchema,
   formSummarySchema,
 } from '../../../../shared/api/forms.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
@@ -26,10 +27,11 @@ export const assemblyRoutes: FastifyPluginAsyncZod<{ assembly: AssemblyService }
     reply.status(201).send(await assembly.buildParallel(actorOf(req), req.body)),
   );
 
-  app.post('/api/forms/:id/publish', { ...authors, schema: { tags: ['forms'], summary: 'Publish a draft form; published forms are immutable', params, body: noBody, response: { 200: okSchema } } }, async (req) => {
-    await assembly.publish(actorOf(req), req.params.id);
-    return { ok: true as const };
-  });
+  app.post(
+    '/api/forms/:id/publish',
+    { ...authors, schema: { tags: ['forms'], summary: "Publish a draft form (an admin), or propose it for an admin's approval (an author); published forms are immutable", params, body: noBody, response: { 200: formPublishResponseSchema } } },
+    async (req) => assembly.publish(actorOf(req), req.params.id),
+  );
 
   app.get('/api/forms', { ...authors, schema: { tags: ['forms'], summary: 'List forms', querystring: formListQuerySchema, response: { 200: z.array(formSummarySchema) } } }, async (req) => assembly.listForms(req.query));
 

@@ -6,7 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { conflict, notFound, ruleViolation } from '../../platform/errors.ts';
+import { conflict, forbidden, notFound, ruleViolation } from '../../platform/errors.ts';
 import type { Blueprint } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -45,7 +45,8 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
         enemyGroupIds: groupsOf.get(it.id) ?? [],
         ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
       });
-    } else excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
+      // Practice items are another pool altogether (docs/practice.md): not even a shortage's explanation.
+    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
   }
   return { items, excluded };
 }
@@ -142,6 +143,8 @@ export function createAssemblyService(deps: AssemblyDeps) {
       if (!result.ok) infeasible(input.module, result.infeasibility);
       const bankRevision = await deps.itemBank.currentRevision();
       const stamp = clock.now();
+      // An author's "publish" is a proposal: only an admin's approval (or an admin, or the operator's CLI) publishes.
+      const status: 'draft' | 'proposed' | 'published' = !input.publish ? 'draft' : actor?.role === 'author' ? 'proposed' : 'published';
       return db.transaction(async (tx) => {
         const ids: string[] = [];
         for (const [i, form] of result.forms.entries()) {
@@ -154,22 +157,48 @@ export function createAssemblyService(deps: AssemblyDeps) {
           ids.push(
             await repo.insertForm(
               tx,
-              { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed: `${seed}#${i}`, algorithmVersion: form.algorithmVersion, kind: 'fixed', status: input.publish ? 'published' : 'draft', label, certificate, createdBy: actor?.userId ?? null, items: form.items },
+              { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed: `${seed}#${i}`, algorithmVersion: form.algorithmVersion, kind: 'fixed', status, label, certificate, createdBy: actor?.userId ?? null, items: form.items },
               stamp,
             ),
           );
         }
-        await deps.audit.record(actor, { action: input.publish ? 'forms.built-and-published' : 'forms.built', subjectType: 'module', subjectId: input.module, details: { formIds: ids, seed, count: input.count, maxOverlapPct: input.maxOverlapPct } }, tx);
-        return { formIds: ids, seed, pairwiseOverlap: result.pairwiseOverlap, checks: result.checks };
+        const action = ({ draft: 'forms.built', proposed: 'forms.built-and-proposed', published: 'forms.built-and-published' } as const)[status];
+        await deps.audit.record(actor, { action, subjectType: 'module', subjectId: input.module, details: { formIds: ids, seed, count: input.count, maxOverlapPct: input.maxOverlapPct } }, tx);
+        return { formIds: ids, status, seed, pairwiseOverlap: result.pairwiseOverlap, checks: result.checks };
       });
     },
 
-    async publish(actor: Actor, formId: string) {
+    /**
+     * Publishing a fixed form is an admin decision: an author's publish proposes it (draft → proposed); an admin's
+     * publish (of a draft, or approving a proposal) makes it live, audited with both people.
+     */
+    async publish(actor: Actor, formId: string): Promise<{ status: 'proposed' | 'published' }> {
       return db.transaction(async (tx) => {
         const form = await repo.findForm(tx, formId);
         if (!form) throw notFound('form');
-        if (!(await repo.publishForm(tx, formId, clock.now()))) throw conflict('the form is already published; published forms never change');
-        await deps.audit.record(actor, { action: 'form.published', subjectType: 'form', subjectId: formId }, tx);
+        if (form.status === 'published') throw conflict('the form is already published; published forms never change');
+        if (actor.role !== 'admin') {
+          if (form.status === 'proposed') throw conflict('the form is already proposed for publication; an admin decides');
+          if (!(await repo.proposePublication(tx, formId, actor.userId, clock.now()))) throw conflict('only a draft form can be proposed for publication');
+          await deps.audit.record(actor, { action: 'form.publication-proposed', subjectType: 'form', subjectId: formId, details: { module: form.module, label: form.label, proposedBy: actor.userId } }, tx);
+          return { status: 'proposed' as const };
+        }
+        const done = await repo.publishForm(tx, formId, actor.userId, clock.now());
+        if (!done) throw conflict('the form is already published; published forms never change');
+        await deps.audit.record(actor, { action: 'form.published', subjectType: 'form', subjectId: formId, details: { module: form.module, label: form.label, proposedBy: done.proposedBy, approvedBy: actor.userId } }, tx);
+        return { status: 'published' as const };
+      });
+    },
+
+    /** An admin turns down a proposed publication; the form goes back to draft. */
+    async rejectPublication(actor: Actor, formId: string, note: string) {
+      if (actor.role !== 'admin') throw forbidden('Only an admin decides on publishing a form');
+      return db.transaction(async (tx) => {
+        const form = await repo.findForm(tx, formId);
+        if (!form) throw notFound('form');
+        const before = await repo.rejectPublication(tx, formId);
+        if (!before) throw conflict(`the form is ${form.status}, not proposed for publication`);
+        await deps.audit.record(actor, { action: 'form.publication-rejected', subjectType: 'form', subjectId: formId, reason: note, details: { module: form.module, label: form.label, proposedBy: before.proposedBy, rejectedBy: actor.userId } }, tx);
       });
     },
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { bankRevisions, blueprints, enemyGroups, itemVersions, items, kwaCatalogs, modules } from '../../db/schema/index.ts';
 import type { Blueprint, EnemyGroup, ItemContent, ItemStats, KwaCatalog, ModuleDefinition } from '../../../../shared/item-bank-format.ts';
@@ -41,8 +41,50 @@ export async function insertCatalog(db: Db, module: ModuleCode, catalog: KwaCata
   await db.insert(kwaCatalogs).values({ module, version: catalog.version, kwas: catalog.kwas });
 }
 
-export async function insertBlueprint(db: Db, bp: Blueprint): Promise<void> {
-  await db.insert(blueprints).values({ module: bp.module, version: bp.version, body: bp });
+/** Stores a blueprint version: approved (live from now on) or proposed (live only once an admin approves it). */
+export async function insertBlueprint(db: Db, bp: Blueprint, gov: { status: 'approved' | 'proposed'; proposedBy: string | null }): Promise<void> {
+  const approved = gov.status === 'approved';
+  await db.insert(blueprints).values({
+    module: bp.module,
+    version: bp.version,
+    body: bp,
+    status: gov.status,
+    proposedBy: gov.proposedBy,
+    decidedBy: approved ? gov.proposedBy : null,
+    decidedAt: approved ? sql`now()` : null,
+    liveSince: approved ? sql`now()` : null,
+  });
+}
+
+/** Each module's live blueprint: its most recently approved version. */
+export async function liveBlueprints(db: Db): Promise<Map<ModuleCode, Blueprint>> {
+  const rows = await db
+    .select({ module: blueprints.module, body: blueprints.body })
+    .from(blueprints)
+    .where(eq(blueprints.status, 'approved'))
+    .orderBy(desc(blueprints.liveSince), desc(blueprints.createdAt), desc(blueprints.version));
+  const out = new Map<ModuleCode, Blueprint>();
+  for (const r of rows) if (!out.has(r.module)) out.set(r.module, r.body);
+  return out;
+}
+
+export async function findBlueprintRecord(db: Db, module: ModuleCode, version: string) {
+  const [row] = await db
+    .select({ body: blueprints.body, status: blueprints.status, proposedBy: blueprints.proposedBy })
+    .from(blueprints)
+    .where(and(eq(blueprints.module, module), eq(blueprints.version, version)))
+    .for('update');
+  return row;
+}
+
+/** Decides a proposal; false when it is not (or no longer) a proposal. Approval makes it live at once. */
+export async function decideBlueprint(db: Db, module: ModuleCode, version: string, d: { approve: boolean; decidedBy: string; note: string | null }): Promise<boolean> {
+  const rows = await db
+    .update(blueprints)
+    .set({ status: d.approve ? 'approved' : 'rejected', decidedBy: d.decidedBy, decidedAt: sql`now()`, decisionNote: d.note, liveSince: d.approve ? sql`now()` : null })
+    .where(and(eq(blueprints.module, module), eq(blueprints.version, version), eq(blueprints.status, 'proposed')))
+    .returning({ version: blueprints.version });
+  return rows.length === 1;
 }
 
 export async function insertItems(

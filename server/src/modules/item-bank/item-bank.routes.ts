@@ -49,6 +49,7 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
         revision: result.revision,
         summary: result.plan.summary,
         items: result.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })),
+        blueprints: result.blueprints,
       };
     },
   );
@@ -75,7 +76,7 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
     async (req) => {
       const { files, ...opts } = req.body;
       const r = await itemBank.uploadFiles(actorOf(req), files.map((f) => ({ name: f.name, bytes: Buffer.from(f.base64, 'base64') })), opts);
-      return { dryRun: r.dryRun, changed: r.changed, revision: r.revision, summary: r.plan.summary, items: r.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })), skipped: r.skipped, assets: r.assets };
+      return { dryRun: r.dryRun, changed: r.changed, revision: r.revision, summary: r.plan.summary, items: r.plan.items.map((p) => ({ id: p.item.id, change: p.change, fromVersion: p.fromVersion })), blueprints: r.blueprints, skipped: r.skipped, assets: r.assets };
     },
   );
 

@@ -4,11 +4,12 @@
  */
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
-import { notFound, validationFailed } from '../../platform/errors.ts';
+import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { BANK_FORMAT_VERSION, contentOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bankCoverage } from './domain/bank-coverage.ts';
+import { blueprintDiff, type BlueprintFieldChange } from './domain/blueprint-diff.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
 import type { Problem } from '../../../../shared/errors.ts';
 import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
@@ -17,12 +18,25 @@ import { exportQtiPackage } from './domain/qti-export.ts';
 import { convertUpload, relocateProblems, type UploadOptions } from './domain/upload-conversion.ts';
 import * as repo from './item-bank.repository.ts';
 
+/** What an import does to a module's blueprint: `live` replaces the live one at once, `proposal` awaits an admin. */
+export interface BlueprintEffect {
+  module: ModuleCode;
+  version: string;
+  effect: 'live' | 'proposal';
+  liveVersion: string | null;
+  diff: BlueprintFieldChange[];
+}
+
 export interface ImportResult {
   dryRun: boolean;
   changed: boolean;
   revision: number;
   plan: ImportPlan;
+  blueprints: BlueprintEffect[];
 }
+
+/** Blueprints (cut score, length, KWA counts, time) are an admin decision: an author's new version is a proposal. */
+const proposesOnly = (actor: Actor | null) => actor?.role === 'author';
 
 export type ImportProgress = (done: number, total: number) => void;
 
@@ -30,7 +44,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
   const { db } = deps;
   let cached: { revision: number; snapshot: BankSnapshot } | undefined;
 
-  async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, onProgress?: ImportProgress): Promise<number> {
+  async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, effects: BlueprintEffect[], onProgress?: ImportProgress): Promise<number> {
     const revision = await repo.insertRevision(tx, { actorId: actor?.userId ?? null, source, summary: { ...plan.summary } });
     for (const m of plan.modules) {
       await repo.upsertModule(tx, m.definition);
@@ -49,7 +63,22 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     }
     onProgress?.(total, total);
     for (const g of plan.enemyGroups) if (g.change !== 'unchanged') await repo.upsertEnemyGroup(tx, g.group, revision);
-    for (const b of plan.blueprints) if (b.change === 'new') await repo.insertBlueprint(tx, b.blueprint);
+    for (const b of plan.blueprints) {
+      if (b.change !== 'new') continue;
+      const proposal = proposesOnly(actor);
+      await repo.insertBlueprint(tx, b.blueprint, { status: proposal ? 'proposed' : 'approved', proposedBy: actor?.userId ?? null });
+      const effect = effects.find((e) => e.module === b.blueprint.module && e.version === b.blueprint.version);
+      await deps.audit.record(
+        actor,
+        {
+          action: proposal ? 'blueprint.proposed' : 'blueprint.approved',
+          subjectType: 'blueprint',
+          subjectId: `${b.blueprint.module}@${b.blueprint.version}`,
+          details: { revision, proposedBy: actor?.userId ?? null, ...(proposal ? {} : { approvedBy: actor?.userId ?? null, via: 'import' }), replaces: effect?.liveVersion ?? null, diff: effect?.diff ?? [] },
+        },
+        tx,
+      );
+    }
     await deps.audit.record(actor, { action: 'bank.imported', subjectType: 'bank-revision', subjectId: String(revision), details: { source, ...plan.summary } }, tx);
     return revision;
   }
@@ -82,9 +111,13 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
           throw validationFailed(`The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported`, problems);
         }
         const changed = planChangesAnything(result.plan);
-        if (opts.dryRun || !changed) return { dryRun: !!opts.dryRun, changed, revision: await repo.currentRevision(tx), plan: result.plan };
-        const revision = await apply(tx, actor, result.plan, sources.map((s) => s.name).join(', '), opts.onProgress);
-        return { dryRun: false, changed: true, revision, plan: result.plan };
+        const live = await repo.liveBlueprints(tx);
+        const blueprints: BlueprintEffect[] = result.plan.blueprints
+          .filter((b) => b.change === 'new')
+          .map(({ blueprint: bp }) => ({ module: bp.module, version: bp.version, effect: proposesOnly(actor) ? 'proposal' : 'live', liveVersion: live.get(bp.module)?.version ?? null, diff: blueprintDiff(live.get(bp.module) ?? null, bp) }));
+        if (opts.dryRun || !changed) return { dryRun: !!opts.dryRun, changed, revision: await repo.currentRevision(tx), plan: result.plan, blueprints };
+        const revision = await apply(tx, actor, result.plan, sources.map((s) => s.name).join(', '), blueprints, opts.onProgress);
+        return { dryRun: false, changed: true, revision, plan: result.plan, blueprints };
       });
     },
 
@@ -139,6 +172,33 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       const item = (await this.snapshot()).items.get(id);
       if (!item) throw notFound(`item ${id}`);
       return { itemId: id, stem: item.content.stem, options: item.content.options.map((o) => ({ id: o.id, text: o.text })) };
+    },
+
+    /**
+     * An admin's decision on a proposed blueprint: approval makes it the module's live blueprint at once (the next
+     * scheduled sitting uses it); rejection keeps it (its version stays taken) but never live. Audited with both people.
+     */
+    async decideBlueprint(actor: Actor, module: ModuleCode, version: string, decision: { approve: boolean; note: string | null }) {
+      if (actor.role !== 'admin') throw forbidden('Only an admin approves or rejects a blueprint');
+      return db.transaction(async (tx) => {
+        const record = await repo.findBlueprintRecord(tx, module, version);
+        if (!record) throw notFound(`blueprint ${module}@${version}`);
+        if (record.status !== 'proposed') throw conflict(`blueprint ${module}@${version} is ${record.status}, not a proposal`);
+        const live = (await repo.liveBlueprints(tx)).get(module) ?? null;
+        await repo.decideBlueprint(tx, module, version, { approve: decision.approve, decidedBy: actor.userId, note: decision.note });
+        await deps.audit.record(
+          actor,
+          {
+            action: decision.approve ? 'blueprint.approved' : 'blueprint.rejected',
+            subjectType: 'blueprint',
+            subjectId: `${module}@${version}`,
+            reason: decision.note,
+            details: { proposedBy: record.proposedBy, [decision.approve ? 'approvedBy' : 'rejectedBy']: actor.userId, replaces: decision.approve ? (live?.version ?? null) : null, diff: blueprintDiff(live, record.body) },
+          },
+          tx,
+        );
+        return { module, version, status: decision.approve ? ('approved' as const) : ('rejected' as const) };
+      });
     },
 
     async coverage() {

@@ -15,11 +15,12 @@ import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts'
 import type { AssemblyService } from '../assembly/assembly.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ItemBankService } from '../item-bank/item-bank.service.ts';
+import type { MeasurementService } from '../psychometrics/measurement.service.ts';
 import { addDays } from '../../../../shared/civil-date.ts';
 import { fullCptStatus, MODULE_TITLES, normalizeVerificationCode } from './domain/credentials.ts';
 import { checkEligibility } from './domain/eligibility.ts';
 import { recertificationProgress } from './domain/recertification.ts';
-import { scoreSession, type EndReason, type ScoreResult } from './domain/score-session.ts';
+import { scoreSession, type EndReason, type ScaleInput, type ScoreResult } from './domain/score-session.ts';
 import { createCredentialLifecycle } from './credential-lifecycle.ts';
 import * as lifecycleRepo from './credential-lifecycle.repository.ts';
 import * as repo from './scoring.repository.ts';
@@ -30,6 +31,8 @@ export interface ScoringDeps {
   audit: Pick<AuditService, 'record'>;
   itemBank: Pick<ItemBankService, 'snapshot'>;
   assembly: Pick<AssemblyService, 'blueprintFor'>;
+  /** The module's ability scale, when it has an approved one (docs/measurement.md §4); absent = percent cuts only. */
+  measurement?: Pick<MeasurementService, 'scaleForScoring'>;
 }
 
 interface EndedSession {
@@ -52,13 +55,30 @@ export function createScoringService(deps: ScoringDeps) {
     return p;
   }
 
-  /** Computes a session's result; keyOverrides replace the key of an item (a corrected miskey) with a newer version's. */
-  async function compute(tx: Db, s: EndedSession, keyOverrides: Map<string, { key: string; version: number }> = new Map()): Promise<ScoreResult> {
+  /**
+   * Computes a session's result; keyOverrides replace the key of an item (a corrected miskey) with a newer version's.
+   * A first scoring uses the module's approved scale when every scored item has a bank difficulty; a rescore (`prior`)
+   * keeps the way the result was first reached, the same scale and difficulties or the percent cut, so adopting a
+   * scale never changes a past result (docs/measurement.md §6).
+   */
+  async function compute(tx: Db, s: EndedSession, keyOverrides: Map<string, { key: string; version: number }> = new Map(), prior?: ScoreResult): Promise<ScoreResult> {
     const blueprint = await deps.assembly.blueprintFor(s.module, s.blueprintVersion, tx);
     const snapshot = await deps.itemBank.snapshot(tx);
     const catalog = snapshot.modules.get(s.module)?.catalogs.find((c) => c.version === blueprint.kwaCatalogVersion);
     const input = await repo.scoringInput(tx, s.id, s.formId!);
+    let scale: ScaleInput | undefined;
+    let scaleNote: string | undefined;
+    if (prior) {
+      if (prior.scale) scale = { version: prior.scale.version, thetaCut: prior.scale.thetaCut, reporting: prior.scale.reporting, difficulties: prior.scale.difficulties };
+      scaleNote = prior.scaleNote;
+    } else if (deps.measurement) {
+      const found = await deps.measurement.scaleForScoring(tx, s.module, input.items.filter((i) => i.role === 'scored').map((i) => i.itemId));
+      if (found && 'uncalibrated' in found) scaleNote = `scored by the percent cut: ${found.uncalibrated.length} scored item(s) have no bank difficulty (${found.uncalibrated.join(', ')})`;
+      else if (found) scale = found;
+    }
     return scoreSession({
+      scale,
+      scaleNote,
       items: input.items.map((i) => {
         const o = keyOverrides.get(i.itemId);
         return { itemId: i.itemId, version: o?.version ?? i.version, kwa: i.kwa, role: i.role, key: o?.key ?? i.content.key };
@@ -117,7 +137,7 @@ export function createScoringService(deps: ScoringDeps) {
       if (await repo.findScore(tx, s.id)) return { scored: true, passed: false };
       const result = await compute(tx, s);
       await repo.putScore(tx, { sessionId: s.id, scoringVersion: result.scoringVersion, rawScore: result.rawScore, scoredItems: result.scoredItems, percent: result.percent, passed: result.passed, result: { ...result }, scoredAt: now, revision: 1 }, 'scored when the session ended');
-      await deps.audit.record(null, { action: 'session.score-recorded', subjectType: 'session', subjectId: s.id, details: { rawScore: result.rawScore, rawCut: result.rawCut, passed: result.passed, scoringVersion: result.scoringVersion } }, tx);
+      await deps.audit.record(null, { action: 'session.score-recorded', subjectType: 'session', subjectId: s.id, details: { rawScore: result.rawScore, rawCut: result.rawCut, passed: result.passed, scoringVersion: result.scoringVersion, scaleVersion: result.scale?.version ?? null, scaleScore: result.scale?.scaleScore ?? null } }, tx);
       if (result.passed) await lifecycle.issue(tx, s, s.endedAt ?? now, null);
       return { scored: true, passed: result.passed };
     },
@@ -139,7 +159,18 @@ export function createScoringService(deps: ScoringDeps) {
         endReason: h.endReason,
         status: score ? ('scored' as const) : ('pending' as const),
         result: r
-          ? { scoredItems: r.scoredItems, rawScore: r.rawScore, percent: r.percent, cutPercent: r.cutPercent, rawCut: r.rawCut, passed: r.passed, kwas: r.kwas, diagnosticNote: r.diagnosticNote, scoringVersion: r.scoringVersion }
+          ? {
+              scoredItems: r.scoredItems,
+              rawScore: r.rawScore,
+              percent: r.percent,
+              cutPercent: r.cutPercent,
+              rawCut: r.rawCut,
+              passed: r.passed,
+              kwas: r.kwas,
+              diagnosticNote: r.diagnosticNote,
+              scoringVersion: r.scoringVersion,
+              scale: r.scale ? { score: r.scale.scaleScore, cut: r.scale.reporting.cut, min: r.scale.reporting.min, max: r.scale.reporting.max, version: r.scale.version } : null,
+            }
           : null,
         // expiresOn is the first day the certificate is no longer valid (docs §6), the day after validThrough.
         certificate: cert ? { verificationCode: cert.verificationCode, issuedOn: cert.issuedOn, validThrough: cert.validThrough, expiresOn: addDays(cert.validThrough, 1), status: statusOf(cert, clock.now()) } : null,
@@ -299,7 +330,7 @@ export function createScoringService(deps: ScoringDeps) {
           if (delivered.content.stem !== current.content.stem || JSON.stringify(delivered.content.options) !== JSON.stringify(current.content.options)) {
             throw conflict(`Item ${input.itemId} version ${current.version} changes the stem or options of version ${delivered.version}; rescoring applies only to key corrections`);
           }
-          const after = await compute(tx, h, override);
+          const after = await compute(tx, h, override, before.result as unknown as ScoreResult);
           const change = { sessionId: id, candidate: h.candidateName, module: h.module, before: { rawScore: before.rawScore, passed: before.passed }, after: { rawScore: after.rawScore, passed: after.passed } };
           if (change.before.rawScore === change.after.rawScore && change.before.passed === change.after.passed) continue;
           changes.push(change);

@@ -198,6 +198,15 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
       if (before && before.module !== item.module) {
         problems.push(at(src, [...where, 'module'], `item ${item.id} belongs to module ${before.module} in the bank; an item cannot move to another module (give it a new id)`));
       }
+      // The practice pool and the exam pool never share an item (docs/practice.md): candidates review practice items
+      // with their keys, so a practice item must never become scorable, and an exam item never becomes reviewable.
+      if (before && (before.status === 'practice') !== (item.status === 'practice')) {
+        problems.push(
+          at(src, [...where, 'status'], before.status === 'practice'
+            ? `item ${item.id} is a practice item; practice items stay practice (candidates have seen their keys), so write a new item for exams`
+            : `item ${item.id} is ${before.status} in the bank; an exam item can never become a practice item (give the practice item a new id)`),
+        );
+      }
       merged.set(item.id, item);
       incoming.push({ src, item, index });
     });

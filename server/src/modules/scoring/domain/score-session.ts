@@ -3,12 +3,32 @@
  * diagnostic. Rules and formulas: docs/scoring-and-certification.md (CPT.md §1.2, §1.4, §2.3, §2.6).
  */
 import type { CutScore } from '../../../../../shared/item-bank-format.ts';
+import { preEquatedScore, type ReportingScale } from '../../psychometrics/domain/pre-equating.ts';
 import { DIAGNOSTIC_NOTE, KWA_MIN_ITEMS, kwaDiagnostics, percentOneDecimal, type KwaDiagnostic, type KwaTally } from './kwa-diagnostic.ts';
 
 export type { KwaDiagnostic } from './kwa-diagnostic.ts';
 
 /** Stored with every result; bump it whenever a rule below changes what a response set scores. */
 export const SCORING_VERSION = 'cpt-score-1';
+/** The version of results scored on a module's ability scale (docs/measurement.md §4). */
+export const PRE_EQUATED_SCORING_VERSION = 'cpt-score-1/rasch-pre-equated';
+
+/** A module's approved scale and the bank difficulties of every scored item on the form. */
+export interface ScaleInput {
+  version: number;
+  thetaCut: number;
+  reporting: ReportingScale;
+  difficulties: Record<string, number>;
+}
+
+/** How a result on the scale was reached; stored with the result so a rescore uses the same scale and difficulties. */
+export interface ScaleResult extends ScaleInput {
+  theta: number;
+  thetaSe: number;
+  scaleScore: number;
+  expectedRawAtCut: number;
+  csemAtCut: number;
+}
 
 export interface ScoringItem {
   itemId: string;
@@ -30,6 +50,10 @@ export interface ScoringInput {
   endReason: EndReason;
   /** KWAs with fewer scored items are labelled "too-few-items"; default KWA_MIN_ITEMS (5). */
   minKwaItems?: number;
+  /** Score on the ability scale: the raw cut comes from the form's characteristic curve, not the percent cut. */
+  scale?: ScaleInput;
+  /** Why a module with a scale was scored by its percent cut all the same (uncalibrated items on the form). */
+  scaleNote?: string;
 }
 
 export interface ScoreResult {
@@ -45,6 +69,11 @@ export interface ScoreResult {
   cutRounding: CutScore['rounding'];
   rawCut: number;
   passed: boolean;
+  /** Present only on results scored on an ability scale: pass/fail from the ability cut through the form's raw cut. */
+  method?: 'pre-equated';
+  scale?: ScaleResult;
+  /** Present only when a module with a scale scored this form by its percent cut all the same, and why. */
+  scaleNote?: string;
   endReason: EndReason;
   kwas: KwaDiagnostic[];
   /** Item id → item version, for every item on the form (pretest included): which keys this result rests on. */
@@ -125,9 +154,23 @@ export function scoreSession(input: ScoringInput): ScoreResult {
   }
   if (scoredItems === 0) throw new Error('the form has no scored items, so it cannot be scored');
 
-  const rawCut = rawCutFor(cutScore, scoredItems);
+  let rawCut = rawCutFor(cutScore, scoredItems);
+  let scale: ScaleResult | null = null;
+  if (input.scale) {
+    const sc = input.scale;
+    const bs = items.filter((i) => i.role === 'scored').map((i) => {
+      const b = sc.difficulties[i.itemId];
+      if (b === undefined) throw new Error(`item ${i.itemId} has no difficulty on scale version ${sc.version}`);
+      return b;
+    });
+    const pe = preEquatedScore(bs, rawScore, sc.thetaCut, sc.reporting);
+    rawCut = pe.rawCut;
+    scale = { ...sc, theta: pe.theta, thetaSe: pe.thetaSe, scaleScore: pe.scaleScore, expectedRawAtCut: pe.expectedRawAtCut, csemAtCut: pe.csemAtCut };
+  }
+  // A KWA "meets" the standard at the form's own cut: the percent cut, or on a scale the raw cut's share of the form.
+  const meets = scale ? (correct: number, n: number) => correct * scoredItems >= rawCut * n : (correct: number, n: number) => meetsPercent(correct, n, cutScore.percent);
   return {
-    scoringVersion: SCORING_VERSION,
+    scoringVersion: scale ? PRE_EQUATED_SCORING_VERSION : SCORING_VERSION,
     scoredItems,
     pretestItems,
     answeredScored,
@@ -137,13 +180,11 @@ export function scoreSession(input: ScoringInput): ScoreResult {
     cutRounding: cutScore.rounding,
     rawCut,
     passed: endReason !== 'terminated' && rawScore >= rawCut,
+    // Results without a scale keep exactly the shape they always had.
+    ...(scale ? { method: 'pre-equated' as const, scale } : {}),
+    ...(input.scaleNote ? { scaleNote: input.scaleNote } : {}),
     endReason,
-    kwas: kwaDiagnostics(
-      [...tallies.values()],
-      kwaTitles,
-      (correct, n) => meetsPercent(correct, n, cutScore.percent),
-      input.minKwaItems ?? KWA_MIN_ITEMS,
-    ),
+    kwas: kwaDiagnostics([...tallies.values()], kwaTitles, meets, input.minKwaItems ?? KWA_MIN_ITEMS),
     keyVersions,
     diagnosticNote: DIAGNOSTIC_NOTE,
   };

@@ -1,0 +1,163 @@
+/**
+ * Measurement end to end through the API (docs/measurement.md): candidates sit a published fixed form over the real
+ * exam socket; an author calibrates the delivered sessions, an admin adopts the difficulties; a standard-setting study
+ * is recorded by one person and approved by another; the next candidates are scored on the ability scale (raw cut from
+ * the form's characteristic curve, scale score on the report); earlier results stay as they were; decision quality per
+ * module and form, as JSON and CSV; every action audited.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
+import { ExamClient } from '../helpers/exam-client.ts';
+import { importSampleModule, newCandidate, startedSession } from '../helpers/session-fixture.ts';
+import { DB_KINDS } from '../helpers/test-db.ts';
+import { preEquatedRawCut } from '../../server/src/modules/psychometrics/domain/pre-equating.ts';
+
+describe.each(DB_KINDS)('measurement on %s', (kind) => {
+  let t: TestApp;
+  let base: string;
+  let author: { cookie: string };
+  let admin: { cookie: string };
+  const keys = new Map<string, string>();
+  beforeAll(async () => {
+    t = await buildTestApp(kind);
+    await importSampleModule(t.services, 'item-bank/safety.json');
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    author = await loginAs(t.app, 'author');
+    admin = await loginAs(t.app, 'admin');
+    for (const it of (await t.app.inject({ url: '/api/bank/items', headers: author })).json() as { id: string; content: { key: string } }[]) keys.set(it.id, it.content.key);
+  });
+  afterAll(() => t?.close());
+
+  /** Sits the exam; `correct(i)` says whether the i-th item (by item id order) is answered with its key. */
+  async function sit(correct: (i: number) => boolean) {
+    const cand = await newCandidate(t.app);
+    const s = await startedSession(t.app, { module: 'SAF', candidate: cand });
+    const c = await ExamClient.open(base, s.candidate);
+    const snap = await c.hello(s.sessionId);
+    const ids = snap.items.map((it) => it.itemId).sort();
+    await Promise.all(
+      snap.items.map((it) => {
+        const key = keys.get(it.itemId)!;
+        return c.answer(it.itemId, correct(ids.indexOf(it.itemId)) ? key : it.options.find((o) => o.id !== key)!.id);
+      }),
+    );
+    await c.request({ type: 'submit' });
+    await c.waitFor('result-ready');
+    c.close();
+    return { ...s, report: (await t.app.inject({ url: `/api/sessions/${s.sessionId}/report`, headers: s.candidate })).json() };
+  }
+
+  it('calibrate, adopt, set the cut on the ability scale, score on it, and report decision quality', async () => {
+    const built = await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: author, payload: { module: 'SAF', count: 1, publish: true, seed: 'measurement' } });
+    expect(built.statusCode).toBe(201);
+
+    // Sixteen candidates: half answer 3 in 4 right, half 1 in 2, in patterns that give every item both outcomes.
+    const before = [];
+    for (let k = 0; k < 16; k++) before.push(await sit((i) => (k < 8 ? (i + k) % 4 !== 0 : (i + k) % 2 === 0)));
+    expect(before[0]!.report.result).toMatchObject({ rawCut: 60, cutPercent: 76 });
+    expect(before[0]!.report.result.scale ?? null).toBeNull();
+
+    // No scale yet: the author cannot anchor, and decision quality says why it has no accuracy.
+    expect((await t.app.inject({ method: 'POST', url: '/api/measurement/calibrations', headers: author, payload: { module: 'SAF', kind: 'anchored' } })).json().message).toMatch(/no bank difficulties to anchor on/);
+    const badKind = await t.app.inject({ method: 'POST', url: '/api/measurement/calibrations', headers: author, payload: { module: 'SAF', kind: 'joint' } });
+    expect(badKind.statusCode).toBe(400);
+
+    const run = await t.app.inject({ method: 'POST', url: '/api/measurement/calibrations', headers: author, payload: { module: 'SAF', kind: 'free' } });
+    expect(run.statusCode).toBe(201);
+    const r = run.json();
+    expect(r).toMatchObject({ module: 'SAF', kind: 'free', sessions: 16, adoptedAt: null, drift: null });
+    const scored = r.items.filter((i: { role: string }) => i.role === 'scored');
+    expect(scored).toHaveLength(78);
+    expect(scored.every((i: { status: string; se: number }) => i.status === 'estimated' && i.se > 0)).toBe(true);
+    expect(Math.abs(r.items.filter((i: { difficulty: number | null }) => i.difficulty !== null).reduce((s: number, i: { difficulty: number }) => s + i.difficulty, 0))).toBeLessThan(1e-6);
+    expect((await t.app.inject({ url: '/api/measurement/calibrations?module=SAF', headers: author })).json()).toHaveLength(1);
+    expect((await t.app.inject({ url: `/api/measurement/calibrations/${r.id}`, headers: author })).json().items).toHaveLength(r.items.length);
+
+    // Adoption is an admin's decision.
+    expect((await t.app.inject({ method: 'POST', url: `/api/measurement/calibrations/${r.id}/adopt`, headers: author, payload: {} })).statusCode).toBe(403);
+    const unknown = await t.app.inject({ method: 'POST', url: `/api/measurement/calibrations/${r.id}/adopt`, headers: admin, payload: { itemIds: ['NOPE-1'] } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toContain('NOPE-1');
+    // The free run establishes the scale with the operational items; the pretest items join through an anchored run.
+    const scoredIds = (scored as { itemId: string }[]).map((i) => i.itemId).sort();
+    const pretestIds = (r.items as { itemId: string; role: string; status: string }[]).filter((i) => i.role === 'pretest' && i.status === 'estimated').map((i) => i.itemId).sort();
+    expect(pretestIds.length).toBeGreaterThan(0);
+    const adopted = await t.app.inject({ method: 'POST', url: `/api/measurement/calibrations/${r.id}/adopt`, headers: admin, payload: { itemIds: scoredIds } });
+    expect(adopted.json()).toEqual({ adopted: scoredIds });
+    // A second free run would be on its own scale: refused once the bank has difficulties.
+    const again = (await t.app.inject({ method: 'POST', url: '/api/measurement/calibrations', headers: author, payload: { module: 'SAF', kind: 'free' } })).json();
+    expect((await t.app.inject({ method: 'POST', url: `/api/measurement/calibrations/${again.id}/adopt`, headers: admin, payload: {} })).json().message).toMatch(/already has bank difficulties/);
+    // An anchored run: the operational items hold their difficulties, the pretest items are estimated on their scale,
+    // and the operational items' drift is reported (the same data: no drift).
+    const anchored = (await t.app.inject({ method: 'POST', url: '/api/measurement/calibrations', headers: author, payload: { module: 'SAF', kind: 'anchored' } })).json();
+    expect(anchored.kind).toBe('anchored');
+    expect(anchored.items.filter((i: { status: string }) => i.status === 'anchored').map((i: { itemId: string }) => i.itemId).sort()).toEqual(scoredIds);
+    expect(anchored.drift.items).toHaveLength(78);
+    expect(anchored.drift.items.some((d: { flagged: boolean }) => d.flagged)).toBe(false);
+    expect(Math.abs(anchored.drift.shift)).toBeLessThan(0.5);
+    const joined = await t.app.inject({ method: 'POST', url: `/api/measurement/calibrations/${anchored.id}/adopt`, headers: admin, payload: {} });
+    expect(joined.json()).toEqual({ adopted: pretestIds });
+    const params = (await t.app.inject({ url: '/api/measurement/parameters?module=SAF', headers: author })).json() as { itemId: string; difficulty: number }[];
+    expect(params).toHaveLength(78 + pretestIds.length);
+    const difficulty = new Map(params.map((p) => [p.itemId, p.difficulty]));
+
+    // The standard-setting study: recorded by the author, approved by an admin, never by its recorder.
+    const study = { method: 'modified Angoff, 2 rounds', date: '2026-11-20', panelSize: 8, summary: 'Eight SMEs; cut at the ability of the minimally competent technician.' };
+    const badScale = await t.app.inject({ method: 'POST', url: '/api/measurement/scales', headers: author, payload: { module: 'SAF', thetaCut: 0, scale: { min: 100, max: 900, cut: 950, perLogit: 100 }, study } });
+    expect(badScale.statusCode).toBe(400);
+    expect(badScale.body).toContain('min < cut <= max');
+    const v1 = await t.app.inject({ method: 'POST', url: '/api/measurement/scales', headers: author, payload: { module: 'SAF', thetaCut: 0, scale: { min: 100, max: 900, cut: 700, perLogit: 100 }, study } });
+    expect(v1.statusCode).toBe(201);
+    expect(v1.json()).toMatchObject({ version: 1, approvedAt: null, active: false });
+    expect((await t.app.inject({ method: 'POST', url: '/api/measurement/scales/SAF/1/approve', headers: author, payload: {} })).statusCode).toBe(403);
+    const approved = await t.app.inject({ method: 'POST', url: '/api/measurement/scales/SAF/1/approve', headers: admin, payload: {} });
+    expect(approved.json()).toMatchObject({ version: 1, active: true });
+    const v2 = (await t.app.inject({ method: 'POST', url: '/api/measurement/scales', headers: admin, payload: { module: 'SAF', thetaCut: 0.5, scale: { min: 100, max: 900, cut: 700, perLogit: 100 }, study } })).json();
+    expect((await t.app.inject({ method: 'POST', url: `/api/measurement/scales/SAF/${v2.version}/approve`, headers: admin, payload: {} })).json().message).toMatch(/cannot also approve/);
+
+    // The form's raw-to-ability table and raw cut on the scale.
+    const formId = before[0]!.report.formId as string;
+    const fm = (await t.app.inject({ url: `/api/measurement/forms/${formId}`, headers: author })).json();
+    expect(fm).toMatchObject({ formId, scoredItems: 78, uncalibrated: [], thetaCut: 0, scaleVersion: 1 });
+    expect(fm.rawCut).toBe(preEquatedRawCut(scoredIds.map((id) => difficulty.get(id)!), 0));
+    expect(fm.table).toHaveLength(79);
+    expect(fm.table[fm.rawCut].scaleScore).toBeGreaterThanOrEqual(700);
+    expect(fm.table[fm.rawCut - 1].scaleScore).toBeLessThan(700);
+
+    // New sessions score on the scale; the earlier results are unchanged.
+    const strong = await sit((i) => i % 8 !== 0);
+    expect(strong.report.result).toMatchObject({ rawCut: fm.rawCut, passed: true, scale: { cut: 700, min: 100, max: 900, version: 1 } });
+    expect(strong.report.result.scale.score).toBe(fm.table[strong.report.result.rawScore].scaleScore);
+    const weak = await sit((i) => i % 3 === 0);
+    expect(weak.report.result).toMatchObject({ passed: false });
+    expect(weak.report.result.scale.score).toBeLessThan(700);
+    const old = (await t.app.inject({ url: `/api/sessions/${before[0]!.sessionId}/report`, headers: admin })).json();
+    expect(old.result).toEqual(before[0]!.report.result);
+
+    // Decision quality per module and form; the CSV says the same.
+    expect((await t.app.inject({ url: '/api/measurement/decision-quality?module=SAF', headers: author })).statusCode).toBe(403);
+    const dq = (await t.app.inject({ url: '/api/measurement/decision-quality?module=SAF', headers: admin })).json();
+    expect(dq).toMatchObject({ module: 'SAF', thetaCut: 0, scaleVersion: 1, excluded: 0 });
+    expect(dq.overall.candidates).toBe(18);
+    // The 3-in-4 candidates failed the 76% cut but are above the ability cut: the report counts them.
+    const wouldPass = before.filter((b) => b.report.result.rawScore >= fm.rawCut && !b.report.result.passed).length;
+    expect(dq.recordedOtherwise).toBe(wouldPass);
+    expect(dq.overall.passRate).toBeCloseTo((before.filter((b) => b.report.result.rawScore >= fm.rawCut).length + 1) / 18, 10);
+    expect(dq.overall.accuracy).toBeGreaterThan(0.5);
+    expect(dq.overall.accuracy).toBeLessThanOrEqual(1);
+    expect(dq.overall.consistency).toBeLessThanOrEqual(dq.overall.accuracy + 1e-12);
+    expect(dq.forms).toHaveLength(1);
+    expect(dq.forms[0].csemAtCut).toBeCloseTo(fm.csemAtCut, 10);
+    expect(dq.passRates.reduce((s: number, m: { candidates: number }) => s + m.candidates, 0)).toBe(18);
+    const csv = await t.app.inject({ url: '/api/measurement/decision-quality.csv?module=SAF', headers: admin });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('module,form,candidates,pass_rate,accuracy,consistency,false_positive,false_negative,csem_at_cut,theta_cut,scale_version');
+    expect(lines[1]).toBe(`SAF,ALL,18,${dq.overall.passRate.toFixed(4)},${dq.overall.accuracy.toFixed(4)},${dq.overall.consistency.toFixed(4)},${dq.overall.falsePositive.toFixed(4)},${dq.overall.falseNegative.toFixed(4)},${dq.overall.csemAtCut.toFixed(4)},0.0000,1`);
+
+    const audit = await t.services.audit.byAction('measurement.calibrated');
+    expect(audit.length).toBe(3);
+    expect((await t.services.audit.byAction('measurement.difficulties-adopted')).length).toBe(2);
+    for (const action of ['measurement.difficulties-adopted', 'measurement.scale-recorded', 'measurement.scale-approved']) expect((await t.services.audit.byAction(action)).length).toBeGreaterThan(0);
+  }, 240_000);
+});
