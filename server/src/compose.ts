@@ -21,6 +21,8 @@ import { createEmployerService } from './modules/credentials/employer.service.ts
 import { loadSigningKey } from './modules/credentials/signing-key.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 import { createPracticeService } from './modules/practice/practice.service.ts';
+import { createPaperService } from './modules/paper/paper.service.ts';
+import { createPaperSessions } from './modules/sessions/paper-sessions.service.ts';
 
 /** Where services report failures of work they do in the background (nobody awaits it); app.ts passes its logger. */
 export type BackgroundErrorLog = (message: string, error: unknown) => void;
@@ -53,6 +55,8 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
   const practice = createPracticeService({ db, clock: deps.clock, audit, itemBank, assembly });
-  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer, practice };
+  const paperSessions = createPaperSessions({ db, audit, assembly, eligibility: { check: (input) => scoring.checkEligibility(input) } });
+  const paper = createPaperService({ db, clock: deps.clock, audit, paperSessions, sessions, assembly });
+  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer, practice, paper };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -33,3 +33,29 @@ export function pdfQr(pdf: Buffer, dpi = 200): string | null {
     return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data ?? null;
   });
 }
+
+/** Renders page `page` at `dpi` as RGBA pixels (for reading bubbles the way a scanner does). */
+export function pdfPixels(pdf: Buffer, page = 1, dpi = 100): { width: number; height: number; dark(xPt: number, yPt: number, rPt?: number): number } {
+  return withFile(pdf, (f, dir) => {
+    execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', f, path.join(dir, 'page')]);
+    const png = PNG.sync.read(readFileSync(path.join(dir, 'page.png')));
+    const scale = dpi / 72;
+    return {
+      width: png.width,
+      height: png.height,
+      /** The share of dark pixels in the square of half-side rPt points around (xPt, yPt), PDF points from the top left. */
+      dark(xPt, yPt, rPt = 3) {
+        let dark = 0;
+        let all = 0;
+        for (let y = Math.round((yPt - rPt) * scale); y <= Math.round((yPt + rPt) * scale); y++) {
+          for (let x = Math.round((xPt - rPt) * scale); x <= Math.round((xPt + rPt) * scale); x++) {
+            const i = (y * png.width + x) * 4;
+            all++;
+            if (png.data[i]! + png.data[i + 1]! + png.data[i + 2]! < 3 * 100) dark++;
+          }
+        }
+        return dark / all;
+      },
+    };
+  });
+}

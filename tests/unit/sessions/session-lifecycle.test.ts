@@ -14,6 +14,7 @@ const EVENTS: SessionEvent[] = [
   { type: 'reconnect' },
   { type: 'extend', minutes: 5 },
   { type: 'submit' },
+  { type: 'paper-submit' },
   { type: 'expire' },
   { type: 'terminate', reason: 'x' },
   { type: 'score' },
@@ -49,6 +50,13 @@ describe('session lifecycle', () => {
 
   it('is total: every state answers every event', () => {
     for (const s of SESSION_STATES) for (const e of EVENTS) expect(() => transition(view(s), e, AT)).not.toThrow();
+  });
+
+  it('ends a paper sitting from scheduled or checked in (docs/paper.md)', () => {
+    // A paper sitting never ran on the server's clock: no clock entries.
+    expect(transition(view('scheduled', false), { type: 'paper-submit' }, AT)).toEqual({ ok: true, state: 'submitted', pauseReason: null, clock: [] });
+    expect(transition(view('checked_in', true, false), { type: 'paper-submit' }, AT)).toEqual({ ok: true, state: 'submitted', pauseReason: null, clock: [] });
+    expect(transition(view('in_progress'), { type: 'paper-submit' }, AT)).toEqual({ ok: false, reason: 'cannot record paper responses: the session is in progress' });
   });
 
   it('cannot expire a paused session (paused time does not run out)', () => {

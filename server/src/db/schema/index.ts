@@ -8,3 +8,4 @@ export * from './proctoring.ts';
 export * from './credentials.ts';
 export * from './measurement.ts';
 export * from './practice.ts';
+export * from './paper.ts';

@@ -36,6 +36,8 @@ export const examSessions = pgTable(
     handbookVersion: text('handbook_version'),
     handbookAcknowledgedAt: timestamp('handbook_acknowledged_at', { withTimezone: true }),
     formId: uuid('form_id').references(() => forms.id),
+    /** 'online' (the exam screen) or 'paper' (a printed booklet and answer sheet, docs/paper.md); paper never starts online. */
+    delivery: text('delivery').$type<'online' | 'paper'>().notNull().default('online'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     endReason: text('end_reason'),

@@ -379,6 +379,7 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, id, true);
         if (row.state === 'in_progress' || row.state === 'paused') return; // a double click must not fail
+        if (row.delivery === 'paper') throw new AppError('INVALID_TRANSITION', 'This exam is delivered on paper; it cannot be started online');
         const now = clock.now();
         await commit(tx, row, { type: 'start' }, now, { actor, patch: { startedAt: now, lastSeenAt: now } });
         await record(tx, actor, row, 'started');
@@ -533,6 +534,8 @@ export function createSessionsService(deps: SessionsDeps) {
         await repo.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },
+    /** Scores the session now if it has ended (paper responses, docs/paper.md); the scoring sweep is the fallback. */
+    scoreIfEnded,
     find: (id: string) => repo.findSession(db, id),
     responses: (id: string) => repo.loadResponses(db, id),
     ledger: (id: string) => repo.listLedger(db, id),

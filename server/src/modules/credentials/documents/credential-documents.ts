@@ -3,7 +3,7 @@
  * the public verification page), the wallet card (CR80, 3.375 x 2.125 in, front and back) and the Key Work Activities
  * document for the credential's modules, to share with employers. Every link is built from config.publicUrl.
  */
-import { COLORS, drawQr, formatCivilDate, renderPdf, type DocWriter, type Tagged } from './pdf-kit.ts';
+import { COLORS, drawQr, formatCivilDate, renderPdf, type DocWriter, type Tagged } from '../../../platform/pdf-kit.ts';
 
 export interface CredentialDocInput {
   holder: string;

@@ -5,7 +5,7 @@
  * verification link with its QR code. No item content, ever.
  */
 import { KWA_LABEL_TEXT, type ScoreReport } from '../../../../../shared/api/score-report.ts';
-import { COLORS, drawQr, formatCivilDate, formatInZone, renderPdf, type DocWriter } from './pdf-kit.ts';
+import { COLORS, drawQr, formatCivilDate, formatInZone, renderPdf, type DocWriter } from '../../../platform/pdf-kit.ts';
 
 export type ScoreReportPdfInput = ScoreReport & {
   result: NonNullable<ScoreReport['result']>;

@@ -26,6 +26,8 @@ export type SessionEvent =
   | { type: 'reconnect' }
   | { type: 'extend'; minutes: number }
   | { type: 'submit' }
+  /** A paper sitting's responses were recorded (docs/paper.md): the session ends without having run online. */
+  | { type: 'paper-submit' }
   | { type: 'expire' }
   | { type: 'terminate'; reason: string }
   | { type: 'score' };
@@ -86,6 +88,10 @@ export function transition(view: LifecycleView, event: SessionEvent, at: Date): 
       return isLive(state) || state === 'checked_in' || state === 'scheduled' ? to(state, [{ kind: 'extend', at, ms: Math.round(event.minutes * 60_000) }]) : refuse(`cannot extend: the session is ${label(state)}`);
     case 'submit':
       return isLive(state) ? to('submitted', [{ kind: 'stop', at }]) : refuse(`cannot submit: the session is ${label(state)}`);
+    case 'paper-submit':
+      // Whether the session was delivered on paper at all is the service's check (it knows the delivery and the form).
+      // A paper sitting never ran on the server's clock, so it has no clock entries.
+      return state === 'scheduled' || state === 'checked_in' ? to('submitted') : refuse(`cannot record paper responses: the session is ${label(state)}`);
     case 'expire':
       return state === 'in_progress' ? to('expired', [{ kind: 'stop', at }]) : refuse(`cannot expire: the session is ${label(state)}`);
     case 'terminate':

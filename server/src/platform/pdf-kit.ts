@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 
-const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../assets/fonts');
+const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/fonts');
 const FONT_FILES = {
   sans: 'LiberationSans-Regular.ttf',
   sansBold: 'LiberationSans-Bold.ttf',
