@@ -385,7 +385,7 @@ function SeatRow(props: {
 
   return (
     <tr id={rowDomId(row.sessionId)} className={`pc-row pc-row-${status}${row.attention.length ? ' pc-row-attention' : ''}`} data-session-id={row.sessionId}>
-      <td className="pc-urgency">{row.attention.length > 0 ? <span className="pc-urgent-mark">{row.attention.includes('raised-hand') ? '✋ Now' : '⚠ Attention'}</span> : <span className="muted">—</span>}</td>
+      <td className="pc-urgency">{row.attention.length > 0 ? <span className="pc-urgent-mark">{row.attention.includes('raised-hand') ? 'Now: hand' : 'Attention'}</span> : <span className="muted">—</span>}</td>
       <th scope="row" tabIndex={-1}>
         <span className="pc-name">{name}</span>
         <span className="pc-small muted">{formatInZone(row.scheduledAt, center.timeZone, { timeStyle: 'short' })}</span>
