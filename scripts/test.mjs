@@ -70,6 +70,11 @@ let failed = 0;
 console.log('\n== type check and architecture lint');
 if (run('npm', ['run', '--silent', 'lint']) !== 0) failures.push('lint');
 
+// Build first (only what is stale): the CLI tests run the compiled CLI, the browser tests the compiled server.
+console.log('\n== build (dist/, only what changed)');
+const buildStatus = run('npm', ['run', '--silent', 'build']);
+if (buildStatus !== 0) failures.push('build');
+
 console.log('\n== unit and integration tests (vitest)');
 ensurePoppler();
 const vitestJson = path.join(reports, 'vitest.json');
@@ -83,7 +88,6 @@ if (vitestStatus !== 0) failures.push('vitest');
 
 console.log('\n== browser tests (Playwright, Chromium)');
 ensureChromium();
-if (run('npm', ['run', '--silent', 'build']) !== 0) failures.push('client build');
 const pwJson = path.join(reports, 'playwright.json');
 // The browser tests' server gets its own fresh PostgreSQL database when one is configured, never the shared one.
 const e2eDb = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL, 'cpt_e2e') : null;

@@ -9,11 +9,13 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type RawRequestDefaultExpression } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/client.ts';
 import { EVENTS_CHANNEL } from './db/notify.ts';
+import { countSessionsByState } from './db/operational-queries.ts';
 import { composeServices, type Services } from './compose.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { assemblyRoutes } from './modules/assembly/assembly.routes.ts';
@@ -42,9 +44,17 @@ import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
 import { registerHealth, type Readiness } from './platform/http/health.ts';
+import { registerMetrics } from './platform/metrics.ts';
+import { staticOptions } from './platform/http/static-files.ts';
 import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
+
+/** An incoming x-request-id is kept when it is a plain token (so ids cannot inject into logs); otherwise a new UUID. */
+export function requestIdOf(req: RawRequestDefaultExpression): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
 
 export interface AppDeps {
   config: Config;
@@ -56,13 +66,16 @@ export interface AppDeps {
   sweeps?: boolean;
   /** Start-up/serving/draining state behind /readyz (main.ts drives it; tests default to ready). */
   readiness?: Readiness;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services; gateway: ReturnType<typeof createSessionGateway>; bus: ReturnType<typeof createEventBus> }> {
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     trustProxy: true,
     bodyLimit: 2 * 1024 * 1024,
+    genReqId: requestIdOf,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,6 +95,23 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   registerAuthentication(app, services.auth.authenticate);
   registerHealth(app, () => deps.database.ping(), deps.readiness);
+  registerMetrics(app, {
+    token: deps.config.metricsToken,
+    sources: {
+      sessionsByState: () => countSessionsByState(deps.database.db),
+      pool: () => deps.database.poolStats?.() ?? null,
+    },
+  });
+  // Every response names its request id; log lines of signed-in requests carry the user, and the session when the
+  // route is about one.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.actor) return;
+    const sessionId = req.url.startsWith('/api/sessions/') ? (req.params as { id?: string } | undefined)?.id : undefined;
+    req.log = reply.log = req.log.child({ userId: req.actor.userId, ...(sessionId ? { sessionId } : {}) });
+  });
 
   await app.register(authRoutes, { auth: services.auth, cookieSecure: deps.config.cookieSecure });
   await app.register(accountsRoutes, { accounts: services.accounts });
@@ -121,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   const serveClient = existsSync(path.join(clientDist, 'index.html'));
-  if (serveClient) await app.register(fastifyStatic, { root: clientDist, wildcard: false });
+  if (serveClient) await app.register(fastifyStatic, staticOptions(clientDist));
   // Client-side routes (/exam/...) get the app shell; unknown API paths keep their JSON 404.
   app.setNotFoundHandler((req, reply) => {
     if (serveClient && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) return reply.sendFile('index.html');

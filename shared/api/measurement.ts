@@ -139,3 +139,30 @@ export const decisionQualitySchema = z.object({
   passRates: z.array(z.object({ month: z.string(), candidates: z.number().int(), passed: z.number().int(), passRate: z.number() })),
   notes: z.array(z.string()),
 });
+
+export const formComparisonQuerySchema = z.strictObject({
+  ids: z.string().regex(/^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){1,19}$/, 'ids must be 2 to 20 form ids separated by commas'),
+  /** Largest allowed TCC difference from the first form, in raw-score points (default 1). */
+  tolerance: z.coerce.number().positive('tolerance must be greater than 0').max(10).optional(),
+});
+
+export const formComparisonSchema = z.object({
+  thetaCut: z.number().nullable(),
+  scaleVersion: z.number().int().nullable(),
+  reference: z.string(),
+  tolerance: z.number(),
+  forms: z.array(
+    z.object({
+      formId: z.string(),
+      scoredItems: z.number().int(),
+      uncalibrated: z.array(z.string()),
+      informationAtCut: z.number().nullable(),
+      expectedRawAtCut: z.number().nullable(),
+      rawCut: z.number().int().nullable(),
+      /** Largest |TCC − TCC of the reference| over θ = −3..3, in raw-score points, and the θ where it is. */
+      maxTccDifference: z.number().nullable(),
+      at: z.number().nullable(),
+      withinTolerance: z.boolean().nullable(),
+    }),
+  ),
+});

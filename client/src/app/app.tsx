@@ -19,6 +19,7 @@ import { linkClick, navigate, usePathname } from '../lib/router.ts';
 const ProctorConsole = lazy(() => import('../features/proctoring/proctor-console.tsx'));
 const AuthorWorkspace = lazy(() => import('../features/authoring/author-workspace.tsx'));
 const CredentialsAdmin = lazy(() => import('../features/credentials/credentials-admin.tsx'));
+const MeasurementPage = lazy(() => import('../features/measurement/measurement-page.tsx'));
 
 const HOME: Record<Me['role'], string> = { candidate: paths.exams, proctor: paths.proctor, admin: paths.proctor, author: paths.author };
 
@@ -29,6 +30,7 @@ const TITLES: Record<Route['name'], string> = {
   report: 'Score report',
   proctor: 'Proctor console',
   author: 'Author workspace',
+  measurement: 'Measurement',
   results: 'My results',
   verify: 'Verify a credential',
   'verify-report': 'Verify a score report',
@@ -99,6 +101,19 @@ export function App() {
               </a>{' '}
               <a href={paths.adminCredentials} onClick={linkClick(paths.adminCredentials)}>
                 Results and credentials
+              </a>{' '}
+              <a href={paths.measurement} onClick={linkClick(paths.measurement)}>
+                Measurement
+              </a>
+            </nav>
+          )}
+          {me?.role === 'author' && (
+            <nav aria-label="Author">
+              <a href={paths.author} onClick={linkClick(paths.author)}>
+                Author workspace
+              </a>{' '}
+              <a href={paths.measurement} onClick={linkClick(paths.measurement)}>
+                Measurement
               </a>
             </nav>
           )}
@@ -186,6 +201,8 @@ function RouteView({ route, me, toExams }: { route: Route; me: Me; toExams: () =
       return me.role === 'proctor' || me.role === 'admin' ? <ProctorConsole /> : <Forbidden role={me.role} />;
     case 'author':
       return me.role === 'author' || me.role === 'admin' ? <AuthorWorkspace /> : <Forbidden role={me.role} />;
+    case 'measurement':
+      return me.role === 'author' || me.role === 'admin' ? <MeasurementPage /> : <Forbidden role={me.role} />;
     case 'not-found':
       return (
         <section className="card" aria-labelledby="nf-title">

@@ -6,6 +6,7 @@ export const paths = {
   report: (sessionId: string) => `/exams/${encodeURIComponent(sessionId)}/report`,
   proctor: '/proctor',
   author: '/author',
+  measurement: '/author/measurement',
   results: '/results',
   verify: (code?: string) => (code ? `/verify/${encodeURIComponent(code)}` : '/verify'),
   verifyReport: (sessionId: string) => `/verify/report/${encodeURIComponent(sessionId)}`,
@@ -21,6 +22,7 @@ export type Route =
   | { name: 'report'; sessionId: string }
   | { name: 'proctor' }
   | { name: 'author' }
+  | { name: 'measurement' }
   | { name: 'results' }
   | { name: 'verify'; code: string | null }
   | { name: 'verify-report'; sessionId: string }
@@ -35,6 +37,7 @@ export function matchRoute(pathname: string): Route {
   if (p === paths.exams) return { name: 'exams' };
   if (p === paths.proctor) return { name: 'proctor' };
   if (p === paths.author) return { name: 'author' };
+  if (p === paths.measurement) return { name: 'measurement' };
   if (p === paths.results) return { name: 'results' };
   if (p === '/verify') return { name: 'verify', code: null };
   if (p === paths.adminCredentials) return { name: 'admin-credentials' };

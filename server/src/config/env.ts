@@ -46,6 +46,8 @@ const envSchema = z.object({
   /** The program's credential signing key (RSA, PKCS#8 PEM), inline or as a file; production needs one of them. */
   OB_SIGNING_KEY: z.string().includes('PRIVATE KEY', { error: 'must be a PEM private key (-----BEGIN PRIVATE KEY-----)' }).optional(),
   OB_SIGNING_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
+  /** Bearer token for GET /metrics; unset: only direct loopback requests may read it. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   EXPOSURE_MAX_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.7),
 });
 
@@ -69,6 +71,8 @@ export interface Config {
    * Where the Open Badges signing key comes from: inline PEM, a file, or (development and tests only) a key generated
    * on first start and kept in the data directory, or in memory when there is no data directory.
    */
+  /** Bearer token for /metrics, or null (loopback only). */
+  metricsToken: string | null;
   signingKey: { kind: 'pem'; pem: string } | { kind: 'file'; path: string } | { kind: 'generated'; dir: string | null };
 }
 
@@ -115,6 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loadSampleBank: e.LOAD_SAMPLE_BANK,
     assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE },
     publicUrl: e.PUBLIC_URL ?? `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${e.PORT}`,
+    metricsToken: e.METRICS_TOKEN ?? null,
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
     sessions: { disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000, warningMinutes: [...new Set(e.TIME_WARNING_MINUTES.split(',').map(Number))].sort((a, b) => b - a) },
   } satisfies Config);

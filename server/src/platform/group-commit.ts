@@ -3,6 +3,8 @@
  * transaction has committed (or failed). Under light load a write is flushed on the next turn of the event loop, so
  * batching adds no waiting; under heavy load writes queue while a flush runs and go out together in the next one.
  */
+import { observeGroupCommit } from './metrics.ts';
+
 export interface GroupCommitOptions {
   /** Largest batch per transaction. */
   maxBatch: number;
@@ -25,7 +27,9 @@ export function createGroupCommit<T, R>(flush: (items: T[]) => Promise<R[]>, opt
       const batch = queue.slice(0, opts.maxBatch);
       queue = queue.slice(batch.length);
       try {
+        const started = performance.now();
         const results = await flush(batch.map((p) => p.item));
+        observeGroupCommit(batch.length, (performance.now() - started) / 1000);
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (err) {
         for (const p of batch) p.reject(err);

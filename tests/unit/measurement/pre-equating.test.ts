@@ -9,6 +9,8 @@ import {
   preEquatedScore,
   rawToThetaTable,
   scaleScore,
+  TCC_GRID,
+  tccDifference,
   testCharacteristic,
   testInformation,
 } from '../../../server/src/modules/psychometrics/domain/pre-equating.ts';
@@ -148,5 +150,16 @@ describe('item drift', () => {
     // Large but imprecise: not flagged.
     const noisy = itemDrift([{ itemId: 'A', bank: { difficulty: 0, se: 0.5 }, fresh: { difficulty: 0.6, se: 0.5 } }, { itemId: 'B', bank: { difficulty: 0, se: 0.5 }, fresh: { difficulty: -0.6, se: 0.5 } }]);
     expect(noisy.items.some((i) => i.flagged)).toBe(false);
+  });
+});
+
+describe('parallel forms: characteristic curves compared', () => {
+  it('identical difficulties differ by 0; a shifted form by the most near its middle', () => {
+    expect(tccDifference(easy, [...easy].reverse()).maxDifference).toBeLessThan(1e-9);
+    const d = tccDifference(easy, hard);
+    expect(d.maxDifference).toBeCloseTo(Math.max(...TCC_GRID.map((t) => testCharacteristic(easy, t) - testCharacteristic(hard, t))), 12);
+    expect(d.maxDifference).toBeGreaterThan(10);
+    expect(d.at).toBeGreaterThan(-2);
+    expect(d.at).toBeLessThan(1);
   });
 });

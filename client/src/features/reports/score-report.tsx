@@ -138,10 +138,18 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
 
       <section className={`outcome ${result.passed ? 'pass' : 'fail'}`} aria-labelledby="outcome-title">
         <h2 id="outcome-title">{result.passed ? 'Result: Pass' : 'Result: Not passed'}</h2>
-        <p>
-          Your score: <strong>{result.rawScore}</strong> of {result.scoredItems} scored questions (<strong>{pct(result.percent)}</strong>). The cut score is{' '}
-          {pct(result.cutPercent)} ({result.rawCut} of {result.scoredItems}).
-        </p>
+        {result.scale ? (
+          // Scored on the module's ability scale (docs/measurement.md §4): the raw cut is this form's own.
+          <p>
+            Your scale score: <strong>{result.scale.score}</strong> on a scale of {result.scale.min} to {result.scale.max}; the passing score is {result.scale.cut}. You answered{' '}
+            <strong>{result.rawScore}</strong> of {result.scoredItems} scored questions correctly; on this form the passing score corresponds to {result.rawCut} correct.
+          </p>
+        ) : (
+          <p>
+            Your score: <strong>{result.rawScore}</strong> of {result.scoredItems} scored questions (<strong>{pct(result.percent)}</strong>). The cut score is{' '}
+            {pct(result.cutPercent)} ({result.rawCut} of {result.scoredItems}).
+          </p>
+        )}
       </section>
 
       {report.certificate && (

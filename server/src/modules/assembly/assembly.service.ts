@@ -46,7 +46,8 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
         ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
       });
       // Practice items are another pool altogether (docs/practice.md): not even a shortage's explanation.
-    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
+      // In review or approved: not live yet, explained like a draft.
+    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status === 'retired' ? 'retired' : 'draft' });
   }
   return { items, excluded };
 }

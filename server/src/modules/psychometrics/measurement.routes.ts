@@ -8,6 +8,8 @@ import {
   calibrationRunSchema,
   calibrationSummarySchema,
   decisionQualitySchema,
+  formComparisonQuerySchema,
+  formComparisonSchema,
   formMeasurementSchema,
   itemParameterSchema,
   measurementScaleSchema,
@@ -46,6 +48,9 @@ export const measurementRoutes: FastifyPluginAsyncZod<{ measurement: Measurement
   );
   app.post('/api/measurement/scales/:module/:version/approve', { ...admins, schema: { tags, summary: 'Approve a scale (not by the person who recorded it); new sessions score on it', params: scaleParamsSchema, body: noBody, response: { 200: measurementScaleSchema } } }, async (req) =>
     measurement.approveScale(actorOf(req), req.params.module, req.params.version),
+  );
+  app.get('/api/measurement/forms/compare', { ...authors, schema: { tags, summary: 'Parallel forms compared: information and expected raw score at the cut, TCC difference from the first form', querystring: formComparisonQuerySchema, response: { 200: formComparisonSchema } } }, async (req) =>
+    measurement.compareForms(req.query.ids.split(','), req.query.tolerance),
   );
   app.get('/api/measurement/forms/:id', { ...authors, schema: { tags, summary: "A form's raw-to-ability table, raw cut and information at the cut", params: idParamsSchema, response: { 200: formMeasurementSchema } } }, async (req) =>
     measurement.formMeasurement(req.params.id),

@@ -13,7 +13,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { decisionQuality, passRatesByMonth, type Classified } from './domain/decision-quality.ts';
 import { itemDrift } from './domain/drift.ts';
-import { preEquatedRawCut, rawToThetaTable, scaleScore, testCharacteristic, testInformation, type ReportingScale } from './domain/pre-equating.ts';
+import { preEquatedRawCut, rawToThetaTable, scaleScore, tccDifference, testCharacteristic, testInformation, type ReportingScale } from './domain/pre-equating.ts';
 import { calibrateRasch, CalibrationError, type RaschCalibration, type RaschData, type Score } from './domain/rasch.ts';
 import * as repo from './measurement.repository.ts';
 import { deliveredResponses } from './psychometrics.repository.ts';
@@ -230,6 +230,41 @@ export function createMeasurementService(deps: MeasurementDeps) {
         informationAtCut: info,
         csemAtCut: info ? 1 / Math.sqrt(info) : null,
         table: rawToThetaTable(bs).map((r) => ({ ...r, scaleScore: scale ? scaleScore(r.theta, scale.thetaCut, scaleOf(scale), r.raw >= rawCut!) : null })),
+      };
+    },
+
+    /**
+     * Parallel forms side by side (#20.4's check): each form's information and expected raw score at the cut, its raw
+     * cut, and how far its characteristic curve is from the first form's, against a tolerance in raw-score points.
+     */
+    async compareForms(formIds: string[], tolerance = 1) {
+      const loaded: Awaited<ReturnType<typeof formTable>>[] = [];
+      for (const id of formIds) loaded.push(await formTable(id));
+      const modules = new Set(loaded.map((l) => l.form.module));
+      if (modules.size > 1) throw validationFailed(`The forms belong to different modules (${[...modules].join(', ')}); compare forms of one module`);
+      const scale = loaded[0]!.scale;
+      const bsOf = (l: (typeof loaded)[number]) => (l.uncalibrated.length ? null : l.scored.map((id) => l.params.get(id)!.difficulty));
+      const reference = bsOf(loaded[0]!);
+      return {
+        thetaCut: scale?.thetaCut ?? null,
+        scaleVersion: scale?.version ?? null,
+        reference: formIds[0]!,
+        tolerance,
+        forms: loaded.map((l, k) => {
+          const bs = bsOf(l);
+          const diff = bs && reference ? tccDifference(reference, bs) : null;
+          return {
+            formId: formIds[k]!,
+            scoredItems: l.scored.length,
+            uncalibrated: l.uncalibrated,
+            informationAtCut: bs && scale ? testInformation(bs, scale.thetaCut) : null,
+            expectedRawAtCut: bs && scale ? testCharacteristic(bs, scale.thetaCut) : null,
+            rawCut: bs && scale ? preEquatedRawCut(bs, scale.thetaCut) : null,
+            maxTccDifference: diff?.maxDifference ?? null,
+            at: diff?.at ?? null,
+            withinTolerance: diff ? diff.maxDifference <= tolerance : null,
+          };
+        }),
       };
     },
 

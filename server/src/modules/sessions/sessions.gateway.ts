@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
+import { startAnswerAck } from '../../platform/metrics.ts';
 import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
 import {
@@ -140,10 +141,11 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
             : m.type === 'flag'
               ? sessions.write({ kind: 'flag', sessionId, seq: m.seq, itemId: m.itemId, flagged: m.flagged })
               : sessions.write({ kind: 'visit', sessionId, seq: m.seq, itemId: m.itemId });
+        const acked = startAnswerAck();
         c.pending.add(write);
         try {
           const outcome = await write;
-          if (outcome.ok) send(c, { type: 'ack', seq: m.seq });
+          if (outcome.ok) { send(c, { type: 'ack', seq: m.seq }); acked(); }
           else error(c, outcome.code, outcome.message, m.seq);
         } finally {
           c.pending.delete(write);

@@ -125,3 +125,23 @@ export function passProbability(difficulties: readonly number[], theta: number, 
     .slice(Math.max(0, rawCut))
     .reduce((s, v) => s + v, 0);
 }
+
+/** θ from −3 to 3 by 0.25: where parallel forms' characteristic curves are compared. */
+export const TCC_GRID: readonly number[] = Array.from({ length: 25 }, (_, k) => -3 + k * 0.25);
+
+/**
+ * The largest difference between two forms' test characteristic curves over a θ grid, in raw-score points, and where
+ * it is. Parallel forms should differ by little anywhere near the cut (CPT.md §2.2).
+ */
+export function tccDifference(a: readonly number[], b: readonly number[], grid: readonly number[] = TCC_GRID): { maxDifference: number; at: number } {
+  let maxDifference = 0;
+  let at = grid[0] ?? 0;
+  for (const t of grid) {
+    const d = Math.abs(testCharacteristic(a, t) - testCharacteristic(b, t));
+    if (d > maxDifference) {
+      maxDifference = d;
+      at = t;
+    }
+  }
+  return { maxDifference, at };
+}
