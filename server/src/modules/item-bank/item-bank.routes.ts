@@ -26,7 +26,7 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
 export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }> = async (app, { itemBank }) => {
-  const authors = { preHandler: requireRole('author', 'admin') };
+  const authors = { onRequest: requireRole('author', 'admin') };
 
   app.get('/api/bank/items', { ...authors, schema: { tags: ['item bank'], summary: 'Browse items (current versions)', querystring: itemQuerySchema, response: { 200: z.array(bankItemSchema) } } }, async (req) =>
     itemBank.listItems(req.query),

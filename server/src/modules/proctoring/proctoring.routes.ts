@@ -5,7 +5,7 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ProctoringService } from './proctoring.service.ts';
 
 export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringService }> = async (app, { proctoring }) => {
-  const staff = { preHandler: requireRole('proctor', 'admin') };
+  const staff = { onRequest: requireRole('proctor', 'admin') };
   const center = idParamsSchema;
 
   app.get('/api/proctor/centers/:id/roster', { ...staff, schema: { tags: ['proctoring'], summary: "The center's seats for a day (default today), with progress, time and connection health", params: center, querystring: rosterQuerySchema, response: { 200: rosterSchema } } }, async (req) =>
