@@ -13,10 +13,12 @@ export const moduleCodeSchema = z.enum(MODULE_CODES, {
 export type ModuleCode = z.infer<typeof moduleCodeSchema>;
 
 /**
+ * An item's lifecycle: draft → in-review → approved (by a second person) → pretest / operational → retired
+ * (docs/authoring.md). Only pretest and operational items are put on forms.
  * `practice` items form a separate pool for candidates' practice tests (docs/practice.md): an item is practice from
  * its first import and for ever, and no form a candidate sits for a result ever holds one (the assembler refuses it).
  */
-export const ITEM_STATUSES = ['draft', 'pretest', 'operational', 'retired', 'practice'] as const;
+export const ITEM_STATUSES = ['draft', 'in-review', 'approved', 'pretest', 'operational', 'retired', 'practice'] as const;
 export const itemStatusSchema = z.enum(ITEM_STATUSES, {
   error: () => `status must be one of ${ITEM_STATUSES.join(', ')}`,
 });

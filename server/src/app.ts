@@ -45,11 +45,17 @@ import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
 import { registerHealth, type Readiness } from './platform/http/health.ts';
+import { registerHttpSecurity } from './platform/http/security.ts';
 import { registerMetrics } from './platform/metrics.ts';
 import { staticOptions } from './platform/http/static-files.ts';
 import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
+
+/** A hop count believes that many proxies nearest the server; a list believes only those addresses/ranges. */
+function trustProxyOption(v: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_address, hop) => hop < v : v;
+}
 
 /** An incoming x-request-id is kept when it is a plain token (so ids cannot inject into logs); otherwise a new UUID. */
 export function requestIdOf(req: RawRequestDefaultExpression): string {
@@ -74,7 +80,8 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services; gateway: ReturnType<typeof createSessionGateway>; bus: ReturnType<typeof createEventBus> }> {
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
-    trustProxy: true,
+    // Only the proxies TRUST_PROXY names may set the client address; by default the TCP peer is the client.
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     genReqId: requestIdOf,
   }).withTypeProvider<ZodTypeProvider>();
@@ -102,9 +109,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     openapi: { info: { title: 'cpt-exam API', version: '0.1.0', description: 'Exam delivery for the MSSC CPT modules' } },
     transform: withErrorResponses(jsonSchemaTransform),
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerAuthentication(app, services.auth.authenticate);
+  await registerHttpSecurity(app, { env: deps.config.env, publicUrl: deps.config.publicUrl });
   registerHealth(app, () => deps.database.health(), deps.readiness);
   registerMetrics(app, {
     token: deps.config.metricsToken,

@@ -5,6 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Services } from './compose.ts';
+import { SYSTEM_ACTOR } from './platform/actor.ts';
+import { verifyPassword } from './platform/password-hasher.ts';
 
 export async function readBankDirectory(dir: string) {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
@@ -50,4 +52,19 @@ export async function ensureDemoAccounts(services: Services): Promise<string[]> 
     created.push(u.username);
   }
   return created;
+}
+
+/**
+ * Production start-up: any account the demo bootstrap made that still has the published demo password is disabled
+ * (its sessions end) and named, so a database first started in development cannot carry them into production.
+ */
+export async function disableDemoAccounts(services: Services): Promise<string[]> {
+  const disabled: string[] = [];
+  for (const u of DEMO_USERS) {
+    const user = await services.accounts.findUserByUsername(u.username);
+    if (!user || user.disabled || !(await verifyPassword(DEMO_PASSWORD, user.passwordHash))) continue;
+    await services.auth.setAccountDisabled(SYSTEM_ACTOR, user.id, true);
+    disabled.push(u.username);
+  }
+  return disabled;
 }

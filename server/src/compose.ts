@@ -30,12 +30,21 @@ export type BackgroundErrorLog = (message: string, error: unknown) => void;
 export function composeServices(deps: { config: Config; database: Database; clock: Clock; log?: BackgroundErrorLog }) {
   const db = deps.database.db;
   const audit = createAuditService({ db });
-  const accounts = createAccountsService({ db, audit });
-  const auth = createAuthService({ db, clock: deps.clock, tokenSecret: deps.config.tokenSecret, sessionTtlMs: deps.config.sessionTtlMs, accounts, audit });
+  const accounts = createAccountsService({ db, audit, clock: deps.clock });
+  const auth = createAuthService({
+    db,
+    clock: deps.clock,
+    tokenSecret: deps.config.tokenSecret,
+    sessionTtlMs: deps.config.sessionTtlMs,
+    staffSession: deps.config.staffSession,
+    mfaRequiredRoles: deps.config.mfaRequiredRoles,
+    accounts,
+    audit,
+  });
   const itemBank = createItemBankService({ db, audit });
-  const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly });
-  const authoring = createAuthoringService({ db, itemBank, assembly });
   const measurement = createMeasurementService({ db, clock: deps.clock, audit });
+  const assembly = createAssemblyService({ db, clock: deps.clock, itemBank, audit, ...deps.config.assembly, measurement });
+  const authoring = createAuthoringService({ db, itemBank, assembly });
   const scoring = createScoringService({ db, clock: deps.clock, audit, itemBank, assembly, measurement });
   const sessions = createSessionsService({
     db,

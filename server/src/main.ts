@@ -1,6 +1,6 @@
 /** Process entry: parse config, open and migrate the database, first-start loading, listen, close gracefully. */
 import { buildApp } from './app.ts';
-import { ensureDemoAccounts, loadPolicies, loadSampleBankIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './bootstrap.ts';
+import { disableDemoAccounts, ensureDemoAccounts, loadPolicies, loadSampleBankIfEmpty, DEMO_PASSWORD, DEMO_USERS } from './bootstrap.ts';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { openDatabase } from './db/client.ts';
@@ -10,7 +10,15 @@ import { createReadiness } from './platform/http/health.ts';
 import { installShutdown } from './platform/shutdown.ts';
 
 async function main() {
-  const startedAt = performance.now();
+  // Phases of start-up, printed with the "running" line (performance.now() counts from process start).
+  const phases: string[] = [];
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases.push(`${name} ${((now - mark) / 1000).toFixed(2)}`);
+    mark = now;
+  };
+  lap('load');
   let config;
   try {
     config = loadConfig();
@@ -22,6 +30,7 @@ async function main() {
     throw e;
   }
   const database = await openDatabase(config.database);
+  lap('database');
   const readiness = createReadiness('starting');
   // Migrations and first-start loading run once across instances started together (a PostgreSQL advisory lock);
   // the others wait here, not listening, then find nothing left to do.
@@ -29,12 +38,18 @@ async function main() {
     config.database,
     async () => {
       await database.migrate();
+      lap('migrate');
       const built = await buildApp({ config, database, clock: systemClock, readiness });
+      lap('app');
       const { app, services } = built;
       await loadPolicies(services, path.join(config.itemBankDir, 'policies'));
       if (config.loadSampleBank) {
         const bank = await loadSampleBankIfEmpty(services, config.itemBankDir);
         if (bank.loaded) app.log.info(`loaded ${bank.items} items from ${config.itemBankDir}`);
+      }
+      if (config.env === 'production') {
+        const disabled = await disableDemoAccounts(services);
+        if (disabled.length) app.log.warn(`disabled demo accounts with the published demo password: ${disabled.join(', ')}`);
       }
       if (config.demoAccounts) {
         const created = await ensureDemoAccounts(services);
@@ -44,6 +59,7 @@ async function main() {
           console.log('');
         }
       }
+      lap('first-start');
       return built;
     },
     { waiting: () => console.log('another instance is migrating or loading the database: waiting for it') },
@@ -65,8 +81,9 @@ async function main() {
   const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
   readiness.set('ready');
-  const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
-  console.log(`cpt-exam is running at ${address.replace('[::1]', 'localhost')} (database: ${where}; started in ${seconds} s)`);
+  lap('listen');
+  const seconds = (performance.now() / 1000).toFixed(2);
+  console.log(`cpt-exam is running at ${address.replace('[::1]', 'localhost')} (database: ${where}; started in ${seconds} s: ${phases.join(', ')})`);
 }
 
 main().catch((err) => {

@@ -13,6 +13,8 @@ export const createUserRequestSchema = z.strictObject({
   role: roleSchema,
   password: z.string().min(10, 'password must be at least 10 characters').max(1000),
   testCenterCodes: z.array(z.string()).default([]),
+  /** The user must choose their own password at first sign-in (recommended whenever someone else picked this one). */
+  mustChangePassword: z.boolean().optional(),
 });
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
 

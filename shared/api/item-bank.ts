@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CUT_ROUNDING_RULES, itemBaseSchema, topicSchema } from '../item-bank-format.ts';
 import { itemStatusSchema, moduleCodeSchema, OPTION_IDS } from '../vocabulary.ts';
-import { problemSchema } from './common.ts';
+import { problemSchema, timestamp } from './common.ts';
 
 export const bankSourceSchema = z.strictObject({
   name: z.string().min(1).max(300),
@@ -176,4 +176,22 @@ export const bankFileResponseSchema = z.object({
   ),
   enemyGroups: z.array(z.object({ id: z.string(), itemIds: z.array(z.string()), reason: z.string().optional() })),
   items: z.array(itemContentSchema.extend({ id: z.string(), module: moduleCodeSchema, status: itemStatusSchema, stats: itemStatsResponseSchema.optional() })),
+});
+
+/** POST /api/bank/items/:id/review: one lifecycle step (docs/authoring.md). */
+export const REVIEW_ACTIONS = ['submit', 'comment', 'approve', 'request-changes', 'activate', 'retire'] as const;
+export const itemReviewRequestSchema = z.strictObject({
+  action: z.enum(REVIEW_ACTIONS, { error: `action must be one of ${REVIEW_ACTIONS.join(', ')}` }),
+  /** For activate: the live status the approved item takes. */
+  to: z.enum(['pretest', 'operational']).optional(),
+  comment: z.string().trim().max(4000).optional(),
+});
+export const itemReviewResponseSchema = z.object({ id: z.string(), version: z.number().int(), status: itemStatusSchema, revision: z.number().int() });
+
+const person = z.object({ id: z.string(), name: z.string() }).nullable();
+/** GET /api/bank/items/:id/history: every version and the review trail. */
+export const itemHistorySchema = z.object({
+  itemId: z.string(),
+  versions: z.array(z.object({ version: z.number().int(), createdAt: timestamp, revision: z.number().int(), author: person, stem: z.string() })),
+  reviews: z.array(z.object({ at: timestamp, version: z.number().int(), action: z.string(), by: person, comment: z.string().nullable(), from: itemStatusSchema, to: itemStatusSchema })),
 });

@@ -14,7 +14,7 @@ export const MAX_SEQ = 2_147_483_647;
 const seq = z.number().int().positive().max(MAX_SEQ);
 const id = z.string().min(1).max(64);
 
-export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'page-visible', 'fullscreen-exit', 'fullscreen-enter'] as const;
+export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'page-visible', 'fullscreen-exit', 'fullscreen-enter', 'raise-hand'] as const;
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   /** First message on every socket: which session, which protocol. Authentication rides on the upgrade request. */
@@ -119,6 +119,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('terminated'), reason: z.string() }),
   z.strictObject({ type: z.literal('ended'), reason: z.enum(END_REASONS) }),
   z.strictObject({ type: z.literal('result-ready'), sessionId: z.string() }),
+  /** A message from the proctor to this seat or the whole room (#17.6); answersHand: it answers the candidate's raised hand. */
+  z.strictObject({ type: z.literal('message'), text: z.string(), scope: z.enum(['seat', 'room']), at: z.string(), answersHand: z.boolean() }),
   /** This socket was replaced by a newer connection to the same session; it closes next. */
   z.strictObject({ type: z.literal('replaced') }),
 ]);

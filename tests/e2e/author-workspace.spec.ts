@@ -28,6 +28,9 @@ interface SampleItem {
   topics: string[];
 }
 
+// Long flows with axe on every tab: the default minute is not enough on a shared machine (load average 15+).
+test.describe.configure({ timeout: 240_000 });
+
 /** Zero serious or critical axe violations, and a screenshot in test-results/screens/. */
 async function checkScreen(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
@@ -101,17 +104,17 @@ test('an author fixes an upload from its dry-run problems, commits, finds, edits
   await expect(page.getByRole('heading', { name: 'Committed' })).toBeVisible();
   await expect(page.locator('.banner', { hasText: /Committed as bank revision \d+/ })).toBeFocused();
 
-  // 3. The new items in the Items tab: filter by status pretest and search.
+  // 3. The new items in the Items tab (an author's imports land as drafts, for review): filter by status and search.
   await page.getByRole('button', { name: 'Open the Items tab' }).click();
   await expect(page.getByRole('tab', { name: 'Items' })).toHaveAttribute('aria-selected', 'true');
   await expect(page).toHaveURL(/\?tab=items/);
   const itemsPanel = page.getByRole('tabpanel', { name: 'Items' });
   await itemsPanel.getByLabel('Module').selectOption('GRN');
-  await itemsPanel.getByLabel('Status').selectOption('pretest');
+  await itemsPanel.getByLabel('Status').selectOption('draft');
   await itemsPanel.getByLabel('Search').fill(`T${stamp}`);
   const rows = itemsPanel.locator('table.author-items tbody tr');
   await expect(rows).toHaveCount(4);
-  await expect(rows.first()).toContainText('pretest');
+  await expect(rows.first()).toContainText('draft');
   await expect(rows.first().locator('td').nth(2)).toHaveText('1');
 
   // 4. Open one, see the key and rationale; edit it (a server error next to its field first), save as version 2.
@@ -165,7 +168,7 @@ test('an author fixes an upload from its dry-run problems, commits, finds, edits
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await confirm.getByRole('button', { name: 'Retire item' }).click();
   await expect(otherDetail.getByTestId('item-notice')).toContainText(`${other} is retired`);
-  await expect(rows).toHaveCount(3); // the list shows pretest items only
+  await expect(rows).toHaveCount(3); // the list shows draft items only
   await expect(otherDetail.locator('.author-status')).toHaveText('retired');
 
   // 7. Coverage.

@@ -125,6 +125,13 @@ describe.each(DB_KINDS)('measurement on %s', (kind) => {
     expect(fm.table[fm.rawCut].scaleScore).toBeGreaterThanOrEqual(700);
     expect(fm.table[fm.rawCut - 1].scaleScore).toBeLessThan(700);
 
+    // A fixed form built now states the scale facts in its certificate (the same seed draws the same, calibrated items).
+    const rebuilt = (await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: admin, payload: { module: 'SAF', count: 1, publish: false, seed: 'measurement' } })).json();
+    const cert = (await t.app.inject({ url: `/api/forms/${rebuilt.formIds[0]}`, headers: author })).json().certificate;
+    expect(cert.measurement).toMatchObject({ scaleVersion: 1, thetaCut: 0, rawCut: fm.rawCut });
+    expect(cert.measurement.informationAtCut).toBeCloseTo(fm.informationAtCut, 10);
+    expect(cert.measurement.expectedRawAtCut).toBeCloseTo(fm.expectedRawAtCut, 10);
+
     // Forms compared (the parallel-forms check): the same form twice differs by nothing.
     const cmp = await t.app.inject({ url: `/api/measurement/forms/compare?ids=${formId},${formId}&tolerance=0.5`, headers: author });
     expect(cmp.json()).toMatchObject({ thetaCut: 0, scaleVersion: 1, reference: formId, tolerance: 0.5 });

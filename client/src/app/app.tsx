@@ -6,6 +6,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Me } from '../../../shared/api/auth.ts';
 import { matchRoute, paths, type Route } from '../config/paths.ts';
 import { SignIn } from '../features/auth/sign-in.tsx';
+import { AccountSetup } from '../features/auth/account-setup.tsx';
 import { MyResults } from '../features/credentials/my-results.tsx';
 import { VerifyCredential, VerifyReport } from '../features/credentials/verify-credential.tsx';
 import { MyExams } from '../features/exam-session/my-exams.tsx';
@@ -146,6 +147,8 @@ export function App() {
             />
             <SampleNotice />
           </>
+        ) : me.pending ? (
+          <AccountSetup me={me} onDone={setMe} />
         ) : (
           <Suspense
             fallback={

@@ -27,6 +27,23 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be positive').max(24 * 30, 'must be at most 720').default(12),
   COOKIE_SECURE: bool.optional(),
   DEMO_ACCOUNTS: bool.optional(),
+  /** Staff (admin, author, proctor) sessions end after this many minutes without a request. */
+  STAFF_IDLE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be whole minutes').min(1, 'must be at least 1').max(24 * 60, 'must be at most 1440').default(30),
+  /** Staff sessions end this many hours after sign-in whatever the activity (absolute timeout). */
+  STAFF_SESSION_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be positive').max(24, 'must be at most 24').default(10),
+  /**
+   * Which proxy to believe about the client's address (X-Forwarded-For): unset or false believes none (the TCP peer is
+   * the client), a number is a hop count, otherwise a comma-separated list of proxy addresses or CIDR ranges.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|\d{1,2}|[0-9a-fA-F:.]+(\/\d{1,3})?(\s*,\s*[0-9a-fA-F:.]+(\/\d{1,3})?)*)$/, { error: 'must be false, a hop count (e.g. 1), or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1)' })
+    .optional(),
+  /** Staff roles that must sign in with a second factor (TOTP), comma-separated; "none" for none. */
+  MFA_REQUIRED_ROLES: z
+    .string()
+    .regex(/^(none|(admin|author|proctor)(,(admin|author|proctor))*)$/, { error: 'must be "none" or a comma-separated list of admin, author, proctor' })
+    .optional(),
   LOAD_SAMPLE_BANK: bool.default(true),
   /** A retaker's new form shares at most this percent of its items with the forms they saw before. */
   RETAKE_MAX_SHARED_PERCENT: z.coerce.number({ error: 'must be a percent' }).min(0, 'must be 0-100').max(100, 'must be 0-100').default(50),
@@ -70,6 +87,12 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   tokenSecret: string;
   sessionTtlMs: number;
+  /** Staff sessions: idle timeout and absolute lifetime (candidates keep sessionTtlMs for the length of an exam day). */
+  staffSession: { idleMs: number; absoluteMs: number };
+  /** Fastify's trustProxy: false (the TCP peer), a hop count, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
+  /** Roles whose sign-in needs a TOTP code once they have enrolled, and who are made to enrol. */
+  mfaRequiredRoles: Array<'admin' | 'author' | 'proctor'>;
   cookieSecure: boolean;
   demoAccounts: boolean;
   loadSampleBank: boolean;
@@ -102,8 +125,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** A fixed development secret; production refuses to start without its own. */
-const DEV_TOKEN_SECRET = 'cpt-exam-development-only-token-secret-0000';
+function parseTrustProxy(v: string | undefined): Config['trustProxy'] {
+  if (v === undefined || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim());
+}
+
+/** A fixed development secret; production refuses to start without its own, and refuses this one. */
+export const DEV_TOKEN_SECRET = 'cpt-exam-development-only-token-secret-0000';
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -114,6 +143,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.TOKEN_SECRET) {
     throw new ConfigError(['TOKEN_SECRET: must be set in production (32 or more random characters)']);
+  }
+  if (e.NODE_ENV === 'production' && e.TOKEN_SECRET === DEV_TOKEN_SECRET) {
+    throw new ConfigError(['TOKEN_SECRET: is the development secret published in the source; set your own in production (32 or more random characters)']);
+  }
+  if (e.NODE_ENV === 'production' && e.DEMO_ACCOUNTS) {
+    throw new ConfigError(['DEMO_ACCOUNTS: demo accounts have a published password and are refused in production']);
   }
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
     throw new ConfigError(['PUBLIC_URL: must be set in production (the https:// address candidates and employers reach this server at)']);
@@ -136,6 +171,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     tokenSecret: e.TOKEN_SECRET ?? DEV_TOKEN_SECRET,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    staffSession: { idleMs: e.STAFF_IDLE_MINUTES * 60_000, absoluteMs: e.STAFF_SESSION_HOURS * 3600_000 },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    mfaRequiredRoles: e.MFA_REQUIRED_ROLES === undefined ? (e.NODE_ENV === 'production' ? ['admin', 'author', 'proctor'] : []) : e.MFA_REQUIRED_ROLES === 'none' ? [] : ([...new Set(e.MFA_REQUIRED_ROLES.split(','))] as Config['mfaRequiredRoles']),
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
     loadSampleBank: e.LOAD_SAMPLE_BANK,

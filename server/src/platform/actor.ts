@@ -7,6 +7,14 @@ export interface Actor {
   displayName: string;
   role: Role;
   testCenterIds: string[];
+  /**
+   * The session this actor acts through (auth_sessions.id) and when it ends at the latest; absent for the system and
+   * the CLI. Sockets close when their token is revoked (bus event {t:'auth',kind:'revoked'}) or expires.
+   */
+  tokenId?: string | null;
+  tokenExpiresAt?: Date | null;
+  /** Set while the account must first change its password or enrol a second factor: only those routes are open. */
+  pending?: 'change-password' | 'enrol-mfa';
 }
 
 /** The actor for work the system does on its own (time-up sweeps, start-up loading). */

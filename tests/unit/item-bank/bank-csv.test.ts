@@ -107,7 +107,7 @@ describe('CSV import', () => {
       [3, 3, 'column "kwa": KWA code must look like "SAF-04": module letters, a dash, two digits'],
       [3, 11, 'column "key": key "F" is not one of the options (A, B, C, D)'],
       [3, 13, 'column "topics": "Lockout Tagout": topic tags are lowercase kebab-case words, e.g. "lockout-tagout"'],
-      [4, 4, 'column "status": status must be one of draft, pretest, operational, retired, practice'],
+      [4, 4, 'column "status": status must be one of draft, in-review, approved, pretest, operational, retired, practice'],
       [4, 5, 'column "stem": stem must not be empty'],
       [4, 7, 'column "option_b": option B is empty but option D is not; fill the options from A without gaps'],
       [5, 1, 'column "id": duplicate item id SAF-901 (first on line 2)'],

@@ -3,6 +3,7 @@ import type { launchCodeRequestSchema, launchCodeResponseSchema, loginRequestSch
 import type { Wire } from '../../../../shared/api/common.ts';
 import { api } from '../../lib/api-client.ts';
 import { CredentialFields } from '../../components/credential-fields.tsx';
+import { SecondFactor } from './account-setup.tsx';
 
 type Mode = 'password' | 'code';
 
@@ -14,6 +15,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [needsCode, setNeedsCode] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -22,7 +24,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
     if (mode === 'password') {
       const r = await api<Wire<typeof loginResponseSchema>>('POST', '/api/auth/login', { username, password } satisfies Wire<typeof loginRequestSchema>);
       setBusy(false);
-      if (r.ok) onSignedIn(r.data.user);
+      if (r.ok && r.data.next === 'mfa') setNeedsCode(true);
+      else if (r.ok) onSignedIn(r.data.user);
       else setError(r.error.message);
     } else {
       const r = await api<Wire<typeof launchCodeResponseSchema>>('POST', '/api/auth/launch-code', { code } satisfies Wire<typeof launchCodeRequestSchema>);
@@ -32,6 +35,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
     }
   }
 
+  if (needsCode) return <SecondFactor onSignedIn={(me) => onSignedIn(me)} />;
   return (
     <form className="card" onSubmit={submit} aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>

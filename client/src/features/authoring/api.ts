@@ -19,7 +19,10 @@ import type {
   ItemChange,
   itemEditResponseSchema,
   itemEditSchema,
+  itemHistorySchema,
   itemPreviewSchema,
+  itemReviewRequestSchema,
+  itemReviewResponseSchema,
   KwaCoverage,
   skippedItemSchema,
 } from '../../../../shared/api/item-bank.ts';
@@ -36,7 +39,7 @@ export type FlagCode = ItemFlagCode;
 
 /** shared/vocabulary.ts holds the same lists; repeated here because importing it would pull zod into the chunk. */
 export const MODULES: readonly ModuleCode[] = ['SAF', 'QPM', 'MPP', 'MA', 'GRN'];
-export const STATUSES: readonly ItemStatus[] = ['draft', 'pretest', 'operational', 'retired', 'practice'];
+export const STATUSES: readonly ItemStatus[] = ['draft', 'in-review', 'approved', 'pretest', 'operational', 'retired', 'practice'];
 export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 
 export const ITEM_CHANGES: readonly ItemChange[] = ['new', 'changed', 'status-changed', 'retired', 'unchanged'];
@@ -105,3 +108,8 @@ export type ProposalDecision = Wire<typeof proposalDecisionSchema>;
 export const getProposals = () => api<Proposal[]>('GET', '/api/authoring/proposals');
 export const decideProposal = (p: Pick<Proposal, 'kind' | 'id'>, decision: 'approve' | 'reject', note: string) =>
   api<ProposalDecision>('POST', `/api/authoring/proposals/${p.kind}/${encodeURIComponent(p.id)}/${decision}`, note || decision === 'reject' ? { note } : {});
+
+export type ItemHistory = Wire<typeof itemHistorySchema>;
+export type ReviewRequest = Wire<typeof itemReviewRequestSchema>;
+export const getItemHistory = (id: string) => api<ItemHistory>('GET', `/api/bank/items/${encodeURIComponent(id)}/history`);
+export const reviewItem = (id: string, body: ReviewRequest) => api<Wire<typeof itemReviewResponseSchema>>('POST', `/api/bank/items/${encodeURIComponent(id)}/review`, body);

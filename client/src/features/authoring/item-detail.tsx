@@ -1,6 +1,7 @@
 /**
  * One item in full (key and rationale included), with its actions: preview as a candidate sees it (the server's
- * preview has no key, and it is drawn with the exam's own markup and classes), edit, and retire after a confirmation.
+ * preview has no key, and it is drawn with the exam's own markup and classes), edit, retire after a confirmation, and
+ * the review steps with the item's history (item-review.tsx).
  */
 import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/ui/dialog.tsx';
@@ -8,6 +9,7 @@ import { previewItem, retireItem, type BankItem, type ItemPreview, type KwaChoic
 import { fmt } from './author-helpers.ts';
 import { useFocusOn } from './use-focus.ts';
 import { ItemEditor, savedText } from './item-editor.tsx';
+import { ItemReview } from './item-review.tsx';
 
 export function ItemDetail({ item, kwas, onClose, onSaved, announce }: { item: BankItem; kwas: KwaChoice[]; onClose: () => void; onSaved: () => void; announce: (text: string) => void }) {
   const [mode, setMode] = useState<'view' | 'edit'>('view');
@@ -147,6 +149,7 @@ export function ItemDetail({ item, kwas, onClose, onSaved, announce }: { item: B
               Retire…
             </button>
           </div>
+          <ItemReview item={item} onChanged={onSaved} announce={announce} />
         </>
       )}
 

@@ -304,6 +304,15 @@ export function createExamController(opts: ExamControllerOptions) {
       if (!running()) return;
       record({ type: 'signal', kind });
     },
+    /** "Raise hand" (#17.3): reaches the proctor's console as an attention item until the proctor answers. */
+    raiseHand() {
+      if (!running() || state.paused || state.handRaised) return;
+      dispatch({ type: 'hand', raised: true });
+      record({ type: 'signal', kind: 'raise-hand' });
+    },
+    dismissMessage(id: number) {
+      dispatch({ type: 'dismiss-message', id });
+    },
     /**
      * Sends submit once every change is saved. Returns why it cannot, or null when it was sent.
      */

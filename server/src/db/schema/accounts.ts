@@ -11,6 +11,9 @@ export const users = pgTable('users', {
   role: roleEnum('role').notNull(),
   passwordHash: text('password_hash').notNull(),
   disabled: boolean('disabled').notNull().default(false),
+  /** Set when someone else chose the password (admin, proctor's candidate import): the next sign-in must change it. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -36,18 +39,52 @@ export const testCenterMembers = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.testCenterId] }), index('test_center_members_center_idx').on(t.testCenterId)],
 );
 
-/** Opaque login sessions. Only a keyed hash of the token is stored. */
+/**
+ * Opaque login sessions: the server-side list of live tokens (deleting a row revokes the token everywhere). Only a
+ * keyed hash of the token is stored; `id` names the session in audit records and revocation events without the hash.
+ * A session in stage "mfa" only proves the password: it may do nothing but present the second factor.
+ */
 export const authSessions = pgTable(
   'auth_sessions',
   {
     tokenHash: text('token_hash').primaryKey(),
+    id: uuid('id').notNull().defaultRandom().unique(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    stage: text('stage', { enum: ['active', 'mfa'] }).notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Last request on this session: staff sessions end after the idle timeout. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Absolute end, whatever the activity. */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+/** A user's TOTP second factor. The shared secret is stored encrypted (AES-256-GCM, key derived from TOKEN_SECRET). */
+export const mfaFactors = pgTable('mfa_factors', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretEnc: text('secret_enc').notNull(),
+  /** Null until the user has proved the authenticator app works; only then does sign-in ask for a code. */
+  enabledAt: timestamp('enabled_at', { withTimezone: true }),
+  /** The last accepted 30-second step: a code is accepted once (no replay within its window). */
+  lastStep: integer('last_step'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One-time recovery codes for a lost authenticator; only keyed hashes are stored and a used code is deleted. */
+export const mfaRecoveryCodes = pgTable(
+  'mfa_recovery_codes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
 /** Failed-login counters per account ("user:<name>") and per address ("addr:<ip>"). */

@@ -82,8 +82,31 @@ export const itemVersions = pgTable(
     stats: jsonb('stats').$type<ItemStats>(),
     revision: integer('revision').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Who wrote this version (null: the operator's CLI or first-start loading); they may not approve it. */
+    createdBy: uuid('created_by').references(() => users.id),
   },
   (t) => [primaryKey({ columns: [t.itemId, t.version] })],
+);
+
+export const itemReviewActionEnum = pgEnum('item_review_action', ['submitted', 'commented', 'approved', 'changes-requested', 'activated', 'retired']);
+
+/** The review trail of each item version: submissions, reviewers' comments and decisions, activation. Append-only. */
+export const itemReviews = pgTable(
+  'item_reviews',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id),
+    version: integer('version').notNull(),
+    action: itemReviewActionEnum('action').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    comment: text('comment'),
+    fromStatus: itemStatusEnum('from_status').notNull(),
+    toStatus: itemStatusEnum('to_status').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('item_reviews_item_idx').on(t.itemId, t.id)],
 );
 
 export const enemyGroups = pgTable('enemy_groups', {

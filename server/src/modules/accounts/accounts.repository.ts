@@ -10,6 +10,7 @@ export interface UserRow {
   role: Role;
   passwordHash: string;
   disabled: boolean;
+  mustChangePassword: boolean;
 }
 
 const userColumns = {
@@ -19,6 +20,7 @@ const userColumns = {
   role: users.role,
   passwordHash: users.passwordHash,
   disabled: users.disabled,
+  mustChangePassword: users.mustChangePassword,
 };
 
 export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
@@ -31,7 +33,15 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   return row;
 }
 
-export async function insertUser(db: Db, user: { username: string; displayName: string; role: Role; passwordHash: string }): Promise<UserRow> {
+export async function setPasswordHash(db: Db, id: string, passwordHash: string, mustChangePassword: boolean, now: Date): Promise<void> {
+  await db.update(users).set({ passwordHash, mustChangePassword, passwordChangedAt: now }).where(eq(users.id, id));
+}
+
+export async function setDisabled(db: Db, id: string, disabled: boolean): Promise<void> {
+  await db.update(users).set({ disabled }).where(eq(users.id, id));
+}
+
+export async function insertUser(db: Db, user: { username: string; displayName: string; role: Role; passwordHash: string; mustChangePassword?: boolean }): Promise<UserRow> {
   const [row] = await db.insert(users).values(user).returning(userColumns);
   return row!;
 }

@@ -16,7 +16,7 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 export const accountsRoutes: FastifyPluginAsyncZod<{ accounts: AccountsService }> = async (app, { accounts }) => {
-  const adminOnly = { preHandler: requireRole('admin') };
+  const adminOnly = { onRequest: requireRole('admin') };
 
   app.post(
     '/api/admin/users',
@@ -48,19 +48,19 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ accounts: AccountsService }
   app.post(
     '/api/test-centers/:id/candidates/import',
     {
-      preHandler: requireRole('admin', 'proctor'),
+      onRequest: requireRole('admin', 'proctor'),
       schema: { tags: ['accounts'], summary: 'Register candidates from CSV (dry run reports every bad row)', params: idParamsSchema, body: candidateImportRequestSchema, response: { 200: candidateImportResultSchema } },
     },
     async (req) => accounts.importCandidates(actorOf(req), { ...req.body, testCenterId: req.params.id }),
   );
 
-  app.get('/api/test-centers/:id/candidates', { preHandler: requireRole('admin', 'proctor'), schema: { tags: ['accounts'], summary: 'Candidates registered at a test center', params: idParamsSchema, response: { 200: z.array(userSummarySchema) } } }, async (req) =>
+  app.get('/api/test-centers/:id/candidates', { onRequest: requireRole('admin', 'proctor'), schema: { tags: ['accounts'], summary: 'Candidates registered at a test center', params: idParamsSchema, response: { 200: z.array(userSummarySchema) } } }, async (req) =>
     accounts.candidatesOf(actorOf(req), req.params.id),
   );
 
   app.get(
     '/api/test-centers',
-    { preHandler: requireRole('admin', 'author', 'proctor', 'candidate'), schema: { tags: ['accounts'], summary: 'Test centers the caller belongs to (all, for admins)', response: { 200: z.array(testCenterSchema) } } },
+    { onRequest: requireRole('admin', 'author', 'proctor', 'candidate'), schema: { tags: ['accounts'], summary: 'Test centers the caller belongs to (all, for admins)', response: { 200: z.array(testCenterSchema) } } },
     async (req) => accounts.listTestCenters(actorOf(req)),
   );
 };

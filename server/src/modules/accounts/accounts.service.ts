@@ -9,9 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { parseCandidateCsv } from './domain/candidate-csv.ts';
+import { MIN_LENGTH_CANDIDATE, passwordProblems } from './domain/password-policy.ts';
+import { commonPasswords } from './common-passwords.ts';
+import type { Clock } from '../../platform/clock.ts';
 import * as repo from './accounts.repository.ts';
 
-export const MIN_PASSWORD_LENGTH = 10;
+export const MIN_PASSWORD_LENGTH = MIN_LENGTH_CANDIDATE;
 
 export interface NewUser {
   username: string;
@@ -19,15 +22,22 @@ export interface NewUser {
   role: Role;
   password: string;
   testCenterCodes?: string[];
+  /** The next sign-in must choose a new password (someone else chose this one). */
+  mustChangePassword?: boolean;
 }
 
-export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
+/** Throws a located validation error when the password breaks the policy (domain/password-policy.ts). */
+export function assertPasswordPolicy(password: string, account: { username: string; role: Role }): void {
+  const problems = passwordProblems(password, account, commonPasswords());
+  if (problems.length) throw validationFailed(`The password ${problems.map((p) => p.message).join('; ')}`, problems);
+}
+
+export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 'record'>; clock?: Clock }) {
   const { db } = deps;
+  const now = () => deps.clock?.now() ?? new Date(Date.now());
 
   async function createUser(actor: Actor | null, input: NewUser) {
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw validationFailed(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, [{ pointer: '/password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
-    }
+    assertPasswordPolicy(input.password, input);
     const passwordHash = await hashPassword(input.password);
     return db.transaction(async (tx) => {
       if (await repo.findUserByUsername(tx, input.username)) throw conflict(`a user named "${input.username}" already exists`);
@@ -37,9 +47,10 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
         if (!center) throw notFound(`test center "${code}"`);
         centers.push(center);
       }
-      const user = await repo.insertUser(tx, { username: input.username, displayName: input.displayName, role: input.role, passwordHash });
+      const mustChangePassword = input.mustChangePassword ?? false;
+      const user = await repo.insertUser(tx, { username: input.username, displayName: input.displayName, role: input.role, passwordHash, mustChangePassword });
       for (const c of centers) await repo.addMember(tx, user.id, c.id);
-      await deps.audit.record(actor, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role: user.role, testCenters: input.testCenterCodes ?? [] } }, tx);
+      await deps.audit.record(actor, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role: user.role, testCenters: input.testCenterCodes ?? [], mustChangePassword } }, tx);
       return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, testCenterIds: centers.map((c) => c.id) };
     });
   }
@@ -92,7 +103,8 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
     const createdIds = await db.transaction(async (tx) => {
       const ids: string[] = [];
       for (const [i, r] of rows.entries()) {
-        const user = await repo.insertUser(tx, { username: r.username, displayName: r.displayName, role: 'candidate', passwordHash: hashes[i]! });
+        // Someone else chose (or nobody knows) this password: the candidate sets their own at first sign-in.
+        const user = await repo.insertUser(tx, { username: r.username, displayName: r.displayName, role: 'candidate', passwordHash: hashes[i]!, mustChangePassword: true });
         await repo.addMember(tx, user.id, center.id);
         ids.push(user.id);
       }
@@ -117,11 +129,26 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
     listTestCenters: (actor: Actor) => repo.listTestCenters(db, actor.role === 'admin' ? undefined : actor.testCenterIds),
     listUsers: (filter: { role?: Role; testCenterId?: string }) => repo.listUsers(db, filter),
     findUserByUsername: (username: string) => repo.findUserByUsername(db, username),
+    findUserById: (id: string) => repo.findUserById(db, id),
+    /** Stores a new password hash (the caller has checked the policy and who may do this) and records it. */
+    async setPassword(actor: Actor | null, userId: string, passwordHash: string, opts: { mustChangePassword: boolean; tx?: Db }) {
+      const tx = opts.tx ?? db;
+      await repo.setPasswordHash(tx, userId, passwordHash, opts.mustChangePassword, now());
+    },
+    /** Disables or re-enables an account (sessions are ended by the auth service, which calls this). */
+    async setDisabled(actor: Actor, userId: string, disabled: boolean, tx: Db = db) {
+      const user = await repo.findUserById(tx, userId);
+      if (!user) throw notFound('user');
+      if (user.id === actor.userId && disabled) throw forbidden('You cannot disable your own account');
+      await repo.setDisabled(tx, userId, disabled);
+      await deps.audit.record(actor, { action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: userId, details: { username: user.username } }, tx);
+      return user;
+    },
     findTestCenterByCode: (code: string) => repo.findTestCenterByCode(db, code),
     async actorFor(userId: string): Promise<Actor | undefined> {
       const user = await repo.findUserById(db, userId);
       if (!user || user.disabled) return undefined;
-      return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, testCenterIds: await repo.testCenterIdsOf(db, user.id) };
+      return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, testCenterIds: await repo.testCenterIdsOf(db, user.id), ...(user.mustChangePassword ? { pending: 'change-password' as const } : {}) };
     },
   };
 }

@@ -16,7 +16,7 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { AssemblyService } from './assembly.service.ts';
 
 export const assemblyRoutes: FastifyPluginAsyncZod<{ assembly: AssemblyService }> = async (app, { assembly }) => {
-  const authors = { preHandler: requireRole('author', 'admin') };
+  const authors = { onRequest: requireRole('author', 'admin') };
   const params = idParamsSchema;
 
   app.post('/api/forms/preview', { ...authors, schema: { tags: ['forms'], summary: 'Assemble a form from a seed without storing it (reproducible)', body: formPreviewRequestSchema, response: { 200: formPreviewResponseSchema } } }, async (req) =>

@@ -12,6 +12,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ItemBankService } from '../item-bank/item-bank.service.ts';
 import type { BankSnapshot } from '../item-bank/domain/bank-snapshot.ts';
+import type { MeasurementService } from '../psychometrics/measurement.service.ts';
 import { assembleForm } from './domain/assemble-form.ts';
 import type { AssemblyItem, AssemblyRequest, Infeasibility } from './domain/assembly-types.ts';
 import { certificateFor } from './domain/form-certificate.ts';
@@ -25,6 +26,8 @@ export interface AssemblyDeps {
   audit: Pick<AuditService, 'record'>;
   retakeMaxSharedPercent: number;
   exposureMaxRate: number;
+  /** The module's ability scale: fixed forms' certificates state the information and raw cut at its cut (docs/measurement.md §7). */
+  measurement?: Pick<MeasurementService, 'formFacts'>;
 }
 
 /** The bank's module items in the assembler's terms; retired and draft items only explain shortages. */
@@ -46,7 +49,8 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
         ...(it.stats?.p !== undefined ? { p: it.stats.p } : {}),
       });
       // Practice items are another pool altogether (docs/practice.md): not even a shortage's explanation.
-    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status });
+      // In review or approved: not live yet, explained like a draft.
+    } else if (it.status !== 'practice') excluded.push({ id: it.id, kwa: it.content.kwa, reason: it.status === 'retired' ? 'retired' : 'draft' });
   }
   return { items, excluded };
 }
@@ -149,8 +153,10 @@ export function createAssemblyService(deps: AssemblyDeps) {
         const ids: string[] = [];
         for (const [i, form] of result.forms.entries()) {
           const label = `${input.module}-${blueprint.version}-${seed.slice(0, 6)}-${String.fromCharCode(65 + i)}`;
+          const onScale = await deps.measurement?.formFacts(tx, input.module, form.items.filter((it) => it.role === 'scored').map((it) => it.itemId));
           const certificate = {
             ...certificateFor(form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'fixed' }),
+            ...(onScale ? { measurement: onScale } : {}),
             siblings: result.forms.map((_, j) => ({ label: `${input.module}-${blueprint.version}-${seed.slice(0, 6)}-${String.fromCharCode(65 + j)}`, sharedItems: result.pairwiseOverlap[i]![j]! })).filter((_, j) => j !== i),
             parallelChecks: result.checks,
           };

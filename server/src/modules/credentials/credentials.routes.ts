@@ -14,8 +14,8 @@ import type { ResultActionsService } from '../scoring/result-actions.service.ts'
 import { TokenBuckets } from './domain/token-bucket.ts';
 import type { BadgeFormat, CredentialsService } from './credentials.service.ts';
 
-/** The TCP peer: never a forwarded-for header, which any client can write. */
-export const peerAddress = (req: FastifyRequest) => req.socket.remoteAddress ?? 'unknown';
+/** The client's address: the TCP peer, or what a proxy named in TRUST_PROXY says (never a header anyone can write). */
+export const peerAddress = (req: FastifyRequest) => req.ip ?? 'unknown';
 
 export function publicRateLimit(clock: Clock, limits = { burst: 30, perSecond: 1, maxKeys: 50_000 }) {
   const buckets = new TokenBuckets(limits);

@@ -1,9 +1,12 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { bankRevisions, blueprints, enemyGroups, itemVersions, items, kwaCatalogs, modules } from '../../db/schema/index.ts';
+import { bankRevisions, blueprints, enemyGroups, itemReviews, itemVersions, items, kwaCatalogs, modules, users } from '../../db/schema/index.ts';
 import type { Blueprint, EnemyGroup, ItemContent, ItemStats, KwaCatalog, ModuleDefinition } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { BankSnapshot, SnapshotItem } from './domain/bank-snapshot.ts';
+
+/** Read model: reviewers' and authors' names for an item's history (accounts). */
+export const readModel = { reads: ['users'] } as const;
 
 export async function loadSnapshot(db: Db): Promise<BankSnapshot> {
   // Sequential, not Promise.all: inside a transaction all queries share one connection.
@@ -91,13 +94,14 @@ export async function insertItems(
   db: Db,
   rows: { id: string; module: ModuleCode; status: ItemStatus; version: number; content: ItemContent; stats: ItemStats | null }[],
   revision: number,
+  createdBy: string | null = null,
 ): Promise<void> {
   // Chunked: one statement per few hundred rows keeps large imports fast without hitting parameter limits.
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     const newOnes = chunk.filter((r) => r.version === 1);
     if (newOnes.length) await db.insert(items).values(newOnes.map((r) => ({ id: r.id, module: r.module, status: r.status, currentVersion: 1, updatedRevision: revision })));
-    await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision })));
+    await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision, createdBy })));
     for (const r of chunk.filter((x) => x.version > 1)) {
       await db.update(items).set({ currentVersion: r.version, status: r.status, updatedRevision: revision }).where(eq(items.id, r.id));
     }
@@ -147,4 +151,36 @@ export async function countItems(db: Db): Promise<number> {
 const IMPORT_LOCK_KEY = 7_420_001;
 export async function lockBankForImport(tx: Db): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+}
+
+/** The item's lifecycle state, locked for a review decision. */
+export async function itemForReview(db: Db, id: string) {
+  const [row] = await db
+    .select({ status: items.status, version: items.currentVersion, createdBy: itemVersions.createdBy })
+    .from(items)
+    .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion)))
+    .where(eq(items.id, id))
+    .for('update', { of: items });
+  return row;
+}
+
+export async function insertReview(db: Db, r: { itemId: string; version: number; action: (typeof itemReviews.$inferInsert)['action']; actorId: string | null; comment: string | null; fromStatus: ItemStatus; toStatus: ItemStatus }): Promise<void> {
+  await db.insert(itemReviews).values(r);
+}
+
+/** Every version of an item (who wrote it, when, in which revision) and its review trail, oldest first. */
+export async function itemHistory(db: Db, id: string) {
+  const versions = await db
+    .select({ version: itemVersions.version, createdAt: itemVersions.createdAt, revision: itemVersions.revision, createdBy: itemVersions.createdBy, createdByName: users.displayName, stem: sql<string>`${itemVersions.content}->>'stem'` })
+    .from(itemVersions)
+    .leftJoin(users, eq(users.id, itemVersions.createdBy))
+    .where(eq(itemVersions.itemId, id))
+    .orderBy(asc(itemVersions.version));
+  const reviews = await db
+    .select({ at: itemReviews.at, version: itemReviews.version, action: itemReviews.action, actorId: itemReviews.actorId, actorName: users.displayName, comment: itemReviews.comment, fromStatus: itemReviews.fromStatus, toStatus: itemReviews.toStatus })
+    .from(itemReviews)
+    .leftJoin(users, eq(users.id, itemReviews.actorId))
+    .where(eq(itemReviews.itemId, id))
+    .orderBy(asc(itemReviews.id));
+  return { versions, reviews };
 }

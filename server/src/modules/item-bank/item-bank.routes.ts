@@ -15,6 +15,9 @@ import {
   blueprintCoverageSchema,
   itemEditResponseSchema,
   itemEditSchema,
+  itemHistorySchema,
+  itemReviewRequestSchema,
+  itemReviewResponseSchema,
   itemParamsSchema,
   itemPreviewSchema,
   itemQuerySchema,
@@ -23,7 +26,7 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
 export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }> = async (app, { itemBank }) => {
-  const authors = { preHandler: requireRole('author', 'admin') };
+  const authors = { onRequest: requireRole('author', 'admin') };
 
   app.get('/api/bank/items', { ...authors, schema: { tags: ['item bank'], summary: 'Browse items (current versions)', querystring: itemQuerySchema, response: { 200: z.array(bankItemSchema) } } }, async (req) =>
     itemBank.listItems(req.query),
@@ -63,6 +66,12 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
   app.post('/api/bank/items/:id/retire', { ...authors, schema: { tags: ['item bank'], summary: 'Retire an item (it stays on delivered forms)', params, body: noBody, response: { 200: itemEditResponseSchema } } }, async (req) =>
     itemBank.editItem(actorOf(req), req.params.id, { status: 'retired' }),
   );
+  app.post(
+    '/api/bank/items/:id/review',
+    { ...authors, schema: { tags: ['item bank'], summary: 'A lifecycle step: submit, comment, approve (a second person), request changes, activate, retire', params, body: itemReviewRequestSchema, response: { 200: itemReviewResponseSchema } } },
+    async (req) => itemBank.reviewItem(actorOf(req), req.params.id, req.body),
+  );
+  app.get('/api/bank/items/:id/history', { ...authors, schema: { tags: ['item bank'], summary: "An item's versions and review trail", params, response: { 200: itemHistorySchema } } }, async (req) => itemBank.history(req.params.id));
   app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params, response: { 200: itemPreviewSchema } } }, async (req) => itemBank.preview(req.params.id));
   app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA", response: { 200: z.array(blueprintCoverageSchema) } } }, async () => itemBank.coverage());
 

@@ -10,6 +10,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bankCoverage } from './domain/bank-coverage.ts';
 import { blueprintDiff, type BlueprintFieldChange } from './domain/blueprint-diff.ts';
+import { authorImportStatus, lifecycleMove, type ReviewAction } from './domain/item-lifecycle.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
 import type { Problem } from '../../../../shared/errors.ts';
 import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
@@ -55,7 +56,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       .map((p) => ({ id: p.item.id, module: p.item.module, status: p.item.status, version: (p.fromVersion ?? 0) + 1, content: contentOf(p.item), stats: p.item.stats ?? null }));
     const total = plan.items.length;
     for (let i = 0; i < versioned.length; i += 200) {
-      await repo.insertItems(tx, versioned.slice(i, i + 200), revision);
+      await repo.insertItems(tx, versioned.slice(i, i + 200), revision, actor?.userId ?? null);
       onProgress?.(Math.min(i + 200, versioned.length), total);
     }
     for (const p of plan.items) {
@@ -78,6 +79,10 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
         },
         tx,
       );
+    }
+    const unreviewed = versioned.filter((v) => v.status !== 'draft' && v.status !== 'retired').map((v) => v.id);
+    if (actor?.role === 'admin' && unreviewed.length) {
+      await deps.audit.record(actor, { action: 'items.imported-without-review', subjectType: 'bank-revision', subjectId: String(revision), details: { items: unreviewed } }, tx);
     }
     await deps.audit.record(actor, { action: 'bank.imported', subjectType: 'bank-revision', subjectId: String(revision), details: { source, ...plan.summary } }, tx);
     return revision;
@@ -105,7 +110,18 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     ): Promise<ImportResult> {
       return db.transaction(async (tx) => {
         await repo.lockBankForImport(tx);
-        const result = validateBankSources(sources, await repo.loadSnapshot(tx));
+        const bank = await repo.loadSnapshot(tx);
+        const result = validateBankSources(sources, bank);
+        if (result.ok && proposesOnly(actor)) {
+          // An author's new items and new versions are drafts (they need review); status moves go through review.
+          const lifecycleProblems: Problem[] = [];
+          for (const p of result.plan.items) {
+            const verdict = authorImportStatus(p.change, bank.items.get(p.item.id)?.status ?? null, p.item.status);
+            if ('problem' in verdict) lifecycleProblems.push({ pointer: `/items/${p.item.id}/status`, message: `item ${p.item.id}: ${verdict.problem}` });
+            else p.item = { ...p.item, status: verdict.status };
+          }
+          if (lifecycleProblems.length) throw validationFailed(`The upload has ${lifecycleProblems.length} problem${lifecycleProblems.length === 1 ? '' : 's'}; nothing was imported`, lifecycleProblems);
+        }
         const problems = [...(opts.conversionProblems ?? []), ...(opts.relocate ?? ((p: Problem[]) => p))(result.ok ? [] : result.problems)];
         if (!result.ok || problems.length) {
           throw validationFailed(`The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported`, problems);
@@ -199,6 +215,45 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
         );
         return { module, version, status: decision.approve ? ('approved' as const) : ('rejected' as const) };
       });
+    },
+
+    /**
+     * A lifecycle step on an item: submit for review, comment, approve (a second person: never the author of the
+     * current version), request changes (with a comment), activate as pretest/operational, retire. Each is recorded on
+     * the item's review trail and in the audit log; a status change is a bank revision (forms record revisions).
+     */
+    async reviewItem(actor: Actor, id: string, step: { action: ReviewAction; to?: 'pretest' | 'operational'; comment?: string | null }) {
+      return db.transaction(async (tx) => {
+        await repo.lockBankForImport(tx);
+        const item = await repo.itemForReview(tx, id);
+        if (!item) throw notFound(`item ${id}`);
+        const comment = step.comment?.trim() || null;
+        const verdict = lifecycleMove({ action: step.action, from: item.status, ...(step.to ? { to: step.to } : {}), actor: { id: actor.userId, role: actor.role }, versionAuthor: item.createdBy, comment });
+        if (!verdict.ok) {
+          if (verdict.kind === 'forbidden') throw forbidden(verdict.reason);
+          throw verdict.kind === 'invalid' ? validationFailed(verdict.reason, [{ pointer: '/body', message: verdict.reason }]) : conflict(verdict.reason);
+        }
+        let revision = await repo.currentRevision(tx);
+        if (verdict.to !== item.status) {
+          revision = await repo.insertRevision(tx, { actorId: actor.userId, source: `${step.action} of ${id}`, summary: { itemsStatusChanged: 1 } });
+          await repo.setItemStatus(tx, id, verdict.to, revision);
+        }
+        const action = ({ submit: 'submitted', comment: 'commented', approve: 'approved', 'request-changes': 'changes-requested', activate: 'activated', retire: 'retired' } as const)[step.action];
+        await repo.insertReview(tx, { itemId: id, version: item.version, action, actorId: actor.userId, comment, fromStatus: item.status, toStatus: verdict.to });
+        await deps.audit.record(actor, { action: `item.${action}`, subjectType: 'item', subjectId: id, reason: comment, details: { version: item.version, from: item.status, to: verdict.to, versionAuthor: item.createdBy } }, tx);
+        return { id, version: item.version, status: verdict.to, revision };
+      });
+    },
+
+    /** Every version of an item and its review trail (who did what, when, with which comment). */
+    async history(id: string) {
+      const h = await repo.itemHistory(db, id);
+      if (!h.versions.length) throw notFound(`item ${id}`);
+      return {
+        itemId: id,
+        versions: h.versions.map((v) => ({ version: v.version, createdAt: v.createdAt, revision: v.revision, author: v.createdBy ? { id: v.createdBy, name: v.createdByName ?? 'unknown' } : null, stem: v.stem })),
+        reviews: h.reviews.map((r) => ({ at: r.at, version: r.version, action: r.action, by: r.actorId ? { id: r.actorId, name: r.actorName ?? 'unknown' } : null, comment: r.comment, from: r.fromStatus, to: r.toStatus })),
+      };
     },
 
     async coverage() {

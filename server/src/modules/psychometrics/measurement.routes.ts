@@ -21,8 +21,8 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { MeasurementService } from './measurement.service.ts';
 
 export const measurementRoutes: FastifyPluginAsyncZod<{ measurement: MeasurementService }> = async (app, { measurement }) => {
-  const authors = { preHandler: requireRole('author', 'admin') };
-  const admins = { preHandler: requireRole('admin') };
+  const authors = { onRequest: requireRole('author', 'admin') };
+  const admins = { onRequest: requireRole('admin') };
   const tags = ['measurement'];
 
   app.post('/api/measurement/calibrations', { ...authors, schema: { tags, summary: "Rasch calibration of a module's delivered sessions (free, or anchored on the bank)", body: calibrationRequestSchema, response: { 201: calibrationRunSchema } } }, async (req, reply) =>

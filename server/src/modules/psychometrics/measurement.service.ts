@@ -215,6 +215,18 @@ export function createMeasurementService(deps: MeasurementDeps) {
       return { version: s.version, thetaCut: s.thetaCut, reporting: scaleOf(s), difficulties: Object.fromEntries(scoredItemIds.map((id) => [id, params.get(id)!.difficulty])) };
     },
 
+    /**
+     * What a form certificate states about the scale (#20.4): the information, CSEM and expected raw score at the cut and
+     * the raw cut, when the module has an approved scale and every scored item a bank difficulty; otherwise null.
+     */
+    async formFacts(tx: Db, module: ModuleCode, scoredItemIds: string[]) {
+      const s = await service.scaleForScoring(tx, module, scoredItemIds);
+      if (!s || 'uncalibrated' in s || scoredItemIds.length === 0) return null;
+      const bs = scoredItemIds.map((id) => s.difficulties[id]!);
+      const info = testInformation(bs, s.thetaCut);
+      return { scaleVersion: s.version, thetaCut: s.thetaCut, informationAtCut: info, csemAtCut: 1 / Math.sqrt(info), expectedRawAtCut: testCharacteristic(bs, s.thetaCut), rawCut: preEquatedRawCut(bs, s.thetaCut) };
+    },
+
     /** A form's raw-to-ability table, its raw cut and the information at the cut, on the active scale. */
     async formMeasurement(formId: string) {
       const { form, scored, params, uncalibrated, scale } = await formTable(formId);

@@ -8,7 +8,7 @@ export const psychometricsRoutes: FastifyPluginAsyncZod<{ psychometrics: Psychom
   app.get(
     '/api/bank/analysis',
     {
-      preHandler: requireRole('author', 'admin'),
+      onRequest: requireRole('author', 'admin'),
       schema: {
         tags: ['item bank'],
         summary: 'Item analysis from delivered sessions: p, corrected point-biserial, D, distractors, exposure, KR-20, flags',

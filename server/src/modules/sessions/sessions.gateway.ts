@@ -259,6 +259,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       case 'extended':
         c.phase.warned = c.phase.warned.filter((w) => time.remainingMs <= w * 60_000);
         return send(c, { type: 'extended', minutes: Number(e.minutes ?? 0), time });
+      case 'message':
+        return send(c, { type: 'message', text: String(e.text ?? ''), scope: e.scope === 'room' ? 'room' : 'seat', at: String(e.at ?? ''), answersHand: e.answersHand === true });
       case 'admitted':
       case 'started':
         return send(c, await sessions.snapshot(row));

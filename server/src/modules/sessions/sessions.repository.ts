@@ -61,9 +61,11 @@ export async function listSessionsForCandidate(db: Db, candidateId: string) {
       handbookAcknowledgedAt: examSessions.handbookAcknowledgedAt,
       endedAt: examSessions.endedAt,
       endReason: examSessions.endReason,
+      timeZone: testCenters.timeZone,
     })
     .from(examSessions)
     .innerJoin(modules, eq(modules.code, examSessions.module))
+    .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
     .where(eq(examSessions.candidateId, candidateId))
     .orderBy(desc(examSessions.scheduledAt));
 }
@@ -246,13 +248,13 @@ export async function recordHeartbeats(db: Db, beats: { id: string; at: Date; rt
   }
 }
 
-export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string }> {
+export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string; timeZone: string }> {
   const [row] = await db
-    .select({ moduleTitle: modules.title, testCenter: testCenters.name })
+    .select({ moduleTitle: modules.title, testCenter: testCenters.name, timeZone: testCenters.timeZone })
     .from(examSessions)
     .innerJoin(modules, eq(modules.code, examSessions.module))
     .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
     .where(eq(examSessions.id, id))
     .limit(1);
-  return row ?? { moduleTitle: '', testCenter: '' };
+  return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC' };
 }

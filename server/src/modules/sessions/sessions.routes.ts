@@ -23,9 +23,9 @@ import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { SessionsService } from './sessions.service.ts';
 
 export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }> = async (app, { sessions }) => {
-  const staff = { preHandler: requireRole('proctor', 'admin') };
-  const anyone = { preHandler: requireRole('candidate', 'proctor', 'admin') };
-  const candidate = { preHandler: requireRole('candidate') };
+  const staff = { onRequest: requireRole('proctor', 'admin') };
+  const anyone = { onRequest: requireRole('candidate', 'proctor', 'admin') };
+  const candidate = { onRequest: requireRole('candidate') };
   const params = sessionParamsSchema;
   const ok = { ok: true as const };
 
@@ -47,6 +47,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
       module: s.module,
       moduleTitle: s.moduleTitle,
       testCenter: s.testCenter,
+      timeZone: s.timeZone,
       state: s.state,
       scheduledAt: s.scheduledAt,
       admitted: !!s.admittedAt,

@@ -95,7 +95,8 @@ export interface SessionsDeps {
 
 
 /** Candidate signals that are incidents for the proctor (the "back" signals are audited only). */
-const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscreen-exit' | undefined> = {
+const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscreen-exit' | 'raise-hand' | undefined> = {
+  'raise-hand': 'raise-hand',
   'focus-lost': 'focus-lost',
   'page-hidden': 'page-hidden',
   'fullscreen-exit': 'fullscreen-exit',
@@ -534,6 +535,24 @@ export function createSessionsService(deps: SessionsDeps) {
 
     /** Records that these candidates were heard from (at `at`), with the connection health their clients reported. */
     heartbeat: (beats: { id: string; at: Date; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats),
+
+    /**
+     * A proctor's message to a candidate (#17.6), alone or as one seat of a room-wide message; with answersHand it
+     * answers the candidate's raised hand. Logged as an incident (the timeline and the incident list show it), audited,
+     * and pushed to the candidate's socket on whichever instance holds it.
+     */
+    async message(actor: Actor, sessionId: string, text: string, opts: { scope: 'seat' | 'room'; answersHand?: boolean }) {
+      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins send messages to candidates');
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, sessionId, false);
+        if (row.state !== 'in_progress' && row.state !== 'paused') throw new AppError('INVALID_TRANSITION', `The exam is ${row.state.replaceAll('_', ' ')}: messages reach candidates only during the exam`);
+        const at = clock.now();
+        const answersHand = opts.answersHand ?? false;
+        await repo.insertIncident(tx, { sessionId, at, kind: answersHand ? 'hand-answered' : 'proctor-message', source: 'proctor', actorId: actor.userId, note: text });
+        await record(tx, actor, row, answersHand ? 'hand-answered' : 'message-sent', text, { scope: opts.scope });
+        await repo.notifySession(tx, sessionId, 'message', { center: row.testCenterId, text, scope: opts.scope, at: at.toISOString(), answersHand });
+      });
+    },
 
     /** A proctor's incident note on a session. */
     async addIncidentNote(actor: Actor, sessionId: string, note: string) {

@@ -1,7 +1,9 @@
 /**
- * Failed-login throttling, per account and per network address. Pure: the caller loads the counter, passes the time,
- * and stores what comes back. Counting per account stops a password guesser from rotating addresses; counting per
- * address stops one machine from spraying many accounts.
+ * Sign-in throttling, per account and per network address. Pure: the caller loads the counter, passes the time,
+ * and stores what comes back. Every attempt is counted (atomically, in the database) before the password is checked,
+ * and a successful one is taken back, so parallel guesses cannot each get a check. Counting per account stops a
+ * password guesser from rotating addresses, with a short progressive delay (never a long lock-out that would let
+ * anyone lock a proctor out on exam day); counting per address stops one machine from spraying many accounts.
  */
 
 export interface ThrottlePolicy {
@@ -13,8 +15,12 @@ export interface ThrottlePolicy {
   maxLockMs: number;
 }
 
-export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 60_000, maxLockMs: 30 * 60_000 };
+/** Per account: 5 free attempts in 15 minutes, then 15 s, 30 s, 60 s, 120 s between attempts (at most). */
+export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15_000, maxLockMs: 120_000 };
+/** Per address: 30 failed attempts in 15 minutes, then 1 minute doubling to 30 minutes. */
 export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 30, windowMs: 15 * 60_000, lockMs: 60_000, maxLockMs: 30 * 60_000 };
+/** Second-factor codes per account: 5 in 15 minutes, then 30 s doubling to 15 minutes (a 6-digit code is guessable). */
+export const MFA_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 30_000, maxLockMs: 15 * 60_000 };
 
 export interface ThrottleState {
   failures: number;
@@ -38,4 +44,9 @@ export function recordFailure(state: ThrottleState | undefined, now: Date, polic
   const over = failures - policy.maxFailures;
   const lock = Math.min(policy.lockMs * 2 ** Math.min(over, 20), policy.maxLockMs);
   return { failures, windowStartedAt, lockedUntil: new Date(now.getTime() + lock) };
+}
+
+/** Takes back one counted attempt (it succeeded); a lock already in force stays. */
+export function refundAttempt(state: ThrottleState): ThrottleState {
+  return { ...state, failures: Math.max(0, state.failures - 1) };
 }
