@@ -31,19 +31,23 @@ function ensureChromium() {
   process.exit(1);
 }
 
-/** The PDF tests read PDFs back with poppler (pdftotext, pdftoppm, pdffonts, pdfinfo): Debian's poppler-utils. */
-function ensurePoppler() {
+/** Install a Debian package when one of its commands is missing and we are root on Debian; otherwise report it. */
+function ensureDebianTool(commands, pkg, why, required) {
   const has = (cmd) => spawnSync(cmd, ['-v'], { stdio: 'ignore' }).error === undefined;
-  if (has('pdftoppm') && has('pdftotext')) return;
+  if (commands.every(has)) return;
   const isRoot = process.getuid?.() === 0;
   if (isRoot && existsSync('/usr/bin/apt-get')) {
-    console.log('poppler-utils is missing: installing it for the PDF tests…');
+    console.log(`${pkg} is missing: installing it ${why}…`);
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', 'poppler-utils'], env) === 0) return;
+    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', pkg], env) === 0) return;
   }
-  console.error('The PDF tests need poppler (pdftoppm, pdftotext).\n  On Debian/Ubuntu: sudo apt-get install poppler-utils');
+  if (!required) return console.log(`${pkg} is not installed: skipping the checks that need it`);
+  console.error(`${pkg} is needed ${why}.\n  On Debian/Ubuntu: sudo apt-get install ${pkg}`);
   process.exit(1);
 }
+
+/** The PDF tests read PDFs back with poppler (pdftotext, pdftoppm, pdffonts, pdfinfo): Debian's poppler-utils. */
+const ensurePoppler = () => ensureDebianTool(['pdftoppm', 'pdftotext'], 'poppler-utils', 'for the PDF tests', true);
 
 async function createDatabase(adminUrl, prefix) {
   const { default: pg } = await import('pg');
@@ -99,6 +103,12 @@ if (existsSync(pwJson)) {
   failed += s.unexpected ?? 0;
 }
 if (pwStatus !== 0) failures.push('playwright');
+
+// Last, the production envelope as an operator meets it (docs/operations.md): the built server from a copy with
+// production dependencies only, two instances, health, metrics, the CLI, the proxy when caddy is installed, SIGTERM.
+console.log('\n== production envelope (scripts/check-production.mjs)');
+ensureDebianTool(['caddy'], 'caddy', 'for the reverse-proxy check', false);
+if (run('node', ['scripts/check-production.mjs']) !== 0) failures.push('production envelope');
 
 console.log(`\n${failures.length ? `FAILED: ${failures.join(', ')}` : 'all suites green'}`);
 console.log(`${passed} passed, ${failed} failed`);

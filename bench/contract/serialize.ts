@@ -36,6 +36,7 @@ const row = (i: number): RosterRow => ({
   module: 'SAF',
   state: 'in_progress',
   endReason: null,
+  disconnectCreditedMs: 0,
   scheduledAt: now.toISOString(),
   admitted: true,
   handbookAcknowledged: true,

@@ -40,6 +40,7 @@ import { paperRoutes } from './modules/paper/paper.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
+import { CLOSE } from '../../shared/protocol/close-codes.ts';
 import type { Clock } from './platform/clock.ts';
 import { registerAuthentication } from './platform/http/auth-guard.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
@@ -93,7 +94,17 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   await app.register(fastifyCookie);
   // Frames far beyond any protocol message are cut off by ws itself; the gateway answers smaller oversize ones.
-  await app.register(fastifyWebsocket, { options: { maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES } });
+  // On close, our own pre-close runs instead of the plugin's (which closed every socket with no code, 1005, before the
+  // gateway could drain): the sweeps stop, the group commit drains, then every socket closes with 1001 "going away".
+  let drainSockets: () => Promise<void> = async () => {};
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 16 * MAX_CLIENT_MESSAGE_BYTES },
+    preClose: async function (this: FastifyInstance) {
+      await drainSockets();
+      for (const client of this.websocketServer.clients) client.close(CLOSE.shutdown, 'server restarting');
+      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+    },
+  });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'cpt-exam API', version: '0.1.0', description: 'Exam delivery for the MSSC CPT modules' } },
     transform: withErrorResponses(jsonSchemaTransform),
@@ -102,7 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   registerAuthentication(app, services.auth.authenticate);
   await registerHttpSecurity(app, { env: deps.config.env, publicUrl: deps.config.publicUrl });
-  registerHealth(app, () => deps.database.ping(), deps.readiness);
+  registerHealth(app, () => deps.database.health(), deps.readiness);
   registerMetrics(app, {
     token: deps.config.metricsToken,
     sources: {
@@ -140,20 +151,23 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);
-  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, log: (msg, err) => app.log.error({ err }, msg) });
+  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
   gateway.start();
   const jobs = createJobs({ log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) scheduleSessionSweeps(jobs, services.sessions);
   await app.register(sessionsSocket, { gateway });
-  const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, log: (msg, err) => app.log.error({ err }, msg) });
+  const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
   feed.start();
   await app.register(proctoringRoutes, { proctoring: services.proctoring });
   await app.register(proctoringSocket, { feed });
-  app.addHook('onClose', async () => {
-    await webhooks.stop();
+  drainSockets = async () => {
     await jobs.stop();
     feed.stop();
     await gateway.stop();
+  };
+  app.addHook('onClose', async () => {
+    await webhooks.stop();
+    await drainSockets();
     await bus.close();
   });
 

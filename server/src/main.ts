@@ -7,6 +7,7 @@ import { openDatabase } from './db/client.ts';
 import { withStartupLock } from './db/startup-lock.ts';
 import { systemClock } from './platform/clock.ts';
 import { createReadiness } from './platform/http/health.ts';
+import { installShutdown } from './platform/shutdown.ts';
 
 async function main() {
   // Phases of start-up, printed with the "running" line (performance.now() counts from process start).
@@ -64,18 +65,17 @@ async function main() {
     { waiting: () => console.log('another instance is migrating or loading the database: waiting for it') },
   );
 
-  let closing = false;
-  const close = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    readiness.set('draining');
-    app.log.info(`${signal}: closing`);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void close('SIGINT'));
-  process.on('SIGTERM', () => void close('SIGTERM'));
+  // SIGTERM/SIGINT: drain, close sockets with 1001, exit 0 within SHUTDOWN_DEADLINE_SECONDS (else exit 1); a crash is
+  // logged and exits 1 (platform/shutdown.ts).
+  installShutdown({
+    deadlineMs: config.shutdownDeadlineMs,
+    log: app.log,
+    close: async () => {
+      readiness.set('draining');
+      await app.close();
+      await database.close();
+    },
+  });
 
   // A whole testing center connects at once at a synchronized start; Node's default backlog (511) drops SYNs then.
   const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timestamp } from './common.ts';
 
-export const ATTENTION_REASONS = ['disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time'] as const;
+export const ATTENTION_REASONS = ['raised-hand', 'disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time'] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 const isoTime = z.string();
@@ -23,7 +23,10 @@ export const rosterRowSchema = z.object({
   deadline: isoTime.nullable(),
   remainingMs: z.number(),
   running: z.boolean(),
+  /** Why a paused seat is paused: the proctor's reason, `disconnected` (resumes on reconnect) or `disconnected-proctor` (waits for the proctor). */
   pauseReason: z.string().nullable(),
+  /** Disconnect time credited back so far, in total (capped per exam by the disconnect policy). */
+  disconnectCreditedMs: z.number(),
   connected: z.boolean(),
   lastSeenAt: isoTime.nullable(),
   rttMs: z.number().nullable(),
@@ -60,6 +63,11 @@ export const bulkReasonSchema = z.strictObject({ reason: z.string().trim().min(3
 export const rosterQuerySchema = z.strictObject({ date: z.iso.date({ error: 'date must look like 2026-11-22' }).optional() });
 
 export const centerParamsSchema = z.object({ id: z.uuid() });
+/** A proctor's message to a seat or to the room (#17.6). */
+export const proctorMessageSchema = z.strictObject({ text: z.string().trim().min(1, 'write a message').max(300, 'a message is at most 300 characters') });
+/** Answering a raised hand: an optional message to the candidate (a default one is sent otherwise). */
+export const answerHandSchema = z.strictObject({ text: z.string().trim().min(1).max(300).optional() });
+export const messagedCountSchema = z.object({ messaged: z.number().int() });
 export const pausedCountSchema = z.object({ paused: z.number().int() });
 export const resumedCountSchema = z.object({ resumed: z.number().int() });
 

@@ -40,6 +40,8 @@ export const mySessionSchema = z.object({
   handbookAcknowledgedAt: timestamp.nullable(),
   endedAt: timestamp.nullable(),
   endReason: z.string().nullable(),
+  /** The test center's IANA time zone: every time shown to the candidate names it (#17.5). */
+  timeZone: z.string(),
 });
 
 /** The server-owned clock as the REST status shows it (the socket's time state, the same fields). */
@@ -51,6 +53,8 @@ export const sessionStatusSchema = z.object({
   module: moduleCodeSchema,
   moduleTitle: z.string(),
   testCenter: z.string(),
+  /** The test center's IANA time zone (#17.5). */
+  timeZone: z.string(),
   state: z.enum(SESSION_STATES),
   scheduledAt: timestamp,
   admitted: z.boolean(),

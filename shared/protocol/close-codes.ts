@@ -13,6 +13,8 @@ export const CLOSE = {
   protocol: 4004,
   /** The server is restarting (standard "going away"): reconnect. */
   shutdown: 1001,
+  /** The server cannot serve this now (its database is unreachable): reconnect after a backoff (standard 1013). */
+  tryAgainLater: 1013,
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

@@ -14,11 +14,20 @@ export const MAX_SEQ = 2_147_483_647;
 const seq = z.number().int().positive().max(MAX_SEQ);
 const id = z.string().min(1).max(64);
 
-export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'page-visible', 'fullscreen-exit', 'fullscreen-enter'] as const;
+export const SIGNAL_KINDS = ['focus-lost', 'focus-regained', 'page-hidden', 'page-visible', 'fullscreen-exit', 'fullscreen-enter', 'raise-hand'] as const;
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   /** First message on every socket: which session, which protocol. Authentication rides on the upgrade request. */
-  z.strictObject({ type: z.literal('hello'), protocol: z.number().int(), sessionId: z.uuid() }),
+  z.strictObject({
+    type: z.literal('hello'),
+    protocol: z.number().int(),
+    sessionId: z.uuid(),
+    /**
+     * This browser tab's stable id (kept across reloads and reconnects): a hello from the same instance is a reconnect,
+     * from another instance while the first is live a second connection (an incident for the proctor).
+     */
+    clientInstanceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { error: 'must be 8-64 letters, digits, - or _' }).optional(),
+  }),
   /** Choose an option, or clear the answer with optionId null. */
   z.strictObject({ type: z.literal('answer'), seq, itemId: id, optionId: id.nullable() }),
   z.strictObject({ type: z.literal('flag'), seq, itemId: id, flagged: z.boolean() }),
@@ -75,7 +84,11 @@ export const PROTOCOL_ERROR_CODES = [
   'OPTION_NOT_ON_ITEM',
   'HELLO_FIRST',
   'INTERNAL',
+  /** The database cannot be reached right now (a restart, a failover): nothing was saved; send it again shortly. */
+  'UNAVAILABLE',
 ] as const;
+/** Errors after which the same message is sent again (the client's outbox keeps it and retries). */
+export const RETRYABLE_ERROR_CODES: readonly ProtocolErrorCode[] = ['INTERNAL', 'UNAVAILABLE'];
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
 export const END_REASONS = ['submitted', 'expired', 'terminated'] as const;
@@ -106,6 +119,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('terminated'), reason: z.string() }),
   z.strictObject({ type: z.literal('ended'), reason: z.enum(END_REASONS) }),
   z.strictObject({ type: z.literal('result-ready'), sessionId: z.string() }),
+  /** A message from the proctor to this seat or the whole room (#17.6); answersHand: it answers the candidate's raised hand. */
+  z.strictObject({ type: z.literal('message'), text: z.string(), scope: z.enum(['seat', 'room']), at: z.string(), answersHand: z.boolean() }),
   /** This socket was replaced by a newer connection to the same session; it closes next. */
   z.strictObject({ type: z.literal('replaced') }),
 ]);

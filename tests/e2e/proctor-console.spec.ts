@@ -119,6 +119,7 @@ async function timeUntil(action: () => Promise<unknown>, visible: Locator): Prom
 }
 
 test('admit with the ID check, pause, resume, extend, timeline and terminate reach the candidate; a second sitting is refused', async ({ page, browser }) => {
+  test.setTimeout(180_000); // survives a load average of 15+
   const c = await newCandidate('flow');
   const sessionId = await scheduleSafety(c);
   await openConsole(page);
@@ -249,6 +250,7 @@ test('admit with the ID check, pause, resume, extend, timeline and terminate rea
 });
 
 test('a hidden candidate page shows as focus lost: the seat needs attention, announced politely; filters and sorting', async ({ page, browser }) => {
+  test.setTimeout(180_000); // survives a load average of 15+
   const c = await newCandidate('focus');
   const { page: cand } = await inExam(browser, c);
   // Between the console and the server, so the test can drop the feed's connection.
@@ -325,6 +327,7 @@ test('a hidden candidate page shows as focus lost: the seat needs attention, ann
 });
 
 test('fire drill: pause all and resume all, with a reason and a confirmation, reach every candidate', async ({ page, browser }) => {
+  test.setTimeout(180_000); // survives a load average of 15+
   const a = await newCandidate('drill-a');
   const b = await newCandidate('drill-b');
   const [ea, eb] = await Promise.all([inExam(browser, a), inExam(browser, b)]);
@@ -359,6 +362,7 @@ test('fire drill: pause all and resume all, with a reason and a confirmation, re
 });
 
 test('candidates: CSV dry run with problems, then a good import, single registration, scheduling with extra time, a printed ticket and the incident CSV', async ({ page }) => {
+  test.setTimeout(180_000); // survives a load average of 15+
   await openConsole(page);
   await checkScreen(page, 'proctor-live-console');
 
@@ -483,6 +487,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
 });
 
 test('admins pick the test center (remembered) and register a candidate with a password through the admin route', async ({ page }) => {
+  test.setTimeout(180_000); // survives a load average of 15+
   const admin = await staff('admin');
   const code = `PC-${unique().toUpperCase()}`.slice(0, 20);
   await ok(admin.post('/api/admin/test-centers', { data: { code, name: `Proctor e2e center ${code}`, timeZone: 'America/Denver' } }), 'center');

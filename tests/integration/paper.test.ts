@@ -25,7 +25,8 @@ describe.each(DB_KINDS)('paper delivery on %s', { timeout: 180_000 }, (kind) => 
     const snapshot = await t.services.itemBank.snapshot();
     keys = new Map([...snapshot.items.values()].map((i) => [i.id, { key: i.content.key, stem: i.content.stem }]));
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  });
+    // Building the app and importing a bank takes minutes on a loaded machine.
+  }, 300_000);
   afterAll(() => t?.close());
 
   /** The first 62 questions keyed right, the next 10 wrong, then blanks, one double mark. */

@@ -38,7 +38,8 @@ describe.each(DB_KINDS)('practice tests on %s', (kind) => {
     t = await buildTestApp(kind, { clock });
     await importSampleModule(t.services, 'item-bank/safety.json');
     await t.services.itemBank.importSources(null, [{ name: 'practice.json', text: JSON.stringify(practiceBank()) }]);
-  });
+    // Building the app and importing a bank takes minutes on a loaded machine.
+  }, 300_000);
   afterAll(() => t?.close());
 
   it('a candidate takes an untimed practice test, sees no keys while it is open, then reviews every question; nothing counts', async () => {

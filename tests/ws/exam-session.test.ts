@@ -54,12 +54,12 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     await expect.poll(() => c.closed?.code).toBe(4002);
     const status = (await t.app.inject({ url: `/api/sessions/${s.sessionId}`, headers: s.candidate })).json();
     expect(status.state).toBe('scored');
-    // A late or repeated message on a new connection is refused: the session ended exactly once.
+    // A late connection gets the state and the result link, no questions, and is closed (#13.7): the session ended
+    // exactly once and nothing more can be written to it.
     const late = await ExamClient.open(base, s.candidate);
-    await late.hello(s.sessionId);
-    late.continueFrom(500);
-    expect(await late.answer(item.itemId, item.options[3]!.id)).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
-    expect(await late.request({ type: 'submit' })).toMatchObject({ type: 'error', code: 'SESSION_ENDED' });
+    expect((await late.hello(s.sessionId)).items).toEqual([]);
+    await late.waitFor('result-ready');
+    await expect.poll(() => late.closed?.code).toBe(4002);
     const audit = await t.services.audit.forSubject('session', s.sessionId);
     expect(audit.filter((a) => a.action === 'session.submitted')).toHaveLength(1);
     expect(audit.filter((a) => a.action === 'session.scored')).toHaveLength(1);
@@ -79,7 +79,7 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     c.send({ type: 'answer', seq: 9, itemId: snap.items[0]!.itemId });
     expect(await c.waitFor('error', (e) => e.seq === 9)).toMatchObject({ code: 'BAD_MESSAGE' });
     c.send({ type: 'answer', seq: 10, itemId: 'x'.repeat(5000), optionId: 'A' });
-    expect((await c.next('error')).code).toBe('MESSAGE_TOO_LARGE');
+    expect(await c.next('error')).toMatchObject({ code: 'MESSAGE_TOO_LARGE', seq: 10 }); // the seq is read even from an oversized frame
     expect((await c.answer(snap.items[0]!.itemId, snap.items[0]!.options[0]!.id)).type).toBe('ack');
     c.close();
   });

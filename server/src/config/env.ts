@@ -50,6 +50,16 @@ const envSchema = z.object({
   /** Soft cap on the share of delivered forms any one item appears on. */
   /** A disconnect longer than this pauses the exam and credits the lost time; shorter drops keep the clock running. */
   DISCONNECT_PAUSE_AFTER_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(5, 'must be at least 5').max(600, 'must be at most 600').default(30),
+  /** Total disconnect time credited back per exam; past it the disconnect pause waits for the proctor. */
+  DISCONNECT_CREDIT_CAP_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0, 'must be at least 0').max(600, 'must be at most 600').default(10),
+  /** `auto`: a reconnect (within the cap) resumes by itself; `proctor`: every disconnect pause waits for the proctor. */
+  DISCONNECT_RESUME: z.enum(['auto', 'proctor'], { error: 'must be auto or proctor' }).default('auto'),
+  /** The server pings every candidate and proctor socket this often. */
+  LIVENESS_PING_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1, 'must be at least 1').max(60, 'must be at most 60').default(5),
+  /** A socket not heard from (any message, heartbeat or pong) for this long is closed as dead. */
+  LIVENESS_TIMEOUT_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(2, 'must be at least 2').max(300, 'must be at most 300').default(12),
+  /** SIGTERM: the process drains and exits within this; past it, it exits anyway (code 1). */
+  SHUTDOWN_DEADLINE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1, 'must be at least 1').max(300, 'must be at most 300').default(10),
   /** Minutes-left thresholds for time warnings, comma-separated. */
   TIME_WARNING_MINUTES: z
     .string()
@@ -91,7 +101,16 @@ export interface Config {
   assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
   /** Item analysis: the over-exposure review threshold. */
   analysis: { maxExposureRate: number };
-  sessions: { disconnectPauseAfterMs: number; warningMinutes: number[] };
+  /** SIGTERM drain deadline. */
+  shutdownDeadlineMs: number;
+  sessions: {
+    disconnectPauseAfterMs: number;
+    disconnectCreditCapMs: number;
+    disconnectResume: 'auto' | 'proctor';
+    warningMinutes: number[];
+    /** Socket liveness: ping interval and the silence after which a socket is closed as dead. */
+    liveness: { pingMs: number; timeoutMs: number };
+  };
   /** Absolute URL without a trailing slash; in development, http://HOST:PORT when PUBLIC_URL is unset. */
   publicUrl: string;
   /**
@@ -142,6 +161,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_ENV === 'production' && !e.OB_SIGNING_KEY && !e.OB_SIGNING_KEY_FILE) {
     throw new ConfigError(['OB_SIGNING_KEY_FILE: must be set in production (the RSA private key that signs Open Badges credentials; see docs/credentials.md)']);
   }
+  if (e.LIVENESS_TIMEOUT_SECONDS <= e.LIVENESS_PING_SECONDS) {
+    throw new ConfigError([`LIVENESS_TIMEOUT_SECONDS: must be longer than LIVENESS_PING_SECONDS (${e.LIVENESS_PING_SECONDS}), or every socket is closed between two pings (got ${e.LIVENESS_TIMEOUT_SECONDS})`]);
+  }
   const dataDir = e.DATA_DIR === ':memory:' ? null : path.resolve(e.DATA_DIR);
   const listenHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return Object.freeze({
@@ -164,7 +186,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL ?? `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${e.PORT}`,
     metricsToken: e.METRICS_TOKEN ?? null,
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
-    sessions: { disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000, warningMinutes: [...new Set(e.TIME_WARNING_MINUTES.split(',').map(Number))].sort((a, b) => b - a) },
+    shutdownDeadlineMs: Math.round(e.SHUTDOWN_DEADLINE_SECONDS * 1000),
+    sessions: {
+      disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000,
+      disconnectCreditCapMs: Math.round(e.DISCONNECT_CREDIT_CAP_MINUTES * 60_000),
+      disconnectResume: e.DISCONNECT_RESUME,
+      liveness: { pingMs: Math.round(e.LIVENESS_PING_SECONDS * 1000), timeoutMs: Math.round(e.LIVENESS_TIMEOUT_SECONDS * 1000) },
+      warningMinutes: [...new Set(e.TIME_WARNING_MINUTES.split(',').map(Number))].sort((a, b) => b - a),
+    },
   } satisfies Config);
 }
 

@@ -8,7 +8,13 @@ export interface BusEvent {
   [key: string]: unknown;
 }
 
-export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+export type Listen = (channel: string, onPayload: (payload: string) => void, onRestored?: () => void) => Promise<() => Promise<void>>;
+
+/**
+ * Published locally (never over NOTIFY) when the listening connection came back after a loss: events sent in between
+ * are gone, so every subscriber that keeps derived state reloads it (proctor rosters, candidates' session states).
+ */
+export const RESYNC_EVENT: BusEvent = { t: 'bus', kind: 'resync' };
 
 export function createEventBus() {
   const handlers = new Map<string, Set<(e: BusEvent) => void>>();
@@ -24,13 +30,17 @@ export function createEventBus() {
   };
   return {
     async start(listen: Listen, channel: string) {
-      stop = await listen(channel, (payload) => {
-        try {
-          dispatch(JSON.parse(payload) as BusEvent);
-        } catch {
-          // Ignore payloads that are not ours.
-        }
-      });
+      stop = await listen(
+        channel,
+        (payload) => {
+          try {
+            dispatch(JSON.parse(payload) as BusEvent);
+          } catch {
+            // Ignore payloads that are not ours.
+          }
+        },
+        () => dispatch(RESYNC_EVENT),
+      );
     },
     on(type: string, handler: (e: BusEvent) => void): () => void {
       if (!handlers.has(type)) handlers.set(type, new Set());

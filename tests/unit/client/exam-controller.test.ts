@@ -254,6 +254,31 @@ describe('the exam controller', () => {
     expect(last().ofType('answer').length).toBe(before + 1);
   });
 
+  it('keeps a change the server could not save (UNAVAILABLE) and sends the outbox again with backoff until it is acknowledged', () => {
+    const { c, last, t } = setup();
+    last().open();
+    last().push(snapshot());
+    c.answer('Q1', 'A');
+    c.answer('Q2', 'B');
+    expect(last().ofType('answer')).toHaveLength(2);
+    last().push({ type: 'error', seq: 1, code: 'UNAVAILABLE', message: 'database restarting' });
+    last().push({ type: 'error', seq: 2, code: 'UNAVAILABLE', message: 'database restarting' });
+    expect(c.getState().pendingAnswers).toBe(2);
+    expect(c.getState().notices).toEqual([]);
+    t.advance(499);
+    expect(last().ofType('answer')).toHaveLength(2);
+    t.advance(1); // one resend of the whole outbox for both refusals
+    expect(last().ofType('answer')).toHaveLength(4);
+    last().push({ type: 'error', seq: 1, code: 'UNAVAILABLE', message: 'database restarting' });
+    t.advance(999);
+    expect(last().ofType('answer')).toHaveLength(4);
+    t.advance(1); // the delay doubled
+    expect(last().ofType('answer')).toHaveLength(6);
+    last().push({ type: 'ack', seq: 1 });
+    last().push({ type: 'ack', seq: 2 });
+    expect(c.getState().pendingTotal).toBe(0);
+  });
+
   it('opened during a pause (no question sent), asks for the form again when the exam resumes', () => {
     const { c, sockets, last } = setup();
     last().open();

@@ -28,6 +28,7 @@ function row(over: Partial<RosterRow> & { sessionId: string; candidateName: stri
     module: 'SAF',
     state: 'in_progress',
     endReason: null,
+    disconnectCreditedMs: 0,
     scheduledAt: '2026-11-22T14:00:00Z',
     admitted: true,
     handbookAcknowledged: true,

@@ -18,7 +18,11 @@ class FakeSocket {
   readyState = 1;
   bufferedAmount = 0;
   sent: ProctorServerMessage[] = [];
-  private listeners: { message: Listener[]; close: (() => void)[] } = { message: [], close: [] };
+  private listeners: { message: Listener[]; close: (() => void)[]; pong: (() => void)[] } = { message: [], close: [], pong: [] };
+  /** A browser answers the server's pings by itself. */
+  ping() {
+    for (const l of this.listeners.pong) l();
+  }
   send(data: string) {
     this.sent.push(JSON.parse(data) as ProctorServerMessage);
   }
@@ -26,8 +30,9 @@ class FakeSocket {
     this.readyState = 3;
     for (const l of this.listeners.close) l();
   }
-  on(e: 'message' | 'close', l: Listener) {
+  on(e: 'message' | 'close' | 'pong', l: Listener) {
     if (e === 'message') this.listeners.message.push(l);
+    else if (e === 'pong') this.listeners.pong.push(() => l(undefined));
     else this.listeners.close.push(() => l(undefined));
     return this;
   }

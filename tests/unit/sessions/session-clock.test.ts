@@ -80,8 +80,24 @@ describe('session clock', () => {
   });
 
   it('keeps the clock running through a short drop and pauses with credit after a long one', () => {
-    const policy = { pauseAfterMs: 30_000 };
+    const policy = { pauseAfterMs: 30_000, creditCapMs: 600_000, resume: 'auto' as const };
     expect(disconnectDecision(T0, new Date(T0.getTime() + 30_000), policy)).toEqual({ pause: false });
-    expect(disconnectDecision(T0, new Date(T0.getTime() + 31_000), policy)).toEqual({ pause: true, creditMs: 31_000 });
+    expect(disconnectDecision(T0, new Date(T0.getTime() + 31_000), policy)).toMatchObject({ pause: true, goneMs: 31_000, creditMs: 31_000, hold: false });
+  });
+
+  it('caps the credited disconnect time per exam; past the cap the pause waits for the proctor', () => {
+    const policy = { pauseAfterMs: 30_000, creditCapMs: 600_000, resume: 'auto' as const };
+    const at = (s: number) => new Date(T0.getTime() + s * 1000);
+    // 9 minutes already credited: 60 s of the next 90 s lost are credited, the rest charged, and the proctor resumes.
+    expect(disconnectDecision(T0, at(90), policy, 540_000)).toMatchObject({ pause: true, goneMs: 90_000, creditMs: 60_000, hold: true });
+    expect((disconnectDecision(T0, at(90), policy, 540_000) as { why: string }).why).toBe('disconnect credit cap reached (600 s credited in total, cap 600 s): the proctor resumes');
+    // The cap used up: nothing more is credited, however long.
+    expect(disconnectDecision(T0, at(40), policy, 600_000)).toMatchObject({ creditMs: 0, hold: true });
+    // Exactly the rest of the cap: credited in full, and it still resumes by itself.
+    expect(disconnectDecision(T0, at(60), policy, 540_000)).toMatchObject({ creditMs: 60_000, hold: false });
+    // Only running time was lost: a clock that ran 35 s since its last start credits at most 35 s.
+    expect(disconnectDecision(T0, at(50), policy, 0, 35_000)).toMatchObject({ creditMs: 35_000, hold: false });
+    // A center that wants the proctor for every disconnect pause.
+    expect(disconnectDecision(T0, at(31), { ...policy, resume: 'proctor' })).toMatchObject({ creditMs: 31_000, hold: true });
   });
 });

@@ -9,7 +9,7 @@ const EVENTS: SessionEvent[] = [
   { type: 'admit' },
   { type: 'start' },
   { type: 'pause', reason: 'x' },
-  { type: 'auto-pause', creditMs: 1000 },
+  { type: 'auto-pause', creditMs: 1000, hold: false },
   { type: 'resume' },
   { type: 'reconnect' },
   { type: 'extend', minutes: 5 },
@@ -64,11 +64,14 @@ describe('session lifecycle', () => {
   });
 
   it('says what the clock does: an auto-pause stops it and credits the lost time; a reconnect lifts only a disconnect pause', () => {
-    expect(transition(view('in_progress'), { type: 'auto-pause', creditMs: 40_000 }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'disconnected', clock: [{ kind: 'pause', at: AT }, { kind: 'credit', at: AT, ms: 40_000 }] });
+    expect(transition(view('in_progress'), { type: 'auto-pause', creditMs: 40_000, hold: false }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'disconnected', clock: [{ kind: 'pause', at: AT }, { kind: 'credit', at: AT, ms: 40_000 }] });
     expect(transition({ ...view('paused'), pauseReason: 'disconnected' }, { type: 'reconnect' }, AT)).toEqual({ ok: true, state: 'in_progress', pauseReason: null, clock: [{ kind: 'resume', at: AT }] });
     expect(transition({ ...view('paused'), pauseReason: 'fire drill' }, { type: 'reconnect' }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'fire drill', clock: [] });
     expect(transition(view('in_progress'), { type: 'reconnect' }, AT)).toEqual({ ok: true, state: 'in_progress', pauseReason: null, clock: [] });
-    expect(transition(view('paused'), { type: 'auto-pause', creditMs: 1 }, AT).ok).toBe(false);
+    expect(transition(view('paused'), { type: 'auto-pause', creditMs: 1, hold: false }, AT).ok).toBe(false);
+    // Past the credit cap (or by policy) the pause waits for the proctor: a reconnect does not lift it.
+    expect(transition(view('in_progress'), { type: 'auto-pause', creditMs: 0, hold: true }, AT)).toMatchObject({ ok: true, state: 'paused', pauseReason: 'disconnected-proctor' });
+    expect(transition({ ...view('paused'), pauseReason: 'disconnected-proctor' }, { type: 'reconnect' }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'disconnected-proctor', clock: [] });
     expect(transition({ ...view('paused'), pauseReason: 'drill' }, { type: 'extend', minutes: 2 }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'drill', clock: [{ kind: 'extend', at: AT, ms: 120_000 }] });
   });
 });

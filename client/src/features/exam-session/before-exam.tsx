@@ -1,4 +1,5 @@
 /** The screens before the clock starts: check in, the waiting room, the candidate rules, instructions and practice. */
+import { formatZoned } from '../../lib/zoned-time.ts';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { spokenDuration } from '../../lib/clock-offset.ts';
 import { getHandbook, type Handbook, type SessionStatus } from './api.ts';
@@ -15,9 +16,8 @@ export function ScreenHeading({ children, id }: { children: React.ReactNode; id?
   );
 }
 
-function when(iso: string) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+function when(iso: string, zone: string) {
+  return formatZoned(iso, zone, 'long-date-time');
 }
 
 export function CheckIn({ status, moduleTitle, busy, error, onCheckIn }: { status: SessionStatus; moduleTitle: string; busy: boolean; error: string | null; onCheckIn: () => void }) {
@@ -25,7 +25,7 @@ export function CheckIn({ status, moduleTitle, busy, error, onCheckIn }: { statu
     <section className="card" aria-labelledby="check-in-title">
       <ScreenHeading id="check-in-title">Check in: {moduleTitle}</ScreenHeading>
       <p>
-        Scheduled for <strong>{when(status.scheduledAt)}</strong>. Time allowed: <strong>{spokenDuration(status.time.remainingMs)}</strong>
+        Scheduled for <strong>{when(status.scheduledAt, status.timeZone)}</strong>. Time allowed: <strong>{spokenDuration(status.time.remainingMs)}</strong>
         {status.timeMultiplier > 1 ? ` (includes your approved extra time)` : ''}.
       </p>
       <p>Check in when you are seated at your workstation. The proctor then checks your photo ID and admits you.</p>

@@ -8,7 +8,7 @@
  * snapshot is in (and the exam is running) replays the whole outbox in sequence order; replays are idempotent.
  */
 import { CLOSE } from '../../../../shared/protocol/close-codes.ts';
-import { PROTOCOL_VERSION, serverMessageSchema, type ClientMessage, type ProtocolErrorCode, type ServerMessage } from '../../../../shared/protocol/session-protocol.ts';
+import { PROTOCOL_VERSION, RETRYABLE_ERROR_CODES, serverMessageSchema, type ClientMessage, type ProtocolErrorCode, type ServerMessage } from '../../../../shared/protocol/session-protocol.ts';
 import { ClockOffset, sampleFromProbe } from '../../lib/clock-offset.ts';
 import { Outbox, type Change, type KeyValueStore, type SignalKind } from '../../lib/outbox.ts';
 import { ProtocolSocket } from '../../lib/protocol-socket.ts';
@@ -19,6 +19,12 @@ import { examReducer, initialExamState, type ExamAction, type ExamState, type Sn
 const FINAL_ERRORS: ReadonlySet<ProtocolErrorCode> = new Set(['SESSION_ENDED', 'ITEM_NOT_ON_FORM', 'OPTION_NOT_ON_ITEM', 'BAD_MESSAGE', 'MESSAGE_TOO_LARGE', 'FORBIDDEN', 'SESSION_NOT_FOUND']);
 
 export const HEARTBEAT_MS = 10_000;
+/**
+ * After a retryable refusal (the server's database is restarting) the outbox is sent again after this delay,
+ * doubling up to RETRY_MAX_MS while refusals continue; an ack resets it.
+ */
+export const RETRY_MIN_MS = 500;
+export const RETRY_MAX_MS = 2000;
 /** Probes sent right after each connect to measure the clock offset. */
 export const PROBES_ON_CONNECT = 3;
 
@@ -36,6 +42,8 @@ export interface ExamControllerOptions {
    * old one's and no change is ignored as "older".
    */
   seqFloor?: (serverNow: number) => number;
+  /** This tab's stable id, sent with every hello (see tabInstanceId in use-exam.ts). */
+  instanceId?: string;
 }
 
 export type ExamController = ReturnType<typeof createExamController>;
@@ -50,6 +58,8 @@ export function createExamController(opts: ExamControllerOptions) {
   let live = false;
   let submitSeq: number | null = null;
   let heartbeat: unknown = null;
+  let retryTimer: unknown = null;
+  let retryDelay = RETRY_MIN_MS;
 
   const dispatch = (a: ExamAction) => {
     const next = examReducer(state, a);
@@ -69,7 +79,7 @@ export function createExamController(opts: ExamControllerOptions) {
     silenceMs: HEARTBEAT_MS * 2.5,
     onOpen(send) {
       live = false;
-      send({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: opts.sessionId });
+      send({ type: 'hello', protocol: PROTOCOL_VERSION, sessionId: opts.sessionId, ...(opts.instanceId ? { clientInstanceId: opts.instanceId } : {}) });
       for (let i = 0; i < PROBES_ON_CONNECT; i++) send({ type: 'time-sync', clientSentAt: timers.now() });
       startHeartbeat();
     },
@@ -86,6 +96,7 @@ export function createExamController(opts: ExamControllerOptions) {
     },
     onClose(code) {
       stopHeartbeat();
+      cancelRetry();
       if (code === CLOSE.replaced) return false; // replaced by another window: do not fight it
       if (code === CLOSE.unauthorized) {
         dispatch({ type: 'auth-lost' });
@@ -114,6 +125,22 @@ export function createExamController(opts: ExamControllerOptions) {
     for (const e of outbox.entries) if (!socket.send(e)) return;
   }
 
+  /** Sends the waiting changes again after a retryable refusal (once per delay, however many were refused). */
+  function scheduleRetry() {
+    if (retryTimer !== null) return;
+    const delay = retryDelay;
+    retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+    retryTimer = timers.set(() => {
+      retryTimer = null;
+      if (live) replay();
+    }, delay);
+  }
+  function cancelRetry() {
+    if (retryTimer !== null) timers.clear(retryTimer);
+    retryTimer = null;
+    retryDelay = RETRY_MIN_MS;
+  }
+
   function running() {
     return state.session?.state === 'in_progress' && !state.ended;
   }
@@ -135,6 +162,7 @@ export function createExamController(opts: ExamControllerOptions) {
           submitSeq = null;
           return; // "ended" follows
         }
+        retryDelay = RETRY_MIN_MS;
         if (outbox.ack(m.seq)) syncOutbox();
         return;
       case 'error':
@@ -183,7 +211,12 @@ export function createExamController(opts: ExamControllerOptions) {
       return;
     }
     if (m.seq === undefined) return;
-    if (m.code === 'SESSION_PAUSED' || m.code === 'SESSION_NOT_STARTED' || m.code === 'INTERNAL') {
+    if (RETRYABLE_ERROR_CODES.includes(m.code)) {
+      // Kept, and sent again shortly (the database is restarting): nothing was saved, nothing acknowledged.
+      scheduleRetry();
+      return;
+    }
+    if (m.code === 'SESSION_PAUSED' || m.code === 'SESSION_NOT_STARTED') {
       // Kept: sent again on resume or on the next connect.
       if (m.code === 'SESSION_PAUSED') live = false;
       return;
@@ -239,6 +272,7 @@ export function createExamController(opts: ExamControllerOptions) {
     },
     stop() {
       stopHeartbeat();
+      cancelRetry();
       socket.stop();
     },
     /** Connect again now (after "replaced", or when the candidate asks). */
@@ -269,6 +303,15 @@ export function createExamController(opts: ExamControllerOptions) {
     signal(kind: SignalKind) {
       if (!running()) return;
       record({ type: 'signal', kind });
+    },
+    /** "Raise hand" (#17.3): reaches the proctor's console as an attention item until the proctor answers. */
+    raiseHand() {
+      if (!running() || state.paused || state.handRaised) return;
+      dispatch({ type: 'hand', raised: true });
+      record({ type: 'signal', kind: 'raise-hand' });
+    },
+    dismissMessage(id: number) {
+      dispatch({ type: 'dismiss-message', id });
     },
     /**
      * Sends submit once every change is saved. Returns why it cannot, or null when it was sent.

@@ -66,7 +66,9 @@ function selectionOffsets(root: HTMLElement | null): [number, number] | null {
 }
 
 /** What the screen needs of its controller: the exam's (over the socket) or a practice test's (over HTTP). */
-export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'>;
+export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'> &
+  /** Only a live exam has a proctor to raise a hand to or hear from. */
+  Partial<Pick<ExamController, 'raiseHand' | 'dismissMessage'>>;
 
 export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
@@ -224,6 +226,11 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               Calculator
             </button>
           )}
+          {controller.raiseHand && (
+            <button type="button" className={`secondary${state.handRaised ? ' pressed' : ''}`} aria-pressed={state.handRaised} onClick={() => controller.raiseHand?.()}>
+              {state.handRaised ? 'Hand raised' : 'Raise hand'}
+            </button>
+          )}
           <button type="button" className="secondary" aria-expanded={showTools} aria-controls="exam-tools-panel" onClick={() => setShowTools((v) => !v)}>
             Tools
           </button>
@@ -251,6 +258,21 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               Keyboard shortcuts
             </button>
           </section>
+        )}
+        {state.messages.map((m) => (
+          <div key={m.id} className="banner info proctor-message" role="alert" data-testid="proctor-message">
+            <span>
+              <strong>Message from the proctor{m.scope === 'room' ? ' to the room' : ''}:</strong> {m.text}
+            </span>
+            <button type="button" className="link" onClick={() => controller.dismissMessage?.(m.id)} aria-label={`Dismiss the message: ${m.text}`}>
+              Dismiss
+            </button>
+          </div>
+        ))}
+        {state.handRaised && (
+          <p className="banner warn" role="status" data-testid="hand-status">
+            Your hand is raised: the proctor has been told and will come to you.
+          </p>
         )}
         {showHelp && <ShortcutHelp />}
         {state.warning !== null && !state.ended && (
@@ -389,7 +411,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
       </nav>
 
       {confirming && !state.paused && <SubmitDialog state={state} controller={controller} unanswered={review.unanswered.length} onCancel={() => setConfirming(false)} />}
-      {state.paused && <PauseOverlay reason={state.paused.reason} />}
+      {state.paused && <PauseOverlay reason={state.paused.reason} messages={state.messages} />}
       {state.replaced && !state.paused && <ReplacedDialog onContinue={() => controller.reconnect()} />}
       {state.authLost && <SignInAgainDialog onSignedIn={() => controller.reconnect()} />}
     </div>
@@ -573,13 +595,18 @@ function SubmitDialog({ state, controller, unanswered, onCancel }: { state: Exam
   );
 }
 
-function PauseOverlay({ reason }: { reason: string }) {
+function PauseOverlay({ reason, messages }: { reason: string; messages: ExamState['messages'] }) {
   return (
     <Dialog title="Exam paused" role="alertdialog" className="pause">
+      {messages.map((m) => (
+        <p key={m.id} className="banner info" role="alert">
+          <strong>Message from the proctor:</strong> {m.text}
+        </p>
+      ))}
       <p>
-        The proctor paused your exam{reason === 'disconnected' ? ' because the connection was lost' : ''}. The clock is stopped and your answers are kept.
+        The proctor paused your exam{reason.startsWith('disconnected') ? ' because the connection was lost' : ''}. The clock is stopped and your answers are kept.
       </p>
-      {reason !== 'disconnected' && (
+      {!reason.startsWith('disconnected') && (
         <p>
           Reason: <strong>{reason}</strong>
         </p>

@@ -47,6 +47,17 @@ export interface ExamState {
   nextId: number;
   /** How many snapshots arrived (the waiting room re-reads the session status on each). */
   snapshots: number;
+  /** Messages from the proctor (#17.6), newest last; shown as alerts until dismissed. */
+  messages: ProctorMessage[];
+  /** The candidate raised a hand and the proctor has not answered yet (#17.3). */
+  handRaised: boolean;
+}
+
+export interface ProctorMessage {
+  id: number;
+  text: string;
+  scope: 'seat' | 'room';
+  at: string;
 }
 
 export type ExamAction =
@@ -61,7 +72,9 @@ export type ExamAction =
   | { type: 'outbox'; pendingAnswers: number; pendingTotal: number }
   | { type: 'submitting'; value: boolean; error?: string | null }
   | { type: 'auth-lost' }
-  | { type: 'dismiss'; id: number };
+  | { type: 'dismiss'; id: number }
+  | { type: 'hand'; raised: boolean }
+  | { type: 'dismiss-message'; id: number };
 
 export const TIME_UP_MESSAGE = 'Time is up. Your exam was submitted automatically.';
 
@@ -90,6 +103,8 @@ export function initialExamState(sessionId: string): ExamState {
     announcement: null,
     nextId: 1,
     snapshots: 0,
+    messages: [],
+    handRaised: false,
   };
 }
 
@@ -185,6 +200,10 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
         }
         case 'result-ready':
           return { ...s, resultReady: true };
+        case 'message': {
+          const msg: ProctorMessage = { id: s.nextId, text: m.text, scope: m.scope, at: m.at };
+          return { ...s, messages: [...s.messages.slice(-2), msg], nextId: s.nextId + 1, handRaised: m.answersHand ? false : s.handRaised };
+        }
         case 'replaced':
           return { ...s, replaced: true };
         case 'ack':
@@ -231,6 +250,10 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
       return { ...s, authLost: true };
     case 'dismiss':
       return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
+    case 'hand':
+      return a.raised && (s.ended || s.paused) ? s : { ...s, handRaised: a.raised };
+    case 'dismiss-message':
+      return { ...s, messages: s.messages.filter((n) => n.id !== a.id) };
   }
 }
 

@@ -1,4 +1,5 @@
 /** "My exams": the signed-in candidate's sessions, each opening the exam flow or the score report. */
+import { formatZoned } from '../../lib/zoned-time.ts';
 import { useEffect, useState } from 'react';
 import { linkClick } from '../../lib/router.ts';
 import { listMySessions, type MySession } from './api.ts';
@@ -46,10 +47,10 @@ export function MyExams({ examHref, reportHref }: { examHref: (id: string) => st
                 <div>
                   <strong>{s.moduleTitle}</strong>
                   <div className="muted">
-                    {new Date(s.scheduledAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} · {STATE_TEXT[s.state]}
+                    {formatZoned(s.scheduledAt, s.timeZone)} · {STATE_TEXT[s.state]}
                   </div>
                 </div>
-                <a className="button" href={examHref(s.id)} onClick={linkClick(examHref(s.id))} aria-label={`${s.state === 'scheduled' ? 'Open and check in' : 'Continue'}: ${s.moduleTitle}, ${new Date(s.scheduledAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`}>
+                <a className="button" href={examHref(s.id)} onClick={linkClick(examHref(s.id))} aria-label={`${s.state === 'scheduled' ? 'Open and check in' : 'Continue'}: ${s.moduleTitle}, ${formatZoned(s.scheduledAt, s.timeZone)}`}>
                   {s.state === 'scheduled' ? 'Open and check in' : 'Continue'}
                 </a>
               </li>
@@ -66,10 +67,10 @@ export function MyExams({ examHref, reportHref }: { examHref: (id: string) => st
                 <div>
                   <strong>{s.moduleTitle}</strong>
                   <div className="muted">
-                    {new Date(s.scheduledAt).toLocaleDateString(undefined, { dateStyle: 'medium' })} · {STATE_TEXT[s.state]}
+                    {formatZoned(s.scheduledAt, s.timeZone, 'date')} · {STATE_TEXT[s.state]}
                   </div>
                 </div>
-                <a className="button secondary" href={reportHref(s.id)} onClick={linkClick(reportHref(s.id))} aria-label={`Score report: ${s.moduleTitle}, ${new Date(s.scheduledAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}`}>
+                <a className="button secondary" href={reportHref(s.id)} onClick={linkClick(reportHref(s.id))} aria-label={`Score report: ${s.moduleTitle}, ${formatZoned(s.scheduledAt, s.timeZone, 'date')}`}>
                   Score report
                 </a>
               </li>

@@ -16,6 +16,24 @@ function browserStore(): KeyValueStore {
   }
 }
 
+/**
+ * This tab's stable client instance id: kept in sessionStorage, so it survives reloads and reconnects of the tab but
+ * another tab or browser gets its own. A server restart is then a reconnect of the same instance, not a takeover.
+ */
+export function tabInstanceId(): string {
+  const key = 'cpt-exam:instance';
+  try {
+    const existing = sessionStorage.getItem(key);
+    if (existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing)) return existing;
+    const id = crypto.randomUUID();
+    sessionStorage.setItem(key, id);
+    return id;
+  } catch {
+    return (memoInstance ??= crypto.randomUUID());
+  }
+}
+let memoInstance: string | undefined;
+
 /** Opens the exam connection while `enabled`; the controller lives as long as the component. */
 export function useExamController(sessionId: string, enabled: boolean, scheduledAt: string | null): ExamController | null {
   const [controller, setController] = useState<ExamController | null>(null);
@@ -26,6 +44,7 @@ export function useExamController(sessionId: string, enabled: boolean, scheduled
       sessionId,
       url: sameOriginSocketUrl('/ws/session'),
       store: browserStore(),
+      instanceId: tabInstanceId(),
       // Tenths of a second since the session was scheduled, on the server's clock (see Outbox.nextSeq).
       seqFloor: Number.isFinite(scheduled) ? (serverNow) => Math.max(0, Math.floor((serverNow - scheduled) / 100)) : undefined,
     });

@@ -6,7 +6,7 @@
 import type { CandidateImportResult, candidateImportRequestSchema, createUserRequestSchema, TestCenter, UserSummary } from '../../../../shared/api/accounts.ts';
 import type { Me } from '../../../../shared/api/auth.ts';
 import type { okSchema, Wire } from '../../../../shared/api/common.ts';
-import type { bulkReasonSchema, noteSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
+import type { answerHandSchema, bulkReasonSchema, messagedCountSchema, noteSchema, proctorMessageSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
 import type { admitSchema, extendSchema, launchCodeSchema, reasonSchema, resumeSchema, scheduledSessionSchema, scheduleSessionRequestSchema } from '../../../../shared/api/sessions.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
@@ -36,6 +36,9 @@ export const resume = (id: string, reason?: string) => api<Ok>('POST', `/api/ses
 export const extend = (id: string, minutes: number, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/extend`, { minutes, reason } satisfies Wire<typeof extendSchema>);
 export const terminate = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/terminate`, { reason } satisfies Wire<typeof reasonSchema>);
 export const addNote = (id: string, note: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/incidents`, { note } satisfies Wire<typeof noteSchema>);
+export const messageSeat = (id: string, text: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/message`, { text } satisfies Wire<typeof proctorMessageSchema>);
+export const answerHand = (id: string, text: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/hand/answer`, { text } satisfies Wire<typeof answerHandSchema>);
+export const messageRoom = (centerId: string, text: string) => api<Wire<typeof messagedCountSchema>>('POST', `/api/proctor/centers/${enc(centerId)}/message`, { text } satisfies Wire<typeof proctorMessageSchema>);
 export const timeline = (id: string) => api<Wire<typeof timelineSchema>>('GET', `/api/sessions/${enc(id)}/timeline`);
 export const launchCode = (id: string) => api<Wire<typeof launchCodeSchema>>('POST', `/api/sessions/${enc(id)}/launch-code`);
 export const pauseAll = (centerId: string, reason: string) => api<Wire<typeof pausedCountSchema>>('POST', `/api/proctor/centers/${enc(centerId)}/pause-all`, { reason } satisfies Wire<typeof bulkReasonSchema>);

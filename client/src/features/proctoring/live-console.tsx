@@ -29,7 +29,7 @@ import {
   type SortDir,
   type SortKey,
 } from './roster.ts';
-import { ApiErrorMessage, BulkDialog, SeatDialog, type SeatAction } from './seat-dialogs.tsx';
+import { ApiErrorMessage, BulkDialog, RoomMessageDialog, SeatDialog, type SeatAction } from './seat-dialogs.tsx';
 import type { FeedState } from './use-proctor-feed.ts';
 
 /** Re-reads the clock every second; nothing is counted from it. */
@@ -60,13 +60,38 @@ export function focusSeat(sessionId: string) {
   th?.focus();
 }
 
+const COMPACT_KEY = 'cpt-exam:console-compact';
+/** Compact rows (30+ seats on a 1080p screen), kept in the browser. */
+function useCompactRows(): [boolean, (v: boolean) => void] {
+  const [v, setV] = useState(() => {
+    try {
+      return localStorage.getItem(COMPACT_KEY) === '1';
+    } catch {
+      return false;
+    }
+  });
+  return [
+    v,
+    (next: boolean) => {
+      setV(next);
+      try {
+        localStorage.setItem(COMPACT_KEY, next ? '1' : '0');
+      } catch {
+        /* this page only */
+      }
+    },
+  ];
+}
+
 export function LiveConsole({ center, feed, day, onDayChange, announce }: { center: TestCenter; feed: FeedState; day: string; onDayChange: (day: string | null) => void; announce: (text: string) => void }) {
   const now = useNow(1000);
   const serverNow = now + feed.offsetMs;
   const [filter, setFilter] = useState<RosterFilter>(NO_FILTER);
-  const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'name', dir: 'ascending' });
+  // Most urgent first by default (#17.7): the seats that need the proctor are at the top of the table too.
+  const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'urgency', dir: 'ascending' });
+  const [compact, setCompact] = useCompactRows();
   const [dialog, setDialog] = useState<{ action: SeatAction; sessionId: string } | null>(null);
-  const [bulk, setBulk] = useState<'pause' | 'resume' | null>(null);
+  const [bulk, setBulk] = useState<'pause' | 'resume' | 'message' | null>(null);
   // A failed one-click action's message stays by the row until the seat's state changes.
   const [rowErrors, setRowErrors] = useState<Record<string, { action: string; error: ErrorBody; status: string }>>({});
   const [busyRow, setBusyRow] = useState<string | null>(null);
@@ -74,13 +99,13 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
 
   const rows = feed.rows;
   const visible = useMemo(() => sortRows(filterRows(rows, filter), sort.key, sort.dir, { offsetMs: feed.offsetMs, clientNow: now }), [rows, filter, sort, feed.offsetMs, now]);
-  const needsAttention = useMemo(() => sortRows(rows.filter((r) => r.attention.length > 0), 'name', 'ascending', { offsetMs: feed.offsetMs, clientNow: now }), [rows, feed.offsetMs, now]);
+  const needsAttention = useMemo(() => sortRows(rows.filter((r) => r.attention.length > 0), 'urgency', 'ascending', { offsetMs: feed.offsetMs, clientNow: now }), [rows, feed.offsetMs, now]);
   const counts = useMemo(() => {
     const c = Object.fromEntries(SEAT_STATUSES.map((s) => [s, 0])) as Record<(typeof SEAT_STATUSES)[number], number>;
     for (const r of rows) c[seatStatus(r)]++;
     return c;
   }, [rows]);
-  const pausedByProctor = rows.filter((r) => r.state === 'paused' && r.pauseReason !== 'disconnected').length;
+  const pausedByProctor = rows.filter((r) => r.state === 'paused' && !r.pauseReason?.startsWith('disconnected')).length;
 
   // A row whose button went away (terminated, admitted) keeps the keyboard on the row rather than on <body>.
   useEffect(() => {
@@ -146,6 +171,9 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
           <button type="button" className="secondary" onClick={() => setBulk('resume')} disabled={pausedByProctor === 0}>
             Resume all…
           </button>
+          <button type="button" className="secondary" onClick={() => setBulk('message')} disabled={counts.in_progress + counts.paused === 0}>
+            Message the room…
+          </button>
         </div>
       </div>
 
@@ -177,6 +205,11 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
                   <strong>{r.candidateName}</strong> <span className="muted">({moduleTitle(r.module)}, {stateText(r).toLowerCase()})</span>:{' '}
                   {r.attention.map((a) => attentionText(a)).join('; ')}
                 </span>
+                {r.attention.includes('raised-hand') && (
+                  <button type="button" onClick={() => open('answer-hand', r)}>
+                    Answer<Hidden> {r.candidateName}'s raised hand</Hidden>
+                  </button>
+                )}
                 <button type="button" className="link" onClick={() => focusSeat(r.sessionId)}>
                   Go to <Hidden>{r.candidateName}'s </Hidden>row
                 </button>
@@ -216,6 +249,9 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
         <button type="button" className="secondary" onClick={() => setFilter(NO_FILTER)} disabled={!filtered}>
           Clear filters
         </button>
+        <button type="button" className="secondary" aria-pressed={compact} onClick={() => setCompact(!compact)}>
+          Compact rows
+        </button>
       </form>
 
       {!feed.loaded && !feed.error ? (
@@ -223,13 +259,14 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
           <span className="spinner" aria-hidden="true" /> Loading the roster…
         </p>
       ) : (
-        <div className="table-wrap pc-table-wrap" role="region" aria-labelledby="seats-caption" tabIndex={0}>
+        <div className={`table-wrap pc-table-wrap pc-seats${compact ? ' pc-compact' : ''}`} role="region" aria-labelledby="seats-caption" tabIndex={0} data-testid="seats-region">
           <table className="pc-table">
             <caption id="seats-caption">
               Seats on {feed.date ?? day}: {visible.length === rows.length ? `${rows.length}` : `${visible.length} of ${rows.length} shown`}, sorted by {SORT_TEXT[sort.key]} ({sort.dir}). Times in {center.timeZone}.
             </caption>
             <thead>
               <tr>
+                <SortHeader label="Urgency" k="urgency" sort={sort} onSort={sortBy} />
                 <SortHeader label="Candidate" k="name" sort={sort} onSort={sortBy} />
                 <th scope="col">Module</th>
                 <SortHeader label="State" k="state" sort={sort} onSort={sortBy} />
@@ -244,7 +281,7 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
             <tbody>
               {visible.length === 0 && (
                 <tr>
-                  <td colSpan={9} className="muted">
+                  <td colSpan={10} className="muted">
                     {rows.length === 0 ? 'No seats on this day.' : 'No seat matches the filters.'}
                   </td>
                 </tr>
@@ -258,7 +295,18 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
       )}
 
       {dialog && dialogRow && <SeatDialog action={dialog.action} row={dialogRow} center={center} onClose={() => setDialog(null)} onDone={done} />}
-      {bulk && (
+      {bulk === 'message' && (
+        <RoomMessageDialog
+          center={center}
+          count={counts.in_progress + counts.paused}
+          onClose={() => setBulk(null)}
+          onDone={(m) => {
+            setBulk(null);
+            announce(m);
+          }}
+        />
+      )}
+      {bulk && bulk !== 'message' && (
         <BulkDialog
           kind={bulk}
           center={center}
@@ -337,6 +385,7 @@ function SeatRow(props: {
 
   return (
     <tr id={rowDomId(row.sessionId)} className={`pc-row pc-row-${status}${row.attention.length ? ' pc-row-attention' : ''}`} data-session-id={row.sessionId}>
+      <td className="pc-urgency">{row.attention.length > 0 ? <span className="pc-urgent-mark">{row.attention.includes('raised-hand') ? 'Now: hand' : 'Attention'}</span> : <span className="muted">—</span>}</td>
       <th scope="row" tabIndex={-1}>
         <span className="pc-name">{name}</span>
         <span className="pc-small muted">{formatInZone(row.scheduledAt, center.timeZone, { timeStyle: 'short' })}</span>
@@ -349,7 +398,8 @@ function SeatRow(props: {
       </td>
       <td data-testid="seat-state">
         <span className={`pc-state pc-state-${status}`}>{stateText(row)}</span>
-        {row.pauseReason && status === 'paused' && <span className="pc-small">Reason: {row.pauseReason}</span>}
+        {row.pauseReason && status === 'paused' && <span className="pc-small">Reason: {pauseReasonText(row.pauseReason)}</span>}
+        {row.disconnectCreditedMs > 0 && <span className="pc-small" data-testid="disconnect-credit">Disconnect time credited: {Math.round(row.disconnectCreditedMs / 1000)} s</span>}
         {row.attention.map((a) => (
           <span key={a} className="tag pc-attn-tag">
             {attentionText(a)}
@@ -429,6 +479,11 @@ function SeatRow(props: {
               Terminate<Hidden> {name}</Hidden>
             </button>
           )}
+          {live && (
+            <button type="button" className="link" onClick={() => props.onOpen('message', row)}>
+              Message<Hidden> {name}</Hidden>
+            </button>
+          )}
           <button type="button" className="link" onClick={() => props.onOpen('note', row)}>
             Add note<Hidden> for {name}</Hidden>
           </button>
@@ -449,4 +504,11 @@ function SeatRow(props: {
       </td>
     </tr>
   );
+}
+
+/** The pause reasons the server sets by itself, in words; a proctor's own reason is shown as typed. */
+function pauseReasonText(reason: string): string {
+  if (reason === 'disconnected') return 'connection lost (resumes when the candidate reconnects)';
+  if (reason === 'disconnected-proctor') return 'connection lost; the disconnect credit cap is used up or the center requires it, so a proctor must resume';
+  return reason;
 }

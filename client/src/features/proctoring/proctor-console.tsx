@@ -10,6 +10,7 @@ import * as proctorApi from './api.ts';
 import type { CandidateSummary, ErrorBody, TestCenter } from './api.ts';
 import { CandidatesTab, type CandidatesState } from './candidates-tab.tsx';
 import { IncidentsTab } from './incidents-tab.tsx';
+import { PaperTab } from './paper-tab.tsx';
 import { LiveConsole } from './live-console.tsx';
 import { attentionAnnouncement, newAttention, zonedDate } from './roster.ts';
 import { ScheduleTab } from './schedule-tab.tsx';
@@ -140,6 +141,7 @@ const TABS = [
   { id: 'candidates', label: 'Candidates' },
   { id: 'schedule', label: 'Schedule' },
   { id: 'incidents', label: 'Incidents' },
+  { id: 'paper', label: 'Paper exams' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -271,6 +273,9 @@ function CenterConsole({ center, role, canChange, onChangeCenter }: { center: Te
       </div>
       <div role="tabpanel" id="pc-panel-incidents" aria-labelledby="pc-tab-incidents" hidden={tab !== 'incidents'} className="pc-panel">
         <IncidentsTab center={center} />
+      </div>
+      <div role="tabpanel" id="pc-panel-paper" aria-labelledby="pc-tab-paper" hidden={tab !== 'paper'} className="pc-panel">
+        <PaperTab rows={feed.rows} announce={announce} />
       </div>
     </section>
   );

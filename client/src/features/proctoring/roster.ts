@@ -69,6 +69,7 @@ export function stateText(row: Pick<RosterRow, 'state' | 'admitted'> & Partial<P
 }
 
 export const ATTENTION_TEXT: Record<AttentionReason, string> = {
+  'raised-hand': 'Hand raised: asks for the proctor',
   disconnected: 'Disconnected',
   idle: 'Idle: no answer for 10 minutes',
   'focus-lost': 'Focus lost: left the exam window',
@@ -86,6 +87,9 @@ const INCIDENT_TEXT: Record<string, string> = {
   'fullscreen-exit': 'left full screen',
   'second-connection': 'second connection',
   'proctor-note': 'proctor note',
+  'raise-hand': 'hand raised',
+  'hand-answered': 'hand answered',
+  'proctor-message': 'message sent',
 };
 export function incidentText(kind: string): string {
   return INCIDENT_TEXT[kind] ?? kind.replaceAll('-', ' ');
@@ -133,9 +137,9 @@ export function formatAge(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-export type SortKey = 'name' | 'state' | 'remaining' | 'progress';
+export type SortKey = 'urgency' | 'name' | 'state' | 'remaining' | 'progress';
 export type SortDir = 'ascending' | 'descending';
-export const SORT_TEXT: Record<SortKey, string> = { name: 'name', state: 'state', remaining: 'time left', progress: 'progress' };
+export const SORT_TEXT: Record<SortKey, string> = { urgency: 'urgency', name: 'name', state: 'state', remaining: 'time left', progress: 'progress' };
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
@@ -143,6 +147,20 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
  * Sorted copy. Ties fall back to the name, then the session id, so the order is stable between pushes. Ended seats have
  * no time left and sort after the running ones either way.
  */
+/**
+ * How urgent a seat is (#17.7): the most urgent attention reason decides (a raised hand first, in the order of
+ * URGENT_REASONS), then how many reasons it has. 0 for a seat that needs nothing.
+ */
+export function urgency(r: Pick<RosterRow, 'attention'>): number {
+  if (r.attention.length === 0) return 0;
+  const top = Math.min(...r.attention.map((a) => URGENT_REASONS.indexOf(a)));
+  return (URGENT_REASONS.length - top) * 10 + r.attention.length;
+}
+/** Most urgent first: a person waiting for the proctor, then a lost or doubled connection, then the rest. */
+const URGENT_REASONS: readonly AttentionReason[] = ['raised-hand', 'disconnected', 'second-connection', 'focus-lost', 'nearly-out-of-time', 'idle'] satisfies readonly (keyof typeof ATTENTION_TEXT)[];
+/** Among seats that need nothing: people waiting first, then running, paused, the rest, ended last. */
+const URGENT_STATES: SeatStatus[] = ['waiting', 'paused', 'in_progress', 'admitted', 'scheduled', 'ended'];
+
 export function sortRows(rows: readonly RosterRow[], key: SortKey, dir: SortDir, time: { offsetMs: number; clientNow: number }): RosterRow[] {
   const sign = dir === 'ascending' ? 1 : -1;
   const byName = (a: RosterRow, b: RosterRow) => collator.compare(a.candidateName, b.candidateName) || a.sessionId.localeCompare(b.sessionId);
@@ -151,6 +169,8 @@ export function sortRows(rows: readonly RosterRow[], key: SortKey, dir: SortDir,
   return [...rows].sort((a, b) => {
     let c = 0;
     if (key === 'name') return sign * byName(a, b);
+    if (key === 'urgency') c = urgency(b) - urgency(a) || URGENT_STATES.indexOf(seatStatus(a)) - URGENT_STATES.indexOf(seatStatus(b));
+    else
     if (key === 'state') c = rank(a) - rank(b);
     else if (key === 'progress') c = progress(a) - progress(b) || a.answered - b.answered;
     else {

@@ -11,7 +11,7 @@ import * as proctorApi from './api.ts';
 import type { ErrorBody, TestCenter, TimelineEvent } from './api.ts';
 import { formatInZone, moduleTitle, timelineEventText } from './roster.ts';
 
-export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket';
+export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand';
 
 /** The server's message, and each located problem, where the action is. */
 export function ApiErrorMessage({ error, id }: { error: ErrorBody | null; id?: string }) {
@@ -106,6 +106,8 @@ function ReasonDialog(props: {
   /** Cannot be undone: shown and styled as destructive. */
   danger?: boolean;
   cancelText?: string;
+  /** The text field's label (default "Reason"). */
+  label?: string;
   onClose: () => void;
   onDone: (message: string) => void;
   /** Does the action with the trimmed reason through `run`; the message to announce, or null when it failed. */
@@ -127,7 +129,7 @@ function ReasonDialog(props: {
     <Dialog title={props.title} role={props.confirm || props.danger ? 'alertdialog' : undefined} onClose={props.onClose} initialFocus={first} className={props.danger ? 'pc-danger' : undefined}>
       <form onSubmit={submit} className="stack" noValidate>
         {props.intro}
-        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={props.suggestions} />
+        <ReasonInput value={reason} onChange={setReason} problem={problem} inputRef={first} suggestions={props.suggestions} label={props.label} />
         <ApiErrorMessage error={error} />
         <Buttons onCancel={props.onClose} cancelText={props.cancelText}>
           <button type="submit" className={props.danger ? 'pc-danger-btn' : undefined} disabled={busy}>
@@ -164,6 +166,10 @@ export function SeatDialog(props: SeatDialogProps) {
       return <TimelineDialog {...props} />;
     case 'ticket':
       return <TicketDialog {...props} />;
+    case 'message':
+      return <MessageDialog {...props} />;
+    case 'answer-hand':
+      return <MessageDialog {...props} answersHand />;
   }
 }
 
@@ -318,6 +324,51 @@ function NoteDialog({ row, onClose, onDone }: SeatDialogProps) {
         </Buttons>
       </form>
     </Dialog>
+  );
+}
+
+/** A short message to one candidate (#17.6), or the answer to their raised hand (#17.3). */
+function MessageDialog({ row, onClose, onDone, answersHand = false }: SeatDialogProps & { answersHand?: boolean }) {
+  return (
+    <ReasonDialog
+      title={answersHand ? `Answer ${row.candidateName}'s raised hand` : `Message to ${row.candidateName}`}
+      label="Message"
+      intro={<p>{answersHand ? 'The candidate sees your message as an alert and the raised hand is taken off the attention list.' : 'The candidate sees it at once as an alert on the exam screen; it is logged on the timeline.'}</p>}
+      suggestions={answersHand ? ['I am on my way.', 'Please wait, I will be with you in a minute.'] : ['10 minutes left.', 'Please keep your eyes on your own screen.']}
+      submitText="Send message"
+      busyText="Sending…"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (text, run) => {
+        const d = await run(() => (answersHand ? proctorApi.answerHand(row.sessionId, text) : proctorApi.messageSeat(row.sessionId, text)));
+        return d ? `Message sent to ${row.candidateName}.` : null;
+      }}
+    />
+  );
+}
+
+/** A message to every running or paused seat of the center ("10 minutes to the fire drill"). */
+export function RoomMessageDialog({ center, count, onClose, onDone }: { center: TestCenter; count: number; onClose: () => void; onDone: (message: string) => void }) {
+  return (
+    <ReasonDialog
+      title="Message to the room"
+      label="Message"
+      confirm
+      intro={
+        <p>
+          Every candidate whose exam is running or paused at {center.name} (<strong>{count}</strong> now) sees it at once as an alert. It is logged on each timeline.
+        </p>
+      }
+      suggestions={['10 minutes to the fire drill.', '30 minutes left.', 'Please keep the room quiet.']}
+      submitText="Send to the room"
+      busyText="Sending…"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (text, run) => {
+        const d = await run(() => proctorApi.messageRoom(center.id, text));
+        return d ? `Message sent to ${d.messaged} ${d.messaged === 1 ? 'seat' : 'seats'}.` : null;
+      }}
+    />
   );
 }
 

@@ -3,6 +3,7 @@
  * with its bands and labels, and the note. Printable (see the print rules in app/styles.css). While the result is
  * being prepared (404 or status "pending") it says so and retries; the exam socket's result-ready makes it fetch at once.
  */
+import { formatZoned } from '../../lib/zoned-time.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Wire } from '../../../../shared/api/common.ts';
 import type { ScoreReport } from '../../../../shared/api/score-report.ts';
@@ -125,7 +126,7 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
           </div>
           <div>
             <dt>Date</dt>
-            <dd>{report.date ? new Date(report.date).toLocaleDateString(undefined, { dateStyle: 'long' }) : '—'}</dd>
+            <dd>{report.date ? formatZoned(report.date, report.timeZone) : '—'}</dd>
           </div>
         </dl>
       </header>

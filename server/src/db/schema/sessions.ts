@@ -51,6 +51,8 @@ export const examSessions = pgTable(
     /** The live socket's id; a newer connection replaces it. */
     connectionId: text('connection_id'),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** Time credited back for disconnects so far; capped per exam by the disconnect policy (docs/reliability.md). */
+    disconnectCreditedMs: bigint('disconnect_credited_ms', { mode: 'number' }).notNull().default(0),
     /** Connection health the candidate's client reports with its heartbeats. */
     rttMs: integer('rtt_ms'),
     pendingAnswers: integer('pending_answers'),

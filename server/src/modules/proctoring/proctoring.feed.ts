@@ -10,6 +10,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { BusEvent, EventBus } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
+import { createLiveness, type LivenessOptions, type PingableSocket } from '../../platform/ws/liveness.ts';
 import { proctorClientMessageSchema, type ProctorServerMessage } from '../../../../shared/api/proctoring.ts';
 import { progressIdsFor } from '../sessions/domain/progress-event.ts';
 import type { ProctoringService } from './proctoring.service.ts';
@@ -27,7 +28,8 @@ interface Subscriber {
   refreshedAt: number;
 }
 
-export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; log?: (m: string, e?: unknown) => void }) {
+export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (m: string, e?: unknown) => void }) {
+  const liveness = createLiveness(deps.liveness);
   const subscribers = new Set<Subscriber>();
   /** How many subscribers watch each center: events for unwatched centers are dropped on arrival. */
   const watchers = new Map<string, number>();
@@ -81,6 +83,10 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
     for (const s of due.slice(0, share)) await sendRoster(s);
   }
 
+  async function resyncAll() {
+    for (const s of [...subscribers]) await sendRoster(s).catch((e) => log('proctor feed resync failed', e));
+  }
+
   async function onMessage(s: Subscriber, raw: string) {
     let parsed;
     try {
@@ -126,7 +132,7 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
   }
 
   return {
-    attach(socket: MinimalSocket & { on(e: 'message', l: (d: unknown) => void): unknown; on(e: 'close', l: () => void): unknown }, actor: Actor | null) {
+    attach(socket: MinimalSocket & Partial<PingableSocket> & { on(e: 'message', l: (d: unknown) => void): unknown; on(e: 'close', l: () => void): unknown }, actor: Actor | null) {
       if (!actor || (actor.role !== 'proctor' && actor.role !== 'admin')) {
         socket.send(JSON.stringify({ type: 'error', code: actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', message: 'The proctor feed is for signed-in proctors and admins' } satisfies ProctorServerMessage));
         socket.close(CLOSE.unauthorized, 'forbidden');
@@ -134,19 +140,26 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
       }
       const s: Subscriber = { socket, actor, centerId: null, date: undefined, refreshedAt: 0 };
       subscribers.add(s);
+      // A console behind a dead connection is reaped like a candidate's socket (ping, silence, terminate).
+      const tracked = liveness.track(socket as PingableSocket);
       let chain = Promise.resolve();
       socket.on('message', (d: unknown) => {
+        tracked.heard();
         chain = chain.then(() => onMessage(s, String(d))).catch((e) => log('proctor message failed', e));
       });
       socket.on('close', () => {
+        tracked.untrack();
         subscribers.delete(s);
         watch(s, null);
       });
     },
     start() {
       running = true;
+      liveness.start();
       unsubscribe.push(deps.bus.on('session', (e: BusEvent) => markDirty(e.center, [e.id])));
       unsubscribe.push(deps.bus.on('progress', (e: BusEvent) => progressIdsFor(e.by, isWatched).forEach((id) => dirty.add(id))));
+      // Events were lost while the LISTEN connection was down: every console gets its whole roster again now.
+      unsubscribe.push(deps.bus.on('bus', (e: BusEvent) => e.kind === 'resync' && void resyncAll()));
       scheduleFlush(FLUSH_MS);
       // Whole rosters on their own chain, so a refresh never holds back the changed rows a proctor is waiting for.
       timers.push(
@@ -161,6 +174,7 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
     },
     stop() {
       running = false;
+      liveness.stop();
       for (const t of timers) clearTimeout(t);
       for (const u of unsubscribe) u();
       for (const s of subscribers) s.socket.close(CLOSE.shutdown, 'server restarting');

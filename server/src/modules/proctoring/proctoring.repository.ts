@@ -32,6 +32,7 @@ const rosterColumns = {
   pauseReason: examSessions.pauseReason,
   connectionId: examSessions.connectionId,
   lastSeenAt: examSessions.lastSeenAt,
+  disconnectCreditedMs: examSessions.disconnectCreditedMs,
   rttMs: examSessions.rttMs,
   pendingAnswers: examSessions.pendingAnswers,
   timeMultiplier: examSessions.timeMultiplier,

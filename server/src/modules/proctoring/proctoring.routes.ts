@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fileResponse, idParamsSchema, okSchema } from '../../../../shared/api/common.ts';
-import { bulkReasonSchema, noteSchema, pausedCountSchema, resumedCountSchema, rosterQuerySchema, rosterSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
+import { answerHandSchema, bulkReasonSchema, messagedCountSchema, noteSchema, proctorMessageSchema, pausedCountSchema, resumedCountSchema, rosterQuerySchema, rosterSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ProctoringService } from './proctoring.service.ts';
 
@@ -14,6 +14,17 @@ export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringSer
   app.post('/api/proctor/centers/:id/pause-all', { ...staff, schema: { tags: ['proctoring'], summary: 'Pause every running seat (fire drill); time is credited', params: center, body: bulkReasonSchema, response: { 200: pausedCountSchema } } }, async (req) =>
     proctoring.pauseAll(actorOf(req), req.params.id, req.body.reason),
   );
+  app.post('/api/proctor/centers/:id/message', { ...staff, schema: { tags: ['proctoring'], summary: 'Send a message to every seat whose exam is running or paused', params: center, body: proctorMessageSchema, response: { 200: messagedCountSchema } } }, async (req) =>
+    proctoring.messageRoom(actorOf(req), req.params.id, req.body.text),
+  );
+  app.post('/api/sessions/:id/message', { ...staff, schema: { tags: ['proctoring'], summary: 'Send a message to one candidate (shown as an alert, logged on the timeline)', params: center, body: proctorMessageSchema, response: { 200: okSchema } } }, async (req) => {
+    await proctoring.messageSeat(actorOf(req), req.params.id, req.body.text);
+    return { ok: true as const };
+  });
+  app.post('/api/sessions/:id/hand/answer', { ...staff, schema: { tags: ['proctoring'], summary: "Answer a candidate's raised hand (with a message to them)", params: center, body: answerHandSchema, response: { 200: okSchema } } }, async (req) => {
+    await proctoring.answerHand(actorOf(req), req.params.id, req.body.text);
+    return { ok: true as const };
+  });
   app.post('/api/proctor/centers/:id/resume-all', { ...staff, schema: { tags: ['proctoring'], summary: 'Resume every seat the proctors paused', params: center, body: bulkReasonSchema, response: { 200: resumedCountSchema } } }, async (req) =>
     proctoring.resumeAll(actorOf(req), req.params.id, req.body.reason),
   );

@@ -12,15 +12,16 @@ import { csvLine } from '../../../../shared/csv.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { addDays, localDateOf, startOfLocalDay } from '../../../../shared/civil-date.ts';
 import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
+import { isDisconnectPause } from '../sessions/domain/session-lifecycle.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
-import { ATTENTION_RULES, attentionReasons } from './domain/attention.ts';
+import { ATTENTION_LOOKBACK_MS, attentionReasons } from './domain/attention.ts';
 import * as repo from './proctoring.repository.ts';
 
 export interface ProctoringDeps {
   db: Db;
   clock: Clock;
   audit: Pick<AuditService, 'record' | 'forSubject'>;
-  sessions: Pick<SessionsService, 'pause' | 'resume' | 'addIncidentNote' | 'ledger' | 'find'>;
+  sessions: Pick<SessionsService, 'pause' | 'resume' | 'addIncidentNote' | 'ledger' | 'find' | 'message'>;
 }
 
 export function createProctoringService(deps: ProctoringDeps) {
@@ -34,7 +35,7 @@ export function createProctoringService(deps: ProctoringDeps) {
   async function toRows(records: repo.RosterRecord[]): Promise<RosterRow[]> {
     const now = clock.now();
     const ids = records.map((r) => r.sessionId);
-    const [recentList, lastList] = await Promise.all([repo.recentIncidents(db, ids, new Date(now.getTime() - ATTENTION_RULES.secondConnectionWindowMs)), repo.lastIncidents(db, ids)]);
+    const [recentList, lastList] = await Promise.all([repo.recentIncidents(db, ids, new Date(now.getTime() - ATTENTION_LOOKBACK_MS)), repo.lastIncidents(db, ids)]);
     const recent = new Map<string, typeof recentList>();
     for (const i of recentList) {
       if (!recent.has(i.sessionId)) recent.set(i.sessionId, []);
@@ -62,6 +63,7 @@ export function createProctoringService(deps: ProctoringDeps) {
         remainingMs,
         running: !!r.runningSince,
         pauseReason: r.pauseReason,
+        disconnectCreditedMs: r.disconnectCreditedMs,
         connected: !!r.connectionId,
         lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
         rttMs: r.rttMs,
@@ -112,6 +114,25 @@ export function createProctoringService(deps: ProctoringDeps) {
     },
 
     /** Fire drill: pause every running seat with one reason; each pause credits the time as any pause does. */
+    /** A message to one seat (#17.6). */
+    async messageSeat(actor: Actor, sessionId: string, text: string) {
+      await deps.sessions.message(actor, sessionId, text, { scope: 'seat' });
+    },
+
+    /** Answers a candidate's raised hand, with a message to them. */
+    async answerHand(actor: Actor, sessionId: string, text?: string) {
+      await deps.sessions.message(actor, sessionId, text ?? 'The proctor has seen your raised hand and is on the way.', { scope: 'seat', answersHand: true });
+    },
+
+    /** A message to every seat of the center whose exam is running or paused ("10 minutes to the fire drill"). */
+    async messageRoom(actor: Actor, testCenterId: string, text: string) {
+      guard(actor, testCenterId);
+      const ids = [...(await repo.liveSessionIds(db, testCenterId, 'in_progress')), ...(await repo.liveSessionIds(db, testCenterId, 'paused'))];
+      for (const id of ids) await deps.sessions.message(actor, id, text, { scope: 'room' });
+      await deps.audit.record(actor, { action: 'proctor.message-room', subjectType: 'test-center', subjectId: testCenterId, reason: text, details: { sessions: ids } });
+      return { messaged: ids.length };
+    },
+
     async pauseAll(actor: Actor, testCenterId: string, reason: string) {
       guard(actor, testCenterId);
       const ids = await repo.liveSessionIds(db, testCenterId, 'in_progress');
@@ -120,14 +141,17 @@ export function createProctoringService(deps: ProctoringDeps) {
       return { paused: ids.length };
     },
 
-    /** Resumes every seat the proctors paused (not the ones paused by a disconnect: those resume when the candidate returns). */
+    /**
+     * Resumes every seat the proctors paused (not the ones paused by a disconnect: those resume when the candidate
+     * returns, or, past the disconnect credit cap, when a proctor resumes that seat).
+     */
     async resumeAll(actor: Actor, testCenterId: string, reason: string) {
       guard(actor, testCenterId);
       const paused = await repo.liveSessionIds(db, testCenterId, 'paused');
       const ids = [];
       for (const id of paused) {
         const s = await deps.sessions.find(id);
-        if (s?.pauseReason === 'disconnected') continue;
+        if (isDisconnectPause(s?.pauseReason)) continue; // the candidate may not be at the seat: resumed one by one
         await deps.sessions.resume(actor, id, reason);
         ids.push(id);
       }

@@ -14,6 +14,7 @@ import { AppError } from '../../platform/errors.ts';
 import { startAnswerAck } from '../../platform/metrics.ts';
 import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
+import { createLiveness, type LivenessOptions, type PingableSocket, type Tracked } from '../../platform/ws/liveness.ts';
 import {
   clientMessageSchema,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -26,7 +27,7 @@ import {
 import type { Clock } from '../../platform/clock.ts';
 import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from './domain/session-clock.ts';
 import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
-import type { SessionRecord, SessionsService } from './sessions.service.ts';
+import { isRetryableFailure, type SessionRecord, type SessionsService } from './sessions.service.ts';
 
 /** What this instance keeps of a joined session between events: its clock and state (for warnings and time-sync). */
 type LiveClock = ClockColumns & { state: SessionState };
@@ -45,6 +46,10 @@ export interface Connection {
   pending: Set<Promise<unknown>>;
   /** Last connection health the client reported (time-sync). */
   health: { rttMs: number | null; pendingAnswers: number | null };
+  /** Liveness: pinged by the server, terminated when silent (platform/ws/liveness.ts). */
+  tracked: Tracked;
+  /** When it was last heard from, on the exam clock: written as the session's last_seen_at. */
+  heardAt: Date;
 }
 type Joined = Connection & { phase: Extract<ConnectionPhase, { state: 'joined' }> };
 
@@ -64,9 +69,10 @@ const sessionIdOf = (p: ConnectionPhase): string | null => {
   }
 };
 
-export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; log?: (msg: string, err?: unknown) => void }) {
+export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void; warn?: (msg: string) => void }) {
   const { sessions, clock } = deps;
   const bySession = new Map<string, Joined>();
+  const liveness = createLiveness(deps.liveness);
   const log = deps.log ?? (() => {});
 
   const send = (c: Connection, m: ServerMessage) => {
@@ -103,6 +109,9 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       return;
     }
     try {
+      // The session's connection is this tab's instance id and this socket: a restart or a reload of the same tab is a
+      // reconnect; another instance while this one is live is a second connection.
+      if (m.clientInstanceId) c.id = `${m.clientInstanceId}/${c.id}`;
       const { snapshot, session } = await sessions.connect(c.actor, m.sessionId, c.id);
       if (c.phase.state === 'closed') return; // the socket went away while the hello was being recorded
       const existing = bySession.get(m.sessionId);
@@ -113,10 +122,22 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       joined.phase = { state: 'joined', sessionId: m.sessionId, clock: liveClock(session), warned: sessions.config.warningMinutes.filter((w) => remaining <= w * 60_000) };
       bySession.set(m.sessionId, joined);
       send(c, snapshot);
+      // Nothing after the end (#13.7): a scored session's hello gets its state (the snapshot carries no questions
+      // unless the exam is in progress) and the result link, and the socket closes.
+      if (session.state === 'scored') {
+        send(c, { type: 'result-ready', sessionId: session.id });
+        close(c);
+        c.socket.close(CLOSE.ended, 'exam ended');
+      }
     } catch (e) {
       if (e instanceof AppError && e.code === 'NOT_FOUND') {
         error(c, 'SESSION_NOT_FOUND', 'No such exam session for you');
         c.socket.close(CLOSE.unauthorized, 'no session');
+      } else if (isRetryableFailure(e)) {
+        // The database is restarting: the client reconnects with backoff and says hello again.
+        log('hello refused: the database cannot be reached', e);
+        error(c, 'UNAVAILABLE', 'The server cannot reach its database right now; reconnecting');
+        c.socket.close(CLOSE.tryAgainLater, 'database unavailable');
       } else throw e;
     }
   }
@@ -174,7 +195,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   }
 
   async function handleRaw(c: Connection, raw: string) {
-    if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) return error(c, 'MESSAGE_TOO_LARGE', `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
+    if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) {
+      // A client's mistake, not a server fault: a warning without a stack, and the seq when it can be read.
+      const seq = Number(/"seq"\s*:\s*(\d{1,10})/.exec(raw)?.[1] ?? 0);
+      deps.warn?.(`a client sent a ${Buffer.byteLength(raw)}-byte message (limit ${MAX_CLIENT_MESSAGE_BYTES})`);
+      return error(c, 'MESSAGE_TOO_LARGE', `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`, seq > 0 && seq <= 2_147_483_647 ? seq : undefined);
+    }
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -204,6 +230,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     } catch (e) {
       const seq = 'seq' in m ? m.seq : undefined;
       if (e instanceof AppError) error(c, e.code === 'INVALID_TRANSITION' ? 'SESSION_ENDED' : e.code === 'NOT_FOUND' ? 'SESSION_NOT_FOUND' : 'BAD_MESSAGE', e.message, seq);
+      else if (isRetryableFailure(e)) error(c, 'UNAVAILABLE', 'The server cannot reach its database right now; send this again shortly', seq);
       else {
         log('session message failed', e);
         error(c, 'INTERNAL', 'The server could not process this; it will be retried when you reconnect', seq);
@@ -232,6 +259,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       case 'extended':
         c.phase.warned = c.phase.warned.filter((w) => time.remainingMs <= w * 60_000);
         return send(c, { type: 'extended', minutes: Number(e.minutes ?? 0), time });
+      case 'message':
+        return send(c, { type: 'message', text: String(e.text ?? ''), scope: e.scope === 'room' ? 'room' : 'seat', at: String(e.at ?? ''), answersHand: e.answersHand === true });
       case 'admitted':
       case 'started':
         return send(c, await sessions.snapshot(row));
@@ -243,6 +272,28 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         close(c);
         c.socket.close(CLOSE.ended, 'exam ended');
         return;
+    }
+  }
+
+  /**
+   * After the LISTEN connection came back, events sent meanwhile are lost: every joined session is read again and
+   * what changed (paused, resumed, extended, ended, scored, taken over) is pushed as if its event had arrived.
+   */
+  async function resync() {
+    for (const c of [...bySession.values()]) {
+      const row = await sessions.find(c.phase.sessionId);
+      if (!row || bySession.get(row.id) !== c) continue;
+      const was = c.phase.clock;
+      const id = row.id;
+      if (row.connectionId && row.connectionId !== c.id) await onSessionEvent({ t: 'session', id, kind: 'connected', connectionId: row.connectionId });
+      else if (row.state === 'scored') {
+        if (!isEnded(was.state)) await onSessionEvent({ t: 'session', id, kind: 'ended', reason: row.endReason });
+        await onSessionEvent({ t: 'session', id, kind: 'scored' });
+      } else if (isEnded(row.state) && !isEnded(was.state)) await onSessionEvent({ t: 'session', id, kind: 'ended', reason: row.endReason });
+      else if (row.state === 'paused' && was.state === 'in_progress') await onSessionEvent({ t: 'session', id, kind: 'paused' });
+      else if (row.state === 'in_progress' && was.state === 'paused') await onSessionEvent({ t: 'session', id, kind: 'resumed' });
+      else if (row.state === 'in_progress' && was.state === 'checked_in') await onSessionEvent({ t: 'session', id, kind: 'started' });
+      else if (row.allowedMs > was.allowedMs) await onSessionEvent({ t: 'session', id, kind: 'extended', minutes: (row.allowedMs - was.allowedMs) / 60_000 });
     }
   }
 
@@ -264,10 +315,13 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
 
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
-    attach(socket: MinimalSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: () => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null } };
+    attach(socket: MinimalSocket & PingableSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: (code?: number) => void): unknown }, actor: Actor | null) {
+      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now() };
       let chain: Promise<void> = Promise.resolve();
+      socket.on('pong', () => (c.heardAt = clock.now()));
       socket.on('message', (data: unknown) => {
+        c.tracked.heard();
+        c.heardAt = clock.now();
         const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
         // Once hello is done, answers, flags, visits and time-syncs run at once (group commit acks them together);
         // everything else (hello, review, submit, signals) runs in arrival order. A submit waits for the writes
@@ -276,19 +330,30 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         if (concurrent) void handleRaw(c, raw).catch((e) => log('message failed', e));
         else chain = chain.then(() => handleRaw(c, raw)).catch((e) => log('message failed', e));
       });
-      socket.on('close', () => {
+      socket.on('close', (code?: number) => {
+        c.tracked.untrack();
+        // A close frame from the client (any code but 1006, "no close frame") is hearing from it.
+        if (code !== undefined && code !== 1006) c.heardAt = clock.now();
         const sessionId = sessionIdOf(c.phase);
-        if (close(c) && sessionId) void sessions.disconnected(sessionId, c.id).catch((e) => log('disconnect bookkeeping failed', e));
+        // The disconnect counts from when the candidate was last heard from, not from when the dead socket was reaped.
+        if (close(c) && sessionId) void sessions.disconnected(sessionId, c.id, c.heardAt).catch((e) => log('disconnect bookkeeping failed', e));
       });
       return c;
     },
 
     start() {
-      unsubscribe = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
+      const offSession = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
+      const offBus = deps.bus.on('bus', (e) => e.kind === 'resync' && void resync().catch((err) => log('session resync failed', err)));
+      unsubscribe = () => {
+        offSession();
+        offBus();
+      };
       timers.push(setInterval(tick, TICK_MS));
+      liveness.start();
       timers.push(
         setInterval(() => {
-          const beats = [...bySession.entries()].map(([id, c]) => ({ id, ...c.health }));
+          // Only connections heard from lately count as present: a half-open socket must not keep its seat "live".
+          const beats = [...bySession.entries()].filter(([, c]) => c.tracked.alive()).map(([id, c]) => ({ id, at: c.heardAt, ...c.health }));
           if (beats.length) void sessions.heartbeat(beats).catch((e) => log('heartbeat failed', e));
         }, HEARTBEAT_MS),
       );
@@ -297,8 +362,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     async stop() {
       for (const t of timers) clearInterval(t);
       timers.length = 0;
+      liveness.stop();
       unsubscribe?.();
-      for (const c of bySession.values()) c.socket.close(CLOSE.shutdown, 'server restarting');
+      // Drain first, so the acks of writes in flight still reach their clients; then "going away" (1001), on which
+      // clients reconnect at once (to another instance behind the load balancer).
+      await sessions.writesIdle();
+      for (const c of [...bySession.values()]) c.socket.close(CLOSE.shutdown, 'server restarting');
       bySession.clear();
       await sessions.writesIdle();
     },

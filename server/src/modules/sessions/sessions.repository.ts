@@ -61,9 +61,11 @@ export async function listSessionsForCandidate(db: Db, candidateId: string) {
       handbookAcknowledgedAt: examSessions.handbookAcknowledgedAt,
       endedAt: examSessions.endedAt,
       endReason: examSessions.endReason,
+      timeZone: testCenters.timeZone,
     })
     .from(examSessions)
     .innerJoin(modules, eq(modules.code, examSessions.module))
+    .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
     .where(eq(examSessions.candidateId, candidateId))
     .orderBy(desc(examSessions.scheduledAt));
 }
@@ -211,9 +213,9 @@ export async function claimUnscored(db: Db, limit: number): Promise<SessionRow[]
     .for('update', { skipLocked: true });
 }
 
-/** Forgets the live socket if it is still this one; the disconnect clock starts from now. */
-export async function releaseConnection(db: Db, id: string, connectionId: string, now: Date): Promise<void> {
-  await db.update(examSessions).set({ connectionId: null, lastSeenAt: now }).where(and(eq(examSessions.id, id), eq(examSessions.connectionId, connectionId)));
+/** Forgets the live socket if it is still this one; the disconnect clock starts from when it was last heard from. */
+export async function releaseConnection(db: Db, id: string, connectionId: string, lastHeardAt: Date): Promise<void> {
+  await db.update(examSessions).set({ connectionId: null, lastSeenAt: lastHeardAt }).where(and(eq(examSessions.id, id), eq(examSessions.connectionId, connectionId)));
 }
 
 export async function notifySession(db: Db, sessionId: string, kind: string, extra: Record<string, unknown> = {}): Promise<void> {
@@ -233,26 +235,26 @@ export async function insertIncident(db: Db, i: { sessionId: string; at: Date; k
  * One batched heartbeat for every socket this instance holds, with the health each client reported. Chunks of 250 in
  * id order keep row locks short, and rows a write batch holds are skipped (the next heartbeat, 10 s later, gets them).
  */
-export async function recordHeartbeats(db: Db, beats: { id: string; rttMs: number | null; pendingAnswers: number | null }[], now: Date): Promise<void> {
+export async function recordHeartbeats(db: Db, beats: { id: string; at: Date; rttMs: number | null; pendingAnswers: number | null }[]): Promise<void> {
   const sorted = [...beats].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < sorted.length; i += 250) {
     const chunk = sorted.slice(i, i + 250);
     const ids = sql.param(chunk.map((b) => b.id));
     await db.execute(sql`
-      update exam_sessions s set last_seen_at = ${now}, rtt_ms = v.rtt, pending_answers = v.pending
-      from unnest(${ids}::uuid[], ${sql.param(chunk.map((b) => (b.rttMs === null ? null : Math.round(b.rttMs))))}::int[], ${sql.param(chunk.map((b) => (b.pendingAnswers === null ? null : Math.round(b.pendingAnswers))))}::int[]) as v(id, rtt, pending)
+      update exam_sessions s set last_seen_at = greatest(s.last_seen_at, v.at), rtt_ms = v.rtt, pending_answers = v.pending
+      from unnest(${ids}::uuid[], ${sql.param(chunk.map((b) => b.at.toISOString()))}::timestamptz[], ${sql.param(chunk.map((b) => (b.rttMs === null ? null : Math.round(b.rttMs))))}::int[], ${sql.param(chunk.map((b) => (b.pendingAnswers === null ? null : Math.round(b.pendingAnswers))))}::int[]) as v(id, at, rtt, pending)
       where s.id = v.id and s.state in ('in_progress', 'paused', 'checked_in')
         and s.id in (select id from exam_sessions where id = any(${ids}::uuid[]) order by id for no key update skip locked)`);
   }
 }
 
-export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string }> {
+export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string; timeZone: string }> {
   const [row] = await db
-    .select({ moduleTitle: modules.title, testCenter: testCenters.name })
+    .select({ moduleTitle: modules.title, testCenter: testCenters.name, timeZone: testCenters.timeZone })
     .from(examSessions)
     .innerJoin(modules, eq(modules.code, examSessions.module))
     .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
     .where(eq(examSessions.id, id))
     .limit(1);
-  return row ?? { moduleTitle: '', testCenter: '' };
+  return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC' };
 }

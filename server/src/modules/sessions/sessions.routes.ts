@@ -47,6 +47,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
       module: s.module,
       moduleTitle: s.moduleTitle,
       testCenter: s.testCenter,
+      timeZone: s.timeZone,
       state: s.state,
       scheduledAt: s.scheduledAt,
       admitted: !!s.admittedAt,

@@ -7,7 +7,7 @@
  * also says what the clock does), time is domain/session-clock.ts, and which writes are taken is
  * domain/write-admission.ts. The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
  */
-import type { Db } from '../../db/client.ts';
+import { isDatabaseUnavailable, type Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -30,6 +30,7 @@ import {
   DEFAULT_WARNING_MINUTES,
   IN_FLIGHT_GRACE_MS,
   initialClock,
+  type DisconnectDecision,
   timeStateOf,
   type DisconnectPolicy,
   type LedgerEntry,
@@ -41,6 +42,8 @@ import { createSessionSweeps } from './sessions.sweeps.ts';
 import * as repo from './sessions.repository.ts';
 
 export type { WriteMessage, WriteOutcome } from './domain/write-admission.ts';
+/** Whether a failure is the database being unreachable (retry later) rather than a fault (docs/reliability.md). */
+export const isRetryableFailure = isDatabaseUnavailable;
 /** A session as stored; what the gateway and other modules see of it. */
 export type SessionRecord = repo.SessionRow;
 
@@ -60,8 +63,21 @@ export interface SessionsConfig {
   warningMinutes: number[];
   disconnect: DisconnectPolicy;
   graceMs: number;
+  /** A connection not heard from for this long is no longer live (the liveness timeout). */
+  liveTimeoutMs: number;
 }
-export const DEFAULT_SESSIONS_CONFIG: SessionsConfig = { retakeLookbackForms: 1, warningMinutes: DEFAULT_WARNING_MINUTES, disconnect: DEFAULT_DISCONNECT_POLICY, graceMs: IN_FLIGHT_GRACE_MS };
+export const DEFAULT_SESSIONS_CONFIG: SessionsConfig = { retakeLookbackForms: 1, warningMinutes: DEFAULT_WARNING_MINUTES, disconnect: DEFAULT_DISCONNECT_POLICY, graceMs: IN_FLIGHT_GRACE_MS, liveTimeoutMs: 12_000 };
+
+/** `<clientInstanceId>/<socket id>`, or a bare socket id from a client that sends no instance id. */
+const instanceOf = (connectionId: string) => (connectionId.includes('/') ? connectionId.slice(0, connectionId.indexOf('/')) : null);
+
+/** Whether a hello on `next` takes the session over from a live connection of another client instance. */
+export function isTakeover(previous: string | null, next: string, lastSeenAt: Date | null, now: Date, liveTimeoutMs: number): boolean {
+  if (!previous || previous === next) return false;
+  const a = instanceOf(previous);
+  if (a !== null && a === instanceOf(next)) return false;
+  return !!lastSeenAt && now.getTime() - lastSeenAt.getTime() <= liveTimeoutMs;
+}
 
 export interface SessionsDeps {
   db: Db;
@@ -79,7 +95,8 @@ export interface SessionsDeps {
 
 
 /** Candidate signals that are incidents for the proctor (the "back" signals are audited only). */
-const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscreen-exit' | undefined> = {
+const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscreen-exit' | 'raise-hand' | undefined> = {
+  'raise-hand': 'raise-hand',
   'focus-lost': 'focus-lost',
   'page-hidden': 'page-hidden',
   'fullscreen-exit': 'fullscreen-exit',
@@ -205,12 +222,12 @@ export function createSessionsService(deps: SessionsDeps) {
   }
 
   /** Pauses a session whose candidate has been gone past the disconnect limit, crediting `creditMs`. */
-  async function autoPause(tx: Db, row: repo.SessionRow, now: Date, lost: { goneMs: number; creditMs: number }) {
-    const { goneMs, creditMs } = lost;
-    await commit(tx, row, { type: 'auto-pause', creditMs }, now, { reason: DISCONNECTED });
-    await record(tx, null, row, 'auto-paused', DISCONNECTED, { creditedMs: creditMs });
-    await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(goneMs / 1000)} s; paused and the time credited` });
-    await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason: DISCONNECTED });
+  async function autoPause(tx: Db, row: repo.SessionRow, now: Date, d: Extract<DisconnectDecision, { pause: true }>) {
+    const after = await commit(tx, row, { type: 'auto-pause', creditMs: d.creditMs, hold: d.hold }, now, { reason: DISCONNECTED, patch: { disconnectCreditedMs: row.disconnectCreditedMs + d.creditMs } });
+    const reason = after.row.pauseReason ?? DISCONNECTED;
+    await record(tx, null, row, 'auto-paused', reason, { creditedMs: d.creditMs, creditedTotalMs: row.disconnectCreditedMs + d.creditMs, goneMs: d.goneMs, waitsForProctor: d.hold });
+    await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(d.goneMs / 1000)} s; paused, ${Math.round(d.creditMs / 1000)} s credited; ${d.why}` });
+    await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason });
   }
 
   const sweeps = createSessionSweeps({ db, clock, config, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause });
@@ -421,8 +438,15 @@ export function createSessionsService(deps: SessionsDeps) {
       scoreSoon(id);
     },
 
-    /** Queues a write; resolves after the transaction holding it has committed. */
-    write: (m: WriteMessage) => writes.submit(m),
+    /**
+     * Queues a write; resolves after the transaction holding it has committed. While the database cannot be reached
+     * the write is refused as UNAVAILABLE (nothing was saved, nothing is acknowledged; the client sends it again).
+     */
+    write: (m: WriteMessage): Promise<WriteOutcome> =>
+      writes.submit(m).catch((e: unknown) => {
+        if (!isDatabaseUnavailable(e)) throw e;
+        return { ok: false, code: 'UNAVAILABLE', message: 'The server cannot save right now; this change is kept and sent again' } satisfies WriteOutcome;
+      }),
     writesIdle: () => writes.whenIdle(),
 
     async review(sessionId: string) {
@@ -443,12 +467,17 @@ export function createSessionsService(deps: SessionsDeps) {
         const row = await repo.lockSession(tx, sessionId);
         if (!row || row.candidateId !== actor.userId) throw notFound('exam session');
         const previousConnection = row.connectionId;
+        // A takeover is a hello from another client instance while the previous connection is live (heard from within
+        // the liveness timeout). The same instance (a reload, a reconnect, a server restart) is no incident, nor is a
+        // hello after the previous connection went silent (a crashed browser, a workstation swap after a failure).
+        // last_seen_at is refreshed every 10 s (the heartbeat), so "live" allows that much on top of the timeout.
+        const takeover = isTakeover(previousConnection, connectionId, row.lastSeenAt, now, config.liveTimeoutMs + 10_000);
         const after = await commit(tx, row, { type: 'reconnect' }, now, { reason: 'candidate reconnected', patch: { connectionId, lastSeenAt: now } });
         if (after.clockChanged) {
           await record(tx, null, row, 'resumed', 'candidate reconnected');
           await repo.notifySession(tx, sessionId, 'resumed', { center: row.testCenterId });
         }
-        if (previousConnection && previousConnection !== connectionId) {
+        if (takeover) {
           await record(tx, null, row, 'second-connection', 'a new connection took over the session', { previousConnection });
           await repo.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
@@ -477,10 +506,11 @@ export function createSessionsService(deps: SessionsDeps) {
       };
     },
 
-    async disconnected(sessionId: string, connectionId: string) {
+    /** The candidate's socket closed (or was reaped as silent); `lastHeardAt` starts the disconnect clock. */
+    async disconnected(sessionId: string, connectionId: string, lastHeardAt: Date = clock.now()) {
       await db.transaction(async (tx) => {
         const row = await repo.findSession(tx, sessionId);
-        await repo.releaseConnection(tx, sessionId, connectionId, clock.now());
+        await repo.releaseConnection(tx, sessionId, connectionId, lastHeardAt);
         if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
     },
@@ -503,7 +533,26 @@ export function createSessionsService(deps: SessionsDeps) {
       });
     },
 
-    heartbeat: (beats: { id: string; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats, clock.now()),
+    /** Records that these candidates were heard from (at `at`), with the connection health their clients reported. */
+    heartbeat: (beats: { id: string; at: Date; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats),
+
+    /**
+     * A proctor's message to a candidate (#17.6), alone or as one seat of a room-wide message; with answersHand it
+     * answers the candidate's raised hand. Logged as an incident (the timeline and the incident list show it), audited,
+     * and pushed to the candidate's socket on whichever instance holds it.
+     */
+    async message(actor: Actor, sessionId: string, text: string, opts: { scope: 'seat' | 'room'; answersHand?: boolean }) {
+      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins send messages to candidates');
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, sessionId, false);
+        if (row.state !== 'in_progress' && row.state !== 'paused') throw new AppError('INVALID_TRANSITION', `The exam is ${row.state.replaceAll('_', ' ')}: messages reach candidates only during the exam`);
+        const at = clock.now();
+        const answersHand = opts.answersHand ?? false;
+        await repo.insertIncident(tx, { sessionId, at, kind: answersHand ? 'hand-answered' : 'proctor-message', source: 'proctor', actorId: actor.userId, note: text });
+        await record(tx, actor, row, answersHand ? 'hand-answered' : 'message-sent', text, { scope: opts.scope });
+        await repo.notifySession(tx, sessionId, 'message', { center: row.testCenterId, text, scope: opts.scope, at: at.toISOString(), answersHand });
+      });
+    },
 
     /** A proctor's incident note on a session. */
     async addIncidentNote(actor: Actor, sessionId: string, note: string) {

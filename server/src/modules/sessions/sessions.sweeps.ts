@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Jobs } from '../../platform/jobs.ts';
-import { disconnectDecision, type DisconnectPolicy } from './domain/session-clock.ts';
+import { disconnectDecision, type DisconnectDecision, type DisconnectPolicy } from './domain/session-clock.ts';
 import * as repo from './sessions.repository.ts';
 
 /** How often the sweeps run on each instance. */
@@ -22,7 +22,7 @@ export interface SweepDeps {
   config: { graceMs: number; disconnect: DisconnectPolicy };
   scoring: boolean;
   end(tx: Db, row: repo.SessionRow, reason: 'expired', actor: Actor | null, now: Date): Promise<void>;
-  autoPause(tx: Db, row: repo.SessionRow, now: Date, lost: { goneMs: number; creditMs: number }): Promise<void>;
+  autoPause(tx: Db, row: repo.SessionRow, now: Date, decision: Extract<DisconnectDecision, { pause: true }>): Promise<void>;
   markScored(tx: Db, row: repo.SessionRow): Promise<void>;
   scoreIfEnded(sessionId: string): Promise<void>;
 }
@@ -49,11 +49,11 @@ export function createSessionSweeps(deps: SweepDeps) {
         const rows = await repo.claimDisconnected(tx, now, config.disconnect.pauseAfterMs, limit);
         const paused: string[] = [];
         for (const row of rows) {
-          const decision = disconnectDecision(row.lastSeenAt ?? row.startedAt ?? now, now, config.disconnect);
+          // The candidate could not work since they were last seen: credit that running time, within the cap.
+          const running = now.getTime() - (row.runningSince ?? now).getTime();
+          const decision = disconnectDecision(row.lastSeenAt ?? row.startedAt ?? now, now, config.disconnect, row.disconnectCreditedMs, running);
           if (!decision.pause) continue;
-          // The candidate could not work since they were last seen: stop the clock there, i.e. credit that time.
-          const credit = Math.max(0, Math.min(decision.creditMs, now.getTime() - (row.runningSince ?? now).getTime()));
-          await deps.autoPause(tx, row, now, { goneMs: decision.creditMs, creditMs: credit });
+          await deps.autoPause(tx, row, now, decision);
           paused.push(row.id);
         }
         return paused;

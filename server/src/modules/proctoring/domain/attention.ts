@@ -12,7 +12,12 @@ export const ATTENTION_RULES = {
   focusWindowMs: 5 * 60_000,
   secondConnectionWindowMs: 10 * 60_000,
   nearlyOutOfTimeMs: 5 * 60_000,
+  /** A raised hand stays on the list until answered, for up to this long. */
+  raisedHandWindowMs: 60 * 60_000,
 };
+
+/** How far back the roster must read incidents for these rules. */
+export const ATTENTION_LOOKBACK_MS = Math.max(ATTENTION_RULES.secondConnectionWindowMs, ATTENTION_RULES.raisedHandWindowMs, ATTENTION_RULES.focusWindowMs);
 
 export interface AttentionInput {
   state: string;
@@ -28,6 +33,10 @@ export function attentionReasons(row: AttentionInput, now: Date, rules = ATTENTI
   const out: AttentionReason[] = [];
   const ago = (d: Date | null) => (d ? now.getTime() - d.getTime() : Infinity);
   const live = row.state === 'in_progress' || row.state === 'paused';
+  // A raised hand not yet answered comes first: the candidate is waiting for a person.
+  const latest = (kind: string) => Math.max(-Infinity, ...row.recentIncidents.filter((i) => i.kind === kind).map((i) => i.at.getTime()));
+  const raised = latest('raise-hand');
+  if (live && raised > latest('hand-answered') && ago(new Date(raised)) <= rules.raisedHandWindowMs) out.push('raised-hand');
   if (live && (!row.connected || ago(row.lastSeenAt) > rules.heartbeatStaleMs)) out.push('disconnected');
   if (row.recentIncidents.some((i) => i.kind === 'second-connection' && ago(i.at) <= rules.secondConnectionWindowMs)) out.push('second-connection');
   if (live && row.recentIncidents.some((i) => ['focus-lost', 'page-hidden', 'fullscreen-exit'].includes(i.kind) && ago(i.at) <= rules.focusWindowMs)) out.push('focus-lost');

@@ -91,14 +91,47 @@ export const IN_FLIGHT_GRACE_MS = 2000;
 export interface DisconnectPolicy {
   /** A drop up to this long keeps the clock running; after a longer one the session pauses and the time since the drop is credited back. */
   pauseAfterMs: number;
+  /** At most this much disconnect time is credited per exam, in total; past it the pause waits for the proctor. */
+  creditCapMs: number;
+  /** `auto`: a reconnect within the cap resumes by itself; `proctor`: every disconnect pause waits for the proctor. */
+  resume: 'auto' | 'proctor';
 }
-export const DEFAULT_DISCONNECT_POLICY: DisconnectPolicy = { pauseAfterMs: 30_000 };
+export const DEFAULT_DISCONNECT_POLICY: DisconnectPolicy = { pauseAfterMs: 30_000, creditCapMs: 10 * 60_000, resume: 'auto' };
+
+export type DisconnectDecision =
+  | { pause: false }
+  | {
+      pause: true;
+      /** How long the candidate has been gone. */
+      goneMs: number;
+      /** The time credited back now (the running time lost, within what is left of the cap). */
+      creditMs: number;
+      /** The pause waits for the proctor (the cap is reached, or the policy says always). */
+      hold: boolean;
+      /** Why, in words for the proctor. */
+      why: string;
+    };
 
 /**
- * Decides what a long disconnect does: nothing within the grace, else pause now and credit the running time lost
- * since the candidate was last seen (they could not work during it).
+ * Decides what a long disconnect does: nothing within `pauseAfterMs`, else pause now and credit the running time
+ * lost since the candidate was last seen (they could not work during it), as far as the per-exam cap allows. A
+ * candidate cannot stop the clock at will: once the credited total reaches the cap, time lost is charged and the
+ * pause waits for the proctor. `runningMs` is how long the clock has run since it last started (nothing before that
+ * was lost); `creditedMs` what earlier disconnects of this exam were credited.
  */
-export function disconnectDecision(lastSeenAt: Date, now: Date, policy: DisconnectPolicy): { pause: false } | { pause: true; creditMs: number } {
-  const gone = now.getTime() - lastSeenAt.getTime();
-  return gone > policy.pauseAfterMs ? { pause: true, creditMs: gone } : { pause: false };
+export function disconnectDecision(lastSeenAt: Date, now: Date, policy: DisconnectPolicy, creditedMs = 0, runningMs = Number.POSITIVE_INFINITY): DisconnectDecision {
+  const goneMs = now.getTime() - lastSeenAt.getTime();
+  if (goneMs <= policy.pauseAfterMs) return { pause: false };
+  const lost = Math.max(0, Math.min(goneMs, runningMs));
+  const left = Math.max(0, policy.creditCapMs - creditedMs);
+  const creditMs = Math.min(lost, left);
+  const capReached = lost > left;
+  const hold = capReached || policy.resume === 'proctor';
+  const total = Math.round((creditedMs + creditMs) / 1000);
+  const why = capReached
+    ? `disconnect credit cap reached (${total} s credited in total, cap ${Math.round(policy.creditCapMs / 1000)} s): the proctor resumes`
+    : policy.resume === 'proctor'
+      ? `disconnected; this center has the proctor resume every disconnect pause (${total} s credited in total)`
+      : `disconnected; resumes when the candidate reconnects (${total} s credited in total)`;
+  return { pause: true, goneMs, creditMs, hold, why };
 }

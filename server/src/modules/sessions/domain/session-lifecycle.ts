@@ -13,15 +13,18 @@
 import type { SessionState } from '../../../../../shared/protocol/session-protocol.ts';
 import type { LedgerEntry } from './session-clock.ts';
 
-/** The pause reason of an automatic pause after a disconnect (shown to the candidate and the proctor). */
+/** The pause reason of an automatic pause after a disconnect that a reconnect lifts (shown to candidate and proctor). */
 export const DISCONNECTED = 'disconnected';
+/** The pause reason of a disconnect pause that waits for the proctor (credit cap reached, or the policy says so). */
+export const DISCONNECTED_HOLD = 'disconnected-proctor';
+export const isDisconnectPause = (reason: string | null | undefined) => reason === DISCONNECTED || reason === DISCONNECTED_HOLD;
 
 export type SessionEvent =
   | { type: 'check-in' }
   | { type: 'admit' }
   | { type: 'start' }
   | { type: 'pause'; reason: string }
-  | { type: 'auto-pause'; creditMs: number }
+  | { type: 'auto-pause'; creditMs: number; hold: boolean }
   | { type: 'resume' }
   | { type: 'reconnect' }
   | { type: 'extend'; minutes: number }
@@ -77,11 +80,12 @@ export function transition(view: LifecycleView, event: SessionEvent, at: Date): 
       return state === 'in_progress' ? to('paused', [{ kind: 'pause', at }], event.reason) : refuse(`cannot pause: the session is ${label(state)}`);
     case 'auto-pause':
       if (state !== 'in_progress') return refuse(`cannot pause: the session is ${label(state)}`);
-      return to('paused', [{ kind: 'pause', at }, { kind: 'credit', at, ms: Math.max(0, Math.round(event.creditMs)) }], DISCONNECTED);
+      return to('paused', [{ kind: 'pause', at }, { kind: 'credit', at, ms: Math.max(0, Math.round(event.creditMs)) }], event.hold ? DISCONNECTED_HOLD : DISCONNECTED);
     case 'resume':
       return state === 'paused' ? to('in_progress', [{ kind: 'resume', at }]) : refuse(`cannot resume: the session is ${label(state)}`);
     case 'reconnect':
-      // A connection is welcome in every state (an ended session gets its result); only a disconnect pause lifts.
+      // A connection is welcome in every state (an ended session gets its result); only a disconnect pause that
+      // does not wait for the proctor lifts.
       return state === 'paused' && pauseReason === DISCONNECTED ? to('in_progress', [{ kind: 'resume', at }]) : to(state);
     case 'extend':
       if (!(event.minutes > 0)) return refuse('an extension must be a positive number of minutes');

@@ -1,0 +1,1 @@
+ALTER TABLE "exam_sessions" ADD COLUMN "disconnect_credited_ms" bigint DEFAULT 0 NOT NULL;
