@@ -20,8 +20,8 @@ describe('QTI 3.0 export → import round trip', () => {
     expect(r.bank).toEqual(bank);
   });
 
-  it('covers all 830 sample items', () => {
-    expect(SAMPLE_BANKS.map(loadBank).reduce((n, b) => n + b.items.length, 0)).toBe(830);
+  it('covers all 855 sample items (830 exam items and the Safety practice pool of 25)', () => {
+    expect(SAMPLE_BANKS.map(loadBank).reduce((n, b) => n + b.items.length, 0)).toBe(855);
   });
 
   it('keeps what the sample banks do not exercise: paragraphs, line breaks, markup characters, five options, statistics, every status', () => {
