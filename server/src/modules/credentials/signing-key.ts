@@ -54,6 +54,17 @@ function parsePem(pem: string, source: string): KeyObject {
   }
 }
 
+/**
+ * Keys are generated straight to PEM and parsed back, never used as the KeyObject generateKeyPairSync returns: on
+ * Node 20, reading such a key's details (asymmetricKeyDetails) takes the key's mutex, and a garbage collection inside
+ * that call finalizes the finished key-generation job, whose destructor takes the same mutex. The process then hangs
+ * with no CPU and no timer firing (it stalled test workers, which build many apps per process). The in-memory key (no
+ * data directory) is generated once per process.
+ */
+const generatePem = (modulusLength: number): string =>
+  generateKeyPairSync('rsa', { modulusLength, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).privateKey;
+let ephemeralKey: SigningKey | undefined;
+
 /** Reads (or, in development, creates) the signing key the configuration names. */
 export function loadSigningKey(source: Config['signingKey']): SigningKey {
   if (source.kind === 'pem') return fromPrivateKey(parsePem(source.pem, 'OB_SIGNING_KEY'), 'OB_SIGNING_KEY');
@@ -66,12 +77,12 @@ export function loadSigningKey(source: Config['signingKey']): SigningKey {
     }
     return fromPrivateKey(parsePem(pem, source.path), source.path);
   }
-  if (!source.dir) return fromPrivateKey(generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS }).privateKey, 'generated key');
+  if (!source.dir) return (ephemeralKey ??= fromPrivateKey(parsePem(generatePem(MIN_RSA_BITS), 'generated key'), 'generated key'));
   const file = path.join(source.dir, GENERATED_KEY_FILE);
   const existing = readIfExists(file);
   if (existing !== null) return fromPrivateKey(parsePem(existing, file), file);
   mkdirSync(source.dir, { recursive: true });
-  const pem = generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const pem = generatePem(3072);
   // Written whole to a temporary file, then linked into place: link fails if the file exists, so two processes
   // starting on one data directory both end up with the first key, and neither ever reads a half-written file.
   const tmp = `${file}.${process.pid}.tmp`;

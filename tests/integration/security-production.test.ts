@@ -2,8 +2,7 @@
  * The production posture attacked from outside (/docs behind a staff sign-in, no source maps, HSTS, demo accounts
  * disabled, development secret refused) and TRUST_PROXY. Every app of this file is built before any request is made.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +13,15 @@ import { systemClock } from '../../server/src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+// A fixture key, not a generated one: a second generateKeyPairSync in one process can deadlock Node 20.
+const TEST_KEY_PEM = readFileSync(new URL('../fixtures/keys/test-ob-signing-key.pem', import.meta.url), 'utf8');
 const PRODUCTION = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
   DATA_DIR: ':memory:',
   TOKEN_SECRET: 'a-production-secret-of-at-least-32-chars!',
   PUBLIC_URL: 'https://exams.example.org',
-  OB_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  OB_SIGNING_KEY: TEST_KEY_PEM,
 };
 
 describe('production posture and TRUST_PROXY', () => {
