@@ -182,4 +182,46 @@ describe.each(DB_KINDS)('paper delivery on %s', { timeout: 180_000 }, (kind) => 
     const author = await loginAs(t.app, 'author');
     expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/paper`, headers: author, payload: {} })).statusCode).toBe(403);
   });
+
+  it("refuses a proctor of another test center every paper route of a session they do not serve, and records nothing", async () => {
+    const s = await scheduleSession(t.app);
+    const st = (await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/paper`, headers: s.proctor, payload: {} })).json();
+    // A second center with its own proctor, made the way an administrator does it.
+    const code = `PAPER-X${kind.length}`;
+    expect((await t.app.inject({ method: 'POST', url: '/api/admin/test-centers', headers: s.admin, payload: { code, name: 'Another center', timeZone: 'America/Chicago' } })).statusCode).toBe(201);
+    const username = `paperproctor${kind.length}`;
+    const made = await t.app.inject({ method: 'POST', url: '/api/admin/users', headers: s.admin, payload: { username, displayName: 'Proctor Elsewhere', role: 'proctor', password: 'long-enough-pw', testCenterCodes: [code] } });
+    expect(made.statusCode, made.body).toBe(201);
+    const other = await loginAs(t.app, username, 'long-enough-pw');
+    const before = (await t.services.audit.forSubject('session', s.sessionId)).length;
+
+    const marks = 'A'.repeat(86);
+    const tries = [
+      { method: 'POST' as const, url: `/api/sessions/${s.sessionId}/paper`, payload: {} },
+      { method: 'GET' as const, url: `/api/sessions/${s.sessionId}/paper` },
+      { method: 'GET' as const, url: `/api/sessions/${s.sessionId}/paper/booklet.pdf` },
+      { method: 'GET' as const, url: `/api/sessions/${s.sessionId}/paper/answer-sheet.pdf` },
+      { method: 'PUT' as const, url: `/api/sessions/${s.sessionId}/paper/entries/1`, payload: { marks } },
+      { method: 'PUT' as const, url: `/api/sessions/${s.sessionId}/paper/entries/2`, payload: { marks } },
+      { method: 'POST' as const, url: `/api/sessions/${s.sessionId}/paper/record`, payload: {} },
+    ];
+    for (const r of tries) {
+      const res = await t.app.inject({ ...r, headers: other });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403);
+      expect(res.headers['content-type'], `${r.method} ${r.url}`).toMatch(/json/);
+      expect(res.body).not.toContain(st.bookletCode);
+    }
+    // The scanner route takes a file of many booklets: the foreign booklet is a located problem and nothing is recorded.
+    const form = (await t.services.assembly.getForm((await t.services.sessions.find(s.sessionId))!.formId!)).items;
+    const header = ['booklet_code', 'candidate_code', ...form.map((_, i) => `q${i + 1}`)].join(',');
+    const csv = [header, [st.bookletCode, st.candidateCode, ...form.map(() => 'A')].join(',')].join('\n');
+    const scan = await t.app.inject({ method: 'POST', url: '/api/paper/scans', headers: other, payload: { csv } });
+    expect(scan.statusCode).toBe(400);
+    expect(scan.json().problems).toEqual([{ pointer: '/csv', line: 2, column: 1, message: `booklet ${st.bookletCode} belongs to a test center you do not proctor` }]);
+
+    // Nothing happened: no entry, no download, no score; the session's own proctor still sees an untouched form.
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/paper`, headers: s.proctor })).json()).toMatchObject({ state: 'awaiting-entries', entries: [], recordedAt: null });
+    expect((await t.services.audit.forSubject('session', s.sessionId)).length).toBe(before);
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/report`, headers: s.candidate })).json().status).not.toBe('scored');
+  });
 });

@@ -20,8 +20,10 @@ describe('QTI 3.0 export → import round trip', () => {
     expect(r.bank).toEqual(bank);
   });
 
-  it('covers all 855 sample items (830 exam items and the Safety practice pool of 25)', () => {
-    expect(SAMPLE_BANKS.map(loadBank).reduce((n, b) => n + b.items.length, 0)).toBe(855);
+  it('covers all 955 sample items (830 exam items and a practice pool of 25 in each of the five modules)', () => {
+    const banks = SAMPLE_BANKS.map(loadBank);
+    expect(banks.reduce((n, b) => n + b.items.length, 0)).toBe(955);
+    expect(banks.map((b) => b.items.filter((i) => i.status === 'practice').length)).toEqual([25, 25, 25, 25, 25]);
   });
 
   it('keeps what the sample banks do not exercise: paragraphs, line breaks, markup characters, five options, statistics, every status', () => {

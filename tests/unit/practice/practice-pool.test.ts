@@ -75,6 +75,38 @@ describe('the practice pool never reaches an exam form', () => {
   });
 });
 
+describe('the sample banks: each module\'s shipped practice pool stays out of its exam forms', () => {
+  for (const name of ['safety', 'quality', 'production', 'maintenance', 'green']) {
+    const bank = bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
+    const bp = bank.blueprints[0]!;
+    const module = bank.modules[0]!.code;
+    const snapshot: BankSnapshot = {
+      modules: new Map(),
+      blueprints: [bp],
+      items: new Map(bank.items.map((it) => [it.id, { id: it.id, module: it.module, status: it.status, version: 1, content: { kwa: it.kwa, stem: it.stem, options: it.options, key: it.key, rationale: it.rationale, topics: it.topics }, stats: it.stats ?? null }])),
+      enemyGroups: new Map(bank.enemyGroups.map((g) => [g.id, g])),
+    };
+    const practiceIds = new Set(bank.items.filter((i) => i.status === 'practice').map((i) => i.id));
+    it(`${module}: 25 practice items; over many seeds no form holds one and every practice test holds only them`, () => {
+      expect(practiceIds.size).toBe(25);
+      const pool = assemblyPool(snapshot, module);
+      expect(pool.items.filter((i) => practiceIds.has(i.id))).toEqual([]);
+      const practicePool: PracticePoolItem[] = bank.items.map((i) => ({ id: i.id, version: 1, kwa: i.kwa, status: i.status as PracticePoolItem['status'], optionIds: i.options.map((o) => o.id) }));
+      fc.assert(
+        fc.property(fc.string({ minLength: 1, maxLength: 12 }), (seed) => {
+          const r = assembleForm({ ...pool, blueprint: { module, version: bp.version, formLength: bp.formLength, pretestCount: bp.pretestCount, kwaCounts: bp.kwaCounts }, seed });
+          expect(r.ok).toBe(true);
+          if (r.ok) expect(r.form.items.filter((f) => practiceIds.has(f.itemId))).toEqual([]);
+          const drawn = drawPracticeTest(practicePool, seed);
+          expect(drawn).toHaveLength(25);
+          expect(drawn.every((d) => practiceIds.has(d.itemId))).toBe(true);
+        }),
+        { numRuns: 15 },
+      );
+    });
+  }
+});
+
 describe('drawing a practice test', () => {
   const poolItem = (id: string, kwa: string, status: PracticePoolItem['status'] = 'practice'): PracticePoolItem => ({ id, version: 1, kwa, status, optionIds: ['A', 'B', 'C', 'D'] });
 
