@@ -460,8 +460,11 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   const anon = await playwrightRequest.newContext({ baseURL: base() });
   const signIn = await anon.post('/api/auth/launch-code', { data: { code: launchCode } });
   expect(signIn.status()).toBe(200);
-  expect((await anon.post('/api/auth/launch-code', { data: { code: launchCode } })).status()).toBe(401);
   await anon.dispose();
+  // A second try from another browser (no session cookie, which would make it a cross-origin state change instead).
+  const again = await playwrightRequest.newContext({ baseURL: base() });
+  expect((await again.post('/api/auth/launch-code', { data: { code: launchCode } })).status()).toBe(401);
+  await again.dispose();
 
   // Incidents: a note, then the day's CSV.
   await row.getByRole('button', { name: `Add note for Casey One ${s}` }).click();

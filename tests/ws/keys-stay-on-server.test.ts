@@ -49,7 +49,7 @@ describe('keys stay on the server', () => {
     await c.request({ type: 'review' }); // review
     c.send({ type: 'time-sync', clientSentAt: 1 });
     await c.waitFor('time-sync');
-    const proctor = await loginAs(t.app, 'proctor');
+    let proctor = await loginAs(t.app, 'proctor');
     const post = (path: string, payload: unknown) => t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/${path}`, headers: proctor, payload: payload as object });
     await post('pause', { reason: 'check' });
     await c.waitFor('paused');
@@ -57,13 +57,17 @@ describe('keys stay on the server', () => {
     await c.waitFor('resumed');
     await post('extend', { minutes: 1, reason: 'test' });
     await c.waitFor('extended');
+    await post('message', { text: 'Please keep your eyes on your own screen.' });
+    await c.waitFor('message');
     clock.advance(80 * 60_000);
     await c.waitFor('time-warning');
     const second = await ExamClient.open(base, s.candidate); // replaced
     record(second);
     await second.hello(s.sessionId);
     await c.waitFor('replaced');
-    await post('terminate', { reason: 'end of test' });
+    // 80 minutes passed on the fake clock: the proctor's staff session is past its idle timeout, so sign in again.
+    proctor = await loginAs(t.app, 'proctor');
+    expect((await post('terminate', { reason: 'end of test' })).statusCode).toBe(200);
     await second.waitFor('terminated');
     await second.waitFor('ended');
     await second.waitFor('result-ready');

@@ -276,6 +276,20 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   }
 
   /**
+   * One session's events are handled one after another, in the order they arrived: each handler reads the row first,
+   * and on PostgreSQL two reads can finish out of order, so without this a `scored` (which closes the socket) could
+   * overtake the `ended`/`terminated` before it and the candidate would never be told why the exam ended.
+   */
+  const eventChains = new Map<string, Promise<void>>();
+  function inSessionOrder(sessionId: string, handle: () => Promise<void>) {
+    const next = (eventChains.get(sessionId) ?? Promise.resolve()).then(handle).catch((err) => log('session event failed', err));
+    eventChains.set(sessionId, next);
+    void next.then(() => {
+      if (eventChains.get(sessionId) === next) eventChains.delete(sessionId);
+    });
+  }
+
+  /**
    * After the LISTEN connection came back, events sent meanwhile are lost: every joined session is read again and
    * what changed (paused, resumed, extended, ended, scored, taken over) is pushed as if its event had arrived.
    */
@@ -342,7 +356,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     },
 
     start() {
-      const offSession = deps.bus.on('session', (e) => void onSessionEvent(e).catch((err) => log('session event failed', err)));
+      const offSession = deps.bus.on('session', (e) => inSessionOrder(String(e.id), () => onSessionEvent(e)));
       const offBus = deps.bus.on('bus', (e) => e.kind === 'resync' && void resync().catch((err) => log('session resync failed', err)));
       unsubscribe = () => {
         offSession();
