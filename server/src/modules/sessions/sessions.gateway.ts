@@ -28,6 +28,7 @@ import {
 import type { Clock } from '../../platform/clock.ts';
 import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from './domain/session-clock.ts';
 import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
+import { admitSignal, newSignalLimiter, type SignalLimiter } from './domain/signal-limiter.ts';
 import { isRetryableFailure, type SessionRecord, type SessionsService } from './sessions.service.ts';
 
 /** What this instance keeps of a joined session between events: its clock and state (for warnings and time-sync). */
@@ -51,6 +52,8 @@ export interface Connection {
   tracked: Tracked;
   /** When it was last heard from, on the exam clock: written as the session's last_seen_at. */
   heardAt: Date;
+  /** Signals recorded per kind at most once per window; the rest are counted (domain/signal-limiter.ts). */
+  signals: SignalLimiter;
 }
 type Joined = Connection & { phase: Extract<ConnectionPhase, { state: 'joined' }> };
 
@@ -187,9 +190,12 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         if (m.rttMs !== undefined) c.health.rttMs = m.rttMs;
         if (m.pendingAnswers !== undefined) c.health.pendingAnswers = m.pendingAnswers;
         return send(c, { type: 'time-sync', clientSentAt: m.clientSentAt, serverTime: clock.now().getTime(), time: timeStateOf(c.phase.clock, clock.now()) });
-      case 'signal':
-        await sessions.signal(c.actor!, sessionId, m.kind);
+      case 'signal': {
+        // Repeats within the window are acknowledged but not recorded; the next recorded one says how many there were.
+        const decision = admitSignal(c.signals, m.kind, clock.now().getTime());
+        if (decision.record) await sessions.signal(c.actor!, sessionId, m.kind, decision.coalesced);
         return send(c, { type: 'ack', seq: m.seq });
+      }
       default:
         return exhaustive(m);
     }
@@ -319,7 +325,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
     attach(socket: MinimalSocket & PingableSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: (code?: number) => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now() };
+      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now(), signals: newSignalLimiter() };
       let chain: Promise<void> = Promise.resolve();
       // Signed out, expired or disabled (on any instance): the socket closes with 4005 and the disconnect is recorded
       // by the close handler below as for any other drop.

@@ -526,12 +526,14 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** Testing-center signals (focus lost, page hidden, full screen left): audited and pushed to the proctor feed. */
-    async signal(actor: Actor, sessionId: string, kind: string) {
+    /** A candidate's signal; `coalesced` counts the same signals dropped since the last recorded one (rate limit). */
+    async signal(actor: Actor, sessionId: string, kind: string, coalesced = 0) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
-        await record(tx, actor, row, 'signal', kind, { kind });
+        await record(tx, actor, row, 'signal', kind, { kind, ...(coalesced ? { coalesced } : {}) });
         const incident = SIGNAL_INCIDENTS[kind];
-        if (incident) await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId });
+        const note = coalesced ? `and ${coalesced} more since the last one recorded` : undefined;
+        if (incident) await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId, ...(note ? { note } : {}) });
         await repo.notifySession(tx, sessionId, 'signal', { center: row.testCenterId, signal: kind });
       });
     },
