@@ -39,6 +39,7 @@ import { practiceRoutes } from './modules/practice/practice.routes.ts';
 import { paperRoutes } from './modules/paper/paper.routes.ts';
 import { sessionsSocket } from './modules/sessions/sessions.socket.ts';
 import { createEventBus } from './platform/event-bus.ts';
+import { createTokenWatch } from './platform/ws/token-watch.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/protocol/session-protocol.ts';
 import { CLOSE } from '../../shared/protocol/close-codes.ts';
 import type { Clock } from './platform/clock.ts';
@@ -151,17 +152,21 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);
-  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
+  // Sockets of a sign-in that ended (revoked on any instance, expired, idle) close with 4005 (#14.5).
+  const tokens = createTokenWatch({ bus, clock: deps.clock, liveTokenIds: (t) => services.auth.liveTokenIds(t), log: (msg, err) => app.log.error({ err }, msg) });
+  tokens.start();
+  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
   gateway.start();
   const jobs = createJobs({ log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) scheduleSessionSweeps(jobs, services.sessions);
   await app.register(sessionsSocket, { gateway });
-  const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
+  const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
   feed.start();
   await app.register(proctoringRoutes, { proctoring: services.proctoring });
   await app.register(proctoringSocket, { feed });
   drainSockets = async () => {
     await jobs.stop();
+    tokens.stop();
     feed.stop();
     await gateway.stop();
   };

@@ -11,6 +11,11 @@ export const CLOSE = {
   unauthorized: 4003,
   /** The client speaks another protocol version: the page must be reloaded. */
   protocol: 4004,
+  /**
+   * The sign-in this socket was opened with ended: signed out (here or everywhere), expired, idle too long (staff),
+   * password changed elsewhere, account disabled, second factor reset. The client shows the sign-in page.
+   */
+  signedOut: 4005,
   /** The server is restarting (standard "going away"): reconnect. */
   shutdown: 1001,
   /** The server cannot serve this now (its database is unreachable): reconnect after a backoff (standard 1013). */

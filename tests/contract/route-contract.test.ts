@@ -51,7 +51,7 @@ describe('the HTTP contract', () => {
       expect(r.statusCode, `${url}: ${r.body.slice(0, 300)}`).toBe(200);
       return r.json();
     };
-    const responses = await get(`/api/sessions/${s.sessionId}/responses`, s.proctor);
+    const responses = await get(`/api/sessions/${s.sessionId}/responses`, s.admin);
     expect(Array.isArray(responses)).toBe(true);
     const ledger = (await get(`/api/sessions/${s.sessionId}/time-ledger`, s.proctor)) as { at: string; kind: string }[];
     expect(ledger[0]).toMatchObject({ kind: 'start', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/) });

@@ -59,8 +59,14 @@ export async function startedThroughApi(page: Page, s: Scheduled) {
   await ok(page.request.post(`/api/sessions/${s.sessionId}/start`), 'start');
 }
 
+/** The saved answers, read as an admin: while an exam runs they are not shown to proctors (#14.1). */
 export async function responses(s: Scheduled): Promise<{ itemId: string; optionId: string | null; flagged: boolean }[]> {
-  return ok(s.proctor.get(`/api/sessions/${s.sessionId}/responses`), 'responses');
+  const admin = await staff('admin');
+  try {
+    return await ok(admin.get(`/api/sessions/${s.sessionId}/responses`), 'responses');
+  } finally {
+    await admin.dispose();
+  }
 }
 
 export async function proctorAction(s: Scheduled, action: 'pause' | 'resume' | 'terminate' | 'extend', data: Record<string, unknown>) {

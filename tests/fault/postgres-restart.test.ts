@@ -12,6 +12,7 @@ import { buildApp } from '../../server/src/app.ts';
 import { ensureDemoAccounts, loadPolicies } from '../../server/src/bootstrap.ts';
 import { LISTEN_APPLICATION_NAME, openDatabase, type Database } from '../../server/src/db/client.ts';
 import { systemClock } from '../../server/src/platform/clock.ts';
+import { SYSTEM_ACTOR } from '../../server/src/platform/actor.ts';
 import { createExamController, type ExamController } from '../../client/src/features/exam-session/exam-controller.ts';
 import { memoryStore } from '../../client/src/lib/outbox.ts';
 import type { SocketLike } from '../../client/src/lib/ws-client.ts';
@@ -124,7 +125,7 @@ describe.skipIf(!privatePostgresAvailable())('PostgreSQL restart under a live ex
 
     // Nothing acknowledged was lost: the database holds exactly what each screen shows.
     for (const [c, s, i] of [[c1, s1, a], [c2, s2, b]] as const) {
-      const saved = await i.services.sessions.responses(s.sessionId);
+      const saved = await i.services.sessions.responses(SYSTEM_ACTOR, s.sessionId);
       const onServer = Object.fromEntries(saved.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId]));
       expect(onServer).toEqual(c.getState().answers);
       expect(Object.keys(onServer)).toHaveLength(9);

@@ -31,7 +31,7 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     expect((await c.request({ type: 'flag', itemId: snap.items[3]!.itemId, flagged: true })).type).toBe('ack');
     expect((await c.request({ type: 'visit', itemId: snap.items[10]!.itemId })).type).toBe('ack');
 
-    const saved = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/responses`, headers: s.proctor })).json() as { itemId: string; optionId: string; flagged: boolean }[];
+    const saved = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/responses`, headers: s.admin })).json() as { itemId: string; optionId: string; flagged: boolean }[];
     expect(saved.filter((r) => r.optionId)).toHaveLength(86);
     expect(saved.find((r) => r.itemId === snap.items[3]!.itemId)!.flagged).toBe(true);
 
@@ -41,7 +41,7 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     expect(newer.type).toBe('ack');
     const replay = await c.answer(item.itemId, item.options[2]!.id, 1); // seq 1 was this item's first answer
     expect(replay).toEqual({ type: 'ack', seq: 1 });
-    const after = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/responses`, headers: s.proctor })).json() as { itemId: string; optionId: string }[];
+    const after = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/responses`, headers: s.admin })).json() as { itemId: string; optionId: string }[];
     expect(after.find((r) => r.itemId === item.itemId)!.optionId).toBe(item.options[1]!.id);
 
     const review = await c.request({ type: 'review' });

@@ -14,8 +14,8 @@ describe.each(DB_KINDS)('proctoring on %s', (kind) => {
     await importSampleModule(t.services);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     await t.services.accounts.createTestCenter(null, { code: 'OTHER-02', name: 'Another center', timeZone: 'America/Denver' });
-    await t.services.accounts.createUser(null, { username: 'other-proctor', displayName: 'Other Proctor', role: 'proctor', password: 'Console watch 42 dawn', testCenterCodes: ['OTHER-02'] });
-    outsider = await loginAs(t.app, 'other-proctor', 'Console watch 42 dawn');
+    await t.services.accounts.createUser(null, { username: 'other-proctor', displayName: 'Other Proctor', role: 'proctor', password: 'Another center proctor 1', testCenterCodes: ['OTHER-02'] });
+    outsider = await loginAs(t.app, 'other-proctor', 'Another center proctor 1');
   });
   afterAll(async () => {
     await t?.close();

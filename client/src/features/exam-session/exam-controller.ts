@@ -98,7 +98,7 @@ export function createExamController(opts: ExamControllerOptions) {
       stopHeartbeat();
       cancelRetry();
       if (code === CLOSE.replaced) return false; // replaced by another window: do not fight it
-      if (code === CLOSE.unauthorized) {
+      if (code === CLOSE.unauthorized || code === CLOSE.signedOut) {
         dispatch({ type: 'auth-lost' });
         return false;
       }

@@ -61,8 +61,8 @@ export function useProctorFeed(center: { id: string; timeZone: string } | null, 
         setState((s) => ({ ...s, status }));
       },
       onClose(code) {
-        // The server refused this user the feed; retrying cannot help.
-        if (code === CLOSE.unauthorized) return false;
+        // The server refused this user the feed, or the sign-in ended; retrying cannot help.
+        if (code === CLOSE.unauthorized || code === CLOSE.signedOut) return false;
       },
       onMessage(m) {
         const receivedAt = Date.now();

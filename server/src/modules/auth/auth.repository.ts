@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { authSessions, launchCodes, loginThrottle, mfaFactors, mfaRecoveryCodes } from '../../db/schema/index.ts';
 import type { ThrottleState } from './domain/login-throttle.ts';
@@ -20,6 +20,15 @@ export async function findLiveAuthSession(db: Db, tokenHash: string, now: Date) 
     .where(and(eq(authSessions.tokenHash, tokenHash), gt(authSessions.expiresAt, now)))
     .limit(1);
   return row;
+}
+
+/** The sessions among `ids` that still exist (open sockets re-check their token with this). */
+export async function findAuthSessionsByIds(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db
+    .select({ id: authSessions.id, stage: authSessions.stage, expiresAt: authSessions.expiresAt, lastSeenAt: authSessions.lastSeenAt })
+    .from(authSessions)
+    .where(inArray(authSessions.id, ids));
 }
 
 export async function touchAuthSession(db: Db, id: string, now: Date): Promise<void> {

@@ -61,7 +61,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; cookieSecure
 
   app.post(
     '/api/auth/mfa',
-    { schema: { tags: ['auth'], summary: 'Second sign-in step: the authenticator code or a recovery code; replaces the password-only session with a new one', body: mfaCodeRequestSchema, response: { 200: mfaVerifyResponseSchema } } },
+    {
+      // Only a caller holding a (password-only) session token gets as far as the body.
+      onRequest: async (req) => {
+        if (!req.sessionToken) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first');
+      },
+      schema: { tags: ['auth'], summary: 'Second sign-in step: the authenticator code or a recovery code; replaces the password-only session with a new one', body: mfaCodeRequestSchema, response: { 200: mfaVerifyResponseSchema } } },
     async (req, reply) => {
       if (!req.sessionToken) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first');
       const bearer = req.headers.authorization?.startsWith('Bearer ') ?? false;

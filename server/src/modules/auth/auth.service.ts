@@ -285,6 +285,18 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     /**
+     * Of the given open sockets' tokens, those still good now: the row exists (not revoked), is fully signed in, has
+     * not reached its end, and (staff) has not been idle past the timeout. The websocket token watch calls this
+     * periodically so a socket also closes on expiry, and on any revocation whose bus event it missed.
+     */
+    async liveTokenIds(tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>): Promise<Set<string>> {
+      const now = clock.now().getTime();
+      const staff = new Map(tokens.map((t) => [t.tokenId, t.staff]));
+      const rows = await repo.findAuthSessionsByIds(db, [...staff.keys()]);
+      return new Set(rows.filter((r) => r.stage === 'active' && r.expiresAt.getTime() > now && !(staff.get(r.id) && now - r.lastSeenAt.getTime() > deps.staffSession.idleMs)).map((r) => r.id));
+    },
+
+    /**
      * Changes the caller's own password: the current one must be given, the new one must meet the policy, and every
      * other session of the account ends (this one stays signed in).
      */

@@ -10,27 +10,27 @@ export const paperRoutes: FastifyPluginAsyncZod<{ paper: PaperService }> = async
   const tags = ['paper'];
   const pdf = (reply: import('fastify').FastifyReply, r: { pdf: Buffer; filename: string }) => reply.type('application/pdf').header('content-disposition', `attachment; filename="${r.filename}"`).send(r.pdf);
 
-  app.post('/api/sessions/:id/paper', { preHandler: guard, schema: { tags, summary: "Produce a scheduled exam's paper form (again: the same booklet)", params, body: noBody, response: { 200: paperStatusSchema } } }, async (req) =>
+  app.post('/api/sessions/:id/paper', { onRequest: guard, schema: { tags, summary: "Produce a scheduled exam's paper form (again: the same booklet)", params, body: noBody, response: { 200: paperStatusSchema } } }, async (req) =>
     paper.produce(actorOf(req), req.params.id),
   );
-  app.get('/api/sessions/:id/paper', { preHandler: guard, schema: { tags, summary: 'The paper booklet, its keyed entries and their differences', params, response: { 200: paperStatusSchema } } }, async (req) =>
+  app.get('/api/sessions/:id/paper', { onRequest: guard, schema: { tags, summary: 'The paper booklet, its keyed entries and their differences', params, response: { 200: paperStatusSchema } } }, async (req) =>
     paper.status(actorOf(req), req.params.id),
   );
-  app.get('/api/sessions/:id/paper/booklet.pdf', { preHandler: guard, schema: { tags, summary: 'The test booklet PDF (audited)', params, response: { 200: fileResponse('PDF document', 'application/pdf') } } }, async (req, reply) =>
+  app.get('/api/sessions/:id/paper/booklet.pdf', { onRequest: guard, schema: { tags, summary: 'The test booklet PDF (audited)', params, response: { 200: fileResponse('PDF document', 'application/pdf') } } }, async (req, reply) =>
     pdf(reply, await paper.bookletPdf(actorOf(req), req.params.id)),
   );
-  app.get('/api/sessions/:id/paper/answer-sheet.pdf', { preHandler: guard, schema: { tags, summary: 'The answer sheet PDF (audited)', params, response: { 200: fileResponse('PDF document', 'application/pdf') } } }, async (req, reply) =>
+  app.get('/api/sessions/:id/paper/answer-sheet.pdf', { onRequest: guard, schema: { tags, summary: 'The answer sheet PDF (audited)', params, response: { 200: fileResponse('PDF document', 'application/pdf') } } }, async (req, reply) =>
     pdf(reply, await paper.answerSheetPdf(actorOf(req), req.params.id)),
   );
   app.put(
     '/api/sessions/:id/paper/entries/:entry',
-    { preHandler: guard, schema: { tags, summary: 'Key the answer sheet (entry 1 or 2, by two people)', params: paperEntryParamsSchema, body: paperEntryRequestSchema, response: { 200: paperStatusSchema } } },
+    { onRequest: guard, schema: { tags, summary: 'Key the answer sheet (entry 1 or 2, by two people)', params: paperEntryParamsSchema, body: paperEntryRequestSchema, response: { 200: paperStatusSchema } } },
     async (req) => paper.keyEntry(actorOf(req), req.params.id, req.params.entry, req.body.marks),
   );
-  app.post('/api/sessions/:id/paper/record', { preHandler: guard, schema: { tags, summary: 'Record the agreed entries as the responses and score them', params, body: paperRecordRequestSchema, response: { 200: paperStatusSchema } } }, async (req) =>
+  app.post('/api/sessions/:id/paper/record', { onRequest: guard, schema: { tags, summary: 'Record the agreed entries as the responses and score them', params, body: paperRecordRequestSchema, response: { 200: paperStatusSchema } } }, async (req) =>
     paper.record(actorOf(req), req.params.id, req.body),
   );
-  app.post('/api/paper/scans', { preHandler: guard, bodyLimit: 6 * 1024 * 1024, schema: { tags, summary: "Record answer sheets from the scanner's CSV (all or nothing)", body: paperScanImportSchema, response: { 200: paperScanResultSchema } } }, async (req) =>
+  app.post('/api/paper/scans', { onRequest: guard, bodyLimit: 6 * 1024 * 1024, schema: { tags, summary: "Record answer sheets from the scanner's CSV (all or nothing)", body: paperScanImportSchema, response: { 200: paperScanResultSchema } } }, async (req) =>
     paper.importScans(actorOf(req), req.body),
   );
 };

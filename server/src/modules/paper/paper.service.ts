@@ -79,7 +79,7 @@ export function createPaperService(deps: PaperDeps) {
     /** Produces the paper form of a scheduled exam (again: the same booklet, for a reprint). */
     async produce(actor: Actor, sessionId: string) {
       staffOnly(actor);
-      await deps.paperSessions.checkEligibility(sessionId, clock.now());
+      await deps.paperSessions.checkEligibility(actor, sessionId, clock.now());
       return db.transaction(async (tx) => {
         const now = clock.now();
         const { session, formId } = await deps.paperSessions.assignPaperForm(tx, actor, sessionId);

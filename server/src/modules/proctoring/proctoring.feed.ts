@@ -11,6 +11,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { BusEvent, EventBus } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
 import { createLiveness, type LivenessOptions, type PingableSocket } from '../../platform/ws/liveness.ts';
+import type { TokenWatch } from '../../platform/ws/token-watch.ts';
 import { proctorClientMessageSchema, type ProctorServerMessage } from '../../../../shared/api/proctoring.ts';
 import { progressIdsFor } from '../sessions/domain/progress-event.ts';
 import type { ProctoringService } from './proctoring.service.ts';
@@ -28,7 +29,7 @@ interface Subscriber {
   refreshedAt: number;
 }
 
-export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (m: string, e?: unknown) => void }) {
+export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; tokens?: Pick<TokenWatch, 'register'>; liveness?: Partial<LivenessOptions>; log?: (m: string, e?: unknown) => void }) {
   const liveness = createLiveness(deps.liveness);
   const subscribers = new Set<Subscriber>();
   /** How many subscribers watch each center: events for unwatched centers are dropped on arrival. */
@@ -142,13 +143,22 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
       subscribers.add(s);
       // A console behind a dead connection is reaped like a candidate's socket (ping, silence, terminate).
       const tracked = liveness.track(socket as PingableSocket);
+      // Signed out, expired or disabled (on any instance): the console's feed closes with 4005.
+      const unwatch = deps.tokens?.register(actor, () => {
+        send(s, { type: 'error', code: 'UNAUTHENTICATED', message: 'Your sign-in ended; sign in again' });
+        subscribers.delete(s);
+        watch(s, null);
+        socket.close(CLOSE.signedOut, 'signed out');
+      });
       let chain = Promise.resolve();
       socket.on('message', (d: unknown) => {
+        if (!subscribers.has(s)) return;
         tracked.heard();
         chain = chain.then(() => onMessage(s, String(d))).catch((e) => log('proctor message failed', e));
       });
       socket.on('close', () => {
         tracked.untrack();
+        unwatch?.();
         subscribers.delete(s);
         watch(s, null);
       });

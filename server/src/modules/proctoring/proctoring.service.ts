@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { forbidden } from '../../platform/errors.ts';
+import { forbidden, notFound } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/authz.ts';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { csvLine } from '../../../../shared/csv.ts';
@@ -171,7 +171,7 @@ export function createProctoringService(deps: ProctoringDeps) {
     /** Every event of a session in order, from scheduling to score: audit log, time ledger and incidents. */
     async timeline(actor: Actor, sessionId: string) {
       const s = await deps.sessions.find(sessionId);
-      if (!s) throw forbidden();
+      if (!s) throw notFound('exam session');
       guard(actor, s.testCenterId);
       const [audit, ledger, incidents] = await Promise.all([deps.audit.forSubject('session', sessionId), deps.sessions.ledger(sessionId), repo.incidentsForSession(db, sessionId)]);
       const events = [

@@ -41,8 +41,10 @@ export function createPaperSessions(deps: PaperSessionsDeps) {
      * The retake rules, checked as at an online admission; called before the transaction of assignPaperForm (the
      * eligibility port reads on its own connection, which an open transaction on an embedded database would block).
      */
-    async checkEligibility(id: string, now: Date): Promise<void> {
+    async checkEligibility(actor: Actor, id: string, now: Date): Promise<void> {
       const row = await repo.findSession(deps.db, id);
+      // Another center's staff are refused before anything about the candidate is worked out (#14.8).
+      if (row) assertTestCenterAccess(actor, row.testCenterId);
       if (!row || !deps.eligibility || (row.delivery === 'paper' && row.formId)) return;
       const verdict = await deps.eligibility.check({ candidateId: row.candidateId, module: row.module, testCenterId: row.testCenterId, at: now });
       if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });

@@ -15,6 +15,7 @@ import { startAnswerAck } from '../../platform/metrics.ts';
 import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
 import { createLiveness, type LivenessOptions, type PingableSocket, type Tracked } from '../../platform/ws/liveness.ts';
+import type { TokenWatch } from '../../platform/ws/token-watch.ts';
 import {
   clientMessageSchema,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -27,6 +28,7 @@ import {
 import type { Clock } from '../../platform/clock.ts';
 import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from './domain/session-clock.ts';
 import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
+import { admitSignal, newSignalLimiter, type SignalLimiter } from './domain/signal-limiter.ts';
 import { isRetryableFailure, type SessionRecord, type SessionsService } from './sessions.service.ts';
 
 /** What this instance keeps of a joined session between events: its clock and state (for warnings and time-sync). */
@@ -50,6 +52,8 @@ export interface Connection {
   tracked: Tracked;
   /** When it was last heard from, on the exam clock: written as the session's last_seen_at. */
   heardAt: Date;
+  /** Signals recorded per kind at most once per window; the rest are counted (domain/signal-limiter.ts). */
+  signals: SignalLimiter;
 }
 type Joined = Connection & { phase: Extract<ConnectionPhase, { state: 'joined' }> };
 
@@ -69,7 +73,7 @@ const sessionIdOf = (p: ConnectionPhase): string | null => {
   }
 };
 
-export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void; warn?: (msg: string) => void }) {
+export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; tokens?: Pick<TokenWatch, 'register'>; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void; warn?: (msg: string) => void }) {
   const { sessions, clock } = deps;
   const bySession = new Map<string, Joined>();
   const liveness = createLiveness(deps.liveness);
@@ -186,15 +190,20 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         if (m.rttMs !== undefined) c.health.rttMs = m.rttMs;
         if (m.pendingAnswers !== undefined) c.health.pendingAnswers = m.pendingAnswers;
         return send(c, { type: 'time-sync', clientSentAt: m.clientSentAt, serverTime: clock.now().getTime(), time: timeStateOf(c.phase.clock, clock.now()) });
-      case 'signal':
-        await sessions.signal(c.actor!, sessionId, m.kind);
+      case 'signal': {
+        // Repeats within the window are acknowledged but not recorded; the next recorded one says how many there were.
+        const decision = admitSignal(c.signals, m.kind, clock.now().getTime());
+        if (decision.record) await sessions.signal(c.actor!, sessionId, m.kind, decision.coalesced);
         return send(c, { type: 'ack', seq: m.seq });
+      }
       default:
         return exhaustive(m);
     }
   }
 
   async function handleRaw(c: Connection, raw: string) {
+    // A socket being closed (signed out, replaced, ended) takes nothing more: its sign-in may no longer be good.
+    if (c.socket.readyState !== SOCKET_OPEN) return;
     if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) {
       // A client's mistake, not a server fault: a warning without a stack, and the seq when it can be read.
       const seq = Number(/"seq"\s*:\s*(\d{1,10})/.exec(raw)?.[1] ?? 0);
@@ -330,8 +339,16 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
     attach(socket: MinimalSocket & PingableSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: (code?: number) => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now() };
+      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now(), signals: newSignalLimiter() };
       let chain: Promise<void> = Promise.resolve();
+      // Signed out, expired or disabled (on any instance): the socket closes with 4005 and the disconnect is recorded
+      // by the close handler below as for any other drop.
+      const unwatch = actor
+        ? deps.tokens?.register(actor, () => {
+            error(c, 'NOT_AUTHENTICATED', 'Your sign-in ended; sign in again to continue');
+            c.socket.close(CLOSE.signedOut, 'signed out');
+          })
+        : undefined;
       socket.on('pong', () => (c.heardAt = clock.now()));
       socket.on('message', (data: unknown) => {
         c.tracked.heard();
@@ -346,6 +363,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       });
       socket.on('close', (code?: number) => {
         c.tracked.untrack();
+        unwatch?.();
         // A close frame from the client (any code but 1006, "no close frame") is hearing from it.
         if (code !== undefined && code !== 1006) c.heardAt = clock.now();
         const sessionId = sessionIdOf(c.phase);

@@ -98,10 +98,9 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     reply.status(201).send(await sessions.issueLaunchCode(actorOf(req), req.params.id)),
   );
 
-  app.get('/api/sessions/:id/responses', { ...staff, schema: { tags: ['proctoring'], summary: 'Saved answers and flags (no keys)', params, response: { 200: z.array(savedResponseSchema) } } }, async (req) => {
-    await sessions.get(actorOf(req), req.params.id);
-    return sessions.responses(req.params.id);
-  });
+  app.get('/api/sessions/:id/responses', { ...staff, schema: { tags: ['proctoring'], summary: "Saved answers and flags (no keys): admins at any time, the center's proctors once the exam has ended", params, response: { 200: z.array(savedResponseSchema) } } }, async (req) =>
+    sessions.responses(actorOf(req), req.params.id),
+  );
   app.get('/api/sessions/:id/time-ledger', { ...staff, schema: { tags: ['proctoring'], summary: 'Every timing adjustment with actor and reason', params, response: { 200: z.array(timeLedgerEntrySchema) } } }, async (req) => {
     await sessions.get(actorOf(req), req.params.id);
     return sessions.ledger(req.params.id);

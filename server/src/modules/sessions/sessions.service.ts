@@ -363,9 +363,12 @@ export function createSessionsService(deps: SessionsDeps) {
 
     /** Proctor admits after checking ID; the form is assembled now (linear-on-the-fly) with a recorded seed. */
     async admit(actor: Actor, id: string, input: { idConfirmed: boolean }) {
+      // Role and test-center scope first: a proctor of another center gets 403 before any eligibility detail about the
+      // candidate (failed attempts, next eligible date) is worked out (#14.8).
+      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins act on sessions');
+      const pending = await loadForActor(db, actor, id, false);
       if (!input.idConfirmed) throw validationFailed("Confirm that you checked the candidate's photo ID before admitting", [{ pointer: '/idConfirmed', message: 'must be true' }]);
-      const pending = await repo.findSession(db, id);
-      if (pending && deps.eligibility) {
+      if (deps.eligibility) {
         // Eligibility is checked again at admission: a result recorded since scheduling may have changed it.
         const verdict = await deps.eligibility.check({ candidateId: pending.candidateId, module: pending.module, testCenterId: pending.testCenterId, at: clock.now() });
         if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
@@ -523,12 +526,14 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** Testing-center signals (focus lost, page hidden, full screen left): audited and pushed to the proctor feed. */
-    async signal(actor: Actor, sessionId: string, kind: string) {
+    /** A candidate's signal; `coalesced` counts the same signals dropped since the last recorded one (rate limit). */
+    async signal(actor: Actor, sessionId: string, kind: string, coalesced = 0) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
-        await record(tx, actor, row, 'signal', kind, { kind });
+        await record(tx, actor, row, 'signal', kind, { kind, ...(coalesced ? { coalesced } : {}) });
         const incident = SIGNAL_INCIDENTS[kind];
-        if (incident) await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId });
+        const note = coalesced ? `and ${coalesced} more since the last one recorded` : undefined;
+        if (incident) await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId, ...(note ? { note } : {}) });
         await repo.notifySession(tx, sessionId, 'signal', { center: row.testCenterId, signal: kind });
       });
     },
@@ -567,7 +572,16 @@ export function createSessionsService(deps: SessionsDeps) {
     /** Scores the session now if it has ended (paper responses, docs/paper.md); the scoring sweep is the fallback. */
     scoreIfEnded,
     find: (id: string) => repo.findSession(db, id),
-    responses: (id: string) => repo.loadResponses(db, id),
+    /**
+     * A candidate's saved answers (#14.1). Admins see them at any time (support, audit); a proctor of the session's
+     * center only once the exam has ended, so nobody in the room can read or relay answers while it runs.
+     */
+    async responses(actor: Actor, id: string) {
+      const row = await loadForActor(db, actor, id, false);
+      if (actor.role === 'candidate') throw forbidden('Answers are shown to candidates only in their exam');
+      if (actor.role === 'proctor' && !isEnded(row.state)) throw forbidden('A candidate’s answers are visible to proctors only after the exam has ended');
+      return repo.loadResponses(db, id);
+    },
     ledger: (id: string) => repo.listLedger(db, id),
 
     /** The time-up, disconnect and scoring sweeps (sessions.sweeps.ts); tests with a fake clock call them by hand. */

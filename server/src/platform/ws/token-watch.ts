@@ -1,0 +1,93 @@
+/**
+ * Ends websockets whose sign-in ended (#14.5). Every socket opened with a token is registered here with the actor it
+ * authenticated as. A revocation published by the auth service on the cross-instance bus ({t:'auth',kind:'revoked',
+ * userId,tokenId}; tokenId null = all of the user's tokens) closes the matching sockets on every instance at once; a
+ * periodic check closes sockets whose token reached its end (absolute lifetime, candidate TTL), went idle (staff), or
+ * disappeared without an event reaching this instance (the bus was down). Closing is the owner's job: the watch calls
+ * the `end` callback it was given, which closes with CLOSE.signedOut (4005).
+ */
+import type { Actor } from '../actor.ts';
+import { isStaff } from '../authz.ts';
+import type { Clock } from '../clock.ts';
+import type { BusEvent, EventBus } from '../event-bus.ts';
+
+/** How often open sockets' tokens are checked against the sessions table (expiry and idle; revocations are pushed). */
+export const TOKEN_CHECK_MS = 5000;
+
+interface Watched {
+  actor: Actor;
+  end: () => void;
+}
+
+export function createTokenWatch(deps: {
+  bus: EventBus;
+  clock: Clock;
+  liveTokenIds: (tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>) => Promise<Set<string>>;
+  checkEveryMs?: number;
+  log?: (msg: string, err?: unknown) => void;
+}) {
+  const watched = new Set<Watched>();
+  const log = deps.log ?? (() => {});
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void)[] = [];
+  let checking = false;
+
+  const end = (w: Watched) => {
+    if (!watched.delete(w)) return;
+    try {
+      w.end();
+    } catch (e) {
+      log('closing a signed-out socket failed', e);
+    }
+  };
+
+  function onRevoked(e: BusEvent) {
+    if (e.kind !== 'revoked' || typeof e.userId !== 'string') return;
+    for (const w of [...watched]) if (w.actor.userId === e.userId && (e.tokenId === null || e.tokenId === w.actor.tokenId)) end(w);
+  }
+
+  async function check() {
+    const now = deps.clock.now().getTime();
+    const withToken: Watched[] = [];
+    for (const w of [...watched]) {
+      if (w.actor.tokenExpiresAt && w.actor.tokenExpiresAt.getTime() <= now) end(w);
+      else if (w.actor.tokenId) withToken.push(w);
+    }
+    if (!withToken.length) return;
+    const tokens = new Map(withToken.map((w) => [w.actor.tokenId!, isStaff(w.actor.role)]));
+    const live = await deps.liveTokenIds([...tokens].map(([tokenId, staff]) => ({ tokenId, staff })));
+    for (const w of withToken) if (!live.has(w.actor.tokenId!)) end(w);
+  }
+
+  const checkNow = () => {
+    if (checking) return;
+    checking = true;
+    void check()
+      .catch((e) => log('token check failed', e))
+      .finally(() => (checking = false));
+  };
+
+  return {
+    /** Watches a socket opened as `actor`; returns the function to call when the socket closes on its own. */
+    register(actor: Actor, onEnd: () => void): () => void {
+      const w: Watched = { actor, end: onEnd };
+      watched.add(w);
+      return () => void watched.delete(w);
+    },
+    start() {
+      unsubscribe = [deps.bus.on('auth', onRevoked), deps.bus.on('bus', (e) => e.kind === 'resync' && checkNow())];
+      timer = setInterval(checkNow, deps.checkEveryMs ?? TOKEN_CHECK_MS);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      for (const u of unsubscribe) u();
+      unsubscribe = [];
+      watched.clear();
+    },
+    /** Runs the expiry check now (tests with a fake clock; the timer does it otherwise). */
+    check,
+    size: () => watched.size,
+  };
+}
+export type TokenWatch = ReturnType<typeof createTokenWatch>;
