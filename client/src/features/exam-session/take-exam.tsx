@@ -135,7 +135,8 @@ function Loading({ text }: { text: string }) {
   );
 }
 
-function Ended({ reason, message, notices, onShowReport }: { reason: string | null; message: string; notices: string[]; onShowReport: () => void }) {
+/** The end screen: how the exam ended, any notices, and the way to the score report. */
+export function Ended({ reason, message, notices, onShowReport }: { reason: string | null; message: string; notices: string[]; onShowReport: () => void }) {
   const heading = reason === 'expired' ? 'Time is up' : reason === 'terminated' ? 'Your exam was ended' : 'Your exam has ended';
   return (
     <section className="card" aria-labelledby="ended-title">

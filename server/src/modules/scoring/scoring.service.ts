@@ -25,8 +25,25 @@ import { createCredentialLifecycle } from './credential-lifecycle.ts';
 import * as lifecycleRepo from './credential-lifecycle.repository.ts';
 import * as repo from './scoring.repository.ts';
 
+/**
+ * The repository functions the service uses; the real ones are scoring.repository.ts and
+ * credential-lifecycle.repository.ts. A test may pass in-memory ones to check the rules without a database.
+ */
+export type ScoringRepository = Pick<
+  typeof repo,
+  | 'latestPolicy' | 'findPolicy' | 'insertPolicy' | 'findScore' | 'putScore' | 'centerOf' | 'attempts' | 'credentialsOf'
+  | 'findCredentialByCode' | 'sessionHeader' | 'scoredSessionsWithItem' | 'addRecertActivity' | 'recertActivitiesOf'
+  | 'allAttemptsForExport' | 'scoringInput' | 'currentItemVersion'
+>;
+export type ScoringLifecycleRepository = Pick<typeof lifecycleRepo, 'findDisposition' | 'dispositionsOfCandidate' | 'credentialsForSession'>;
+
 export interface ScoringDeps {
   db: Db;
+  /** Default: the PostgreSQL repositories. */
+  repository?: ScoringRepository;
+  lifecycleRepository?: ScoringLifecycleRepository;
+  /** Default: the credential lifecycle on the PostgreSQL repositories (credential-lifecycle.ts). */
+  lifecycle?: ReturnType<typeof createCredentialLifecycle>;
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
   itemBank: Pick<ItemBankService, 'snapshot'>;
@@ -48,9 +65,11 @@ interface EndedSession {
 
 export function createScoringService(deps: ScoringDeps) {
   const { db, clock } = deps;
+  const store: ScoringRepository = deps.repository ?? repo;
+  const lifecycleStore: ScoringLifecycleRepository = deps.lifecycleRepository ?? lifecycleRepo;
 
   async function policy(tx: Db = db): Promise<CertificationPolicy> {
-    const p = await repo.latestPolicy(tx);
+    const p = await store.latestPolicy(tx);
     if (!p) throw new AppError('INTERNAL', 'No certification policy is loaded');
     return p;
   }
@@ -65,7 +84,7 @@ export function createScoringService(deps: ScoringDeps) {
     const blueprint = await deps.assembly.blueprintFor(s.module, s.blueprintVersion, tx);
     const snapshot = await deps.itemBank.snapshot(tx);
     const catalog = snapshot.modules.get(s.module)?.catalogs.find((c) => c.version === blueprint.kwaCatalogVersion);
-    const input = await repo.scoringInput(tx, s.id, s.formId!);
+    const input = await store.scoringInput(tx, s.id, s.formId!);
     let scale: ScaleInput | undefined;
     let scaleNote: string | undefined;
     if (prior) {
@@ -90,15 +109,15 @@ export function createScoringService(deps: ScoringDeps) {
     });
   }
 
-  const lifecycle = createCredentialLifecycle({ audit: deps.audit });
+  const lifecycle = deps.lifecycle ?? createCredentialLifecycle({ audit: deps.audit });
 
   /** A credential's status as people read it: a revocation or hold first, then the dates. */
   const statusOf = (c: { status: string; expiresAt: Date }, now: Date) => (c.status === 'revoked' ? 'revoked' : c.status === 'suspended' ? 'suspended' : now >= c.expiresAt ? 'expired' : 'valid') as 'valid' | 'expired' | 'suspended' | 'revoked';
 
   /** Ended attempts as the retake rules count them (docs §9): a void is no attempt unless voided for misconduct. */
   async function eligibilityAttempts(candidateId: string, module: ModuleCode) {
-    const attempts = (await repo.attempts(db, candidateId, module)).filter((a) => a.endedAt);
-    const dispositions = await lifecycleRepo.dispositionsOfCandidate(db, candidateId);
+    const attempts = (await store.attempts(db, candidateId, module)).filter((a) => a.endedAt);
+    const dispositions = await lifecycleStore.dispositionsOfCandidate(db, candidateId);
     return attempts
       .filter((a) => {
         const d = dispositions.get(a.sessionId);
@@ -111,7 +130,7 @@ export function createScoringService(deps: ScoringDeps) {
   }
 
   async function loadReportable(actor: Actor, sessionId: string) {
-    const h = await repo.sessionHeader(db, sessionId);
+    const h = await store.sessionHeader(db, sessionId);
     if (!h) throw notFound('score report');
     if (actor.role === 'candidate' && h.candidateId !== actor.userId) throw notFound('score report');
     if (actor.role === 'proctor') assertTestCenterAccess(actor, h.testCenterId);
@@ -128,15 +147,15 @@ export function createScoringService(deps: ScoringDeps) {
     async ensurePolicy(raw: unknown) {
       const parsed = certificationPolicySchema.safeParse(raw);
       if (!parsed.success) throw validationFailed('The certification policy file is invalid', parsed.error.issues.map((i) => ({ pointer: '/' + i.path.join('/'), message: i.message })));
-      if (!(await repo.findPolicy(db, parsed.data.version))) await repo.insertPolicy(db, parsed.data);
+      if (!(await store.findPolicy(db, parsed.data.version))) await store.insertPolicy(db, parsed.data);
     },
 
     /** Called by the sessions service, under the session's lock, exactly once per ended session. */
     async scoreEndedSession(tx: Db, s: EndedSession, now: Date): Promise<{ scored: boolean; passed: boolean }> {
       if (!s.formId) return { scored: false, passed: false }; // ended before a form was assigned: nothing to score
-      if (await repo.findScore(tx, s.id)) return { scored: true, passed: false };
+      if (await store.findScore(tx, s.id)) return { scored: true, passed: false };
       const result = await compute(tx, s);
-      await repo.putScore(tx, { sessionId: s.id, scoringVersion: result.scoringVersion, rawScore: result.rawScore, scoredItems: result.scoredItems, percent: result.percent, passed: result.passed, result: { ...result }, scoredAt: now, revision: 1 }, 'scored when the session ended');
+      await store.putScore(tx, { sessionId: s.id, scoringVersion: result.scoringVersion, rawScore: result.rawScore, scoredItems: result.scoredItems, percent: result.percent, passed: result.passed, result: { ...result }, scoredAt: now, revision: 1 }, 'scored when the session ended');
       await deps.audit.record(null, { action: 'session.score-recorded', subjectType: 'session', subjectId: s.id, details: { rawScore: result.rawScore, rawCut: result.rawCut, passed: result.passed, scoringVersion: result.scoringVersion, scaleVersion: result.scale?.version ?? null, scaleScore: result.scale?.scaleScore ?? null } }, tx);
       if (result.passed) await lifecycle.issue(tx, s, s.endedAt ?? now, null);
       return { scored: true, passed: result.passed };
@@ -145,9 +164,9 @@ export function createScoringService(deps: ScoringDeps) {
     /** The score report: candidates their own, proctors their centers', admins all. No item content. */
     async report(actor: Actor, sessionId: string): Promise<ScoreReport> {
       const h = await loadReportable(actor, sessionId);
-      const score = await repo.findScore(db, sessionId);
-      const cert = score?.passed ? (await lifecycleRepo.credentialsForSession(db, sessionId)).at(-1) : undefined;
-      const disposition = await lifecycleRepo.findDisposition(db, sessionId);
+      const score = await store.findScore(db, sessionId);
+      const cert = score?.passed ? (await lifecycleStore.credentialsForSession(db, sessionId)).at(-1) : undefined;
+      const disposition = await lifecycleStore.findDisposition(db, sessionId);
       const r = score?.result as unknown as ScoreResult | undefined;
       return {
         sessionId: h.id,
@@ -185,7 +204,7 @@ export function createScoringService(deps: ScoringDeps) {
     async verify(rawCode: string) {
       const code = normalizeVerificationCode(rawCode);
       if (!code) throw validationFailed('That is not a verification code (they look like CPT-XXXX-XXXX-XXXX)');
-      const row = await repo.findCredentialByCode(db, code);
+      const row = await store.findCredentialByCode(db, code);
       if (!row) throw notFound('a credential with this code');
       const c = row.credential;
       const now = clock.now();
@@ -207,13 +226,13 @@ export function createScoringService(deps: ScoringDeps) {
     },
 
     /** A credential and its holder's name by canonical verification code (for the credentials module). */
-    credentialByCode: (code: string) => repo.findCredentialByCode(db, code),
+    credentialByCode: (code: string) => store.findCredentialByCode(db, code),
 
     /** The retake policy port the sessions service uses when scheduling. */
     async checkEligibility(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }) {
       const p = await policy();
-      const center = await repo.centerOf(db, input.testCenterId);
-      const creds = await repo.credentialsOf(db, input.candidateId);
+      const center = await store.centerOf(db, input.testCenterId);
+      const creds = await store.credentialsOf(db, input.candidateId);
       return checkEligibility({
         module: input.module,
         attempts: await eligibilityAttempts(input.candidateId, input.module),
@@ -229,10 +248,10 @@ export function createScoringService(deps: ScoringDeps) {
      * result on hold or void, or a session that is not scored.
      */
     async earliestRetakeAfter(sessionId: string): Promise<string | null> {
-      const h = await repo.sessionHeader(db, sessionId);
-      const score = await repo.findScore(db, sessionId);
+      const h = await store.sessionHeader(db, sessionId);
+      const score = await store.findScore(db, sessionId);
       if (!h?.endedAt || !score || (score.passed && h.endReason !== 'terminated')) return null;
-      if (await lifecycleRepo.findDisposition(db, sessionId)) return null;
+      if (await lifecycleStore.findDisposition(db, sessionId)) return null;
       const attempts = (await eligibilityAttempts(h.candidateId, h.module)).filter((a) => a.endedAt.getTime() <= h.endedAt!.getTime());
       const e = checkEligibility({ module: h.module, attempts, credentials: [], at: h.endedAt, timeZone: h.timeZone, policy: await policy() });
       return e.eligible ? null : e.nextEligibleDate;
@@ -240,11 +259,11 @@ export function createScoringService(deps: ScoringDeps) {
 
     /** What anyone holding a score report's link may confirm: who, which module, when, and the outcome. */
     async reportSummary(sessionId: string) {
-      const h = await repo.sessionHeader(db, sessionId);
-      const score = h ? await repo.findScore(db, sessionId) : undefined;
+      const h = await store.sessionHeader(db, sessionId);
+      const score = h ? await store.findScore(db, sessionId) : undefined;
       if (!h || !score) throw notFound('a scored exam with this reference');
-      const d = await lifecycleRepo.findDisposition(db, sessionId);
-      const cert = score.passed ? (await lifecycleRepo.credentialsForSession(db, sessionId)).at(-1) : undefined;
+      const d = await lifecycleStore.findDisposition(db, sessionId);
+      const cert = score.passed ? (await lifecycleStore.credentialsForSession(db, sessionId)).at(-1) : undefined;
       const outcome = d?.state === 'void' ? 'void' : d?.state === 'on-hold' ? 'on-hold' : score.passed && h.endReason !== 'terminated' ? 'passed' : 'not-passed';
       return {
         sessionId: h.id,
@@ -265,16 +284,16 @@ export function createScoringService(deps: ScoringDeps) {
       if (actor.role !== 'candidate' && actor.role !== 'admin') throw forbidden();
       const p = await policy();
       const now = clock.now();
-      const attempts = await repo.attempts(db, candidateId);
-      const creds = await repo.credentialsOf(db, candidateId);
-      const dispositions = await lifecycleRepo.dispositionsOfCandidate(db, candidateId);
+      const attempts = await store.attempts(db, candidateId);
+      const creds = await store.credentialsOf(db, candidateId);
+      const dispositions = await lifecycleStore.dispositionsOfCandidate(db, candidateId);
       const centerId = attempts.at(-1)?.testCenterId ?? actor.testCenterIds[0];
       const eligibility = centerId
         ? Object.fromEntries(await Promise.all(MODULE_CODES.map(async (m) => [m, await service.checkEligibility({ candidateId, module: m, testCenterId: centerId, at: now })] as const)))
         : {};
       const passes = creds.filter((c) => c.kind === 'module' && c.status === 'active' && c.module).map((c) => ({ module: c.module!, passedAt: c.issuedAt, timeZone: c.timeZone }));
       const full = creds.findLast((c) => c.kind === 'full-cpt' && c.status === 'active');
-      const activities = await repo.recertActivitiesOf(db, candidateId);
+      const activities = await store.recertActivitiesOf(db, candidateId);
       return {
         attempts: attempts.map((a) => {
           const d = dispositions.get(a.sessionId);
@@ -296,7 +315,7 @@ export function createScoringService(deps: ScoringDeps) {
         throw validationFailed(`Unknown category "${a.category}"`, [{ pointer: '/category', message: `one of ${p.recertification.categories.map((c) => c.id).join(', ')}` }]);
       }
       return db.transaction(async (tx) => {
-        const row = await repo.addRecertActivity(tx, { candidateId, ...a, recordedBy: actor.userId });
+        const row = await store.addRecertActivity(tx, { candidateId, ...a, recordedBy: actor.userId });
         await deps.audit.record(actor, { action: 'recertification.activity-recorded', subjectType: 'user', subjectId: candidateId, details: { ...a, completedAt: a.completedAt.toISOString() } }, tx);
         return row;
       });
@@ -304,7 +323,7 @@ export function createScoringService(deps: ScoringDeps) {
 
     /** Attempts as CSV for admins (one row per session). */
     async exportCsv(): Promise<string> {
-      const rows = await repo.allAttemptsForExport(db);
+      const rows = await store.allAttemptsForExport(db);
       const header = ['candidate', 'candidate_name', 'session_id', 'module', 'state', 'ended_at', 'end_reason', 'raw_score', 'scored_items', 'percent', 'passed', 'test_center'];
       return [csvLine(header), ...rows.map((r) => csvLine([r.candidate, r.candidateName, r.sessionId, r.module, r.state, r.endedAt, r.endReason, r.rawScore, r.scoredItems, r.percent, r.passed, r.center]))].join('\n') + '\n';
     },
@@ -317,16 +336,16 @@ export function createScoringService(deps: ScoringDeps) {
     async rescore(actor: Actor, input: { itemId: string; dryRun: boolean; reason: string }) {
       if (actor.role !== 'admin') throw forbidden('Only admins rescore');
       return db.transaction(async (tx) => {
-        const current = await repo.currentItemVersion(tx, input.itemId);
+        const current = await store.currentItemVersion(tx, input.itemId);
         if (!current) throw notFound(`item ${input.itemId}`);
-        const sessionIds = await repo.scoredSessionsWithItem(tx, input.itemId);
+        const sessionIds = await store.scoredSessionsWithItem(tx, input.itemId);
         const override = new Map([[input.itemId, { key: current.content.key, version: current.version }]]);
         const changes = [];
         for (const id of sessionIds) {
-          const h = await repo.sessionHeader(tx, id);
-          const before = await repo.findScore(tx, id);
+          const h = await store.sessionHeader(tx, id);
+          const before = await store.findScore(tx, id);
           if (!h?.formId || !before) continue;
-          const delivered = (await repo.scoringInput(tx, id, h.formId)).items.find((i) => i.itemId === input.itemId)!;
+          const delivered = (await store.scoringInput(tx, id, h.formId)).items.find((i) => i.itemId === input.itemId)!;
           if (delivered.content.stem !== current.content.stem || JSON.stringify(delivered.content.options) !== JSON.stringify(current.content.options)) {
             throw conflict(`Item ${input.itemId} version ${current.version} changes the stem or options of version ${delivered.version}; rescoring applies only to key corrections`);
           }
@@ -335,10 +354,10 @@ export function createScoringService(deps: ScoringDeps) {
           if (change.before.rawScore === change.after.rawScore && change.before.passed === change.after.passed) continue;
           changes.push(change);
           if (input.dryRun) continue;
-          await repo.putScore(tx, { sessionId: id, scoringVersion: after.scoringVersion, rawScore: after.rawScore, scoredItems: after.scoredItems, percent: after.percent, passed: after.passed, result: { ...after }, scoredAt: clock.now(), revision: before.revision + 1 }, `rescored: ${input.reason}`);
+          await store.putScore(tx, { sessionId: id, scoringVersion: after.scoringVersion, rawScore: after.rawScore, scoredItems: after.scoredItems, percent: after.percent, passed: after.passed, result: { ...after }, scoredAt: clock.now(), revision: before.revision + 1 }, `rescored: ${input.reason}`);
           await deps.audit.record(actor, { action: 'session.rescored', subjectType: 'session', subjectId: id, reason: input.reason, details: { itemId: input.itemId, keyVersion: current.version, before: change.before, after: change.after } }, tx);
-          const cert = (await lifecycleRepo.credentialsForSession(tx, id)).find((c) => c.status !== 'revoked');
-          const disposition = await lifecycleRepo.findDisposition(tx, id);
+          const cert = (await lifecycleStore.credentialsForSession(tx, id)).find((c) => c.status !== 'revoked');
+          const disposition = await lifecycleStore.findDisposition(tx, id);
           if (before.passed && !after.passed && cert) {
             const why = `rescored after a key correction of ${input.itemId}: ${input.reason}`;
             await lifecycle.changeStatus(tx, cert, 'revoked', why, actor, clock.now());

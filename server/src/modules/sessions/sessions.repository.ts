@@ -5,6 +5,7 @@ import { examSessions, formItems, itemVersions, modules, responses, sessionIncid
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { ProgressByCenter } from './domain/progress-event.ts';
 
 /**
  * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
@@ -220,6 +221,11 @@ export async function releaseConnection(db: Db, id: string, connectionId: string
 
 export async function notifySession(db: Db, sessionId: string, kind: string, extra: Record<string, unknown> = {}): Promise<void> {
   await notify(db, { t: 'session', id: sessionId, kind, ...extra });
+}
+
+/** The answer-progress hint for proctor consoles: test center → sessions that changed (sent after the commit). */
+export async function notifyProgress(db: Db, by: ProgressByCenter): Promise<void> {
+  await notify(db, { t: 'progress', by });
 }
 
 export async function moduleTitles(db: Db): Promise<Map<string, string>> {

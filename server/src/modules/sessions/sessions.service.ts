@@ -8,7 +8,6 @@
  * domain/write-admission.ts. The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
  */
 import { isDatabaseUnavailable, type Db } from '../../db/client.ts';
-import { notify } from '../../db/notify.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
@@ -79,8 +78,22 @@ export function isTakeover(previous: string | null, next: string, lastSeenAt: Da
   return !!lastSeenAt && now.getTime() - lastSeenAt.getTime() <= liveTimeoutMs;
 }
 
+/**
+ * The repository functions the service uses. The real one is sessions.repository.ts; a test may pass an in-memory
+ * one to check the service's rules without a database (tests/unit/sessions/sessions-service.test.ts).
+ */
+export type SessionsRepository = Pick<
+  typeof repo,
+  | 'insertSession' | 'findSession' | 'lockSession' | 'updateSession' | 'appendLedger' | 'listLedger' | 'listSessionsForCandidate'
+  | 'previousFormIds' | 'loadSessionForm' | 'loadResponses' | 'shareLockSessions' | 'upsertAnswers' | 'upsertFlags' | 'setPositions'
+  | 'claimExpired' | 'claimDisconnected' | 'claimUnscored' | 'releaseConnection' | 'notifySession' | 'moduleTitles' | 'insertIncident'
+  | 'recordHeartbeats' | 'sessionNames' | 'notifyProgress'
+>;
+
 export interface SessionsDeps {
   db: Db;
+  /** Default: the PostgreSQL repository (sessions.repository.ts). */
+  repository?: SessionsRepository;
   clock: Clock;
   audit: Pick<AuditService, 'record'>;
   assembly: Pick<AssemblyService, 'formForSession' | 'blueprintFor'>;
@@ -112,6 +125,7 @@ interface CachedForm {
 
 export function createSessionsService(deps: SessionsDeps) {
   const { db, clock } = deps;
+  const store: SessionsRepository = deps.repository ?? repo;
   const log = deps.log ?? (() => {});
   const config: SessionsConfig = { ...DEFAULT_SESSIONS_CONFIG, ...deps.config };
   const formCache = new Map<string, CachedForm>();
@@ -120,7 +134,7 @@ export function createSessionsService(deps: SessionsDeps) {
   async function candidateForm(formId: string, tx: Db = db): Promise<CachedForm> {
     let f = formCache.get(formId);
     if (!f) {
-      const items = await repo.loadSessionForm(tx, formId);
+      const items = await store.loadSessionForm(tx, formId);
       f = { items: toCandidateItems(items), options: new Map(items.map((i) => [i.itemId, new Set(i.optionOrder)])), order: items.map((i) => i.itemId) };
       // Forms never change once delivered, so caching is exact; the bound keeps memory flat over a long day.
       if (formCache.size > 20_000) formCache.delete(formCache.keys().next().value!);
@@ -147,9 +161,9 @@ export function createSessionsService(deps: SessionsDeps) {
     if (r.clock.length) {
       const next = r.clock.reduce(applyEntry, clockOf(row));
       patch = { ...patch, allowedMs: next.allowedMs, usedMs: next.usedMs, runningSince: next.runningSince, deadlineAt: deadlineOf(next) };
-      await repo.appendLedger(tx, r.clock.map((e) => ledgerRow(row.id, e, opts.actor?.userId ?? null, opts.reason ?? null)));
+      await store.appendLedger(tx, r.clock.map((e) => ledgerRow(row.id, e, opts.actor?.userId ?? null, opts.reason ?? null)));
     }
-    await repo.updateSession(tx, row.id, patch);
+    await store.updateSession(tx, row.id, patch);
     return { row: { ...row, ...patch } as repo.SessionRow, clockChanged: r.clock.length > 0 };
   }
 
@@ -164,7 +178,7 @@ export function createSessionsService(deps: SessionsDeps) {
   });
 
   async function loadForActor(tx: Db, actor: Actor, id: string, lock: boolean): Promise<repo.SessionRow> {
-    const row = lock ? await repo.lockSession(tx, id) : await repo.findSession(tx, id);
+    const row = lock ? await store.lockSession(tx, id) : await store.findSession(tx, id);
     if (!row) throw notFound('exam session');
     if (actor.role === 'candidate') {
       if (row.candidateId !== actor.userId) throw notFound('exam session');
@@ -185,7 +199,7 @@ export function createSessionsService(deps: SessionsDeps) {
     const at = reason === 'expired' && row.deadlineAt ? row.deadlineAt : now;
     await commit(tx, row, event, at, { actor, reason, patch: { endedAt: at, endReason: reason, endNote: note ?? null } });
     await record(tx, actor, row, reason === 'expired' ? 'expired' : reason, note ?? null);
-    await repo.notifySession(tx, row.id, 'ended', { reason, center: row.testCenterId });
+    await store.notifySession(tx, row.id, 'ended', { reason, center: row.testCenterId });
   }
 
   /** Hands an ended session to scoring and moves it to `scored`; the row lock and the state check make it once only. */
@@ -193,7 +207,7 @@ export function createSessionsService(deps: SessionsDeps) {
     const outcome = await deps.scoring!.scoreEndedSession(tx, row, clock.now());
     await commit(tx, row, { type: 'score' }, clock.now());
     await record(tx, null, row, 'scored', null, outcome);
-    await repo.notifySession(tx, row.id, 'scored', { center: row.testCenterId });
+    await store.notifySession(tx, row.id, 'scored', { center: row.testCenterId });
   }
 
   /**
@@ -208,7 +222,7 @@ export function createSessionsService(deps: SessionsDeps) {
   async function scoreIfEnded(sessionId: string) {
     if (!deps.scoring) return;
     await db.transaction(async (tx) => {
-      const row = await repo.lockSession(tx, sessionId);
+      const row = await store.lockSession(tx, sessionId);
       if (row && ['submitted', 'expired', 'terminated'].includes(row.state)) await markScored(tx, row);
     });
   }
@@ -226,11 +240,11 @@ export function createSessionsService(deps: SessionsDeps) {
     const after = await commit(tx, row, { type: 'auto-pause', creditMs: d.creditMs, hold: d.hold }, now, { reason: DISCONNECTED, patch: { disconnectCreditedMs: row.disconnectCreditedMs + d.creditMs } });
     const reason = after.row.pauseReason ?? DISCONNECTED;
     await record(tx, null, row, 'auto-paused', reason, { creditedMs: d.creditMs, creditedTotalMs: row.disconnectCreditedMs + d.creditMs, goneMs: d.goneMs, waitsForProctor: d.hold });
-    await repo.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(d.goneMs / 1000)} s; paused, ${Math.round(d.creditMs / 1000)} s credited; ${d.why}` });
-    await repo.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason });
+    await store.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(d.goneMs / 1000)} s; paused, ${Math.round(d.creditMs / 1000)} s credited; ${d.why}` });
+    await store.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason });
   }
 
-  const sweeps = createSessionSweeps({ db, clock, config, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause });
+  const sweeps = createSessionSweeps({ db, clock, config, repository: store, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause });
 
   const writes = createGroupCommit<WriteMessage, WriteOutcome>(flushWrites, { maxBatch: 1000 });
 
@@ -238,7 +252,7 @@ export function createSessionsService(deps: SessionsDeps) {
     const now = clock.now();
     const result = await db.transaction(async (tx) => {
       const ids = [...new Set(batch.map((m) => m.sessionId))];
-      const sessions = new Map((await repo.shareLockSessions(tx, ids)).map((s) => [s.id, s]));
+      const sessions = new Map((await store.shareLockSessions(tx, ids)).map((s) => [s.id, s]));
       const outcomes: WriteOutcome[] = [];
       const answers = new Map<string, repo.AnswerWrite>();
       const flags = new Map<string, { sessionId: string; itemId: string; flagged: boolean; seq: number }>();
@@ -269,9 +283,9 @@ export function createSessionsService(deps: SessionsDeps) {
         }
         outcomes.push({ ok: true });
       }
-      await repo.upsertAnswers(tx, [...answers.values()]);
-      await repo.upsertFlags(tx, [...flags.values()]);
-      await repo.setPositions(tx, [...visits].map(([sessionId, v]) => ({ sessionId, itemId: v.itemId, seq: v.seq })));
+      await store.upsertAnswers(tx, [...answers.values()]);
+      await store.upsertFlags(tx, [...flags.values()]);
+      await store.setPositions(tx, [...visits].map(([sessionId, v]) => ({ sessionId, itemId: v.itemId, seq: v.seq })));
       const byCenter = new Map<string, Set<string>>();
       for (const a of answers.values()) {
         const center = sessions.get(a.sessionId)!.testCenterId;
@@ -286,7 +300,7 @@ export function createSessionsService(deps: SessionsDeps) {
     // acknowledgement path: a transaction that NOTIFYs takes PostgreSQL's global notify lock at commit, which would
     // serialise every answer batch behind it. Progress is a display hint; the console's periodic refresh covers a lost one.
     void (async () => {
-      for (const by of progressPayloads(result.byCenter, PROGRESS_PAYLOAD_BYTES)) await notify(db, { t: 'progress', by });
+      for (const by of progressPayloads(result.byCenter, PROGRESS_PAYLOAD_BYTES)) await store.notifyProgress(db, by);
     })().catch((e) => log('progress notification failed', e));
     return result.outcomes;
   }
@@ -308,7 +322,7 @@ export function createSessionsService(deps: SessionsDeps) {
       const blueprint = await deps.assembly.blueprintFor(input.module);
       const multiplier = input.timeMultiplier ?? 1;
       return db.transaction(async (tx) => {
-        const row = await repo.insertSession(tx, {
+        const row = await store.insertSession(tx, {
           candidateId: input.candidateId,
           testCenterId: input.testCenterId,
           module: input.module,
@@ -321,18 +335,18 @@ export function createSessionsService(deps: SessionsDeps) {
           allowedMs: initialClock(blueprint.timeLimitMinutes * 60_000, multiplier).allowedMs,
         });
         await record(tx, actor, row, 'scheduled', null, { module: input.module, scheduledAt: input.scheduledAt.toISOString(), timeMultiplier: multiplier, separateRoom: input.separateRoom ?? false, accommodationNote: input.accommodationNote ?? null });
-        await repo.notifySession(tx, row.id, 'scheduled', { center: row.testCenterId });
+        await store.notifySession(tx, row.id, 'scheduled', { center: row.testCenterId });
         return row;
       });
     },
 
     async get(actor: Actor, id: string) {
       const row = await loadForActor(db, actor, id, false);
-      const names = await repo.sessionNames(db, id);
+      const names = await store.sessionNames(db, id);
       return { ...row, ...names, time: timeStateOf(row, clock.now()) };
     },
 
-    listForCandidate: (actor: Actor) => repo.listSessionsForCandidate(db, actor.userId),
+    listForCandidate: (actor: Actor) => store.listSessionsForCandidate(db, actor.userId),
 
     async checkIn(actor: Actor, id: string) {
       await db.transaction(async (tx) => {
@@ -341,7 +355,7 @@ export function createSessionsService(deps: SessionsDeps) {
         const now = clock.now();
         await commit(tx, row, { type: 'check-in' }, now, { actor, patch: { checkedInAt: now, lastSeenAt: now } });
         await record(tx, actor, row, 'checked-in');
-        await repo.notifySession(tx, id, 'checked-in', { center: row.testCenterId });
+        await store.notifySession(tx, id, 'checked-in', { center: row.testCenterId });
       });
     },
 
@@ -376,11 +390,11 @@ export function createSessionsService(deps: SessionsDeps) {
       await proctorAction(actor, id, async (tx, row, now) => {
         const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, { type: 'admit' }, now);
         if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
-        const previous = await repo.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
+        const previous = await store.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
         const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
         await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId } });
         await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed });
-        await repo.notifySession(tx, id, 'admitted', { center: row.testCenterId });
+        await store.notifySession(tx, id, 'admitted', { center: row.testCenterId });
       });
     },
 
@@ -389,7 +403,7 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, id, true);
         if (isEnded(row.state)) throw new AppError('INVALID_TRANSITION', 'The session has ended');
-        await repo.updateSession(tx, id, { handbookVersion: version, handbookAcknowledgedAt: clock.now() });
+        await store.updateSession(tx, id, { handbookVersion: version, handbookAcknowledgedAt: clock.now() });
         await record(tx, actor, row, 'handbook-acknowledged', null, { version });
       });
     },
@@ -402,7 +416,7 @@ export function createSessionsService(deps: SessionsDeps) {
         const now = clock.now();
         await commit(tx, row, { type: 'start' }, now, { actor, patch: { startedAt: now, lastSeenAt: now } });
         await record(tx, actor, row, 'started');
-        await repo.notifySession(tx, id, 'started', { center: row.testCenterId });
+        await store.notifySession(tx, id, 'started', { center: row.testCenterId });
       });
     },
 
@@ -410,21 +424,21 @@ export function createSessionsService(deps: SessionsDeps) {
       proctorAction(actor, id, async (tx, row, now) => {
         await commit(tx, row, { type: 'pause', reason }, now, { actor, reason });
         await record(tx, actor, row, 'paused', reason);
-        await repo.notifySession(tx, id, 'paused', { center: row.testCenterId });
+        await store.notifySession(tx, id, 'paused', { center: row.testCenterId });
       }),
 
     resume: (actor: Actor, id: string, reason?: string) =>
       proctorAction(actor, id, async (tx, row, now) => {
         await commit(tx, row, { type: 'resume' }, now, { actor, reason: reason ?? null, patch: { lastSeenAt: now } });
         await record(tx, actor, row, 'resumed', reason);
-        await repo.notifySession(tx, id, 'resumed', { center: row.testCenterId });
+        await store.notifySession(tx, id, 'resumed', { center: row.testCenterId });
       }),
 
     extend: (actor: Actor, id: string, minutes: number, reason: string) =>
       proctorAction(actor, id, async (tx, row, now) => {
         await commit(tx, row, { type: 'extend', minutes }, now, { actor, reason });
         await record(tx, actor, row, 'extended', reason, { minutes });
-        await repo.notifySession(tx, id, 'extended', { center: row.testCenterId, minutes });
+        await store.notifySession(tx, id, 'extended', { center: row.testCenterId, minutes });
       }),
 
     async terminate(actor: Actor, id: string, reason: string) {
@@ -453,10 +467,10 @@ export function createSessionsService(deps: SessionsDeps) {
     writesIdle: () => writes.whenIdle(),
 
     async review(sessionId: string) {
-      const row = await repo.findSession(db, sessionId);
+      const row = await store.findSession(db, sessionId);
       if (!row?.formId) throw notFound('exam session');
       const form = await candidateForm(row.formId);
-      const rows = await repo.loadResponses(db, sessionId);
+      const rows = await store.loadResponses(db, sessionId);
       return reviewSummary(form.order, new Map(rows.map((r) => [r.itemId, r.optionId])), new Set(rows.filter((r) => r.flagged).map((r) => r.itemId)));
     },
 
@@ -467,7 +481,7 @@ export function createSessionsService(deps: SessionsDeps) {
     async connect(actor: Actor, sessionId: string, connectionId: string) {
       const now = clock.now();
       const { row, previousConnection } = await db.transaction(async (tx) => {
-        const row = await repo.lockSession(tx, sessionId);
+        const row = await store.lockSession(tx, sessionId);
         if (!row || row.candidateId !== actor.userId) throw notFound('exam session');
         const previousConnection = row.connectionId;
         // A takeover is a hello from another client instance while the previous connection is live (heard from within
@@ -478,13 +492,13 @@ export function createSessionsService(deps: SessionsDeps) {
         const after = await commit(tx, row, { type: 'reconnect' }, now, { reason: 'candidate reconnected', patch: { connectionId, lastSeenAt: now } });
         if (after.clockChanged) {
           await record(tx, null, row, 'resumed', 'candidate reconnected');
-          await repo.notifySession(tx, sessionId, 'resumed', { center: row.testCenterId });
+          await store.notifySession(tx, sessionId, 'resumed', { center: row.testCenterId });
         }
         if (takeover) {
           await record(tx, null, row, 'second-connection', 'a new connection took over the session', { previousConnection });
-          await repo.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
+          await store.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
-        await repo.notifySession(tx, sessionId, 'connected', { connectionId, center: row.testCenterId });
+        await store.notifySession(tx, sessionId, 'connected', { connectionId, center: row.testCenterId });
         return { row: after.row, previousConnection };
       });
       return { snapshot: await this.snapshot(row, now), replacedConnection: previousConnection && previousConnection !== connectionId ? previousConnection : null, session: row };
@@ -492,13 +506,13 @@ export function createSessionsService(deps: SessionsDeps) {
 
     async snapshot(row: repo.SessionRow, now: Date = clock.now()) {
       const form = row.formId && !['scheduled', 'checked_in'].includes(row.state) ? await candidateForm(row.formId) : null;
-      const responses = form ? await repo.loadResponses(db, row.id) : [];
+      const responses = form ? await store.loadResponses(db, row.id) : [];
       // Nothing to read while paused (#17.2): the questions travel only while the exam runs; "resumed" brings them back.
       const items = form && row.state === 'in_progress' ? form.items : [];
       return {
         type: 'snapshot' as const,
         protocol: 1 as const,
-        session: { id: row.id, module: row.module, moduleTitle: (titles ??= await repo.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
+        session: { id: row.id, module: row.module, moduleTitle: (titles ??= await store.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
         items,
         answers: Object.fromEntries(responses.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId!])),
         flags: responses.filter((r) => r.flagged).map((r) => r.itemId),
@@ -512,9 +526,9 @@ export function createSessionsService(deps: SessionsDeps) {
     /** The candidate's socket closed (or was reaped as silent); `lastHeardAt` starts the disconnect clock. */
     async disconnected(sessionId: string, connectionId: string, lastHeardAt: Date = clock.now()) {
       await db.transaction(async (tx) => {
-        const row = await repo.findSession(tx, sessionId);
-        await repo.releaseConnection(tx, sessionId, connectionId, lastHeardAt);
-        if (row) await repo.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
+        const row = await store.findSession(tx, sessionId);
+        await store.releaseConnection(tx, sessionId, connectionId, lastHeardAt);
+        if (row) await store.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
     },
 
@@ -533,13 +547,13 @@ export function createSessionsService(deps: SessionsDeps) {
         await record(tx, actor, row, 'signal', kind, { kind, ...(coalesced ? { coalesced } : {}) });
         const incident = SIGNAL_INCIDENTS[kind];
         const note = coalesced ? `and ${coalesced} more since the last one recorded` : undefined;
-        if (incident) await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId, ...(note ? { note } : {}) });
-        await repo.notifySession(tx, sessionId, 'signal', { center: row.testCenterId, signal: kind });
+        if (incident) await store.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId, ...(note ? { note } : {}) });
+        await store.notifySession(tx, sessionId, 'signal', { center: row.testCenterId, signal: kind });
       });
     },
 
     /** Records that these candidates were heard from (at `at`), with the connection health their clients reported. */
-    heartbeat: (beats: { id: string; at: Date; rttMs: number | null; pendingAnswers: number | null }[]) => repo.recordHeartbeats(db, beats),
+    heartbeat: (beats: { id: string; at: Date; rttMs: number | null; pendingAnswers: number | null }[]) => store.recordHeartbeats(db, beats),
 
     /**
      * A proctor's message to a candidate (#17.6), alone or as one seat of a room-wide message; with answersHand it
@@ -553,9 +567,9 @@ export function createSessionsService(deps: SessionsDeps) {
         if (row.state !== 'in_progress' && row.state !== 'paused') throw new AppError('INVALID_TRANSITION', `The exam is ${row.state.replaceAll('_', ' ')}: messages reach candidates only during the exam`);
         const at = clock.now();
         const answersHand = opts.answersHand ?? false;
-        await repo.insertIncident(tx, { sessionId, at, kind: answersHand ? 'hand-answered' : 'proctor-message', source: 'proctor', actorId: actor.userId, note: text });
+        await store.insertIncident(tx, { sessionId, at, kind: answersHand ? 'hand-answered' : 'proctor-message', source: 'proctor', actorId: actor.userId, note: text });
         await record(tx, actor, row, answersHand ? 'hand-answered' : 'message-sent', text, { scope: opts.scope });
-        await repo.notifySession(tx, sessionId, 'message', { center: row.testCenterId, text, scope: opts.scope, at: at.toISOString(), answersHand });
+        await store.notifySession(tx, sessionId, 'message', { center: row.testCenterId, text, scope: opts.scope, at: at.toISOString(), answersHand });
       });
     },
 
@@ -564,14 +578,14 @@ export function createSessionsService(deps: SessionsDeps) {
       if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins record incidents');
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
-        await repo.insertIncident(tx, { sessionId, at: clock.now(), kind: 'proctor-note', source: 'proctor', actorId: actor.userId, note });
+        await store.insertIncident(tx, { sessionId, at: clock.now(), kind: 'proctor-note', source: 'proctor', actorId: actor.userId, note });
         await record(tx, actor, row, 'incident-noted', note);
-        await repo.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
+        await store.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },
     /** Scores the session now if it has ended (paper responses, docs/paper.md); the scoring sweep is the fallback. */
     scoreIfEnded,
-    find: (id: string) => repo.findSession(db, id),
+    find: (id: string) => store.findSession(db, id),
     /**
      * A candidate's saved answers (#14.1). Admins see them at any time (support, audit); a proctor of the session's
      * center only once the exam has ended, so nobody in the room can read or relay answers while it runs.
@@ -580,9 +594,9 @@ export function createSessionsService(deps: SessionsDeps) {
       const row = await loadForActor(db, actor, id, false);
       if (actor.role === 'candidate') throw forbidden('Answers are shown to candidates only in their exam');
       if (actor.role === 'proctor' && !isEnded(row.state)) throw forbidden('A candidate’s answers are visible to proctors only after the exam has ended');
-      return repo.loadResponses(db, id);
+      return store.loadResponses(db, id);
     },
-    ledger: (id: string) => repo.listLedger(db, id),
+    ledger: (id: string) => store.listLedger(db, id),
 
     /** The time-up, disconnect and scoring sweeps (sessions.sweeps.ts); tests with a fake clock call them by hand. */
     ...sweeps,

@@ -10,7 +10,7 @@ import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { disconnectDecision, type DisconnectDecision, type DisconnectPolicy } from './domain/session-clock.ts';
-import * as repo from './sessions.repository.ts';
+import type * as repo from './sessions.repository.ts';
 
 /** How often the sweeps run on each instance. */
 export const SWEEP_MS = 1000;
@@ -21,6 +21,8 @@ export interface SweepDeps {
   clock: Clock;
   config: { graceMs: number; disconnect: DisconnectPolicy };
   scoring: boolean;
+  /** The claims that pick the rows to act on (FOR UPDATE SKIP LOCKED in the real repository). */
+  repository: Pick<typeof repo, 'claimExpired' | 'claimDisconnected' | 'claimUnscored'>;
   end(tx: Db, row: repo.SessionRow, reason: 'expired', actor: Actor | null, now: Date): Promise<void>;
   autoPause(tx: Db, row: repo.SessionRow, now: Date, decision: Extract<DisconnectDecision, { pause: true }>): Promise<void>;
   markScored(tx: Db, row: repo.SessionRow): Promise<void>;
@@ -34,7 +36,7 @@ export function createSessionSweeps(deps: SweepDeps) {
     async expireDue(limit = 200): Promise<string[]> {
       const now = clock.now();
       const ended = await db.transaction(async (tx) => {
-        const due = await repo.claimExpired(tx, now, config.graceMs, limit);
+        const due = await deps.repository.claimExpired(tx, now, config.graceMs, limit);
         for (const row of due) await deps.end(tx, row, 'expired', null, now);
         return due.map((r) => r.id);
       });
@@ -46,7 +48,7 @@ export function createSessionSweeps(deps: SweepDeps) {
     async pauseDisconnected(limit = 200): Promise<string[]> {
       const now = clock.now();
       return db.transaction(async (tx) => {
-        const rows = await repo.claimDisconnected(tx, now, config.disconnect.pauseAfterMs, limit);
+        const rows = await deps.repository.claimDisconnected(tx, now, config.disconnect.pauseAfterMs, limit);
         const paused: string[] = [];
         for (const row of rows) {
           // The candidate could not work since they were last seen: credit that running time, within the cap.
@@ -64,7 +66,7 @@ export function createSessionSweeps(deps: SweepDeps) {
     async scorePending(limit = 50): Promise<number> {
       if (!deps.scoring) return 0;
       return db.transaction(async (tx) => {
-        const rows = await repo.claimUnscored(tx, limit);
+        const rows = await deps.repository.claimUnscored(tx, limit);
         for (const row of rows) await deps.markScored(tx, row);
         return rows.length;
       });

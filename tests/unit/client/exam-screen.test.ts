@@ -1,0 +1,147 @@
+// @vitest-environment jsdom
+/**
+ * The exam screen's states as a candidate sees them (#16.7): the real screen in a DOM (jsdom), driven by the real
+ * exam controller whose fake socket stands for the server. In progress (a question to answer, the click is sent),
+ * paused (the question is not in the page), time warning (the banner), and ended (no warning; the end screen says
+ * time is up). The browser end to end is in tests/e2e.
+ */
+import { act, createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../../shared/protocol/session-protocol.ts';
+import { createExamController } from '../../../client/src/features/exam-session/exam-controller.ts';
+import { ExamScreen } from '../../../client/src/features/exam-session/exam-screen.tsx';
+import { endMessage, TIME_UP_MESSAGE, type Snapshot } from '../../../client/src/features/exam-session/exam-state.ts';
+import { Ended } from '../../../client/src/features/exam-session/take-exam.tsx';
+import { memoryStore } from '../../../client/src/lib/outbox.ts';
+import type { NetworkSignal, SocketLike, Timers } from '../../../client/src/lib/ws-client.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+// jsdom lays nothing out, so it has no element scrolling; the screen scrolls each new question to its top.
+Element.prototype.scrollTo ??= function scrollTo() {};
+
+const SESSION = '00000000-0000-4000-8000-000000000001';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.readyState = 3;
+  }
+}
+
+/** Timers that never fire by themselves (heartbeats and retries are not what these tests are about). */
+const timers: Timers = { now: () => Date.now(), set: () => 0, clear: () => {} };
+const network: NetworkSignal = { isOnline: () => true, subscribe: () => () => {} };
+
+const time = (remainingMs: number, running = true) => ({
+  deadline: running ? new Date(Date.now() + remainingMs).toISOString() : null,
+  remainingMs,
+  serverTime: new Date().toISOString(),
+  running,
+});
+
+const snapshot = (): Snapshot => ({
+  type: 'snapshot',
+  protocol: 1,
+  session: { id: SESSION, module: 'SAF', moduleTitle: 'Safety', state: 'in_progress', pauseReason: null, admitted: true },
+  items: ['Q1', 'Q2', 'Q3'].map((id, i) => ({ itemId: id, position: i + 1, stem: `Stem of ${id}`, options: ['A', 'B', 'C', 'D'].map((o) => ({ id: o, text: `${id} option ${o}` })) })),
+  answers: {},
+  flags: [],
+  position: null,
+  lastSeq: 0,
+  time: time(30 * 60_000),
+  warningMinutes: [15, 5, 1],
+});
+
+let container: HTMLDivElement;
+let root: Root;
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+});
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+/** A controller connected to a fake server, and the screen rendered from its state after every change. */
+function exam() {
+  const socket = new FakeSocket();
+  const c = createExamController({ sessionId: SESSION, url: 'ws://test/ws/session', store: memoryStore(), createSocket: () => socket, network, timers, random: () => 0.5 });
+  const render = () => act(() => root.render(createElement(ExamScreen, { state: c.getState(), controller: c })));
+  c.subscribe(() => void render());
+  c.start();
+  act(() => {
+    socket.readyState = 1;
+    socket.onopen?.({});
+  });
+  const push = (m: ServerMessage) => act(() => socket.onmessage?.({ data: JSON.stringify(m) }));
+  push(snapshot());
+  render();
+  return { c, socket, push };
+}
+
+const text = () => container.textContent ?? '';
+const byTestId = (id: string) => container.querySelector(`[data-testid="${id}"]`);
+
+describe('the exam screen', () => {
+  it('in progress: shows the question and its options; a click answers and is sent to the server', () => {
+    const { socket } = exam();
+    expect(byTestId('exam-position')?.textContent).toBe('Question 1 of 3');
+    expect(byTestId('stem')?.textContent).toBe('Stem of Q1');
+    const radios = container.querySelectorAll<HTMLInputElement>('input[type="radio"][name="q-Q1"]');
+    expect(radios).toHaveLength(4);
+    act(() => radios[1]!.click());
+    expect(socket.sent.filter((m) => m.type === 'answer')).toEqual([expect.objectContaining({ itemId: 'Q1', optionId: 'B' })]);
+    expect(container.querySelector<HTMLInputElement>('input[value="B"]')!.checked).toBe(true);
+    expect(text()).toContain('1 of 3 answered');
+  });
+
+  it('paused: the question, its options and the review are not in the page, and the clock says it stopped', () => {
+    const { push } = exam();
+    push({ type: 'paused', reason: 'fire alarm', time: time(29 * 60_000, false) });
+    expect(byTestId('paused-panel')).not.toBeNull();
+    expect(byTestId('exam-position')?.textContent).toBe('Paused');
+    expect(byTestId('stem')).toBeNull();
+    expect(container.querySelectorAll('input[type="radio"]')).toHaveLength(0);
+    expect(text()).not.toContain('Stem of Q1');
+    expect(text()).not.toContain('option A');
+    expect(container.querySelector('.countdown')?.getAttribute('aria-label')).toContain('clock stopped');
+    expect(byTestId('countdown')?.textContent).toBe('29:00');
+
+    push({ type: 'resumed', time: time(29 * 60_000) });
+    expect(byTestId('paused-panel')).toBeNull();
+    expect(byTestId('stem')?.textContent).toBe('Stem of Q1');
+  });
+
+  it('time warning: the banner says how many minutes are left', () => {
+    const { push } = exam();
+    expect(byTestId('time-warning')).toBeNull();
+    push({ type: 'time-warning', minutesLeft: 5, time: time(5 * 60_000) });
+    expect(byTestId('time-warning')?.textContent).toBe('Time warning: 5 minutes left.');
+    push({ type: 'time-warning', minutesLeft: 1, time: time(60_000) });
+    expect(byTestId('time-warning')?.textContent).toBe('Time warning: 1 minute left.');
+    expect(container.querySelector('.countdown')?.className).toContain('low');
+  });
+
+  it('ended: no time warning is left on the screen, and the end screen says time is up', () => {
+    const { c, push } = exam();
+    push({ type: 'time-warning', minutesLeft: 1, time: time(60_000) });
+    push({ type: 'ended', reason: 'expired' });
+    expect(byTestId('time-warning')).toBeNull();
+    const ended = c.getState().ended!;
+    act(() => root.render(createElement(Ended, { reason: ended.reason, message: endMessage(ended), notices: [], onShowReport: () => {} })));
+    expect(container.querySelector('h1, h2')?.textContent).toBe('Time is up');
+    expect(byTestId('end-notice')?.textContent).toBe(TIME_UP_MESSAGE);
+    expect(text()).not.toContain('Stem of Q1');
+  });
+});
