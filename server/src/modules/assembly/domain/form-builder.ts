@@ -12,6 +12,7 @@ import {
 } from './assembly-problem.ts';
 import { ASSEMBLY_ALGORITHM_VERSION, type AssembledForm, type AssemblyRequest, type Infeasibility } from './assembly-types.ts';
 import { layoutForm } from './form-layout.ts';
+import { fmt, formMeasurement, improveInformation, type ResolvedTarget } from './information-target.ts';
 import { analyseShortages, searchFailure, shortageInfeasibility } from './infeasibility.ts';
 import { improveDifficulty, reducePenalties, searchSelection, type SelectionState } from './selection-search.ts';
 import { evaluateSoftGoals, meanDifficulty, verifyForm } from './verify-form.ts';
@@ -24,6 +25,8 @@ export interface BuildSpec extends Omit<ProblemSpec, 'prioritySeed'> {
   /** Root of every random stream of this form. */
   seed: string;
   band: { min: number; max: number } | null;
+  /** Assembly to a target information at the cut, when it applies (information-target.ts). */
+  target?: ResolvedTarget | null;
 }
 
 export type Built =
@@ -38,7 +41,7 @@ export type Built =
     };
 
 export function problemFor(bank: NormalizedBank, spec: BuildSpec, attempt: number): Problem {
-  const { seed, band: _band, ...problem } = spec;
+  const { seed, band: _band, target: _target, ...problem } = spec;
   return buildProblem(bank, { ...problem, prioritySeed: `${seed}\u001fpriority-${attempt}` });
 }
 
@@ -56,6 +59,9 @@ export function buildSelection(bank: NormalizedBank, spec: BuildSpec, attempts =
     }
     reducePenalties(pr, st);
     if (spec.band && pr.difficultyApplies) improveDifficulty(pr, st, spec.band);
+    // After the p band: on a calibrated bank the pre-equated raw cut absorbs differences in difficulty, while
+    // information at the cut is what decides how well the form separates passes from fails.
+    if (spec.target) improveInformation(pr, st, spec.target, stream(spec.seed, 'information'));
     return { ok: true, problem: pr, state: st };
   }
   return { ok: false, infeasibility: searchFailure(first, bank, analysis), proven: false, ...(partial ? { partial } : {}) };
@@ -73,6 +79,7 @@ export function finishForm(
   req: AssemblyRequest,
   seed: string,
   notes: string[],
+  target: ResolvedTarget | null = null,
 ): { ok: true; form: AssembledForm } | { ok: false; infeasibility: Infeasibility } {
   const chosen = st.sorted().map((i) => pr.pool[i]!);
   const scored = chosen.filter((pi) => pr.buckets[pi.bucket]!.role === 'scored').map((pi) => pi.item);
@@ -90,15 +97,34 @@ export function finishForm(
       },
     };
   }
+  const measurement = target ? formMeasurement({ items }, req, target) : null;
+  const softGoals = evaluateSoftGoals({ items }, req);
+  if (target && measurement) {
+    const met = measurement.informationAtCut >= target.target - 1e-9;
+    softGoals.push({
+      id: 'information-at-cut',
+      description: `Test information at the cut (θ = ${fmt(target.thetaCut)})`,
+      required: `at least ${fmt(target.target)}`,
+      achieved: `${fmt(measurement.informationAtCut)} (CSEM ${fmt(measurement.csemAtCut)}; expected raw score at the cut ${fmt(measurement.expectedRawAtCut)}, raw cut ${measurement.rawCut})`,
+      met,
+    });
+    if (!met && target.target <= target.bankMax + 1e-9) {
+      notes = [
+        ...notes,
+        `The form reaches information ${fmt(measurement.informationAtCut)} at the cut, short of the target ${fmt(target.target)}: the bank holds enough informative items, but enemy groups, exposure, earlier forms or overlap limits kept them off this form.`,
+      ];
+    }
+  }
   return {
     ok: true,
     form: {
       items,
       checks,
-      softGoals: evaluateSoftGoals({ items }, req),
+      softGoals,
       seed,
       algorithmVersion: ASSEMBLY_ALGORITHM_VERSION,
       meanDifficulty: meanDifficulty({ items }, req),
+      measurement,
       notes,
     },
   };
