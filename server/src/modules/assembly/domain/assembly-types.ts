@@ -20,8 +20,11 @@ export const DEFAULT_INFORMATION_SHARE = 0.9;
 export const DEFAULT_RANDOMESQUE_K = 5;
 /** Parallel forms on a calibrated bank: largest allowed gap between two forms' test characteristic curves, in raw-score points. */
 export const DEFAULT_TCC_TOLERANCE = 0.5;
-/** Where the curves are compared: θ from −4 to +4 logits in steps of 0.5 (the cut is added when not on the grid). */
-export const DEFAULT_TCC_GRID: readonly number[] = Array.from({ length: 17 }, (_, i) => -4 + i * 0.5);
+/**
+ * Where the curves are compared: θ from −3 to +3 logits in steps of 0.25 (the cut is added when not on the grid), the
+ * grid GET /api/measurement/forms/compare checks them on, so the two never disagree.
+ */
+export const DEFAULT_TCC_GRID: readonly number[] = Array.from({ length: 25 }, (_, i) => -3 + i * 0.25);
 /** The `kwa` of a pretest-pool shortage: pretest slots are not tied to a KWA. */
 export const PRETEST_POOL = '*';
 

@@ -111,7 +111,7 @@ export function finishForm(
     if (!met && target.target <= target.bankMax + 1e-9) {
       notes = [
         ...notes,
-        `The form reaches information ${fmt(measurement.informationAtCut)} at the cut, short of the target ${fmt(target.target)}: the bank holds enough informative items, but enemy groups, exposure, earlier forms or overlap limits kept them off this form.`,
+        `The form reaches information ${fmt(measurement.informationAtCut)} at the cut, short of the target ${fmt(target.target)}: the bank holds enough informative items, but enemy groups, exposure, earlier forms, overlap limits or matching the characteristic curves of parallel forms kept them off this form.`,
       ];
     }
   }

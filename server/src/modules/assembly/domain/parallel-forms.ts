@@ -28,6 +28,8 @@ import { fmt, matchTcc, maxGap, resolveTarget, tccGrid, tccOf, type ResolvedTarg
 /** Whole restarts of the sequence (with fresh seeds) before reporting failure. */
 const SEQUENCE_ATTEMPTS = 3;
 const BALANCE_ROUNDS = 3;
+/** Rounds of moving every form towards the forms' mean characteristic curve. */
+const TCC_ROUNDS = 6;
 const EPS = 1e-9;
 
 export function overlapShare(maxOverlapPct: number): number {
@@ -295,9 +297,9 @@ function balance(bank: NormalizedBank, base: BuildSpec, built: Built[], band: { 
 }
 
 /**
- * Swaps each later form towards the first form's test characteristic curve until it is within half the tolerance (so
- * any two forms are within the tolerance), against every other form's overlap budget and without losing information
- * at the cut below the target.
+ * Swaps each form towards the forms' mean test characteristic curve until every one is within half the tolerance of it
+ * (so any two are within the tolerance), against every other form's overlap budget and without losing information at
+ * the cut below the target.
  */
 function matchCurves(bank: NormalizedBank, base: BuildSpec, built: Built[], m: TccMatching, B: number): void {
   const curveOf = (b: Built) =>
@@ -305,20 +307,22 @@ function matchCurves(bank: NormalizedBank, base: BuildSpec, built: Built[], m: T
       b.state.list.filter((i) => b.problem.buckets[b.problem.pool[i]!.bucket]!.role === 'scored').sort((x, y) => x - y).map((i) => b.problem.pool[i]!.b!),
       m.grid,
     );
-  const ref = curveOf(built[0]!);
-  for (let round = 0; round < BALANCE_ROUNDS; round++) {
-    let all = true;
+  const half = m.tol / 2;
+  for (let round = 0; round < TCC_ROUNDS; round++) {
+    // The common reference is the forms' mean curve, so every form moves part of the way (not all onto form 1).
+    const curves = built.map(curveOf);
+    const ref = m.grid.map((_, g) => curves.reduce((s, c) => s + c[g]!, 0) / curves.length);
+    if (curves.every((c) => maxGap(c, ref) <= half + EPS)) return;
     built.forEach((b, f) => {
-      if (f === 0 || maxGap(curveOf(b), ref) <= m.tol / 2 + EPS) return;
+      if (maxGap(curveOf(b), ref) <= half + EPS) return;
       const others = built.filter((_, g) => g !== f).map((g, gi) => ({ label: `items of form ${gi + 1}`, ids: g.ids }));
       const pr = buildProblem(bank, { prioritySeed: `${b.seed}\u001ftcc-${round}`, seen: base.seen, seenMax: 0, exposure: base.exposure, capMode: base.capMode, others, otherMax: B });
       const index = new Map(pr.pool.map((pi, i) => [pi.item.id, i]));
       const st = stateOf(pr, [...b.ids].map((id) => index.get(id)!));
       if (st.conflicts !== 0) return;
-      if (matchTcc(pr, st, ref, m.grid, m.tol / 2, m.target) > m.tol / 2 + EPS) all = false;
+      matchTcc(pr, st, ref, m.grid, half, m.target);
       built[f] = { problem: pr, state: st, seed: b.seed, ids: new Set(st.list.map((i) => pr.pool[i]!.item.id)) };
     });
-    if (all) return;
   }
 }
 
