@@ -1,6 +1,6 @@
 /**
  * One selection, start to finish: analyse (prove infeasibility from counts), search (greedy + repair, a few seeded
- * attempts), improve (fresher items, difficulty band), then lay out and certify. Shared by single and parallel assembly.
+ * attempts, then a budgeted exact search), improve (fresher items, difficulty band), then lay out and certify. Shared by single and parallel assembly.
  */
 import {
   buildProblem,
@@ -14,7 +14,7 @@ import { ASSEMBLY_ALGORITHM_VERSION, type AssembledForm, type AssemblyRequest, t
 import { layoutForm } from './form-layout.ts';
 import { fmt, formMeasurement, improveInformation, type ResolvedTarget } from './information-target.ts';
 import { analyseShortages, searchFailure, shortageInfeasibility } from './infeasibility.ts';
-import { improveDifficulty, reducePenalties, searchSelection, type SelectionState } from './selection-search.ts';
+import { exactSelection, improveDifficulty, reducePenalties, searchSelection, type SelectionState } from './selection-search.ts';
 import { evaluateSoftGoals, meanDifficulty, verifyForm } from './verify-form.ts';
 
 /** Seeded search attempts before giving up on a selection the counts allow. */
@@ -57,14 +57,22 @@ export function buildSelection(bank: NormalizedBank, spec: BuildSpec, attempts =
       if (!partial || st.conflicts < partial.state.conflicts) partial = { problem: pr, state: st };
       continue;
     }
-    reducePenalties(pr, st);
-    if (spec.band && pr.difficultyApplies) improveDifficulty(pr, st, spec.band);
-    // After the p band: on a calibrated bank the pre-equated raw cut absorbs differences in difficulty, while
-    // information at the cut is what decides how well the form separates passes from fails.
-    if (spec.target) improveInformation(pr, st, spec.target, stream(spec.seed, 'information'));
-    return { ok: true, problem: pr, state: st };
+    return { ok: true, problem: pr, state: improve(pr, st, spec) };
   }
+  // The heuristic gave up, which does not prove there is no form: a complete search within a budget settles small banks.
+  const exact = exactSelection(first);
+  if (exact) return { ok: true, problem: first, state: improve(first, exact, spec) };
   return { ok: false, infeasibility: searchFailure(first, bank, analysis), proven: false, ...(partial ? { partial } : {}) };
+}
+
+/** The soft goals on a valid selection: fresher items, the p band, then the information target. */
+function improve(pr: Problem, st: SelectionState, spec: BuildSpec): SelectionState {
+  reducePenalties(pr, st);
+  if (spec.band && pr.difficultyApplies) improveDifficulty(pr, st, spec.band);
+  // After the p band: on a calibrated bank the pre-equated raw cut absorbs differences in difficulty, while
+  // information at the cut is what decides how well the form separates passes from fails.
+  if (spec.target) improveInformation(pr, st, spec.target, stream(spec.seed, 'information'));
+  return st;
 }
 
 export function capModes(exposure: ExposurePolicy): Array<BuildSpec['capMode']> {
