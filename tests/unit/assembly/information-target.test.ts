@@ -193,6 +193,23 @@ describe('parallel fixed forms matched in their test characteristic curves', () 
     expect(JSON.stringify(assembleParallelForms(structuredClone(req)))).toBe(JSON.stringify(r));
   });
 
+  it('property: over many seeds, parallel forms agree in their TCCs within the tolerance (checked here)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.double({ min: -1, max: 1, noNaN: true }), fc.integer({ min: 2, max: 3 }), (seed, thetaCut, count) => {
+        const req = { ...calibratedBank(`pp-${seed}`, 4, 7, 5, 6), measurement: { thetaCut }, count, maxOverlapPct: 0.25 };
+        const r = assembleParallelForms(req);
+        if (!r.ok) throw new Error(`seed ${seed}: ${r.infeasibility.message}`);
+        const curves = r.forms.map((f) => difficultiesOn(f, req));
+        const grid = [...DEFAULT_TCC_GRID, thetaCut];
+        for (let i = 0; i < count; i++) {
+          expect(hardViolations(r.forms[i]!, req)).toEqual([]);
+          for (let j = i + 1; j < count; j++) expect(gap(curves[i]!, curves[j]!, grid), `seed ${seed}`).toBeLessThanOrEqual(DEFAULT_TCC_TOLERANCE + 1e-9);
+        }
+      }),
+      { numRuns: 15, seed: 20_205 },
+    );
+  });
+
   it('matches curves that differ without matching (the matching does the work)', () => {
     // A tolerance so loose it never binds shows how far apart the curves would be; the default must then be met.
     const base = { ...calibratedBank('q', 5, 8, 6, 8), measurement: { thetaCut: 0 }, count: 3, maxOverlapPct: 0.2 };
