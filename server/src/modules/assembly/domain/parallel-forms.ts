@@ -3,7 +3,9 @@
  * scored candidate has p) mean difficulty within the tolerance of each other. Sequential assembly: form f treats each
  * earlier form as a budget set of at most B common items and prefers items used least so far; every form aims at the
  * same difficulty band around the pool's expected mean, and a balancing pass re-swaps any form that missed it against
- * all the others. A counting bound proves impossibility up front when the bank is too small for K forms.
+ * all the others. On a calibrated bank with an ability cut, every form is built to the information target and the set
+ * is then matched in its test characteristic curves (matchCurves). A counting bound proves impossibility up front when
+ * the bank is too small for K forms.
  */
 import { buildProblem, exposurePolicy, expectedMeanDifficulty, normalizeRequest, invalidRequest, stream, type NormalizedBank, type Problem } from './assembly-problem.ts';
 import { repairJointly } from './parallel-repair.ts';
