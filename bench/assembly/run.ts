@@ -2,7 +2,9 @@
  * Form assembly benchmark: node --import tsx bench/assembly/run.ts
  * A generated 5,000-item bank (10 KWAs, 300 enemy groups, p values), a 100-item blueprint (92 scored + 8 pretest).
  * Times one LOFT form over 200 seeds (plain, and with every option the service passes: retaker, exposure cap,
- * difficulty band), K = 4 parallel forms (overlap <= 25%, difficulty within 0.02), and two Safety-shaped forms.
+ * difficulty band), the same on a calibrated bank built to a target information at the cut (docs/measurement.md §7),
+ * K = 4 parallel forms (overlap <= 25%, difficulty within 0.02; and on the calibrated bank with TCCs within 0.5), and
+ * two Safety-shaped forms.
  * Prints a table and writes bench/results/assembly.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -81,6 +83,13 @@ function withOptions(base: AssemblyRequest, seed: string): AssemblyRequest {
   return { ...base, previouslySeen: seen, maxOverlapWithSeen: 0, exposure: { counts, forms: 1000, maxRate: 0.5 }, difficultyTarget: { min: 0.7, max: 0.74 } };
 }
 
+/** The bank calibrated: Rasch difficulties from p (b = ln((1 − p)/p) plus noise), an ability cut at θ = 0. */
+function calibrated(base: AssemblyRequest, seed: string): AssemblyRequest {
+  const rng = seedrandom(seed);
+  const items = base.items.map((it) => ({ ...it, difficulty: Math.round((Math.log((1 - (it.p ?? 0.7)) / (it.p ?? 0.7)) + (rng() - 0.5)) * 1000) / 1000 }));
+  return { ...base, items, measurement: { thetaCut: 0 } };
+}
+
 function safetyShape(seed: string): AssemblyRequest {
   const rng = seedrandom(seed);
   const counts: Record<string, number> = { 'SAF-01': 4, 'SAF-02': 9, 'SAF-03': 5, 'SAF-04': 12, 'SAF-05': 6, 'SAF-06': 7, 'SAF-07': 6, 'SAF-08': 12, 'SAF-09': 8, 'SAF-10': 9 };
@@ -136,10 +145,16 @@ for (let i = 0; i < 30; i++) {
   assembleForm({ ...bank, seed: `warm-${i}` });
   assembleForm({ ...loaded, seed: `warm-${i}` });
 }
+const cal = calibrated(bank, 'cpt-bench-rasch-1');
+const calLoaded = { ...withOptions(cal, 'cpt-bench-options-1'), difficultyTarget: undefined };
+delete calLoaded.difficultyTarget; // with a target on the ability scale the service drops the p band
+for (let i = 0; i < 10; i++) assembleForm({ ...calLoaded, seed: `warm-${i}` });
 const plain = stats(Array.from({ length: SEEDS }, (_, i) => time(() => assembleForm({ ...bank, seed: `seed-${i}` }).ok)));
 const options = stats(Array.from({ length: SEEDS }, (_, i) => time(() => assembleForm({ ...loaded, seed: `seed-${i}` }).ok)));
+const target = stats(Array.from({ length: SEEDS }, (_, i) => time(() => assembleForm({ ...calLoaded, seed: `seed-${i}` }).ok)));
 assembleParallelForms({ ...bank, seed: 'warm', count: 4, maxOverlapPct: 0.25 });
 const parallel4 = stats(Array.from({ length: 20 }, (_, i) => time(() => assembleParallelForms({ ...bank, seed: `par-${i}`, count: 4, maxOverlapPct: 0.25, difficultyTolerance: 0.02 }).ok)));
+const parallelTcc = stats(Array.from({ length: 5 }, (_, i) => time(() => assembleParallelForms({ ...cal, seed: `par-tcc-${i}`, count: 4, maxOverlapPct: 0.25 }).ok)));
 // A bank one KWA short: the time to prove it and write the report.
 const short = { ...bank, items: bank.items.filter((it) => it.kwa !== 'GEN-01' || it.status !== 'operational' || Number(it.id.slice(4)) % 50 === 0) };
 const infeasible = stats(Array.from({ length: 50 }, (_, i) => time(() => !assembleForm({ ...short, seed: `short-${i}` }).ok)));
@@ -150,7 +165,9 @@ const safety1 = stats(safetyRuns.map((req, i) => time(() => assembleForm({ ...re
 const rows: Array<[string, ReturnType<typeof stats>, string]> = [
   ['1 form, 5,000-item bank (plain)', plain, 'p99 <= 50 ms'],
   ['1 form, 5,000-item bank (retaker + exposure cap + p band)', options, 'p99 <= 50 ms'],
+  ['1 form, calibrated bank, information target + retaker + cap', target, 'p99 <= 50 ms'],
   ['4 parallel forms, overlap <= 25%, p within 0.02', parallel4, 'max <= 2000 ms'],
+  ['4 parallel forms, calibrated, TCCs within 0.5 raw points', parallelTcc, '-'],
   ['1 form, bank short in one KWA (infeasibility report)', infeasible, '-'],
   ['1 form, Safety shape (159 items)', safety1, '-'],
   ['2 parallel forms, Safety shape, overlap <= 25%', safety2, '-'],
@@ -181,7 +198,9 @@ writeFileSync(
       units: 'ms (wall clock; `cpu` = CPU time of the benchmark process)',
       singleForm: plain,
       singleFormWithOptions: options,
+      singleFormToInformationTarget: target,
       parallel4: parallel4,
+      parallel4MatchedTcc: parallelTcc,
       infeasibleReport: infeasible,
       safetyShapeSingle: safety1,
       safetyShapeParallel2: safety2,

@@ -29,6 +29,18 @@ const formKind = z.enum(['linear-on-the-fly', 'fixed']);
 export const constraintCheckSchema = z.object({ id: z.string(), description: z.string(), required: z.string(), achieved: z.string(), met: z.boolean() });
 export const formItemSchema = z.object({ itemId: z.string(), version: z.number().int(), kwa: z.string(), role: z.enum(['scored', 'pretest']), optionOrder: z.array(z.string()) });
 
+/** A form assembled to a target on the ability scale (docs/measurement.md §7): what it reached at the cut. */
+export const formMeasurementSchema = z.object({
+  thetaCut: z.number(),
+  informationAtCut: z.number(),
+  csemAtCut: z.number(),
+  expectedRawAtCut: z.number(),
+  rawCut: z.number().int(),
+  targetInformation: z.number().optional(),
+  bankMaxInformation: z.number().optional(),
+  scaleVersion: z.number().int().optional(),
+});
+
 export const assembledFormSchema = z.object({
   items: z.array(formItemSchema),
   checks: z.array(constraintCheckSchema),
@@ -36,6 +48,7 @@ export const assembledFormSchema = z.object({
   seed: z.string(),
   algorithmVersion: z.string(),
   meanDifficulty: z.number().nullable(),
+  measurement: formMeasurementSchema.nullable().optional(),
   notes: z.array(z.string()),
 });
 
@@ -50,6 +63,7 @@ export const formCertificateSchema = z.object({
   scoredItems: z.number().int(),
   pretestItems: z.number().int(),
   meanDifficulty: z.number().nullable(),
+  measurement: formMeasurementSchema.optional(),
   constraints: z.array(constraintCheckSchema),
   softGoals: z.array(constraintCheckSchema),
   notes: z.array(z.string()),

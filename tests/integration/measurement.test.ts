@@ -10,7 +10,8 @@ import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 import { importSampleModule, newCandidate, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
-import { preEquatedRawCut } from '../../server/src/modules/psychometrics/domain/pre-equating.ts';
+import { preEquatedRawCut, testCharacteristic, testInformation } from '../../server/src/modules/psychometrics/domain/pre-equating.ts';
+import { upsertParameters } from '../../server/src/modules/psychometrics/measurement.repository.ts';
 
 describe.each(DB_KINDS)('measurement on %s', (kind) => {
   let t: TestApp;
@@ -176,5 +177,49 @@ describe.each(DB_KINDS)('measurement on %s', (kind) => {
     expect(audit.length).toBe(3);
     expect((await t.services.audit.byAction('measurement.difficulties-adopted')).length).toBe(2);
     for (const action of ['measurement.difficulties-adopted', 'measurement.scale-recorded', 'measurement.scale-approved']) expect((await t.services.audit.byAction(action)).length).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('with every operational item calibrated, forms are assembled to the information target at the cut and certificates state it', async () => {
+    // Runs after the test above: scale v1 (θ_cut 0) is approved. Items never delivered cannot be calibrated from
+    // sessions, so the rest of the bank gets difficulties here as an adopted run (e.g. of field-test data) would give.
+    const runId = ((await t.app.inject({ url: '/api/measurement/calibrations?module=SAF', headers: author })).json() as { id: string }[])[0]!.id;
+    const have = new Set(((await t.app.inject({ url: '/api/measurement/parameters?module=SAF', headers: author })).json() as { itemId: string }[]).map((p) => p.itemId));
+    const bank = (await t.app.inject({ url: '/api/bank/items', headers: author })).json() as { id: string; module: string; status: string }[];
+    const missing = bank.filter((it) => it.module === 'SAF' && it.status === 'operational' && !have.has(it.id));
+    expect(missing.length).toBeGreaterThan(0);
+    // Before: an uncalibrated operational item means no target, and the preview says why.
+    const before = (await t.app.inject({ method: 'POST', url: '/api/forms/preview', headers: author, payload: { module: 'SAF', seed: 'target' } })).json();
+    expect(before.form.measurement).toBeNull();
+    expect(before.form.notes.join(' ')).toMatch(/Assembly to the information target was not applied: \d+ operational items have no Rasch difficulty/);
+    await upsertParameters(
+      t.database.db,
+      missing.map((it, i) => ({ itemId: it.id, module: 'SAF' as const, difficulty: Math.round(Math.sin(i * 2.1) * 2000) / 1000, se: 0.2, n: 500, runId, adoptedAt: new Date() })),
+    );
+    const params = new Map(((await t.app.inject({ url: '/api/measurement/parameters?module=SAF', headers: author })).json() as { itemId: string; difficulty: number }[]).map((p) => [p.itemId, p.difficulty]));
+
+    const preview = (await t.app.inject({ method: 'POST', url: '/api/forms/preview', headers: author, payload: { module: 'SAF', seed: 'target' } })).json();
+    const m = preview.certificate.measurement;
+    const bs = (preview.form.items as { itemId: string; role: string }[]).filter((f) => f.role === 'scored').map((f) => params.get(f.itemId)!);
+    expect(m.thetaCut).toBe(0);
+    expect(m.informationAtCut).toBeCloseTo(testInformation(bs, 0), 9);
+    expect(m.expectedRawAtCut).toBeCloseTo(testCharacteristic(bs, 0), 9);
+    expect(m.rawCut).toBe(preEquatedRawCut(bs, 0));
+    expect(m.targetInformation).toBeCloseTo(0.9 * m.bankMaxInformation, 9);
+    expect(m.informationAtCut).toBeGreaterThanOrEqual(m.targetInformation - 1e-9);
+    expect(preview.form.softGoals.find((g: { id: string }) => g.id === 'information-at-cut')).toMatchObject({ met: true });
+
+    const built = (await t.app.inject({ method: 'POST', url: '/api/forms/build', headers: admin, payload: { module: 'SAF', count: 2, maxOverlapPct: 30, publish: false, seed: 'target' } })).json();
+    expect(built.checks, JSON.stringify(built)).toBeDefined();
+    expect(built.checks.find((c: { id: string }) => c.id === 'tcc-match')).toMatchObject({ met: true, required: 'expected raw scores within 0.500 of each other' });
+    const certs = await Promise.all((built.formIds as string[]).map(async (id) => (await t.app.inject({ url: `/api/forms/${id}/certificate`, headers: author })).json()));
+    for (const c of certs) {
+      expect(c.measurement).toMatchObject({ scaleVersion: 1, thetaCut: 0 });
+      // Matching the curves (a hard check of the set) may cost information (a soft goal): the certificate says which.
+      const goal = c.softGoals.find((g: { id: string }) => g.id === 'information-at-cut');
+      expect(goal.met).toBe(c.measurement.informationAtCut >= c.measurement.targetInformation - 1e-9);
+      expect(goal.achieved).toContain(`raw cut ${c.measurement.rawCut}`);
+    }
+    const cmp = (await t.app.inject({ url: `/api/measurement/forms/compare?ids=${built.formIds.join(',')}&tolerance=0.5`, headers: author })).json();
+    for (const f of cmp.forms) expect(f.withinTolerance).toBe(true);
   }, 600_000);
 });

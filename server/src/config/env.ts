@@ -76,6 +76,10 @@ const envSchema = z.object({
   /** Bearer token for GET /metrics; unset: only direct loopback requests may read it. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   EXPOSURE_MAX_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.7),
+  /** Assembly to a target on a calibrated bank: the share of the bank's most information at the cut a form aims at. */
+  ASSEMBLY_INFORMATION_SHARE: z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.9),
+  /** Parallel fixed forms on a calibrated bank: largest allowed gap between their test characteristic curves, in raw-score points. */
+  ASSEMBLY_TCC_TOLERANCE: z.coerce.number({ error: 'must be a number of raw-score points' }).min(0, 'must be at least 0').default(0.5),
   /** Item analysis flags an item over-exposed (and suggests retiring it) above this share of the module's candidates. */
   ANALYSIS_MAX_EXPOSURE_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.25),
 });
@@ -98,7 +102,7 @@ export interface Config {
   cookieSecure: boolean;
   demoAccounts: boolean;
   loadSampleBank: boolean;
-  assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number };
+  assembly: { retakeMaxSharedPercent: number; exposureMaxRate: number; informationShare: number; tccTolerance: number };
   /** Item analysis: the over-exposure review threshold. */
   analysis: { maxExposureRate: number };
   /** SIGTERM drain deadline. */
@@ -181,7 +185,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
     demoAccounts: e.DEMO_ACCOUNTS ?? e.NODE_ENV !== 'production',
     loadSampleBank: e.LOAD_SAMPLE_BANK,
-    assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE },
+    assembly: { retakeMaxSharedPercent: e.RETAKE_MAX_SHARED_PERCENT, exposureMaxRate: e.EXPOSURE_MAX_RATE, informationShare: e.ASSEMBLY_INFORMATION_SHARE, tccTolerance: e.ASSEMBLY_TCC_TOLERANCE },
     analysis: { maxExposureRate: e.ANALYSIS_MAX_EXPOSURE_RATE },
     publicUrl: e.PUBLIC_URL ?? `http://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${e.PORT}`,
     metricsToken: e.METRICS_TOKEN ?? null,

@@ -1,7 +1,8 @@
 /**
  * Forms: build parallel fixed forms from a blueprint, publish them (an author's publish is a proposal an admin
  * approves under Proposals; published forms never change), and read each
- * form's certificate — every constraint with its required and achieved value — or download it as JSON.
+ * form's certificate — every constraint with its required and achieved value, and on a calibrated bank the information
+ * and expected raw cut at the ability cut — or download it as JSON.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Wire } from '../../../../shared/api/common.ts';
@@ -11,7 +12,7 @@ import { api } from '../../lib/api-client.ts';
 type FormSummary = Wire<typeof formSummarySchema>;
 type Check = Wire<typeof constraintCheckSchema>;
 /** The stored certificate (a record on the wire: forms outlive code versions), read as the certificate it was written as. */
-type FormDetail = Omit<Wire<typeof formDetailSchema>, 'certificate'> & { certificate: Pick<Wire<typeof formCertificateSchema>, 'notes' | 'allConstraintsMet' | 'algorithmVersion' | 'formLength' | 'scoredItems' | 'pretestItems'> & { constraints: Check[]; softGoals: Check[] } };
+type FormDetail = Omit<Wire<typeof formDetailSchema>, 'certificate'> & { certificate: Pick<Wire<typeof formCertificateSchema>, 'notes' | 'allConstraintsMet' | 'algorithmVersion' | 'formLength' | 'scoredItems' | 'pretestItems' | 'measurement'> & { constraints: Check[]; softGoals: Check[] } };
 
 const MODULES = ['SAF', 'QPM', 'MPP', 'MA', 'GRN'] as const;
 
@@ -131,6 +132,14 @@ export function FormsTab({ announce }: { announce: (text: string) => void }) {
             {detail.certificate.formLength} items ({detail.certificate.scoredItems} scored, {detail.certificate.pretestItems} pretest); seed {detail.seed}; {detail.certificate.algorithmVersion}; bank revision {detail.bankRevision}.{' '}
             {detail.certificate.allConstraintsMet ? 'Every constraint is met.' : 'Some constraints are not met.'}
           </p>
+          {detail.certificate.measurement && (
+            <p>
+              On the ability scale (cut θ = {detail.certificate.measurement.thetaCut.toFixed(2)}): information at the cut {detail.certificate.measurement.informationAtCut.toFixed(2)}
+              {detail.certificate.measurement.targetInformation !== undefined && ` (target ${detail.certificate.measurement.targetInformation.toFixed(2)})`}, CSEM{' '}
+              {detail.certificate.measurement.csemAtCut.toFixed(3)}; expected raw score at the cut {detail.certificate.measurement.expectedRawAtCut.toFixed(2)}, raw cut{' '}
+              {detail.certificate.measurement.rawCut} of {detail.certificate.scoredItems}.
+            </p>
+          )}
           <table>
             <caption className="sr-only">Constraints</caption>
             <thead>

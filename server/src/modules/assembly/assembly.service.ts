@@ -26,8 +26,11 @@ export interface AssemblyDeps {
   audit: Pick<AuditService, 'record'>;
   retakeMaxSharedPercent: number;
   exposureMaxRate: number;
+  /** Assembly to a target on a calibrated bank (docs/measurement.md §7); defaults as the assembler's when absent. */
+  informationShare?: number;
+  tccTolerance?: number;
   /** The module's ability scale: fixed forms' certificates state the information and raw cut at its cut (docs/measurement.md §7). */
-  measurement?: Pick<MeasurementService, 'formFacts'>;
+  measurement?: Pick<MeasurementService, 'formFacts' | 'assemblyScale'>;
 }
 
 /** The bank's module items in the assembler's terms; retired and draft items only explain shortages. */
@@ -84,6 +87,22 @@ export function createAssemblyService(deps: AssemblyDeps) {
     const snapshot = await deps.itemBank.snapshot(tx);
     const exposure = await repo.exposureCounts(tx, module);
     const pool = assemblyPool(snapshot, module);
+    const scale = await deps.measurement?.assemblyScale(tx, module);
+    if (scale) {
+      // An approved ability cut: forms are built to a target information at it, and the pre-equated raw cut absorbs
+      // differences in difficulty, so the mean-p band no longer applies (docs/measurement.md §7).
+      pool.items = pool.items.map((it) => {
+        const b = scale.difficulties.get(it.id);
+        return b === undefined ? it : { ...it, difficulty: b };
+      });
+      return {
+        ...pool,
+        blueprint,
+        seed,
+        exposure: { ...exposure, maxRate: deps.exposureMaxRate },
+        measurement: { thetaCut: scale.thetaCut, ...(deps.informationShare !== undefined ? { informationShare: deps.informationShare } : {}) },
+      };
+    }
     return { ...pool, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
   }
 
@@ -143,7 +162,7 @@ export function createAssemblyService(deps: AssemblyDeps) {
       const base = await request(input.module, blueprint, seed);
       delete base.exposure;
       // The API speaks percent (25 = 25%); the assembler takes a share (0.25).
-      const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct / 100 });
+      const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct / 100, ...(deps.tccTolerance !== undefined ? { tccTolerance: deps.tccTolerance } : {}) });
       if (!result.ok) infeasible(input.module, result.infeasibility);
       const bankRevision = await deps.itemBank.currentRevision();
       const stamp = clock.now();
@@ -156,7 +175,7 @@ export function createAssemblyService(deps: AssemblyDeps) {
           const onScale = await deps.measurement?.formFacts(tx, input.module, form.items.filter((it) => it.role === 'scored').map((it) => it.itemId));
           const certificate = {
             ...certificateFor(form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'fixed' }),
-            ...(onScale ? { measurement: onScale } : {}),
+            ...(onScale || form.measurement ? { measurement: { ...form.measurement, ...onScale } } : {}),
             siblings: result.forms.map((_, j) => ({ label: `${input.module}-${blueprint.version}-${seed.slice(0, 6)}-${String.fromCharCode(65 + j)}`, sharedItems: result.pairwiseOverlap[i]![j]! })).filter((_, j) => j !== i),
             parallelChecks: result.checks,
           };

@@ -53,6 +53,12 @@ export async function parametersFor(db: Db, itemIds: string[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.itemId, { difficulty: r.difficulty, se: r.se }]));
 }
 
+/** Every adopted difficulty of a module (assembly to a target reads the whole calibrated bank). */
+export async function moduleDifficulties(db: Db, module: ModuleCode): Promise<Map<string, number>> {
+  const rows = await db.select({ itemId: itemParameters.itemId, difficulty: itemParameters.difficulty }).from(itemParameters).where(eq(itemParameters.module, module));
+  return new Map(rows.map((r) => [r.itemId, r.difficulty]));
+}
+
 export async function insertScale(db: Db, row: typeof measurementScales.$inferInsert): Promise<ScaleRow> {
   const [r] = await db.insert(measurementScales).values(row).returning();
   return r!;

@@ -227,6 +227,16 @@ export function createMeasurementService(deps: MeasurementDeps) {
       return { scaleVersion: s.version, thetaCut: s.thetaCut, informationAtCut: info, csemAtCut: 1 / Math.sqrt(info), expectedRawAtCut: testCharacteristic(bs, s.thetaCut), rawCut: preEquatedRawCut(bs, s.thetaCut) };
     },
 
+    /**
+     * What the assembler needs to build forms to a target information at the cut (#20.4): the approved cut and the
+     * bank's adopted difficulties, or null while the module has no approved scale (forms are then built as before).
+     */
+    async assemblyScale(tx: Db, module: ModuleCode): Promise<{ thetaCut: number; scaleVersion: number; difficulties: Map<string, number> } | null> {
+      const s = await repo.activeScale(tx, module);
+      if (!s) return null;
+      return { thetaCut: s.thetaCut, scaleVersion: s.version, difficulties: await repo.moduleDifficulties(tx, module) };
+    },
+
     /** A form's raw-to-ability table, its raw cut and the information at the cut, on the active scale. */
     async formMeasurement(formId: string) {
       const { form, scored, params, uncalibrated, scale } = await formTable(formId);

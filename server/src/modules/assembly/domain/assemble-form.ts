@@ -6,6 +6,7 @@
 import { exposurePolicy, normalizeRequest } from './assembly-problem.ts';
 import { DEFAULT_MAX_OVERLAP_WITH_SEEN, type AssemblyRequest, type AssemblyResult, type Infeasibility } from './assembly-types.ts';
 import { buildSelection, capModes, finishForm } from './form-builder.ts';
+import { resolveTarget } from './information-target.ts';
 
 export { ASSEMBLY_ALGORITHM_VERSION } from './assembly-types.ts';
 
@@ -23,21 +24,22 @@ export function assembleForm(req: AssemblyRequest): AssemblyResult {
   const seenMax = Math.floor(req.maxOverlapWithSeen ?? DEFAULT_MAX_OVERLAP_WITH_SEEN);
   const exposure = exposurePolicy(req, bank);
   const modes = capModes(exposure);
+  const { target, notes: targetNotes } = resolveTarget(bank, req);
   let failure: Infeasibility | undefined;
   for (const capMode of modes) {
-    const built = buildSelection(bank, { seed: req.seed, seen, seenMax, exposure, capMode, others: [], otherMax: 0, band: req.difficultyTarget ?? null });
+    const built = buildSelection(bank, { seed: req.seed, seen, seenMax, exposure, capMode, others: [], otherMax: 0, band: req.difficultyTarget ?? null, target });
     if (!built.ok) {
       failure = built.infeasibility;
       continue;
     }
-    const notes = [...bank.notes];
+    const notes = [...bank.notes, ...targetNotes];
     if (capMode === 'relaxed' && failure) {
       const over = built.state.list.filter((i) => built.problem.pool[i]!.capped).length;
       notes.push(
         `The exposure cap was lifted because it left too few items (${failure.shortages.map((s) => s.message).join('; ') || failure.message}); the form uses ${over} item${over === 1 ? '' : 's'} over the cap.`,
       );
     }
-    return finishForm(built.problem, built.state, req, req.seed, notes);
+    return finishForm(built.problem, built.state, req, req.seed, notes, target);
   }
   const out = failure!;
   if (modes.length > 1) out.details.push('The exposure cap was lifted and the form is still not possible, so the cap is not the cause.');

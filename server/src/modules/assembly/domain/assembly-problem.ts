@@ -67,6 +67,13 @@ export function normalizeRequest(req: AssemblyRequest): { ok: true; bank: Normal
   if (req.difficultyTarget && !(req.difficultyTarget.min <= req.difficultyTarget.max)) {
     problems.push(`The difficulty band ${req.difficultyTarget.min}..${req.difficultyTarget.max} is empty.`);
   }
+  const m = req.measurement;
+  if (m && !Number.isFinite(m.thetaCut)) problems.push(`The ability cut must be a number of logits, not ${m.thetaCut}.`);
+  if (m?.targetInformation !== undefined && !(m.targetInformation >= 0 && Number.isFinite(m.targetInformation))) {
+    problems.push(`The target information must be 0 or more, not ${m.targetInformation}.`);
+  }
+  if (m?.informationShare !== undefined && !(m.informationShare >= 0 && m.informationShare <= 1)) problems.push(`The information share must be between 0 and 1, not ${m.informationShare}.`);
+  if (m?.randomesqueK !== undefined && !(m.randomesqueK >= 1)) problems.push(`The randomesque width must be at least 1, not ${m.randomesqueK}.`);
   if (problems.length) return invalidRequest(problems);
 
   const notes: string[] = [];
@@ -137,6 +144,8 @@ export interface PoolItem {
   /** Budget sets (indices) the item belongs to. */
   sets: number[];
   p: number | undefined;
+  /** Rasch difficulty (logits), when calibrated. */
+  b: number | undefined;
   /** How undesirable: seen before, over the relaxed exposure cap, already on other forms. 0 = fresh. */
   penalty: number;
   /** Lower is picked first: 10 x penalty + exposure rate + a seeded uniform number. */
@@ -244,6 +253,7 @@ export function buildProblem(bank: NormalizedBank, spec: ProblemSpec): Problem {
       groups: NONE,
       sets: NONE,
       p: typeof item.p === 'number' && Number.isFinite(item.p) ? item.p : undefined,
+      b: typeof item.difficulty === 'number' && Number.isFinite(item.difficulty) ? item.difficulty : undefined,
       penalty,
       priority: penalty * 10 + spec.exposure.rate(item.id) + u,
       seen,

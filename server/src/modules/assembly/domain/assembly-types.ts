@@ -10,6 +10,21 @@ export const ASSEMBLY_ALGORITHM_VERSION = 'cpt-ata-1';
 export const DEFAULT_MAX_OVERLAP_WITH_SEEN = 0;
 /** Parallel forms: largest allowed difference between the forms' mean p (scored items). */
 export const DEFAULT_DIFFICULTY_TOLERANCE = 0.02;
+/**
+ * Assembly to a target (docs/measurement.md §7): without an explicit target, a form aims at this share of the most
+ * information at the cut the bank's KWAs could give (the `need` most informative items of each KWA). Below 1 on
+ * purpose: the slack is what leaves room for randomness, so the same top items do not land on every form.
+ */
+export const DEFAULT_INFORMATION_SHARE = 0.9;
+/** Randomesque selection: each swap towards the target draws among this many most informative feasible items. */
+export const DEFAULT_RANDOMESQUE_K = 5;
+/** Parallel forms on a calibrated bank: largest allowed gap between two forms' test characteristic curves, in raw-score points. */
+export const DEFAULT_TCC_TOLERANCE = 0.5;
+/**
+ * Where the curves are compared: θ from −3 to +3 logits in steps of 0.25 (the cut is added when not on the grid), the
+ * grid GET /api/measurement/forms/compare checks them on, so the two never disagree.
+ */
+export const DEFAULT_TCC_GRID: readonly number[] = Array.from({ length: 25 }, (_, i) => -3 + i * 0.25);
 /** The `kwa` of a pretest-pool shortage: pretest slots are not tied to a KWA. */
 export const PRETEST_POOL = '*';
 
@@ -22,6 +37,34 @@ export interface AssemblyItem {
   enemyGroupIds: string[];
   /** Classical difficulty 0..1, when statistics exist. */
   p?: number;
+  /** Rasch difficulty (logits) on the bank's adopted scale, when the item is calibrated. */
+  difficulty?: number;
+}
+
+/** Assembly to a target information at an ability cut; applies when every scored candidate has a Rasch difficulty. */
+export interface MeasurementTarget {
+  /** The module's cut on the ability scale (logits). */
+  thetaCut: number;
+  /** Minimum test information at the cut. Default: DEFAULT_INFORMATION_SHARE of the most the bank's KWAs can give. */
+  targetInformation?: number;
+  /** Without targetInformation: the share of the bank's most information aimed at. Default DEFAULT_INFORMATION_SHARE. */
+  informationShare?: number;
+  /** Randomesque width. Default DEFAULT_RANDOMESQUE_K. */
+  randomesqueK?: number;
+}
+
+/** What a form certificate states on the ability scale, computed from the finished form. */
+export interface FormMeasurement {
+  thetaCut: number;
+  /** Σ p(1−p) over the scored items at θ_cut, and the conditional SEM 1/√I. */
+  informationAtCut: number;
+  csemAtCut: number;
+  targetInformation: number;
+  /** The most information at the cut the bank's KWAs could give (before enemy, exposure and overlap constraints). */
+  bankMaxInformation: number;
+  /** TCC(θ_cut), and the pre-equated raw cut ⌈TCC(θ_cut)⌉. */
+  expectedRawAtCut: number;
+  rawCut: number;
 }
 
 export interface AssemblyBlueprint {
@@ -61,6 +104,8 @@ export interface AssemblyRequest {
   exposure?: ExposureInput;
   /** Soft: mean p of scored items inside the band, when every scored candidate has p. */
   difficultyTarget?: { min: number; max: number };
+  /** Assembly to a target information at the cut (calibrated banks with an ability cut). */
+  measurement?: MeasurementTarget;
 }
 
 export interface FormItem {
@@ -89,6 +134,8 @@ export interface AssembledForm {
   algorithmVersion: string;
   /** Mean p of the scored items, when every one of them has p. */
   meanDifficulty: number | null;
+  /** Information, CSEM, expected raw score and raw cut at θ_cut, when the measurement target applied. */
+  measurement: FormMeasurement | null;
   /** Things an author or auditor should know, e.g. that the exposure cap had to be lifted. */
   notes: string[];
 }
@@ -118,6 +165,10 @@ export interface ParallelRequest extends Omit<AssemblyRequest, 'previouslySeen' 
   maxOverlapPct: number;
   /** Largest allowed difference between the forms' mean p. Default DEFAULT_DIFFICULTY_TOLERANCE (0.02). */
   difficultyTolerance?: number;
+  /** Calibrated banks: largest allowed gap between the forms' TCCs in raw-score points. Default DEFAULT_TCC_TOLERANCE. */
+  tccTolerance?: number;
+  /** θ values where the TCCs are compared. Default DEFAULT_TCC_GRID. */
+  tccGrid?: number[];
 }
 
 export type ParallelResult =

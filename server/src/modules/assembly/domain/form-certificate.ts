@@ -2,7 +2,7 @@
  * The certificate stored with every form (ISO/IEC 17024 evidence): what it was drawn from, how, and every constraint
  * with its required and achieved value. Pure.
  */
-import type { AssembledForm, ConstraintCheck } from './assembly-types.ts';
+import type { AssembledForm, ConstraintCheck, FormMeasurement } from './assembly-types.ts';
 
 export interface FormCertificate {
   module: string;
@@ -15,6 +15,8 @@ export interface FormCertificate {
   scoredItems: number;
   pretestItems: number;
   meanDifficulty: number | null;
+  /** Assembled to a target information at the cut: the information and the expected raw cut the form reached. */
+  measurement?: FormMeasurement;
   constraints: ConstraintCheck[];
   softGoals: ConstraintCheck[];
   notes: string[];
@@ -32,6 +34,7 @@ export function certificateFor(form: AssembledForm, meta: { module: string; blue
     scoredItems: form.items.filter((i) => i.role === 'scored').length,
     pretestItems: form.items.filter((i) => i.role === 'pretest').length,
     meanDifficulty: form.meanDifficulty,
+    ...(form.measurement ? { measurement: form.measurement } : {}),
     constraints: form.checks,
     softGoals: form.softGoals,
     notes: form.notes,

@@ -3,12 +3,16 @@
  * scored candidate has p) mean difficulty within the tolerance of each other. Sequential assembly: form f treats each
  * earlier form as a budget set of at most B common items and prefers items used least so far; every form aims at the
  * same difficulty band around the pool's expected mean, and a balancing pass re-swaps any form that missed it against
- * all the others. A counting bound proves impossibility up front when the bank is too small for K forms.
+ * all the others. On a calibrated bank with an ability cut, every form is built to the information target and the set
+ * is then matched in its test characteristic curves (matchCurves). A counting bound proves impossibility up front when
+ * the bank is too small for K forms.
  */
 import { buildProblem, exposurePolicy, expectedMeanDifficulty, normalizeRequest, invalidRequest, stream, type NormalizedBank, type Problem } from './assembly-problem.ts';
 import { repairJointly } from './parallel-repair.ts';
 import {
   DEFAULT_DIFFICULTY_TOLERANCE,
+  DEFAULT_TCC_GRID,
+  DEFAULT_TCC_TOLERANCE,
   PRETEST_POOL,
   type AssembledForm,
   type ConstraintCheck,
@@ -21,10 +25,13 @@ import { buildSelection, capModes, finishForm, problemFor, type BuildSpec } from
 import { analyseShortages, excludedCounts, formName, shortageInfeasibility } from './infeasibility.ts';
 import { improveDifficulty, meanDifficultyOf, stateOf, type SelectionState } from './selection-search.ts';
 import { fmtP } from './verify-form.ts';
+import { fmt, matchTcc, maxGap, resolveTarget, tccGrid, tccOf, type ResolvedTarget } from './information-target.ts';
 
 /** Whole restarts of the sequence (with fresh seeds) before reporting failure. */
 const SEQUENCE_ATTEMPTS = 3;
 const BALANCE_ROUNDS = 3;
+/** Rounds of moving every form towards the forms' mean characteristic curve. */
+const TCC_ROUNDS = 6;
 const EPS = 1e-9;
 
 export function overlapShare(maxOverlapPct: number): number {
@@ -86,6 +93,9 @@ export function assembleParallelForms(req: ParallelRequest): ParallelResult {
   if (!(share >= 0 && share <= 1)) problems.push(`maxOverlapPct must be a share between 0 and 1 (or a percent up to 100), not ${req.maxOverlapPct}.`);
   const tol = req.difficultyTolerance ?? DEFAULT_DIFFICULTY_TOLERANCE;
   if (!(tol >= 0)) problems.push(`difficultyTolerance must be 0 or more, not ${tol}.`);
+  const tccTol = req.tccTolerance ?? DEFAULT_TCC_TOLERANCE;
+  if (!(tccTol >= 0)) problems.push(`tccTolerance must be 0 or more raw-score points, not ${tccTol}.`);
+  if (req.tccGrid && (req.tccGrid.length === 0 || !req.tccGrid.every(Number.isFinite))) problems.push('tccGrid must be a non-empty list of θ values.');
   if (problems.length) return invalidRequest(problems);
   const norm = normalizeRequest(req);
   if (!norm.ok) return norm;
@@ -95,10 +105,12 @@ export function assembleParallelForms(req: ParallelRequest): ParallelResult {
   const B = Math.floor(share * L + EPS);
   const exposure = exposurePolicy(req, bank);
   const modes = capModes(exposure);
+  const { target, notes: targetNotes } = resolveTarget(bank, req);
+  const matching: TccMatching | null = target ? { target, grid: tccGrid(req.tccGrid ?? DEFAULT_TCC_GRID, target.thetaCut), tol: tccTol, notes: targetNotes } : null;
 
   let failure: Infeasibility | undefined;
   for (const capMode of modes) {
-    const base: BuildSpec = { seed: req.seed, seen: new Set(), seenMax: 0, exposure, capMode, others: [], otherMax: B, band: null };
+    const base: BuildSpec = { seed: req.seed, seen: new Set(), seenMax: 0, exposure, capMode, others: [], otherMax: B, band: null, target };
     const pr0 = problemFor(bank, base, 0);
     const analysis = analyseShortages(pr0, bank, 0);
     if (analysis.shortages.length) {
@@ -110,7 +122,7 @@ export function assembleParallelForms(req: ParallelRequest): ParallelResult {
       failure = bound;
       continue;
     }
-    const result = sequence(bank, req, base, pr0, analysis.alive, K, B, tol);
+    const result = sequence(bank, req, base, pr0, analysis.alive, K, B, tol, matching);
     if (result.ok) {
       if (capMode === 'relaxed' && failure) {
         for (const f of result.forms) f.notes.push(`The exposure cap was lifted for this set of forms: ${failure.message}`);
@@ -151,6 +163,14 @@ function freshQuotas(pr0: Problem, alive: number[], K: number): number[][] | nul
   });
 }
 
+/** Parallel forms on a calibrated bank: the information target and how closely the TCCs must agree. */
+interface TccMatching {
+  target: ResolvedTarget;
+  grid: number[];
+  tol: number;
+  notes: string[];
+}
+
 function sequence(
   bank: NormalizedBank,
   req: ParallelRequest,
@@ -160,6 +180,7 @@ function sequence(
   K: number,
   B: number,
   tol: number,
+  matching: TccMatching | null,
 ): ParallelResult {
   const band = difficultyBand(pr0, req, tol);
   const applies = pr0.difficultyApplies;
@@ -193,21 +214,27 @@ function sequence(
     }
     if (built.length < K) continue;
     if (applies && band) balance(bank, base, built, band, B);
+    if (matching) matchCurves(bank, base, built, matching, B);
 
     const forms: AssembledForm[] = [];
     for (const b of built) {
-      const fin = finishForm(b.problem, b.state, req, b.seed, [...bank.notes]);
+      const fin = finishForm(b.problem, b.state, req, b.seed, [...bank.notes, ...(matching?.notes ?? [])], matching?.target ?? null);
       if (!fin.ok) return fin;
       forms.push(fin.form);
     }
     const pairwiseOverlap = overlapMatrix(forms);
     const checks = parallelChecks(forms, pairwiseOverlap, K, B, bank.blueprint.formLength, applies, tol);
+    if (matching) checks.splice(checks.length - 1, 0, tccCheck(forms, req, matching));
     if (checks.every((c) => c.met)) return { ok: true, forms, pairwiseOverlap, checks };
     const failed = checks.filter((c) => !c.met);
     last = {
       message: `Cannot assemble ${K} parallel forms like ${formName(bank)}: ${failed.map((c) => `${c.description.toLowerCase()} required ${c.required}, achieved ${c.achieved}`).join('; ')}.`,
       shortages: [],
-      details: ['Widen the difficulty tolerance, allow more overlap, or add items with p values near the pool mean.'],
+      details: [
+        matching
+          ? 'Widen the TCC or difficulty tolerance, allow more overlap, or add calibrated items near the difficulties the forms share.'
+          : 'Widen the difficulty tolerance, allow more overlap, or add items with p values near the pool mean.',
+      ],
     };
   }
   return { ok: false, infeasibility: last! };
@@ -269,6 +296,60 @@ function balance(bank: NormalizedBank, base: BuildSpec, built: Built[], band: { 
       built[f] = { problem: pr, state: st, seed: b.seed, ids: new Set(st.list.map((i) => pr.pool[i]!.item.id)) };
     });
   }
+}
+
+/**
+ * Swaps each form towards the forms' mean test characteristic curve until every one is within half the tolerance of it
+ * (so any two are within the tolerance), against every other form's overlap budget and without losing information at
+ * the cut below the target.
+ */
+function matchCurves(bank: NormalizedBank, base: BuildSpec, built: Built[], m: TccMatching, B: number): void {
+  const curveOf = (b: Built) =>
+    tccOf(
+      b.state.list.filter((i) => b.problem.buckets[b.problem.pool[i]!.bucket]!.role === 'scored').sort((x, y) => x - y).map((i) => b.problem.pool[i]!.b!),
+      m.grid,
+    );
+  const half = m.tol / 2;
+  for (let round = 0; round < TCC_ROUNDS; round++) {
+    // The common reference is the forms' mean curve, so every form moves part of the way (not all onto form 1).
+    const curves = built.map(curveOf);
+    const ref = m.grid.map((_, g) => curves.reduce((s, c) => s + c[g]!, 0) / curves.length);
+    if (curves.every((c) => maxGap(c, ref) <= half + EPS)) return;
+    built.forEach((b, f) => {
+      if (maxGap(curveOf(b), ref) <= half + EPS) return;
+      const others = built.filter((_, g) => g !== f).map((g, gi) => ({ label: `items of form ${gi + 1}`, ids: g.ids }));
+      const pr = buildProblem(bank, { prioritySeed: `${b.seed}\u001ftcc-${round}`, seen: base.seen, seenMax: 0, exposure: base.exposure, capMode: base.capMode, others, otherMax: B });
+      const index = new Map(pr.pool.map((pi, i) => [pi.item.id, i]));
+      const st = stateOf(pr, [...b.ids].map((id) => index.get(id)!));
+      if (st.conflicts !== 0) return;
+      matchTcc(pr, st, ref, m.grid, half, m.target);
+      built[f] = { problem: pr, state: st, seed: b.seed, ids: new Set(st.list.map((i) => pr.pool[i]!.item.id)) };
+    });
+  }
+}
+
+/** The largest gap between any two forms' TCCs over the grid, from the forms and the request alone. */
+function tccCheck(forms: AssembledForm[], req: ParallelRequest, m: TccMatching): ConstraintCheck {
+  const b = new Map<string, number>();
+  for (const it of req.items) if (it.status === 'operational' && typeof it.difficulty === 'number') b.set(`${it.id}@${it.version}`, it.difficulty);
+  const curves = forms.map((f) =>
+    tccOf(
+      f.items
+        .filter((i) => i.role === 'scored')
+        .map((i) => b.get(`${i.itemId}@${i.version}`)!)
+        .sort((x, y) => x - y),
+      m.grid,
+    ),
+  );
+  let worst = 0;
+  for (let i = 0; i < curves.length; i++) for (let j = i + 1; j < curves.length; j++) worst = Math.max(worst, maxGap(curves[i]!, curves[j]!));
+  return {
+    id: 'tcc-match',
+    description: `Test characteristic curves across forms (θ ${fmt(m.grid[0]!)} to ${fmt(m.grid[m.grid.length - 1]!)}, ${m.grid.length} points)`,
+    required: `expected raw scores within ${fmt(m.tol)} of each other`,
+    achieved: forms.length > 1 ? `largest gap ${fmt(worst)}` : 'one form',
+    met: worst <= m.tol + EPS,
+  };
 }
 
 function parallelChecks(forms: AssembledForm[], overlap: number[][], K: number, B: number, L: number, applies: boolean, tol: number): ConstraintCheck[] {

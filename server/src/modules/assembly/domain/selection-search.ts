@@ -343,3 +343,60 @@ export function stateOf(pr: Problem, indices: number[]): SelectionState {
   for (const i of indices) st.add(i);
   return st;
 }
+
+/** Work budget of the exact search, in item checks (nodes × pool size): about a tenth of a second at worst. */
+const EXACT_WORK = 20_000_000;
+
+/**
+ * Complete backtracking over the buckets (tightest first; inside a bucket, items in priority order, as combinations),
+ * with forward checking of every bucket still to fill. The fallback when the seeded heuristic gives up: on small,
+ * enemy-dense banks the min-conflicts repair can circle in one region while a valid form exists (the flaky planted-bank
+ * property of tests/unit/assembly, seed 937827). Within its budget it finds a form if one exists; null otherwise.
+ */
+export function exactSelection(pr: Problem, work = EXACT_WORK): SelectionState | null {
+  const order = pr.buckets
+    .map((b, i) => ({ i, slack: b.members.length - b.need, need: b.need }))
+    .filter((b) => b.need > 0)
+    .sort((a, b) => a.slack - b.slack || a.i - b.i)
+    .map((b) => b.i);
+  const st = new SelectionState(pr);
+  const budget = Math.max(1000, Math.floor(work / Math.max(1, pr.pool.length)));
+  let nodes = 0;
+  const addable = (i: number): boolean => {
+    if (st.chosen[i]) return false;
+    const pi = pr.pool[i]!;
+    for (const g of pi.groups) if (st.groupCount[g]! >= 1) return false;
+    for (const s of pi.sets) if (st.setCount[s]! >= pr.sets[s]!.max) return false;
+    return true;
+  };
+  /** Whether bucket order[k] (from member position `from`) and every later bucket can still be filled. */
+  const ahead = (k: number, from: number, left: number): boolean => {
+    for (let q = k; q < order.length; q++) {
+      const members = pr.buckets[order[q]!]!.members;
+      const want = q === k ? left : pr.buckets[order[q]!]!.need;
+      let n = 0;
+      for (let m = q === k ? from : 0; m < members.length && n < want; m++) if (addable(members[m]!)) n++;
+      if (n < want) return false;
+    }
+    return true;
+  };
+  const rec = (k: number, from: number, left: number): boolean => {
+    if (left === 0) {
+      if (k + 1 === order.length) return true;
+      return rec(k + 1, 0, pr.buckets[order[k + 1]!]!.need);
+    }
+    if (++nodes > budget || !ahead(k, from, left)) return false;
+    const members = pr.buckets[order[k]!]!.members;
+    for (let q = from; q <= members.length - left; q++) {
+      const i = members[q]!;
+      if (!addable(i)) continue;
+      st.add(i);
+      if (rec(k, q + 1, left - 1)) return true;
+      st.remove(i);
+      if (nodes > budget) return false;
+    }
+    return false;
+  };
+  if (order.length === 0) return st;
+  return rec(0, 0, pr.buckets[order[0]!]!.need) && st.conflicts === 0 ? st : null;
+}
