@@ -91,9 +91,15 @@ test('time-up: with a one-minute blueprint the exam ends by itself and the candi
   const author = await playwrightRequest.newContext({ baseURL: BASE });
   await author.post('/api/auth/login', { data: { username: 'author', password: 'demo-password-1' } });
   const grn = await (await author.get('/api/bank/export?module=GRN')).json();
-  const short = { formatVersion: 1, blueprints: [{ ...grn.blueprints.at(-1), version: `e2e-${Date.now()}`, timeLimitMinutes: 1 }] };
+  const version = `e2e-${Date.now()}`;
+  const short = { formatVersion: 1, blueprints: [{ ...grn.blueprints.at(-1), version, timeLimitMinutes: 1 }] };
   const imp = await author.post('/api/bank/import', { data: { files: [{ name: 'short-blueprint.json', text: JSON.stringify(short) }] } });
   expect(imp.ok(), await imp.text()).toBe(true);
+  // An author's blueprint change is only a proposal; it goes live when an admin approves it (docs/security.md).
+  const admin = await playwrightRequest.newContext({ baseURL: BASE });
+  await admin.post('/api/auth/login', { data: { username: 'admin', password: 'demo-password-1' } });
+  const approved = await admin.post(`/api/authoring/proposals/blueprint/GRN@${version}/approve`, { data: { note: 'one-minute blueprint for the time-up test' } });
+  expect(approved.ok(), await approved.text()).toBe(true);
 
   const cand = await newCandidate('timeup');
   const { sessionId, proctor } = await scheduled(cand.id, 'GRN');
