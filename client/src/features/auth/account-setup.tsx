@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import type { changePasswordRequestSchema, changePasswordResponseSchema, Me, mfaCodeRequestSchema, mfaEnabledSchema, mfaEnrolmentSchema, mfaVerifyResponseSchema } from '../../../../shared/api/auth.ts';
 import type { Wire } from '../../../../shared/api/common.ts';
+import { BusySubmit, FormError } from '../../components/ui/form-parts.tsx';
 import { api } from '../../lib/api-client.ts';
 
 async function reloadMe(): Promise<Me | null> {
@@ -34,14 +35,10 @@ export function SecondFactor({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         Authentication code
         <input autoComplete="one-time-code" inputMode="text" value={code} onChange={(e) => setCode(e.target.value)} required />
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit" disabled={busy}>
-        {busy ? 'Checking…' : 'Continue'}
-      </button>
+      <FormError error={error} />
+      <BusySubmit busy={busy} busyLabel="Checking…">
+        Continue
+      </BusySubmit>
     </form>
   );
 }
@@ -78,11 +75,7 @@ export function ChangePassword({ forced, onDone }: { forced: boolean; onDone: (m
         New password again
         <input type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} required />
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {done && <p role="status">Password changed. Your other sessions were signed out.</p>}
       <button type="submit">Change password</button>
     </form>
@@ -148,11 +141,7 @@ export function EnrolMfa({ onDone }: { onDone: (me: Me | null) => void }) {
           <button type="submit">Turn on</button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { launchCodeRequestSchema, launchCodeResponseSchema, loginRequestSchema, loginResponseSchema, Me } from '../../../../shared/api/auth.ts';
 import type { Wire } from '../../../../shared/api/common.ts';
+import { BusySubmit, FormError } from '../../components/ui/form-parts.tsx';
 import { api } from '../../lib/api-client.ts';
 import { CredentialFields } from '../../components/credential-fields.tsx';
 import { SecondFactor } from './account-setup.tsx';
@@ -56,14 +57,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me, sessionId?: string
           <input autoComplete="one-time-code" placeholder="XXXXX-XXXXX" value={code} onChange={(e) => setCode(e.target.value)} required />
         </label>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
-      </button>
+      <FormError error={error} />
+      <BusySubmit busy={busy} busyLabel="Signing in…">
+        Sign in
+      </BusySubmit>
     </form>
   );
 }

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { EmployerOrg } from '../../../../shared/api/credentials.ts';
 import { api } from '../../lib/api-client.ts';
+import { TableHead } from '../../components/ui/table-head.tsx';
 
 interface Candidate {
   id: string;
@@ -100,15 +101,7 @@ function ResultsOversight() {
           </h3>
           <table>
             <caption>Results</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Date</th>
-                <th scope="col">Score</th>
-                <th scope="col">Result</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Module', 'Date', 'Score', 'Result', 'Actions']} />
             <tbody>
               {history.attempts.map((a) => (
                 <tr key={a.sessionId}>
@@ -141,15 +134,7 @@ function ResultsOversight() {
           </table>
           <table>
             <caption>Credentials</caption>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Credential</th>
-                <th scope="col">Valid through</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Code', 'Credential', 'Valid through', 'Status', 'Actions']} />
             <tbody>
               {history.credentials.map((c) => (
                 <tr key={c.id}>

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { Wire } from '../../../../shared/api/common.ts';
 import type { candidateHistorySchema } from '../../../../shared/api/score-report.ts';
 import { api } from '../../lib/api-client.ts';
+import { TableHead } from '../../components/ui/table-head.tsx';
 
 type History = Wire<typeof candidateHistorySchema>;
 
@@ -47,16 +48,7 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
         ) : (
           <table>
             <caption className="sr-only">Your credentials</caption>
-            <thead>
-              <tr>
-                <th scope="col">Credential</th>
-                <th scope="col">Issued</th>
-                <th scope="col">Valid through</th>
-                <th scope="col">Status</th>
-                <th scope="col">Verification code</th>
-                <th scope="col">Documents and badge</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Credential', 'Issued', 'Valid through', 'Status', 'Verification code', 'Documents and badge']} />
             <tbody>
               {h.credentials.map((c) => (
                 <tr key={c.id}>
@@ -109,15 +101,7 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
         ) : (
           <table>
             <caption className="sr-only">Your exam attempts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Date</th>
-                <th scope="col">Score</th>
-                <th scope="col">Result</th>
-                <th scope="col">Report</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Module', 'Date', 'Score', 'Result', 'Report']} />
             <tbody>
               {h.attempts.map((a) => (
                 <tr key={a.sessionId}>

@@ -3,7 +3,7 @@
  * (labelled practice: it never counts) and a review of every question with the correct answer and why.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { KWA_LABEL_TEXT } from '../../../../shared/kwa-labels.ts';
+import { KwaTable } from '../../components/kwa-table.tsx';
 import { linkClick } from '../../lib/router.ts';
 import { ScreenHeading } from './before-exam.tsx';
 import { ExamScreen } from './exam-screen.tsx';
@@ -162,30 +162,7 @@ function PracticeReviewView({ id, endReason, onBack }: { id: string; endReason: 
       </p>
       <section aria-labelledby="practice-kwa-title">
         <h2 id="practice-kwa-title">Practice diagnostic by Key Work Activity</h2>
-        <div className="table-wrap">
-          <table className="kwa-table">
-            <thead>
-              <tr>
-                <th scope="col">Key Work Activity</th>
-                <th scope="col">Questions</th>
-                <th scope="col">Correct</th>
-                <th scope="col">Diagnostic</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.kwas.map((k) => (
-                <tr key={k.kwa}>
-                  <th scope="row">
-                    {k.kwa} {k.title}
-                  </th>
-                  <td>{k.items}</td>
-                  <td>{k.correct}</td>
-                  <td className={`label-${k.label}`}>{KWA_LABEL_TEXT[k.label]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <KwaTable rows={r.kwas} />
         <p className="note">{r.diagnosticNote}</p>
       </section>
       <section aria-labelledby="practice-review-title">

@@ -5,6 +5,7 @@
  * (admins). Every error is shown where the action was taken.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { TableHead } from '../../components/ui/table-head.tsx';
 import { adoptRun, approveScale, calibrate, decisionQualityCsvHref, getDecisionQuality, getRun, listRuns, listScales, MODULES, recordScale, type CalibrationRun, type CalibrationSummary, type DecisionQuality, type ModuleCode, type Scale } from './api.ts';
 import { useMe } from './use-me.ts';
 
@@ -113,15 +114,7 @@ export default function MeasurementPage() {
       ) : (
         <table>
           <caption>Scales of {module}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">θ cut</th>
-              <th scope="col">Reporting scale</th>
-              <th scope="col">Study</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Version', 'θ cut', 'Reporting scale', 'Study', 'State']} />
           <tbody>
             {scales.map((s) => (
               <tr key={s.version}>
@@ -183,20 +176,7 @@ function RunTable({ run, isAdmin, onAdopt }: { run: CalibrationRun; isAdmin: boo
       )}
       <table>
         <caption>Items of the run</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">N</th>
-            <th scope="col">p</th>
-            <th scope="col">b</th>
-            <th scope="col">SE</th>
-            <th scope="col">Infit</th>
-            <th scope="col">Outfit</th>
-            {run.drift && <th scope="col">Drift</th>}
-          </tr>
-        </thead>
+        <TableHead columns={['Item', 'Role', 'Status', 'N', 'p', 'b', 'SE', 'Infit', 'Outfit', run.drift && 'Drift']} />
         <tbody>
           {run.items.map((i) => (
             <tr key={i.itemId}>
@@ -277,16 +257,7 @@ function QualityTable({ dq }: { dq: DecisionQuality }) {
       ))}
       <table>
         <caption>Decision quality at θ cut {f(dq.thetaCut, 2)}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Form</th>
-            <th scope="col">Candidates</th>
-            <th scope="col">Pass rate</th>
-            <th scope="col">Accuracy</th>
-            <th scope="col">Consistency</th>
-            <th scope="col">CSEM at cut</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Form', 'Candidates', 'Pass rate', 'Accuracy', 'Consistency', 'CSEM at cut']} />
         <tbody>
           {[dq.overall, ...dq.forms].map((r) => (
             <tr key={r.formId ?? 'all'}>

@@ -8,9 +8,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Wire } from '../../../../shared/api/common.ts';
 import type { ScoreReport } from '../../../../shared/api/score-report.ts';
 import type { sessionStatusSchema } from '../../../../shared/api/sessions.ts';
-import { KWA_LABEL_TEXT } from '../../../../shared/kwa-labels.ts';
 import { APPLICATION_CLOSE_MIN } from '../../../../shared/protocol/close-codes.ts';
 import { PROTOCOL_VERSION, serverMessageSchema, type ClientMessage, type ServerMessage } from '../../../../shared/protocol/session-protocol.ts';
+import { KwaTable, type KwaColumn } from '../../components/kwa-table.tsx';
 import { api } from '../../lib/api-client.ts';
 import { ProtocolSocket } from '../../lib/protocol-socket.ts';
 import { sameOriginSocketUrl } from '../../lib/ws-client.ts';
@@ -20,6 +20,12 @@ type SessionEnd = Pick<Wire<typeof sessionStatusSchema>, 'state' | 'endReason'>;
 
 
 const pct = (n: number) => `${Math.round(n * 10) / 10}%`;
+
+type ReportKwa = NonNullable<ScoreReport['result']>['kwas'][number];
+const SCORE_REPORT_KWA_COLUMNS: readonly KwaColumn<ReportKwa>[] = [
+  { header: 'Percent', cell: (k) => pct(k.percent) },
+  { header: 'Likely range', cell: (k) => `${pct(k.band.low)}–${pct(k.band.high)}` },
+];
 
 function endText(reason: string | null | undefined): string | null {
   if (reason === 'expired') return 'Time is up. Your exam was submitted automatically.';
@@ -164,37 +170,7 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
 
       <section aria-labelledby="kwa-title">
         <h2 id="kwa-title">Diagnostic by Key Work Activity</h2>
-        <div className="table-wrap">
-          <table className="kwa-table">
-            <caption className="visually-hidden">Percent correct per Key Work Activity, with the likely range of your true score</caption>
-            <thead>
-              <tr>
-                <th scope="col">Key Work Activity</th>
-                <th scope="col">Questions</th>
-                <th scope="col">Correct</th>
-                <th scope="col">Percent</th>
-                <th scope="col">Likely range</th>
-                <th scope="col">Diagnostic</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.kwas.map((k) => (
-                <tr key={k.kwa}>
-                  <th scope="row">
-                    {k.kwa} {k.title}
-                  </th>
-                  <td>{k.items}</td>
-                  <td>{k.correct}</td>
-                  <td>{pct(k.percent)}</td>
-                  <td>
-                    {pct(k.band.low)}–{pct(k.band.high)}
-                  </td>
-                  <td className={`label-${k.label}`}>{KWA_LABEL_TEXT[k.label]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <KwaTable rows={result.kwas} caption="Percent correct per Key Work Activity, with the likely range of your true score" extraColumns={SCORE_REPORT_KWA_COLUMNS} />
         <p className="note">{result.diagnosticNote}</p>
       </section>
 
