@@ -136,6 +136,27 @@ describe.each(DB_KINDS)('sign-in ends close its sockets on %s', (kind) => {
     clock.advance(12 * 3600_000);
     expect((await examClosed).code).toBe(CLOSE.signedOut);
   }, 30_000);
+
+  it('an open proctor console is in use, not idle: its keep-alive pings hold the sign-in; once they stop it goes idle', async () => {
+    const p = await staff('proctor');
+    const feed = await ProctorClient.open(base, await p.login());
+    const ping = async () => {
+      const n = feed.messages.length;
+      feed.ws.send(JSON.stringify({ type: 'ping', clientSentAt: Date.now() }));
+      await feed.waitFor((m) => m.type === 'pong', n);
+    };
+    // An hour of watching, no HTTP request: the console's pings (every 20 s in the client) keep it signed in.
+    for (let minute = 0; minute < 60; minute += 20) {
+      clock.advance(20 * 60_000);
+      await ping();
+    }
+    await new Promise((r) => setTimeout(r, 6000)); // one token check passes
+    expect(feed.ws.readyState).toBe(feed.ws.OPEN);
+    // The console is left without pings (closed lid): past the idle timeout the feed ends.
+    const closed = closeOf(feed.ws, 8000);
+    clock.advance(31 * 60_000);
+    expect((await closed).code).toBe(CLOSE.signedOut);
+  }, 40_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('revocation across two instances on PostgreSQL', () => {

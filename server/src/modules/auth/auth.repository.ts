@@ -35,6 +35,14 @@ export async function touchAuthSession(db: Db, id: string, now: Date): Promise<v
   await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, id));
 }
 
+/** Marks a session in use now, unless it has already ended or gone idle since `idleSince` (a touch never revives one). */
+export async function touchLiveAuthSession(db: Db, id: string, now: Date, idleSince: Date): Promise<void> {
+  await db
+    .update(authSessions)
+    .set({ lastSeenAt: now })
+    .where(and(eq(authSessions.id, id), gt(authSessions.lastSeenAt, idleSince), gt(authSessions.expiresAt, now)));
+}
+
 /** Deletes one session; returns its id and user when it existed. */
 export async function deleteAuthSession(db: Db, tokenHash: string) {
   const [row] = await db.delete(authSessions).where(eq(authSessions.tokenHash, tokenHash)).returning({ id: authSessions.id, userId: authSessions.userId });

@@ -284,6 +284,12 @@ export function createAuthService(deps: AuthDeps) {
       return withSession(actor, session.id, session.expiresAt);
     },
 
+    /** Records that a token is in use now (an open proctor console's keep-alive; see platform/ws/token-watch.ts). */
+    touchToken(tokenId: string) {
+      const now = clock.now();
+      return repo.touchLiveAuthSession(db, tokenId, now, new Date(now.getTime() - deps.staffSession.idleMs));
+    },
+
     /**
      * Of the given open sockets' tokens, those still good now: the row exists (not revoked), is fully signed in, has
      * not reached its end, and (staff) has not been idle past the timeout. The websocket token watch calls this

@@ -29,7 +29,7 @@ interface Subscriber {
   refreshedAt: number;
 }
 
-export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; tokens?: Pick<TokenWatch, 'register'>; liveness?: Partial<LivenessOptions>; log?: (m: string, e?: unknown) => void }) {
+export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'roster' | 'rowsByCenter'>; bus: EventBus; clock: Clock; tokens?: Pick<TokenWatch, 'register' | 'inUse'>; liveness?: Partial<LivenessOptions>; log?: (m: string, e?: unknown) => void }) {
   const liveness = createLiveness(deps.liveness);
   const subscribers = new Set<Subscriber>();
   /** How many subscribers watch each center: events for unwatched centers are dropped on arrival. */
@@ -97,7 +97,10 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
     }
     if (!parsed.success) return send(s, { type: 'error', code: 'BAD_MESSAGE', message: parsed.error.issues[0]?.message ?? 'malformed message' });
     const m = parsed.data;
-    if (m.type === 'ping') return send(s, { type: 'pong', clientSentAt: m.clientSentAt, serverTime: now() });
+    if (m.type === 'ping') {
+      deps.tokens?.inUse(s.actor);
+      return send(s, { type: 'pong', clientSentAt: m.clientSentAt, serverTime: now() });
+    }
     try {
       const r = await deps.proctoring.roster(s.actor, m.testCenterId, m.date);
       if (!subscribers.has(s)) return; // closed while the roster loaded

@@ -13,6 +13,7 @@ import type { BusEvent, EventBus } from '../event-bus.ts';
 
 /** How often open sockets' tokens are checked against the sessions table (expiry and idle; revocations are pushed). */
 export const TOKEN_CHECK_MS = 5000;
+const TOUCH_IN_USE_MS = 60_000;
 
 interface Watched {
   actor: Actor;
@@ -23,6 +24,8 @@ export function createTokenWatch(deps: {
   bus: EventBus;
   clock: Clock;
   liveTokenIds: (tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>) => Promise<Set<string>>;
+  /** Marks a token as in use now (the staff idle timeout counts from its last use). */
+  touch?: (tokenId: string) => Promise<void>;
   checkEveryMs?: number;
   log?: (msg: string, err?: unknown) => void;
 }) {
@@ -31,6 +34,7 @@ export function createTokenWatch(deps: {
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void)[] = [];
   let checking = false;
+  const touchedAt = new Map<string, number>();
 
   const end = (w: Watched) => {
     if (!watched.delete(w)) return;
@@ -72,7 +76,10 @@ export function createTokenWatch(deps: {
     register(actor: Actor, onEnd: () => void): () => void {
       const w: Watched = { actor, end: onEnd };
       watched.add(w);
-      return () => void watched.delete(w);
+      return () => {
+        watched.delete(w);
+        if (actor.tokenId && ![...watched].some((x) => x.actor.tokenId === actor.tokenId)) touchedAt.delete(actor.tokenId);
+      };
     },
     start() {
       unsubscribe = [deps.bus.on('auth', onRevoked), deps.bus.on('bus', (e) => e.kind === 'resync' && checkNow())];
@@ -84,6 +91,20 @@ export function createTokenWatch(deps: {
       for (const u of unsubscribe) u();
       unsubscribe = [];
       watched.clear();
+      touchedAt.clear();
+    },
+    /**
+     * An open proctor console is in use, not idle: its feed's keep-alive pings count as activity for the staff idle
+     * timeout (written at most once a minute per token), so a proctor watching a 90-minute exam without clicking is not
+     * signed out mid-session. The absolute lifetime still applies; a closed console goes idle as before.
+     */
+    inUse(actor: Actor) {
+      const tokenId = actor.tokenId;
+      if (!tokenId || !deps.touch) return;
+      const now = deps.clock.now().getTime();
+      if (now - (touchedAt.get(tokenId) ?? -Infinity) < TOUCH_IN_USE_MS) return;
+      touchedAt.set(tokenId, now);
+      void deps.touch(tokenId).catch((e) => log('marking a console in use failed', e));
     },
     /** Runs the expiry check now (tests with a fake clock; the timer does it otherwise). */
     check,
