@@ -12,10 +12,11 @@ test('the score report shows the result, the KWA diagnostic, and prints cleanly'
   await startedThroughApi(page, s);
   await proctorAction(s, 'terminate', { reason: 'ended for the report test' });
 
-  let calls = 0;
+  // 404 (being prepared) until the pending screen has been checked: the page also asks again as soon as the socket
+  // says result-ready, which for an already scored session comes at once.
+  let prepared = false;
   await page.route(`**/api/sessions/${s.sessionId}/report`, async (route) => {
-    calls++;
-    if (calls === 1) return route.fulfill({ status: 404, json: { code: 'NOT_FOUND', message: 'No report yet' } });
+    if (!prepared) return route.fulfill({ status: 404, json: { code: 'NOT_FOUND', message: 'No report yet' } });
     return route.fulfill({
       json: {
         sessionId: s.sessionId,
@@ -49,6 +50,7 @@ test('the score report shows the result, the KWA diagnostic, and prints cleanly'
   await expect(page.getByTestId('report-pending')).toHaveText(/Your result is being prepared/);
   await expect(page.getByTestId('end-notice')).toHaveText('The proctor ended this exam.');
   await checkScreen(page, 'score-report-preparing');
+  prepared = true;
 
   await expect(page.getByRole('heading', { name: 'Result: Pass' })).toBeVisible({ timeout: 10_000 });
   await expect(page.getByText(/Your score: 64 of 80 scored questions \(80%\)\. The cut score is 76% \(61 of 80\)\./)).toBeVisible();

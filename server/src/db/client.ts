@@ -162,6 +162,10 @@ export async function openDatabase(target: DatabaseTarget, opts: DatabaseOptions
     // An idle client that errors (the server restarts, its backend is terminated) must not crash the process: the
     // pool drops it and opens a new one for the next query.
     pool.on('error', (e) => log('an idle PostgreSQL connection failed; the pool replaces it', e));
+    // A checked-out client has no pool listener (pg-pool removes it while the client is lent out), and node-postgres
+    // emits 'error' when the connection drops between two statements of a transaction: without a listener of our own
+    // that is an uncaught exception and the process dies. The statement in flight fails by itself (retryable).
+    pool.on('connect', (client) => client.on('error', (e) => log('a PostgreSQL connection in use failed; its work is retried', e)));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     const listener = createPgListener(target.url, log, opts.listenBackoff ?? DEFAULT_LISTEN_BACKOFF);
     const ping = async () => {

@@ -71,11 +71,13 @@ export function createMeasurementService(deps: MeasurementDeps) {
     return { id: r.id, module: r.module, kind: r.kind, sessions: r.sessions, createdAt: r.createdAt, adoptedAt: r.adoptedAt, ...stored };
   }
 
-  function calibrateOrExplain(data: RaschData, anchors?: Record<string, number>): RaschCalibration {
+  /** Calibrates, turning a failure into a message that says what it came from and what would help. */
+  function calibrateOrExplain(data: RaschData, sessions: number, anchors?: Record<string, number>): RaschCalibration {
     try {
       return calibrateRasch(data, { anchors });
     } catch (e) {
-      if (e instanceof CalibrationError) throw validationFailed(`Cannot calibrate: ${e.message}`);
+      // A handful of sessions often cannot place every item (a difficulty runs off to infinity): say it is the sample.
+      if (e instanceof CalibrationError) throw validationFailed(`Cannot calibrate: ${e.message} (from ${sessions} scored sessions; a small sample often cannot place every item, so calibrate again when more sessions are delivered)`);
       throw e;
     }
   }
@@ -98,14 +100,14 @@ export function createMeasurementService(deps: MeasurementDeps) {
       let cal: RaschCalibration;
       let drift: StoredRun['drift'] = null;
       if (input.kind === 'free') {
-        cal = calibrateOrExplain(data);
+        cal = calibrateOrExplain(data, sessions);
       } else {
         const bank = await repo.parametersFor(db, data.itemIds);
         if (bank.size === 0) throw conflict(`${input.module} has no bank difficulties to anchor on: run a free calibration and adopt it first`);
         const anchors = Object.fromEntries([...bank].map(([id, p]) => [id, p.difficulty]));
-        cal = calibrateOrExplain(data, anchors);
+        cal = calibrateOrExplain(data, sessions, anchors);
         // Drift: the same data calibrated freely, compared with the bank over the anchored items it could estimate.
-        const free = calibrateOrExplain(data);
+        const free = calibrateOrExplain(data, sessions);
         drift = itemDrift(
           free.items
             .filter((i) => bank.has(i.itemId) && i.difficulty !== null)
