@@ -66,6 +66,27 @@ export type CutScore = z.infer<typeof cutScoreSchema>;
 export const CALCULATOR_MODES = ['none', 'basic', 'scientific'] as const;
 export const DEFAULT_CALCULATOR = 'basic' as const;
 
+/** Whether the exam clock stops during a scheduled break (the time is not charged) or runs (it is) (#17.10). */
+export const BREAK_CLOCKS = ['stops', 'runs'] as const;
+/** Most scheduled breaks a blueprint may set, and the longest one, in minutes. */
+export const MAX_SCHEDULED_BREAKS = 5;
+export const MAX_BREAK_MINUTES = 60;
+
+/**
+ * One scheduled break: offered to the candidate once they have moved past question `afterQuestion` (1-based), or once
+ * `atMinute` minutes of exam time are used; exactly one of the two. It lasts at most `minutes`, and the clock stops or
+ * runs during it.
+ */
+export const scheduledBreakSchema = z
+  .strictObject({
+    afterQuestion: z.number().int().min(1, { error: 'afterQuestion must be a question number, 1 or more' }).max(FORM_LENGTH_MAX).optional(),
+    atMinute: z.number().int().min(1, { error: 'atMinute must be 1 or more' }).max(600).optional(),
+    minutes: z.number().int().min(1, { error: `minutes must be between 1 and ${MAX_BREAK_MINUTES}` }).max(MAX_BREAK_MINUTES, { error: `minutes must be between 1 and ${MAX_BREAK_MINUTES}` }),
+    clock: z.enum(BREAK_CLOCKS, { error: `clock must be one of ${BREAK_CLOCKS.join(', ')}` }),
+  })
+  .refine((b) => (b.afterQuestion === undefined) !== (b.atMinute === undefined), { error: 'a break needs exactly one of afterQuestion or atMinute' });
+export type ScheduledBreak = z.infer<typeof scheduledBreakSchema>;
+
 export const blueprintSchema = z
   .strictObject({
     module: moduleCodeSchema,
@@ -85,8 +106,20 @@ export const blueprintSchema = z
     kwaCounts: z.record(kwaCodeSchema, z.number().int().min(0).max(101)),
     /** The on-screen calculator candidates may open: none, basic (four functions and memory) or scientific. Default basic. */
     calculator: z.enum(CALCULATOR_MODES, { error: `calculator must be one of ${CALCULATOR_MODES.join(', ')}` }).optional(),
+    /** Scheduled breaks, in the order they come (#17.10); none when absent. */
+    breaks: z.array(scheduledBreakSchema).max(MAX_SCHEDULED_BREAKS, { error: `at most ${MAX_SCHEDULED_BREAKS} scheduled breaks` }).optional(),
   })
   .superRefine((bp, ctx) => {
+    (bp.breaks ?? []).forEach((b, i) => {
+      if (b.afterQuestion !== undefined && b.afterQuestion >= bp.formLength)
+        ctx.addIssue({ code: 'custom', path: ['breaks', i, 'afterQuestion'], message: `afterQuestion ${b.afterQuestion} must be before the last question (formLength ${bp.formLength})` });
+      if (b.atMinute !== undefined && b.atMinute >= bp.timeLimitMinutes)
+        ctx.addIssue({ code: 'custom', path: ['breaks', i, 'atMinute'], message: `atMinute ${b.atMinute} must be within the time limit (${bp.timeLimitMinutes} minutes)` });
+      const prev = i > 0 ? bp.breaks![i - 1]! : null;
+      const at = (x: ScheduledBreak) => x.afterQuestion ?? x.atMinute!;
+      if (prev && (prev.afterQuestion === undefined) === (b.afterQuestion === undefined) && at(prev) >= at(b))
+        ctx.addIssue({ code: 'custom', path: ['breaks', i], message: 'scheduled breaks must be listed in the order they come' });
+    });
     const scored = Object.values(bp.kwaCounts).reduce((s, n) => s + n, 0);
     if (scored !== bp.formLength - bp.pretestCount) {
       ctx.addIssue({

@@ -56,6 +56,8 @@ const row = (i: number): RosterRow => ({
   timeMultiplier: 1,
   accommodationNote: null,
   separateRoom: false,
+  seat: null,
+  breakEndsAt: null,
   attention: [],
 });
 

@@ -37,6 +37,10 @@ export const rosterRowSchema = z.object({
   timeMultiplier: z.number(),
   accommodationNote: z.string().nullable(),
   separateRoom: z.boolean(),
+  /** The seat / workstation label (#17.7), or null when none is assigned. */
+  seat: z.string().nullable(),
+  /** When the scheduled break the seat is on ends by itself (#17.10); null otherwise. */
+  breakEndsAt: isoTime.nullable(),
   attention: z.array(z.enum(ATTENTION_REASONS)),
 });
 export type RosterRow = z.infer<typeof rosterRowSchema>;

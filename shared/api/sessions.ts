@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SESSION_STATES } from '../protocol/session-protocol.ts';
 import { CALCULATOR_MODES } from '../item-bank-format.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
+import { seatLabelSchema } from '../seats.ts';
 import { timestamp } from './common.ts';
 
 export const scheduleSessionRequestSchema = z.strictObject({
@@ -13,6 +14,8 @@ export const scheduleSessionRequestSchema = z.strictObject({
   accommodationNote: z.string().max(500).nullable().default(null),
   /** Accommodation: the candidate sits in a separate room. */
   separateRoom: z.boolean().default(false),
+  /** The seat / workstation (#17.7), free at the center that day; it can also be set at admission or later. */
+  seat: seatLabelSchema.nullable().default(null),
 });
 
 export const reasonSchema = z.strictObject({ reason: z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500) });
@@ -20,7 +23,16 @@ export const extendSchema = z.strictObject({
   minutes: z.number().int('minutes must be a whole number').min(1, 'extend by 1 to 120 minutes').max(120, 'extend by 1 to 120 minutes'),
   reason: z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500),
 });
-export const admitSchema = z.strictObject({ idConfirmed: z.literal(true, { error: "confirm that you checked the candidate's photo ID" }) });
+export const admitSchema = z.strictObject({
+  idConfirmed: z.literal(true, { error: "confirm that you checked the candidate's photo ID" }),
+  /** Seat the candidate at admission (#17.7); absent keeps the seat given at scheduling, null clears it. */
+  seat: seatLabelSchema.nullable().optional(),
+});
+/** PUT /api/sessions/:id/seat: assign, change (a label) or clear (null) the seat of a session not yet ended. */
+export const seatRequestSchema = z.strictObject({ seat: seatLabelSchema.nullable() });
+export const seatResponseSchema = z.object({ seat: z.string().nullable() });
+/** POST /api/sessions/:id/break: the proctor starts an unscheduled break (clock runs), with an optional note. */
+export const breakRequestSchema = z.strictObject({ note: z.string().trim().max(300, 'at most 300 characters').optional() });
 export const handbookAckSchema = z.strictObject({ version: z.string().min(1) });
 
 export const sessionParamsSchema = z.object({ id: z.uuid() });
@@ -63,6 +75,8 @@ export const sessionStatusSchema = z.object({
   endReason: z.string().nullable(),
   timeMultiplier: z.number(),
   time: timeStateResponseSchema,
+  /** The seat / workstation, if one was assigned (#17.7). */
+  seat: z.string().nullable(),
 });
 
 /** The candidate tools a session's blueprint allows (#17.3). */

@@ -4,6 +4,7 @@
  * has committed, and acknowledges replays again without change. docs/protocol.md has the whole exchange.
  */
 import { z } from 'zod';
+import { BREAK_CLOCKS, scheduledBreakSchema } from '../item-bank-format.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest message the server accepts, in bytes; larger frames are refused with MESSAGE_TOO_LARGE. */
@@ -45,6 +46,10 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   }),
   /** Testing-center signals for the proctor. */
   z.strictObject({ type: z.literal('signal'), seq, kind: z.enum(SIGNAL_KINDS) }),
+  /** Take a break (#17.10): the blueprint's next scheduled break (refused unless due) or an unscheduled one (clock runs). */
+  z.strictObject({ type: z.literal('break'), seq, kind: z.enum(['scheduled', 'unscheduled']) }),
+  /** End the break now (Resume on the break screen). */
+  z.strictObject({ type: z.literal('break-end'), seq }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -86,10 +91,16 @@ export const PROTOCOL_ERROR_CODES = [
   'INTERNAL',
   /** The database cannot be reached right now (a restart, a failover): nothing was saved; send it again shortly. */
   'UNAVAILABLE',
+  /** A break or break-end that cannot be done now (no scheduled break due, not on a break); the message says why. */
+  'BREAK_REFUSED',
 ] as const;
 /** Errors after which the same message is sent again (the client's outbox keeps it and retries). */
 export const RETRYABLE_ERROR_CODES: readonly ProtocolErrorCode[] = ['INTERNAL', 'UNAVAILABLE'];
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+
+/** The break a candidate is on: its kind, whether the clock stops or runs, and when a scheduled one ends by itself. */
+export const currentBreakSchema = z.strictObject({ kind: z.enum(['scheduled', 'unscheduled']), clock: z.enum(BREAK_CLOCKS), endsAt: z.string().nullable() });
+export type CurrentBreak = z.infer<typeof currentBreakSchema>;
 
 export const END_REASONS = ['submitted', 'expired', 'terminated'] as const;
 
@@ -107,13 +118,16 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     time: timeStateSchema,
     /** Minutes-left thresholds at which the server sends time-warning. */
     warningMinutes: z.array(z.number()),
+    /** The blueprint's scheduled breaks, how many were taken, and the break under way (#17.10). */
+    breaks: z.strictObject({ scheduled: z.array(scheduledBreakSchema), taken: z.number().int(), current: currentBreakSchema.nullable() }).optional(),
   }),
   z.strictObject({ type: z.literal('ack'), seq }),
   z.strictObject({ type: z.literal('error'), seq: seq.optional(), code: z.enum(PROTOCOL_ERROR_CODES), message: z.string() }),
   z.strictObject({ type: z.literal('review'), seq, unanswered: z.array(z.string()), flagged: z.array(z.string()), total: z.number().int() }),
   z.strictObject({ type: z.literal('time-sync'), clientSentAt: z.number(), serverTime: z.number(), time: timeStateSchema }),
   z.strictObject({ type: z.literal('time-warning'), minutesLeft: z.number(), time: timeStateSchema }),
-  z.strictObject({ type: z.literal('paused'), reason: z.string(), time: timeStateSchema }),
+  /** The exam paused; `break` when the pause is a break (the break screen shows its countdown). */
+  z.strictObject({ type: z.literal('paused'), reason: z.string(), time: timeStateSchema, break: currentBreakSchema.optional() }),
   z.strictObject({ type: z.literal('resumed'), time: timeStateSchema }),
   z.strictObject({ type: z.literal('extended'), minutes: z.number(), time: timeStateSchema }),
   z.strictObject({ type: z.literal('terminated'), reason: z.string() }),

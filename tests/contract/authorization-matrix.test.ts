@@ -83,6 +83,8 @@ const MATRIX: Record<string, Role[]> = {
   'POST /api/sessions/{id}/resume': PROCTORS,
   'POST /api/sessions/{id}/extend': PROCTORS,
   'POST /api/sessions/{id}/terminate': PROCTORS,
+  'PUT /api/sessions/{id}/seat': PROCTORS,
+  'POST /api/sessions/{id}/break': PROCTORS,
   'POST /api/sessions/{id}/launch-code': PROCTORS,
   'GET /api/sessions/{id}/responses': PROCTORS,
   'GET /api/sessions/{id}/time-ledger': PROCTORS,

@@ -48,6 +48,8 @@ function row(over: Partial<RosterRow> & { sessionId: string; candidateName: stri
     timeMultiplier: 1,
     accommodationNote: null,
     separateRoom: false,
+    seat: null,
+    breakEndsAt: null,
     attention: [],
     ...over,
   };

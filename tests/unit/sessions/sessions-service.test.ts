@@ -94,6 +94,13 @@ function memoryRepository() {
       [...sessions.values()].filter((s) => s.state === 'in_progress' && s.deadlineAt && s.deadlineAt.getTime() <= now.getTime() - graceMs).slice(0, limit).map((s) => ({ ...s })),
     claimDisconnected: async (_db, now, ms, limit) =>
       [...sessions.values()].filter((s) => s.state === 'in_progress' && (!s.lastSeenAt || s.lastSeenAt.getTime() < now.getTime() - ms)).slice(0, limit).map((s) => ({ ...s })),
+    claimBreaksOver: async (_db, now, limit) =>
+      [...sessions.values()].filter((s) => s.state === 'paused' && s.breakEndsAt && s.breakEndsAt.getTime() <= now.getTime()).slice(0, limit).map((s) => ({ ...s })),
+    seatHolder: async (_db, center, day, seat, exceptId) => {
+      const s = [...sessions.values()].find((s) => s.testCenterId === center && s.seatDay === day && s.seatLabel?.toLowerCase() === seat.toLowerCase() && s.id !== exceptId && !['submitted', 'expired', 'terminated', 'scored'].includes(s.state));
+      return s && { id: s.id, candidateName: 'Someone' };
+    },
+    centerTimeZone: async () => 'America/Chicago',
     claimUnscored: async (_db, limit) => [...sessions.values()].filter((s) => ['submitted', 'expired', 'terminated'].includes(s.state)).slice(0, limit).map((s) => ({ ...s })),
     async releaseConnection(_db, id, connectionId, lastHeardAt) {
       const s = sessions.get(id)!;

@@ -1,4 +1,5 @@
-import { bigint, bigserial, boolean, index, integer, pgEnum, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, date, index, integer, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { SESSION_STATES } from '../../../../shared/protocol/session-protocol.ts';
 import { testCenters, users } from './accounts.ts';
 import { forms } from './forms.ts';
@@ -58,12 +59,25 @@ export const examSessions = pgTable(
     pendingAnswers: integer('pending_answers'),
     positionItemId: text('position_item_id'),
     positionSeq: integer('position_seq').notNull().default(0),
+    /** The seat / workstation the candidate sits at (#17.7), e.g. "12" or "B-03"; set at scheduling, admission or later. */
+    seatLabel: text('seat_label'),
+    /** The sitting's day in the center's zone (YYYY-MM-DD), set with the seat: a seat is one candidate's per center and day. */
+    seatDay: date('seat_day', { mode: 'string' }),
+    /** When the current scheduled break ends by itself (#17.10); null outside a break and for an unscheduled one. */
+    breakEndsAt: timestamp('break_ends_at', { withTimezone: true }),
+    /** How many of the blueprint's scheduled breaks the candidate has taken (they come in order). */
+    breaksTaken: integer('breaks_taken').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('exam_sessions_state_deadline_idx').on(t.state, t.deadlineAt),
     index('exam_sessions_center_idx').on(t.testCenterId, t.scheduledAt),
     index('exam_sessions_candidate_idx').on(t.candidateId, t.module),
+    // One candidate per seat per center and day among sessions not yet ended: an ended sitting frees its seat.
+    uniqueIndex('exam_sessions_seat_idx')
+      .on(t.testCenterId, t.seatDay, sql`lower(${t.seatLabel})`)
+      .where(sql`seat_label is not null and state in ('scheduled', 'checked_in', 'in_progress', 'paused')`),
+    index('exam_sessions_break_idx').on(t.breakEndsAt).where(sql`break_ends_at is not null`),
   ],
 );
 

@@ -38,6 +38,8 @@ const rosterColumns = {
   timeMultiplier: examSessions.timeMultiplier,
   accommodationNote: examSessions.accommodationNote,
   separateRoom: examSessions.separateRoom,
+  seatLabel: examSessions.seatLabel,
+  breakEndsAt: examSessions.breakEndsAt,
   answered,
   total,
   lastAnswerAt,

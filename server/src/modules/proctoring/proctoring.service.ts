@@ -3,6 +3,7 @@
  * health, incidents, bulk actions and the session timeline. Scoped to the proctor's own test centers.
  */
 import type { Db } from '../../db/client.ts';
+import { breakOf } from '../../../../shared/breaks.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
@@ -74,6 +75,8 @@ export function createProctoringService(deps: ProctoringDeps) {
         timeMultiplier: r.timeMultiplier,
         accommodationNote: r.accommodationNote,
         separateRoom: r.separateRoom,
+        seat: r.seatLabel,
+        breakEndsAt: r.breakEndsAt?.toISOString() ?? null,
         attention: attentionReasons(
           { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [] },
           now,
@@ -143,7 +146,7 @@ export function createProctoringService(deps: ProctoringDeps) {
 
     /**
      * Resumes every seat the proctors paused (not the ones paused by a disconnect: those resume when the candidate
-     * returns, or, past the disconnect credit cap, when a proctor resumes that seat).
+     * returns, or, past the disconnect credit cap, when a proctor resumes that seat; nor the ones on a break).
      */
     async resumeAll(actor: Actor, testCenterId: string, reason: string) {
       guard(actor, testCenterId);
@@ -151,7 +154,8 @@ export function createProctoringService(deps: ProctoringDeps) {
       const ids = [];
       for (const id of paused) {
         const s = await deps.sessions.find(id);
-        if (isDisconnectPause(s?.pauseReason)) continue; // the candidate may not be at the seat: resumed one by one
+        // The candidate may not be at the seat (gone, or out on a break): those resume one by one.
+        if (isDisconnectPause(s?.pauseReason) || breakOf(s?.pauseReason)) continue;
         await deps.sessions.resume(actor, id, reason);
         ids.push(id);
       }

@@ -28,6 +28,7 @@ import {
 import type { Clock } from '../../platform/clock.ts';
 import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from './domain/session-clock.ts';
 import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
+import { breakOf } from '../../../../shared/breaks.ts';
 import { admitSignal, newSignalLimiter, type SignalLimiter } from './domain/signal-limiter.ts';
 import { isRetryableFailure, type SessionRecord, type SessionsService } from './sessions.service.ts';
 
@@ -196,6 +197,14 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         if (decision.record) await sessions.signal(c.actor!, sessionId, m.kind, decision.coalesced);
         return send(c, { type: 'ack', seq: m.seq });
       }
+      case 'break':
+        // The pause itself reaches this socket as the "paused" push, like a proctor's pause.
+        await Promise.allSettled([...c.pending]);
+        await sessions.takeBreak(c.actor!, sessionId, m.kind);
+        return send(c, { type: 'ack', seq: m.seq });
+      case 'break-end':
+        await sessions.endBreak(c.actor!, sessionId);
+        return send(c, { type: 'ack', seq: m.seq });
       default:
         return exhaustive(m);
     }
@@ -238,7 +247,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       await onMessage(c as Joined, m);
     } catch (e) {
       const seq = 'seq' in m ? m.seq : undefined;
-      if (e instanceof AppError) error(c, e.code === 'INVALID_TRANSITION' ? 'SESSION_ENDED' : e.code === 'NOT_FOUND' ? 'SESSION_NOT_FOUND' : 'BAD_MESSAGE', e.message, seq);
+      if (e instanceof AppError && (m.type === 'break' || m.type === 'break-end') && e.code !== 'NOT_FOUND') error(c, 'BREAK_REFUSED', e.message, seq);
+      else if (e instanceof AppError) error(c, e.code === 'INVALID_TRANSITION' ? 'SESSION_ENDED' : e.code === 'NOT_FOUND' ? 'SESSION_NOT_FOUND' : 'BAD_MESSAGE', e.message, seq);
       else if (isRetryableFailure(e)) error(c, 'UNAVAILABLE', 'The server cannot reach its database right now; send this again shortly', seq);
       else {
         log('session message failed', e);
@@ -261,8 +271,10 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     c.phase.clock = liveClock(row);
     const time = timeStateOf(row, clock.now());
     switch (kind) {
-      case 'paused':
-        return send(c, { type: 'paused', reason: row.pauseReason ?? 'paused by the proctor', time });
+      case 'paused': {
+        const onBreak = row.state === 'paused' ? breakOf(row.pauseReason) : null;
+        return send(c, { type: 'paused', reason: row.pauseReason ?? 'paused by the proctor', time, ...(onBreak ? { break: { ...onBreak, endsAt: row.breakEndsAt?.toISOString() ?? null } } : {}) });
+      }
       case 'resumed':
         return send(c, { type: 'resumed', time });
       case 'extended':

@@ -187,7 +187,8 @@ export async function claimExpired(db: Db, now: Date, graceMs: number, limit: nu
   return db
     .select()
     .from(examSessions)
-    .where(and(eq(examSessions.state, 'in_progress'), lte(examSessions.deadlineAt, cutoff)))
+    // A paused session has no deadline unless it is on a break whose clock runs, which time-up ends too.
+    .where(and(inArray(examSessions.state, ['in_progress', 'paused']), lte(examSessions.deadlineAt, cutoff)))
     .orderBy(asc(examSessions.deadlineAt))
     .limit(limit)
     .for('update', { skipLocked: true });
@@ -202,6 +203,41 @@ export async function claimDisconnected(db: Db, now: Date, ms: number, limit: nu
     .where(and(eq(examSessions.state, 'in_progress'), or(isNull(examSessions.lastSeenAt), lt(examSessions.lastSeenAt, cutoff))))
     .limit(limit)
     .for('update', { skipLocked: true });
+}
+
+/** Sessions on a scheduled break whose time is over (they resume by themselves). */
+export async function claimBreaksOver(db: Db, now: Date, limit: number): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(examSessions)
+    .where(and(eq(examSessions.state, 'paused'), lte(examSessions.breakEndsAt, now)))
+    .orderBy(asc(examSessions.breakEndsAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** The session (not ended, other than `exceptId`) that holds this seat at this center on this day, if any. */
+export async function seatHolder(db: Db, testCenterId: string, day: string, seatLabel: string, exceptId: string): Promise<{ id: string; candidateName: string } | undefined> {
+  const [row] = await db
+    .select({ id: examSessions.id, candidateName: users.displayName })
+    .from(examSessions)
+    .innerJoin(users, eq(users.id, examSessions.candidateId))
+    .where(
+      and(
+        eq(examSessions.testCenterId, testCenterId),
+        eq(examSessions.seatDay, day),
+        sql`lower(${examSessions.seatLabel}) = lower(${seatLabel})`,
+        inArray(examSessions.state, ['scheduled', 'checked_in', 'in_progress', 'paused']),
+        sql`${examSessions.id} <> ${exceptId}`,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+export async function centerTimeZone(db: Db, testCenterId: string): Promise<string> {
+  const [row] = await db.select({ timeZone: testCenters.timeZone }).from(testCenters).where(eq(testCenters.id, testCenterId)).limit(1);
+  return row?.timeZone ?? 'UTC';
 }
 
 /** Sessions that ended but are not scored yet (scoring is retried until it succeeds). */

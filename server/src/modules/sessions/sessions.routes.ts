@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { noBody, okSchema } from '../../../../shared/api/common.ts';
 import {
   admitSchema,
+  breakRequestSchema,
   extendSchema,
   handbookAckSchema,
   handbookSchema,
@@ -11,6 +12,8 @@ import {
   reasonSchema,
   resumeSchema,
   savedResponseSchema,
+  seatRequestSchema,
+  seatResponseSchema,
   scheduledSessionSchema,
   scheduleSessionRequestSchema,
   sessionParamsSchema,
@@ -56,6 +59,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
       endReason: s.endReason,
       timeMultiplier: s.timeMultiplier,
       time: s.time,
+      seat: s.seatLabel,
     };
   });
 
@@ -87,6 +91,14 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
   });
   app.post('/api/sessions/:id/extend', { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes', params, body: extendSchema, response: { 200: okSchema } } }, async (req) => {
     await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
+    return ok;
+  });
+  app.put('/api/sessions/:id/seat', { ...staff, schema: { tags: ['proctoring'], summary: 'Assign, change or clear the seat / workstation (unique per center and day)', params, body: seatRequestSchema, response: { 200: seatResponseSchema } } }, async (req) => {
+    await sessions.setSeat(actorOf(req), req.params.id, req.body.seat);
+    return { seat: req.body.seat };
+  });
+  app.post('/api/sessions/:id/break', { ...staff, schema: { tags: ['proctoring'], summary: 'Start an unscheduled break for the candidate (the clock runs)', params, body: breakRequestSchema, response: { 200: okSchema } } }, async (req) => {
+    await sessions.startBreak(actorOf(req), req.params.id, req.body.note ?? null);
     return ok;
   });
   app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now (recorded as terminated, never passed)', params, body: reasonSchema, response: { 200: okSchema } } }, async (req) => {

@@ -10,11 +10,13 @@
 import { isDatabaseUnavailable, type Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
+import { AppError, conflict, forbidden, notFound, ruleViolation, validationFailed } from '../../platform/errors.ts';
 import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { createGroupCommit } from '../../platform/group-commit.ts';
 import { DEFAULT_CALCULATOR, type CALCULATOR_MODES } from '../../../../shared/item-bank-format.ts';
 import { HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
+import { breakLabel, breakOf, dueScheduledBreak, type BreakInfo } from '../../../../shared/breaks.ts';
+import { dayInZone } from '../../../../shared/seats.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AssemblyService } from '../assembly/assembly.service.ts';
@@ -23,6 +25,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { toCandidateItems, reviewSummary } from './domain/candidate-view.ts';
 import {
   applyEntry,
+  breakEndsAt,
   clockOf,
   deadlineOf,
   DEFAULT_DISCONNECT_POLICY,
@@ -33,6 +36,7 @@ import {
   timeStateOf,
   type DisconnectPolicy,
   type LedgerEntry,
+  usedAt,
 } from './domain/session-clock.ts';
 import { PROGRESS_PAYLOAD_BYTES, progressPayloads } from './domain/progress-event.ts';
 import { DISCONNECTED, isEnded, transition, type SessionEvent } from './domain/session-lifecycle.ts';
@@ -87,7 +91,7 @@ export type SessionsRepository = Pick<
   | 'insertSession' | 'findSession' | 'lockSession' | 'updateSession' | 'appendLedger' | 'listLedger' | 'listSessionsForCandidate'
   | 'previousFormIds' | 'loadSessionForm' | 'loadResponses' | 'shareLockSessions' | 'upsertAnswers' | 'upsertFlags' | 'setPositions'
   | 'claimExpired' | 'claimDisconnected' | 'claimUnscored' | 'releaseConnection' | 'notifySession' | 'moduleTitles' | 'insertIncident'
-  | 'recordHeartbeats' | 'sessionNames' | 'notifyProgress'
+  | 'recordHeartbeats' | 'sessionNames' | 'notifyProgress' | 'claimBreaksOver' | 'seatHolder' | 'centerTimeZone'
 >;
 
 export interface SessionsDeps {
@@ -157,7 +161,7 @@ export function createSessionsService(deps: SessionsDeps) {
   ): Promise<{ row: repo.SessionRow; clockChanged: boolean }> {
     const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt, pauseReason: row.pauseReason }, event, at);
     if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
-    let patch: repo.SessionPatch = { state: r.state, pauseReason: r.pauseReason, ...opts.patch };
+    let patch: repo.SessionPatch = { state: r.state, pauseReason: r.pauseReason, ...(r.state !== 'paused' && row.breakEndsAt ? { breakEndsAt: null } : {}), ...opts.patch };
     if (r.clock.length) {
       const next = r.clock.reduce(applyEntry, clockOf(row));
       patch = { ...patch, allowedMs: next.allowedMs, usedMs: next.usedMs, runningSince: next.runningSince, deadlineAt: deadlineOf(next) };
@@ -227,6 +231,23 @@ export function createSessionsService(deps: SessionsDeps) {
     });
   }
 
+  /** The 1-based number of the question the candidate is on (1 before the first visit). */
+  async function questionNumber(row: repo.SessionRow, tx: Db): Promise<number> {
+    if (!row.formId || !row.positionItemId) return 1;
+    return Math.max(1, (await candidateForm(row.formId, tx)).order.indexOf(row.positionItemId) + 1);
+  }
+
+  /** Runs `fn`; a seat taken by a concurrent assignment (the unique index) is the same 409 as one found taken. */
+  async function uniqueSeat<T>(seat: string | null, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const code = (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+      if (seat !== null && code === '23505') throw conflict(`Seat ${seat} was just taken by another candidate at this center that day`, { seat });
+      throw e;
+    }
+  }
+
   async function proctorAction(actor: Actor, id: string, fn: (tx: Db, row: repo.SessionRow, now: Date) => Promise<void>) {
     if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins act on sessions');
     await db.transaction(async (tx) => {
@@ -244,7 +265,41 @@ export function createSessionsService(deps: SessionsDeps) {
     await store.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason });
   }
 
-  const sweeps = createSessionSweeps({ db, clock, config, repository: store, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause });
+  /** A seat for a session at its center: free that day among the sessions not ended, or a 409 naming who has it. */
+  async function seatPatch(tx: Db, s: { id: string; testCenterId: string; scheduledAt: Date }, seat: string | null): Promise<repo.SessionPatch> {
+    if (seat === null) return { seatLabel: null, seatDay: null };
+    const day = dayInZone(s.scheduledAt, await store.centerTimeZone(tx, s.testCenterId));
+    const holder = await store.seatHolder(tx, s.testCenterId, day, seat, s.id);
+    if (holder) throw conflict(`Seat ${seat} is already taken by ${holder.candidateName} at this center on ${day}`, { seat, day, sessionId: holder.id });
+    return { seatLabel: seat, seatDay: day };
+  }
+
+  /** Starts a break (#17.10) in the caller's transaction: pause (nothing to read), clock per the break, incident, audit. */
+  async function beginBreak(tx: Db, row: repo.SessionRow, now: Date, brk: BreakInfo, by: { actor: Actor; source: 'candidate' | 'proctor'; minutes: number | null; note?: string | null }) {
+    const endsAt = by.minutes === null ? null : breakEndsAt(now, by.minutes, brk.clock, row.deadlineAt);
+    const what = breakLabel(brk);
+    await commit(tx, row, { type: 'break', break: brk }, now, {
+      actor: by.actor,
+      reason: what,
+      patch: { breakEndsAt: endsAt, ...(brk.kind === 'scheduled' ? { breaksTaken: row.breaksTaken + 1 } : {}) },
+    });
+    const note = `${what[0]!.toUpperCase()}${what.slice(1)} started by the ${by.source}${by.minutes !== null ? `, ${by.minutes} min` : ''}${by.note ? `: ${by.note}` : ''}`;
+    await store.insertIncident(tx, { sessionId: row.id, at: now, kind: 'break-started', source: by.source, actorId: by.actor.userId, note });
+    await record(tx, by.actor, row, 'break-started', by.note ?? null, { kind: brk.kind, clock: brk.clock, minutes: by.minutes, endsAt: endsAt?.toISOString() ?? null });
+    await store.notifySession(tx, row.id, 'paused', { center: row.testCenterId });
+  }
+
+  /** Ends the break a session is on (the candidate's Resume, the proctor's resume, or its time is over). */
+  async function finishBreak(tx: Db, row: repo.SessionRow, now: Date, actor: Actor | null, source: 'candidate' | 'proctor' | 'system') {
+    const brk = breakOf(row.pauseReason);
+    await commit(tx, row, source === 'proctor' ? { type: 'resume' } : { type: 'break-end' }, now, { actor, reason: 'break ended', patch: { lastSeenAt: now } });
+    const how = source === 'system' ? 'its time is over' : `ended by the ${source}`;
+    await store.insertIncident(tx, { sessionId: row.id, at: now, kind: 'break-ended', source, actorId: actor?.userId ?? null, note: `${brk ? breakLabel(brk) : 'break'}: ${how}` });
+    await record(tx, actor, row, 'break-ended', how, { kind: brk?.kind ?? null, clock: brk?.clock ?? null });
+    await store.notifySession(tx, row.id, 'resumed', { center: row.testCenterId });
+  }
+
+  const sweeps = createSessionSweeps({ db, clock, config, repository: store, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause, finishBreak });
 
   const writes = createGroupCommit<WriteMessage, WriteOutcome>(flushWrites, { maxBatch: 1000 });
 
@@ -309,7 +364,7 @@ export function createSessionsService(deps: SessionsDeps) {
     config,
     timeStateOf,
 
-    async schedule(actor: Actor, input: { candidateId: string; module: ModuleCode; testCenterId: string; scheduledAt: Date; timeMultiplier?: number; accommodationNote?: string | null; separateRoom?: boolean }) {
+    async schedule(actor: Actor, input: { candidateId: string; module: ModuleCode; testCenterId: string; scheduledAt: Date; timeMultiplier?: number; accommodationNote?: string | null; separateRoom?: boolean; seat?: string | null }) {
       if (actor.role !== 'admin' && actor.role !== 'proctor') throw forbidden('Only admins and test-center staff schedule exams');
       assertTestCenterAccess(actor, input.testCenterId);
       const candidate = await deps.accounts.actorFor(input.candidateId);
@@ -321,8 +376,10 @@ export function createSessionsService(deps: SessionsDeps) {
       if (verdict && !verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
       const blueprint = await deps.assembly.blueprintFor(input.module);
       const multiplier = input.timeMultiplier ?? 1;
-      return db.transaction(async (tx) => {
+      return uniqueSeat(input.seat ?? null, () => db.transaction(async (tx) => {
+        const seat = await seatPatch(tx, { id: '00000000-0000-0000-0000-000000000000', testCenterId: input.testCenterId, scheduledAt: input.scheduledAt }, input.seat ?? null);
         const row = await store.insertSession(tx, {
+          ...seat,
           candidateId: input.candidateId,
           testCenterId: input.testCenterId,
           module: input.module,
@@ -334,10 +391,22 @@ export function createSessionsService(deps: SessionsDeps) {
           separateRoom: input.separateRoom ?? false,
           allowedMs: initialClock(blueprint.timeLimitMinutes * 60_000, multiplier).allowedMs,
         });
-        await record(tx, actor, row, 'scheduled', null, { module: input.module, scheduledAt: input.scheduledAt.toISOString(), timeMultiplier: multiplier, separateRoom: input.separateRoom ?? false, accommodationNote: input.accommodationNote ?? null });
+        await record(tx, actor, row, 'scheduled', null, { module: input.module, scheduledAt: input.scheduledAt.toISOString(), timeMultiplier: multiplier, separateRoom: input.separateRoom ?? false, accommodationNote: input.accommodationNote ?? null, seat: input.seat ?? null });
         await store.notifySession(tx, row.id, 'scheduled', { center: row.testCenterId });
         return row;
-      });
+      }));
+    },
+
+    /** Assigns, changes or clears (null) the seat of a session not yet ended (#17.7); audited with the previous seat. */
+    async setSeat(actor: Actor, id: string, seat: string | null) {
+      await uniqueSeat(seat, () =>
+        proctorAction(actor, id, async (tx, row) => {
+          if (isEnded(row.state)) throw new AppError('INVALID_TRANSITION', 'The session has ended; its seat can no longer change');
+          await store.updateSession(tx, id, await seatPatch(tx, row, seat));
+          await record(tx, actor, row, 'seat-assigned', null, { seat, previous: row.seatLabel });
+          await store.notifySession(tx, id, 'seat', { center: row.testCenterId });
+        }),
+      );
     },
 
     async get(actor: Actor, id: string) {
@@ -376,7 +445,7 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** Proctor admits after checking ID; the form is assembled now (linear-on-the-fly) with a recorded seed. */
-    async admit(actor: Actor, id: string, input: { idConfirmed: boolean }) {
+    async admit(actor: Actor, id: string, input: { idConfirmed: boolean; seat?: string | null }) {
       // Role and test-center scope first: a proctor of another center gets 403 before any eligibility detail about the
       // candidate (failed attempts, next eligible date) is worked out (#14.8).
       if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins act on sessions');
@@ -387,15 +456,17 @@ export function createSessionsService(deps: SessionsDeps) {
         const verdict = await deps.eligibility.check({ candidateId: pending.candidateId, module: pending.module, testCenterId: pending.testCenterId, at: clock.now() });
         if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
       }
-      await proctorAction(actor, id, async (tx, row, now) => {
+      await uniqueSeat(input.seat ?? null, () => proctorAction(actor, id, async (tx, row, now) => {
         const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, { type: 'admit' }, now);
         if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
         const previous = await store.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
         const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
-        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId } });
-        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed });
+        // A seat given at admission replaces the one from scheduling; without one the scheduled seat stays.
+        const seat = input.seat !== undefined ? await seatPatch(tx, row, input.seat) : {};
+        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId, ...seat } });
+        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed, ...(input.seat !== undefined ? { seat: input.seat, previousSeat: row.seatLabel } : {}) });
         await store.notifySession(tx, id, 'admitted', { center: row.testCenterId });
-      });
+      }));
     },
 
     async acknowledgeHandbook(actor: Actor, id: string, version: string) {
@@ -429,6 +500,7 @@ export function createSessionsService(deps: SessionsDeps) {
 
     resume: (actor: Actor, id: string, reason?: string) =>
       proctorAction(actor, id, async (tx, row, now) => {
+        if (row.state === 'paused' && breakOf(row.pauseReason)) return finishBreak(tx, row, now, actor, 'proctor');
         await commit(tx, row, { type: 'resume' }, now, { actor, reason: reason ?? null, patch: { lastSeenAt: now } });
         await record(tx, actor, row, 'resumed', reason);
         await store.notifySession(tx, id, 'resumed', { center: row.testCenterId });
@@ -440,6 +512,36 @@ export function createSessionsService(deps: SessionsDeps) {
         await record(tx, actor, row, 'extended', reason, { minutes });
         await store.notifySession(tx, id, 'extended', { center: row.testCenterId, minutes });
       }),
+
+    /** A proctor starts an unscheduled break for a seat (#17.10): the clock runs; the candidate resumes. */
+    startBreak: (actor: Actor, id: string, note?: string | null) =>
+      proctorAction(actor, id, (tx, row, now) => beginBreak(tx, row, now, { kind: 'unscheduled', clock: 'runs' }, { actor, source: 'proctor', minutes: null, note: note ?? null })),
+
+    /**
+     * The candidate takes a break (over the socket): `scheduled` takes the blueprint's next scheduled break if it is
+     * due (shared/breaks.ts), `unscheduled` one with the clock running.
+     */
+    async takeBreak(actor: Actor, id: string, kind: 'scheduled' | 'unscheduled') {
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, id, true);
+        const now = clock.now();
+        if (kind === 'unscheduled') return beginBreak(tx, row, now, { kind, clock: 'runs' }, { actor, source: 'candidate', minutes: null });
+        if (row.state !== 'in_progress') throw new AppError('INVALID_TRANSITION', `A break can start only while the exam runs; it is ${row.state.replaceAll('_', ' ')}`);
+        const blueprint = await deps.assembly.blueprintFor(row.module, row.blueprintVersion);
+        const due = dueScheduledBreak(blueprint.breaks, row.breaksTaken, { question: await questionNumber(row, tx), usedMs: usedAt(clockOf(row), now) });
+        if (!due) throw ruleViolation('No scheduled break is due now');
+        return beginBreak(tx, row, now, { kind, clock: due.break.clock }, { actor, source: 'candidate', minutes: due.break.minutes });
+      });
+    },
+
+    /** The candidate's Resume on the break screen. */
+    async endBreak(actor: Actor, id: string) {
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, id, true);
+        if (!(row.state === 'paused' && breakOf(row.pauseReason))) throw new AppError('INVALID_TRANSITION', 'You are not on a break');
+        await finishBreak(tx, row, clock.now(), actor, 'candidate');
+      });
+    },
 
     async terminate(actor: Actor, id: string, reason: string) {
       await proctorAction(actor, id, (tx, row, now) => end(tx, row, 'terminated', actor, now, reason));
@@ -509,6 +611,8 @@ export function createSessionsService(deps: SessionsDeps) {
       const responses = form ? await store.loadResponses(db, row.id) : [];
       // Nothing to read while paused (#17.2): the questions travel only while the exam runs; "resumed" brings them back.
       const items = form && row.state === 'in_progress' ? form.items : [];
+      const blueprint = form ? await deps.assembly.blueprintFor(row.module, row.blueprintVersion).catch(() => null) : null;
+      const onBreak = row.state === 'paused' ? breakOf(row.pauseReason) : null;
       return {
         type: 'snapshot' as const,
         protocol: 1 as const,
@@ -520,6 +624,7 @@ export function createSessionsService(deps: SessionsDeps) {
         lastSeq: Math.max(row.positionSeq, ...responses.map((r) => Math.max(r.answerSeq, r.flagSeq))),
         time: timeStateOf(row, now),
         warningMinutes: config.warningMinutes,
+        breaks: { scheduled: blueprint?.breaks ?? [], taken: row.breaksTaken, current: onBreak && { ...onBreak, endsAt: row.breakEndsAt?.toISOString() ?? null } },
       };
     },
 

@@ -22,10 +22,11 @@ export interface SweepDeps {
   config: { graceMs: number; disconnect: DisconnectPolicy };
   scoring: boolean;
   /** The claims that pick the rows to act on (FOR UPDATE SKIP LOCKED in the real repository). */
-  repository: Pick<typeof repo, 'claimExpired' | 'claimDisconnected' | 'claimUnscored'>;
+  repository: Pick<typeof repo, 'claimExpired' | 'claimDisconnected' | 'claimUnscored' | 'claimBreaksOver'>;
   end(tx: Db, row: repo.SessionRow, reason: 'expired', actor: Actor | null, now: Date): Promise<void>;
   autoPause(tx: Db, row: repo.SessionRow, now: Date, decision: Extract<DisconnectDecision, { pause: true }>): Promise<void>;
   markScored(tx: Db, row: repo.SessionRow): Promise<void>;
+  finishBreak(tx: Db, row: repo.SessionRow, now: Date, actor: Actor | null, source: 'system'): Promise<void>;
   scoreIfEnded(sessionId: string): Promise<void>;
 }
 
@@ -62,6 +63,16 @@ export function createSessionSweeps(deps: SweepDeps) {
       });
     },
 
+    /** Resumes sessions whose scheduled break is over (#17.10): the break ends by itself. */
+    async endBreaksOver(limit = 200): Promise<string[]> {
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const rows = await deps.repository.claimBreaksOver(tx, now, limit);
+        for (const row of rows) await deps.finishBreak(tx, row, now, null, 'system');
+        return rows.map((r) => r.id);
+      });
+    },
+
     /** Scores sessions that ended but were not scored (e.g. the process died in between). */
     async scorePending(limit = 50): Promise<number> {
       if (!deps.scoring) return 0;
@@ -75,10 +86,11 @@ export function createSessionSweeps(deps: SweepDeps) {
 }
 export type SessionSweeps = ReturnType<typeof createSessionSweeps>;
 
-/** Runs the three sweeps in order, every SWEEP_MS, on this instance's jobs. */
-export function scheduleSessionSweeps(jobs: Jobs, sweeps: Pick<SessionSweeps, 'expireDue' | 'pauseDisconnected' | 'scorePending'>, intervalMs = SWEEP_MS) {
+/** Runs the sweeps in order, every SWEEP_MS, on this instance's jobs. */
+export function scheduleSessionSweeps(jobs: Jobs, sweeps: Pick<SessionSweeps, 'expireDue' | 'pauseDisconnected' | 'scorePending' | 'endBreaksOver'>, intervalMs = SWEEP_MS) {
   jobs.every('session-sweeps', intervalMs, async () => {
     await sweeps.expireDue();
+    await sweeps.endBreaksOver();
     await sweeps.pauseDisconnected();
     await sweeps.scorePending();
   });

@@ -72,6 +72,23 @@ export function deadlineOf(clock: ClockState): Date | null {
   return clock.runningSince ? new Date(clock.runningSince.getTime() + clock.allowedMs - clock.usedMs) : null;
 }
 
+/**
+ * Breaks (#17.10). A break whose clock stops is a pause of the clock (the time is not charged); one whose clock runs
+ * leaves the clock alone, so the time keeps being used and the exam can run out during it. Ending the break resumes a
+ * stopped clock and again leaves a running one alone.
+ */
+export const breakStartEntries = (clock: 'stops' | 'runs', at: Date): LedgerEntry[] => (clock === 'stops' ? [{ kind: 'pause', at }] : []);
+export const breakEndEntries = (clock: 'stops' | 'runs', at: Date): LedgerEntry[] => (clock === 'stops' ? [{ kind: 'resume', at }] : []);
+
+/**
+ * When a scheduled break of `minutes` started at `at` ends by itself. With the clock running it never outlasts the
+ * exam: it ends at the deadline at the latest (where time-up ends the exam anyway).
+ */
+export function breakEndsAt(at: Date, minutes: number, clock: 'stops' | 'runs', deadline: Date | null): Date {
+  const end = new Date(at.getTime() + minutes * 60_000);
+  return clock === 'runs' && deadline && deadline < end ? deadline : end;
+}
+
 /** Default warning thresholds, minutes left. */
 export const DEFAULT_WARNING_MINUTES = [15, 5, 1];
 

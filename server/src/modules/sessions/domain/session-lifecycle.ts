@@ -11,7 +11,8 @@
  * hello; a session paused only because they dropped resumes by itself).
  */
 import type { SessionState } from '../../../../../shared/protocol/session-protocol.ts';
-import type { LedgerEntry } from './session-clock.ts';
+import { breakOf, breakReason, type BreakInfo } from '../../../../../shared/breaks.ts';
+import { breakEndEntries, breakStartEntries, type LedgerEntry } from './session-clock.ts';
 
 /** The pause reason of an automatic pause after a disconnect that a reconnect lifts (shown to candidate and proctor). */
 export const DISCONNECTED = 'disconnected';
@@ -26,6 +27,10 @@ export type SessionEvent =
   | { type: 'pause'; reason: string }
   | { type: 'auto-pause'; creditMs: number; hold: boolean }
   | { type: 'resume' }
+  /** A break starts (#17.10): the session pauses (nothing to read); the clock stops or runs as the break says. */
+  | { type: 'break'; break: BreakInfo }
+  /** The break ends (the candidate's Resume, or a scheduled break's time is over). */
+  | { type: 'break-end' }
   | { type: 'reconnect' }
   | { type: 'extend'; minutes: number }
   | { type: 'submit' }
@@ -81,8 +86,21 @@ export function transition(view: LifecycleView, event: SessionEvent, at: Date): 
     case 'auto-pause':
       if (state !== 'in_progress') return refuse(`cannot pause: the session is ${label(state)}`);
       return to('paused', [{ kind: 'pause', at }, { kind: 'credit', at, ms: Math.max(0, Math.round(event.creditMs)) }], event.hold ? DISCONNECTED_HOLD : DISCONNECTED);
-    case 'resume':
-      return state === 'paused' ? to('in_progress', [{ kind: 'resume', at }]) : refuse(`cannot resume: the session is ${label(state)}`);
+    case 'resume': {
+      if (state !== 'paused') return refuse(`cannot resume: the session is ${label(state)}`);
+      // The proctor may end a break too; a break with the clock running has no clock to restart.
+      const onBreak = breakOf(pauseReason);
+      return to('in_progress', onBreak ? breakEndEntries(onBreak.clock, at) : [{ kind: 'resume', at }]);
+    }
+    case 'break':
+      if (state === 'paused' && breakOf(pauseReason)) return refuse('a break is already under way');
+      if (state !== 'in_progress') return refuse(`cannot start a break: the session is ${label(state)}`);
+      if (event.break.kind === 'unscheduled' && event.break.clock !== 'runs') return refuse('an unscheduled break runs on the exam clock');
+      return to('paused', breakStartEntries(event.break.clock, at), breakReason(event.break));
+    case 'break-end': {
+      const onBreak = state === 'paused' ? breakOf(pauseReason) : null;
+      return onBreak ? to('in_progress', breakEndEntries(onBreak.clock, at)) : refuse(`cannot end a break: the session is ${state === 'paused' ? 'paused, not on a break' : label(state)}`);
+    }
     case 'reconnect':
       // A connection is welcome in every state (an ended session gets its result); only a disconnect pause that
       // does not wait for the proctor lifts.
@@ -97,7 +115,8 @@ export function transition(view: LifecycleView, event: SessionEvent, at: Date): 
       // A paper sitting never ran on the server's clock, so it has no clock entries.
       return state === 'scheduled' || state === 'checked_in' ? to('submitted') : refuse(`cannot record paper responses: the session is ${label(state)}`);
     case 'expire':
-      return state === 'in_progress' ? to('expired', [{ kind: 'stop', at }]) : refuse(`cannot expire: the session is ${label(state)}`);
+      // Time runs out while running, or during a break whose clock runs.
+      return state === 'in_progress' || (state === 'paused' && breakOf(pauseReason)?.clock === 'runs') ? to('expired', [{ kind: 'stop', at }]) : refuse(`cannot expire: the session is ${label(state)}`);
     case 'terminate':
       return isEnded(state) ? refuse(`cannot terminate: the session is already ${label(state)}`) : to('terminated', [{ kind: 'stop', at }]);
     case 'score':
