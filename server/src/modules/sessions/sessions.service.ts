@@ -527,7 +527,7 @@ export function createSessionsService(deps: SessionsDeps) {
         const now = clock.now();
         if (kind === 'unscheduled') return beginBreak(tx, row, now, { kind, clock: 'runs' }, { actor, source: 'candidate', minutes: null });
         if (row.state !== 'in_progress') throw new AppError('INVALID_TRANSITION', `A break can start only while the exam runs; it is ${row.state.replaceAll('_', ' ')}`);
-        const blueprint = await deps.assembly.blueprintFor(row.module, row.blueprintVersion);
+        const blueprint = await deps.assembly.blueprintFor(row.module, row.blueprintVersion, tx);
         const due = dueScheduledBreak(blueprint.breaks, row.breaksTaken, { question: await questionNumber(row, tx), usedMs: usedAt(clockOf(row), now) });
         if (!due) throw ruleViolation('No scheduled break is due now');
         return beginBreak(tx, row, now, { kind, clock: due.break.clock }, { actor, source: 'candidate', minutes: due.break.minutes });
