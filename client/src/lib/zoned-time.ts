@@ -44,3 +44,32 @@ export function formatZoned(iso: string, zone: string, style: ZonedStyle = 'date
   const localDay = sameDay ? '' : `${d.toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: localZone })}, `;
   return `${inZone} · ${localDay}${local} your time (${localZone})`;
 }
+
+/** Compact styles for dense screens (the proctor console): a time, a time with seconds, or a short date and time. */
+export type CompactStyle = 'time' | 'time-seconds' | 'date-time-seconds';
+
+function compactParts(style: CompactStyle): Intl.DateTimeFormatOptions {
+  const time: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
+  switch (style) {
+    case 'time':
+      return time;
+    case 'time-seconds':
+      return { ...time, second: '2-digit' };
+    default:
+      return { ...time, second: '2-digit', year: '2-digit', month: 'numeric', day: 'numeric' };
+  }
+}
+
+/**
+ * "9:05 AM CST": a time in the center's zone that names the zone on every line (#17.5), short enough for a seat row
+ * or an incident list (the full zone name is given once, in the table's caption).
+ */
+export function formatZonedCompact(iso: string, zone: string, style: CompactStyle = 'time', locale?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  try {
+    return d.toLocaleString(locale, { ...compactParts(style), timeZone: zone });
+  } catch {
+    return d.toISOString();
+  }
+}

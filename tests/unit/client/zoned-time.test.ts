@@ -1,6 +1,6 @@
 /** #17.5: times name the test center's zone, and add the candidate's own time when their zone differs. */
 import { describe, expect, it } from 'vitest';
-import { formatZoned } from '../../../client/src/lib/zoned-time.ts';
+import { formatZoned, formatZonedCompact } from '../../../client/src/lib/zoned-time.ts';
 
 describe('formatZoned', () => {
   const at = '2026-12-08T15:00:00.000Z'; // 9:00 in Chicago (CST), 10:00 in New York (EST)
@@ -24,5 +24,19 @@ describe('formatZoned', () => {
   it('dates alone name the zone; bad input is returned as it came', () => {
     expect(formatZoned(at, 'America/Chicago', 'date', 'Europe/Paris', 'en-US')).toBe('Dec 8, 2026 (America/Chicago)');
     expect(formatZoned('not a date', 'America/Chicago')).toBe('not a date');
+  });
+});
+
+describe('formatZonedCompact (the proctor console)', () => {
+  const at = '2026-12-08T15:05:09.000Z';
+  it('names the zone on every time, whatever the browser zone', () => {
+    expect(formatZonedCompact(at, 'America/Chicago', 'time', 'en-US')).toBe('9:05 AM CST');
+    expect(formatZonedCompact(at, 'America/Chicago', 'time-seconds', 'en-US')).toBe('9:05:09 AM CST');
+    expect(formatZonedCompact(at, 'America/Chicago', 'date-time-seconds', 'en-US')).toBe('12/8/26, 9:05:09 AM CST');
+    expect(formatZonedCompact('2026-07-08T15:05:09.000Z', 'America/Chicago', 'time', 'en-US')).toBe('10:05 AM CDT');
+    expect(formatZonedCompact(at, 'Europe/Paris', 'time', 'en-GB')).toBe('16:05 CET');
+  });
+  it('bad input comes back as it was', () => {
+    expect(formatZonedCompact('soon', 'America/Chicago')).toBe('soon');
   });
 });

@@ -2,8 +2,9 @@
 import { useRef, useState, type FormEvent } from 'react';
 import * as proctorApi from './api.ts';
 import type { ErrorBody, TestCenter } from './api.ts';
-import { formatInZone, incidentText, parseCsv, zonedDate } from './roster.ts';
+import { incidentText, parseCsv, zonedDate } from './roster.ts';
 import { ApiErrorMessage } from './seat-dialogs.tsx';
+import { formatZonedCompact } from '../../lib/zoned-time.ts';
 
 export function IncidentsTab({ center }: { center: TestCenter }) {
   const [date, setDate] = useState(() => zonedDate(Date.now(), center.timeZone));
@@ -86,7 +87,7 @@ export function IncidentsTab({ center }: { center: TestCenter }) {
                   <tbody>
                     {result.rows.map((row, i) => (
                       <tr key={i}>
-                        <th scope="row">{formatInZone(cell(row, 'at'), center.timeZone, { timeStyle: 'medium' })}</th>
+                        <th scope="row">{formatZonedCompact(cell(row, 'at'), center.timeZone, 'time-seconds')}</th>
                         <td>{cell(row, 'candidate')}</td>
                         <td>{cell(row, 'module')}</td>
                         <td>{incidentText(cell(row, 'kind'))}</td>

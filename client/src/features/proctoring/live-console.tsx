@@ -12,7 +12,6 @@ import {
   attentionText,
   filterRows,
   formatAge,
-  formatInZone,
   heartbeatAgeMs,
   incidentText,
   moduleTitle,
@@ -31,6 +30,7 @@ import {
 } from './roster.ts';
 import { ApiErrorMessage, BulkDialog, RoomMessageDialog, SeatDialog, type SeatAction } from './seat-dialogs.tsx';
 import type { FeedState } from './use-proctor-feed.ts';
+import { formatZonedCompact } from '../../lib/zoned-time.ts';
 
 /** Re-reads the clock every second; nothing is counted from it. */
 function useNow(ms = 1000): number {
@@ -388,7 +388,7 @@ function SeatRow(props: {
       <td className="pc-urgency">{row.attention.length > 0 ? <span className="pc-urgent-mark">{row.attention.includes('raised-hand') ? 'Now: hand' : 'Attention'}</span> : <span className="muted">—</span>}</td>
       <th scope="row" tabIndex={-1}>
         <span className="pc-name">{name}</span>
-        <span className="pc-small muted">{formatInZone(row.scheduledAt, center.timeZone, { timeStyle: 'short' })}</span>
+        <span className="pc-small muted">{formatZonedCompact(row.scheduledAt, center.timeZone)}</span>
       </th>
       <td>
         <abbr title={moduleTitle(row.module)} className="pc-module">
@@ -451,7 +451,7 @@ function SeatRow(props: {
         <span className="pc-num-inline">{row.incidents}</span>
         {row.lastIncident && (
           <span className="pc-small">
-            last: {incidentText(row.lastIncident.kind)}, {formatInZone(row.lastIncident.at, center.timeZone, { timeStyle: 'short' })}
+            last: {incidentText(row.lastIncident.kind)}, {formatZonedCompact(row.lastIncident.at, center.timeZone)}
           </span>
         )}
       </td>

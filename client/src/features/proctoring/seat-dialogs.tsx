@@ -10,6 +10,7 @@ import { spokenDuration } from '../../lib/clock-offset.ts';
 import * as proctorApi from './api.ts';
 import type { ErrorBody, TestCenter, TimelineEvent } from './api.ts';
 import { formatInZone, moduleTitle, timelineEventText } from './roster.ts';
+import { formatZonedCompact } from '../../lib/zoned-time.ts';
 
 export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand';
 
@@ -401,7 +402,7 @@ function TimelineDialog({ row, center, onClose }: SeatDialogProps) {
             const detail = eventDetail(e);
             return (
               <li key={i} className={`pc-tl-${e.source}`}>
-                <time dateTime={e.at}>{formatInZone(e.at, center.timeZone, { dateStyle: 'short', timeStyle: 'medium' })}</time>
+                <time dateTime={e.at}>{formatZonedCompact(e.at, center.timeZone, 'date-time-seconds')}</time>
                 <span>
                   <span className="pc-tl-event">
                     {timelineEventText(e.event)}
