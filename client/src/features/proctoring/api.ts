@@ -7,7 +7,7 @@ import type { CandidateImportResult, candidateImportRequestSchema, createUserReq
 import type { Me } from '../../../../shared/api/auth.ts';
 import type { okSchema, Wire } from '../../../../shared/api/common.ts';
 import type { answerHandSchema, bulkReasonSchema, messagedCountSchema, noteSchema, proctorMessageSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
-import type { admitSchema, extendSchema, launchCodeSchema, reasonSchema, resumeSchema, scheduledSessionSchema, scheduleSessionRequestSchema } from '../../../../shared/api/sessions.ts';
+import type { admitSchema, breakRequestSchema, extendSchema, launchCodeSchema, reasonSchema, resumeSchema, scheduledSessionSchema, scheduleSessionRequestSchema, seatRequestSchema, seatResponseSchema } from '../../../../shared/api/sessions.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
@@ -29,7 +29,10 @@ export const createCandidate = (body: { username: string; displayName: string; p
   api<CandidateSummary>('POST', '/api/admin/users', { username: body.username, displayName: body.displayName, role: 'candidate', password: body.password, testCenterCodes: [body.testCenterCode] } satisfies Wire<typeof createUserRequestSchema>);
 export const scheduleSession = (body: ScheduleRequest) => api<Wire<typeof scheduledSessionSchema>>('POST', '/api/sessions', body);
 
-export const admit = (id: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/admit`, { idConfirmed: true } satisfies Wire<typeof admitSchema>);
+/** Admits; `seat` seats the candidate at the same time (absent: the seat from scheduling stays). */
+export const admit = (id: string, seat?: string | null) => api<Ok>('POST', `/api/sessions/${enc(id)}/admit`, { idConfirmed: true, ...(seat !== undefined ? { seat } : {}) } satisfies Wire<typeof admitSchema>);
+export const setSeat = (id: string, seat: string | null) => api<Wire<typeof seatResponseSchema>>('PUT', `/api/sessions/${enc(id)}/seat`, { seat } satisfies Wire<typeof seatRequestSchema>);
+export const startBreak = (id: string, note?: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/break`, (note ? { note } : {}) satisfies Wire<typeof breakRequestSchema>);
 export const start = (id: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/start`);
 export const pause = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/pause`, { reason } satisfies Wire<typeof reasonSchema>);
 export const resume = (id: string, reason?: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/resume`, (reason ? { reason } : {}) satisfies Wire<typeof resumeSchema>);

@@ -17,6 +17,7 @@ import {
   moduleTitle,
   MODULES,
   NO_FILTER,
+  pauseReasonText,
   SEAT_STATUS_TEXT,
   SEAT_STATUSES,
   seatRemainingMs,
@@ -29,8 +30,10 @@ import {
   type SortKey,
 } from './roster.ts';
 import { ApiErrorMessage, BulkDialog, RoomMessageDialog, SeatDialog, type SeatAction } from './seat-dialogs.tsx';
+import { Hidden, PrimaryAction, RoomMap } from './room-map.tsx';
 import type { FeedState } from './use-proctor-feed.ts';
 import { formatZonedCompact } from '../../lib/zoned-time.ts';
+import { breakOf } from '../../../../shared/breaks.ts';
 
 /** Re-reads the clock every second; nothing is counted from it. */
 function useNow(ms = 1000): number {
@@ -42,7 +45,7 @@ function useNow(ms = 1000): number {
   return now;
 }
 
-const Hidden = ({ children }: { children: ReactNode }) => <span className="visually-hidden">{children}</span>;
+
 
 const CONNECTION_TEXT: Record<FeedState['status'], string> = {
   connecting: 'Connecting…',
@@ -60,28 +63,39 @@ export function focusSeat(sessionId: string) {
   th?.focus();
 }
 
-const COMPACT_KEY = 'cpt-exam:console-compact';
-/** Compact rows (30+ seats on a 1080p screen), kept in the browser. */
-function useCompactRows(): [boolean, (v: boolean) => void] {
-  const [v, setV] = useState(() => {
+/** A console preference kept in the browser (compact rows, table or room map). */
+function useStoredChoice<T extends string>(key: string, choices: readonly T[], fallback: T): [T, (v: T) => void] {
+  const [v, setV] = useState<T>(() => {
     try {
-      return localStorage.getItem(COMPACT_KEY) === '1';
+      const stored = localStorage.getItem(key) as T | null;
+      return stored && choices.includes(stored) ? stored : fallback;
     } catch {
-      return false;
+      return fallback;
     }
   });
   return [
     v,
-    (next: boolean) => {
+    (next: T) => {
       setV(next);
       try {
-        localStorage.setItem(COMPACT_KEY, next ? '1' : '0');
+        localStorage.setItem(key, next);
       } catch {
         /* this page only */
       }
     },
   ];
 }
+
+/** Compact rows (30+ seats on a 1080p screen), kept in the browser. */
+function useCompactRows(): [boolean, (v: boolean) => void] {
+  const [v, set] = useStoredChoice('cpt-exam:console-compact', ['1', '0'] as const, '0');
+  return [v === '1', (next: boolean) => set(next ? '1' : '0')];
+}
+
+/** The table or the room map by seat (#17.7), kept in the browser. */
+const VIEWS = ['table', 'map'] as const;
+type ConsoleView = (typeof VIEWS)[number];
+
 
 export function LiveConsole({ center, feed, day, onDayChange, announce }: { center: TestCenter; feed: FeedState; day: string; onDayChange: (day: string | null) => void; announce: (text: string) => void }) {
   const now = useNow(1000);
@@ -90,6 +104,7 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
   // Most urgent first by default (#17.7): the seats that need the proctor are at the top of the table too.
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'urgency', dir: 'ascending' });
   const [compact, setCompact] = useCompactRows();
+  const [view, setView] = useStoredChoice<ConsoleView>('cpt-exam:console-view', VIEWS, 'table');
   const [dialog, setDialog] = useState<{ action: SeatAction; sessionId: string } | null>(null);
   const [bulk, setBulk] = useState<'pause' | 'resume' | 'message' | null>(null);
   // A failed one-click action's message stays by the row until the seat's state changes.
@@ -249,15 +264,25 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
         <button type="button" className="secondary" onClick={() => setFilter(NO_FILTER)} disabled={!filtered}>
           Clear filters
         </button>
-        <button type="button" className="secondary" aria-pressed={compact} onClick={() => setCompact(!compact)}>
+        <button type="button" className="secondary" aria-pressed={compact} onClick={() => setCompact(!compact)} disabled={view === 'map'}>
           Compact rows
         </button>
+        <div className="pc-view-toggle" role="group" aria-label="Show the seats as">
+          <button type="button" className="secondary" aria-pressed={view === 'table'} onClick={() => setView('table')}>
+            Table
+          </button>
+          <button type="button" className="secondary" aria-pressed={view === 'map'} onClick={() => setView('map')}>
+            Room map
+          </button>
+        </div>
       </form>
 
       {!feed.loaded && !feed.error ? (
         <p className="loading" role="status">
           <span className="spinner" aria-hidden="true" /> Loading the roster…
         </p>
+      ) : view === 'map' ? (
+        <RoomMap rows={filterRows(rows, filter)} total={rows.length} center={center} day={feed.date ?? day} clientNow={now} offsetMs={feed.offsetMs} busyRow={busyRow} rowErrors={rowErrors} onOpen={open} onImmediate={immediate} />
       ) : (
         <div className={`table-wrap pc-table-wrap pc-seats${compact ? ' pc-compact' : ''}`} role="region" aria-labelledby="seats-caption" tabIndex={0} data-testid="seats-region">
           <table className="pc-table">
@@ -267,6 +292,7 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
             <thead>
               <tr>
                 <SortHeader label="Urgency" k="urgency" sort={sort} onSort={sortBy} />
+                <SortHeader label="Seat" k="seat" sort={sort} onSort={sortBy} />
                 <SortHeader label="Candidate" k="name" sort={sort} onSort={sortBy} />
                 <th scope="col">Module</th>
                 <SortHeader label="State" k="state" sort={sort} onSort={sortBy} />
@@ -281,7 +307,7 @@ export function LiveConsole({ center, feed, day, onDayChange, announce }: { cent
             <tbody>
               {visible.length === 0 && (
                 <tr>
-                  <td colSpan={10} className="muted">
+                  <td colSpan={11} className="muted">
                     {rows.length === 0 ? 'No seats on this day.' : 'No seat matches the filters.'}
                   </td>
                 </tr>
@@ -357,31 +383,8 @@ function SeatRow(props: {
   const errorId = `seat-error-${row.sessionId}`;
 
   // The first action's button keeps its DOM node (key "primary") as Admit→Start and Pause→Resume swap, so focus stays.
-  let primary: ReactNode = null;
-  if (status === 'waiting')
-    primary = (
-      <button key="primary" type="button" onClick={() => props.onOpen('admit', row)}>
-        Admit<Hidden> {name}</Hidden>
-      </button>
-    );
-  else if (status === 'admitted')
-    primary = (
-      <button key="primary" type="button" onClick={() => props.onImmediate(row, 'start')} disabled={busy} aria-describedby={props.rowError ? errorId : undefined}>
-        Start<Hidden> {name}</Hidden>
-      </button>
-    );
-  else if (status === 'in_progress')
-    primary = (
-      <button key="primary" type="button" onClick={() => props.onOpen('pause', row)}>
-        Pause<Hidden> {name}</Hidden>
-      </button>
-    );
-  else if (status === 'paused')
-    primary = (
-      <button key="primary" type="button" onClick={() => props.onImmediate(row, 'resume')} disabled={busy} aria-describedby={props.rowError ? errorId : undefined}>
-        Resume<Hidden> {name}</Hidden>
-      </button>
-    );
+  const primary = <PrimaryAction key="primary" row={row} busy={busy} errorId={props.rowError ? errorId : undefined} onOpen={props.onOpen} onImmediate={props.onImmediate} />;
+  const onBreak = status === 'paused' ? breakOf(row.pauseReason) : null;
 
   return (
     <tr id={rowDomId(row.sessionId)} className={`pc-row pc-row-${status}${row.attention.length ? ' pc-row-attention' : ''}`} data-session-id={row.sessionId}>
@@ -390,6 +393,15 @@ function SeatRow(props: {
         <span className="pc-name">{name}</span>
         <span className="pc-small muted">{formatZonedCompact(row.scheduledAt, center.timeZone)}</span>
       </th>
+      <td data-testid="seat-label">
+        {row.seat ? <strong className="pc-seat-label">{row.seat}</strong> : <span className="muted">—</span>}
+        {status !== 'ended' && (
+          <button type="button" className="link pc-small" onClick={() => props.onOpen('seat', row)}>
+            {row.seat ? 'Change' : 'Set'}
+            <Hidden> {name}'s</Hidden> seat
+          </button>
+        )}
+      </td>
       <td>
         <abbr title={moduleTitle(row.module)} className="pc-module">
           {row.module}
@@ -398,7 +410,8 @@ function SeatRow(props: {
       </td>
       <td data-testid="seat-state">
         <span className={`pc-state pc-state-${status}`}>{stateText(row)}</span>
-        {row.pauseReason && status === 'paused' && <span className="pc-small">Reason: {pauseReasonText(row.pauseReason)}</span>}
+        {row.pauseReason && status === 'paused' && <span className="pc-small">{onBreak ? 'On a ' : 'Reason: '}{pauseReasonText(row.pauseReason)}</span>}
+        {onBreak && row.breakEndsAt && <span className="pc-small">until {formatZonedCompact(row.breakEndsAt, center.timeZone)}</span>}
         {row.disconnectCreditedMs > 0 && <span className="pc-small" data-testid="disconnect-credit">Disconnect time credited: {Math.round(row.disconnectCreditedMs / 1000)} s</span>}
         {row.attention.map((a) => (
           <span key={a} className="tag pc-attn-tag">
@@ -479,6 +492,11 @@ function SeatRow(props: {
               Terminate<Hidden> {name}</Hidden>
             </button>
           )}
+          {status === 'in_progress' && (
+            <button type="button" className="secondary" onClick={() => props.onOpen('break', row)}>
+              Break<Hidden> for {name}</Hidden>
+            </button>
+          )}
           {live && (
             <button type="button" className="link" onClick={() => props.onOpen('message', row)}>
               Message<Hidden> {name}</Hidden>
@@ -506,9 +524,3 @@ function SeatRow(props: {
   );
 }
 
-/** The pause reasons the server sets by itself, in words; a proctor's own reason is shown as typed. */
-function pauseReasonText(reason: string): string {
-  if (reason === 'disconnected') return 'connection lost (resumes when the candidate reconnects)';
-  if (reason === 'disconnected-proctor') return 'connection lost; the disconnect credit cap is used up or the center requires it, so a proctor must resume';
-  return reason;
-}

@@ -7,6 +7,8 @@ import type { AttentionReason, RosterRow } from '../../../../shared/api/proctori
 import { csvLine, readCsvRows, unguardCsvValue } from '../../../../shared/csv.ts';
 import { localDateOf, utcOffsetMs } from '../../../../shared/civil-date.ts';
 import { remainingMs } from '../../lib/clock-offset.ts';
+import { compareSeatLabels } from '../../../../shared/seats.ts';
+import { breakLabel, breakOf } from '../../../../shared/breaks.ts';
 
 /** The five CPT modules with their titles (the console's own copy: shared/vocabulary.ts would pull zod into this chunk). */
 export const MODULES = [
@@ -91,6 +93,23 @@ const INCIDENT_TEXT: Record<string, string> = {
   'hand-answered': 'hand answered',
   'proctor-message': 'message sent',
 };
+/** Why a seat is paused, in words: a break by its kind and clock, a disconnect, or the proctor's own reason as typed. */
+export function pauseReasonText(reason: string): string {
+  if (reason === 'disconnected') return 'connection lost (resumes when the candidate reconnects)';
+  if (reason === 'disconnected-proctor') return 'connection lost; the disconnect credit cap is used up or the center requires it, so a proctor must resume';
+  const onBreak = breakOf(reason);
+  if (onBreak) return breakLabel(onBreak);
+  return reason;
+}
+
+/**
+ * The room map's order (#17.7): seats by their label as on the floor plan ("2" before "10"), then the seats without a
+ * number by name, so the map reads like the room and unseated candidates are gathered at the end.
+ */
+export function roomMapRows(rows: readonly RosterRow[]): RosterRow[] {
+  return [...rows].sort((a, b) => compareSeatLabels(a.seat, b.seat) || collator.compare(a.candidateName, b.candidateName) || a.sessionId.localeCompare(b.sessionId));
+}
+
 export function incidentText(kind: string): string {
   return INCIDENT_TEXT[kind] ?? kind.replaceAll('-', ' ');
 }
@@ -137,9 +156,9 @@ export function formatAge(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-export type SortKey = 'urgency' | 'name' | 'state' | 'remaining' | 'progress';
+export type SortKey = 'urgency' | 'seat' | 'name' | 'state' | 'remaining' | 'progress';
 export type SortDir = 'ascending' | 'descending';
-export const SORT_TEXT: Record<SortKey, string> = { urgency: 'urgency', name: 'name', state: 'state', remaining: 'time left', progress: 'progress' };
+export const SORT_TEXT: Record<SortKey, string> = { urgency: 'urgency', seat: 'seat', name: 'name', state: 'state', remaining: 'time left', progress: 'progress' };
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
@@ -169,6 +188,10 @@ export function sortRows(rows: readonly RosterRow[], key: SortKey, dir: SortDir,
   return [...rows].sort((a, b) => {
     let c = 0;
     if (key === 'name') return sign * byName(a, b);
+    if (key === 'seat') {
+      if (!a.seat !== !b.seat) return a.seat ? -1 : 1; // seats without a number last in both directions
+      return sign * compareSeatLabels(a.seat, b.seat) || byName(a, b);
+    }
     if (key === 'urgency') c = urgency(b) - urgency(a) || URGENT_STATES.indexOf(seatStatus(a)) - URGENT_STATES.indexOf(seatStatus(b));
     else
     if (key === 'state') c = rank(a) - rank(b);
@@ -197,7 +220,7 @@ export function filterRows(rows: readonly RosterRow[], f: RosterFilter): RosterR
     if (f.status !== 'all' && seatStatus(r) !== f.status) return false;
     if (f.module !== 'all' && r.module !== f.module) return false;
     if (words.length) {
-      const hay = `${r.candidateName} ${r.module} ${moduleTitle(r.module)} ${r.separateRoom ? 'separate room' : ''} ${r.accommodationNote ?? ''}`.toLowerCase();
+      const hay = `${r.candidateName} ${r.module} ${moduleTitle(r.module)} ${r.seat ? `seat ${r.seat}` : ''} ${r.separateRoom ? 'separate room' : ''} ${r.accommodationNote ?? ''}`.toLowerCase();
       if (!words.every((w) => hay.includes(w))) return false;
     }
     return true;

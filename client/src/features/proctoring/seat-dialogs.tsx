@@ -11,8 +11,9 @@ import * as proctorApi from './api.ts';
 import type { ErrorBody, TestCenter, TimelineEvent } from './api.ts';
 import { formatInZone, moduleTitle, timelineEventText } from './roster.ts';
 import { formatZonedCompact } from '../../lib/zoned-time.ts';
+import { SEAT_LABEL_PATTERN } from '../../../../shared/seats.ts';
 
-export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand';
+export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand' | 'seat' | 'break';
 
 /** The server's message, and each located problem, where the action is. */
 export function ApiErrorMessage({ error, id }: { error: ErrorBody | null; id?: string }) {
@@ -171,19 +172,110 @@ export function SeatDialog(props: SeatDialogProps) {
       return <MessageDialog {...props} />;
     case 'answer-hand':
       return <MessageDialog {...props} answersHand />;
+    case 'seat':
+      return <SeatLabelDialog {...props} />;
+    case 'break':
+      return <BreakDialog {...props} />;
   }
 }
 
-function AdmitDialog({ row, onClose, onDone }: SeatDialogProps) {
-  const [checked, setChecked] = useState(false);
+const SEAT_HINT = 'A seat or workstation: 1-12 letters, digits, spaces or dashes, e.g. 12 or B-03. One candidate per seat per day.';
+/** What is wrong with a seat label as typed, or null (blank is allowed where it means "no seat"). */
+const seatProblem = (v: string) => (v.trim() === '' || SEAT_LABEL_PATTERN.test(v.trim()) ? null : 'A seat is 1-12 letters, digits, spaces or dashes, starting with a letter or digit.');
+
+function SeatInput({ value, onChange, problem, inputRef }: { value: string; onChange: (v: string) => void; problem: string | null; inputRef?: React.RefObject<HTMLInputElement | null> }) {
+  const id = useId();
+  return (
+    <>
+      <label>
+        Seat / workstation
+        <input ref={inputRef} value={value} onChange={(e) => onChange(e.target.value)} maxLength={12} className="pc-narrow" autoComplete="off" aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-err ${id}-hint` : `${id}-hint`} />
+      </label>
+      <p id={`${id}-hint`} className="muted pc-small">
+        {SEAT_HINT}
+      </p>
+      {problem && (
+        <p id={`${id}-err`} className="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Assign, change or clear the seat (#17.7); the server refuses a seat someone else has that day, naming them. */
+function SeatLabelDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [seat, setSeat] = useState(row.seat ?? '');
   const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const problem = tried ? seatProblem(seat) : null;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (seatProblem(seat)) return first.current?.focus();
+    const value = seat.trim() || null;
+    if (await run(() => proctorApi.setSeat(row.sessionId, value))) onDone(value ? `${row.candidateName} is at seat ${value}.` : `${row.candidateName} has no seat now.`);
+  }
+  return (
+    <Dialog title={`Seat for ${row.candidateName}`} onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        <p>{row.seat ? `Now at seat ${row.seat}. Leave the field empty to clear the seat.` : 'No seat yet.'}</p>
+        <SeatInput value={seat} onChange={setSeat} problem={problem} inputRef={first} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save seat'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+/** An unscheduled break for a seat (#17.10): the clock runs; the candidate resumes from their break screen. */
+function BreakDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [note, setNote] = useState('');
   const first = useRef<HTMLInputElement>(null);
   const { busy, error, run } = useAction();
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (await run(() => proctorApi.startBreak(row.sessionId, note.trim() || undefined))) onDone(`${row.candidateName} is on a break.`);
+  }
+  return (
+    <Dialog title={`Break for ${row.candidateName}`} onClose={onClose} initialFocus={first}>
+      <form onSubmit={submit} className="stack" noValidate>
+        <p>The question leaves the candidate's screen and a break screen shows instead. The exam clock keeps running; the candidate resumes when back, or you end the break from the row.</p>
+        <label>
+          Note (optional)
+          <input ref={first} value={note} onChange={(e) => setNote(e.target.value)} maxLength={300} autoComplete="off" />
+        </label>
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose}>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Starting…' : 'Start break'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
+  );
+}
+
+function AdmitDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [checked, setChecked] = useState(false);
+  const [seat, setSeat] = useState(row.seat ?? '');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  const { busy, error, run } = useAction();
+  const sProblem = tried ? seatProblem(seat) : null;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
     setTried(true);
-    if (!checked) return;
-    if (await run(() => proctorApi.admit(row.sessionId))) onDone(`Admitted ${row.candidateName}.`);
+    if (!checked || seatProblem(seat)) return;
+    // The seat is sent only when it changed: the one given at scheduling stays otherwise.
+    const value = seat.trim() || null;
+    const given = value === (row.seat ?? null) ? undefined : value;
+    if (await run(() => proctorApi.admit(row.sessionId, given))) onDone(`Admitted ${row.candidateName}${value ? ` at seat ${value}` : ''}.`);
   }
   return (
     <Dialog title={`Admit ${row.candidateName}`} onClose={onClose} initialFocus={first}>
@@ -201,6 +293,7 @@ function AdmitDialog({ row, onClose, onDone }: SeatDialogProps) {
             Tick the box to confirm that you checked the photo ID.
           </p>
         )}
+        <SeatInput value={seat} onChange={setSeat} problem={sProblem} />
         <ApiErrorMessage error={error} />
         <Buttons onCancel={onClose}>
           <button type="submit" disabled={busy}>
