@@ -119,7 +119,15 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     /** Minutes-left thresholds at which the server sends time-warning. */
     warningMinutes: z.array(z.number()),
     /** The blueprint's scheduled breaks, how many were taken, and the break under way (#17.10). */
-    breaks: z.strictObject({ scheduled: z.array(scheduledBreakSchema), taken: z.number().int(), current: currentBreakSchema.nullable() }).optional(),
+    breaks: z
+      .strictObject({
+        scheduled: z.array(scheduledBreakSchema),
+        taken: z.number().int(),
+        current: currentBreakSchema.nullable(),
+        /** All the time granted so far (ms): with the time left it tells the browser when an `atMinute` break is due. */
+        allowedMs: z.number().int(),
+      })
+      .optional(),
   }),
   z.strictObject({ type: z.literal('ack'), seq }),
   z.strictObject({ type: z.literal('error'), seq: seq.optional(), code: z.enum(PROTOCOL_ERROR_CODES), message: z.string() }),

@@ -47,7 +47,7 @@ describe.each(DB_KINDS)('breaks on %s', (kind) => {
     const s = await startedSession(t.app);
     const c = await ExamClient.open(base, s.candidate);
     const snap = await c.hello(s.sessionId);
-    expect(snap.breaks).toEqual({ scheduled: [{ afterQuestion: 2, minutes: 5, clock: 'stops' }, { atMinute: 30, minutes: 10, clock: 'runs' }], taken: 0, current: null });
+    expect(snap.breaks).toEqual({ scheduled: [{ afterQuestion: 2, minutes: 5, clock: 'stops' }, { atMinute: 30, minutes: 10, clock: 'runs' }], taken: 0, current: null, allowedMs: 90 * MIN });
 
     const early = await c.request({ type: 'break', kind: 'scheduled' });
     expect(early).toMatchObject({ type: 'error', code: 'BREAK_REFUSED', message: 'No scheduled break is due now' });

@@ -144,4 +144,43 @@ describe('the exam screen', () => {
     expect(byTestId('end-notice')?.textContent).toBe(TIME_UP_MESSAGE);
     expect(text()).not.toContain('Stem of Q1');
   });
+
+  it('breaks (#17.10): the scheduled break is offered once due, the break screen hides the question, Resume sends break-end', () => {
+    const { c, socket, push } = exam();
+    push({ ...snapshot(), breaks: { scheduled: [{ afterQuestion: 1, minutes: 10, clock: 'stops' }], taken: 0, current: null, allowedMs: 90 * 60_000 } });
+    expect(byTestId('break-offer')).toBeNull(); // on question 1: not due yet
+    act(() => c.go(1));
+    expect(byTestId('break-offer')?.textContent).toContain('up to 10 minutes; the exam clock stops');
+    act(() => [...container.querySelectorAll('button')].find((b) => b.textContent === 'Take the break')!.click());
+    const ask = socket.sent.find((m) => m.type === 'break');
+    expect(ask).toMatchObject({ type: 'break', kind: 'scheduled' });
+    push({ type: 'ack', seq: ask!.seq as number });
+    const endsAt = new Date(Date.now() + 10 * 60_000).toISOString();
+    push({ type: 'paused', reason: 'break:scheduled:stops', time: time(29 * 60_000, false), break: { kind: 'scheduled', clock: 'stops', endsAt } });
+    expect(byTestId('break-offer')).toBeNull(); // taken
+    expect(byTestId('paused-panel')?.textContent).toContain('On a break');
+    expect(byTestId('stem')).toBeNull();
+    expect(document.body.textContent).not.toContain('Stem of Q2');
+    expect(document.body.textContent).toContain('You are on a scheduled break.');
+    expect(document.querySelector('[data-testid="break-countdown"]')?.textContent).toMatch(/Break ends in (10:00|9:59)/);
+    act(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Resume the exam')!.click());
+    expect(socket.sent.find((m) => m.type === 'break-end')).toBeDefined();
+    push({ type: 'resumed', time: time(29 * 60_000) });
+    expect(byTestId('stem')?.textContent).toBe('Stem of Q2');
+    expect(c.getState().breaks.taken).toBe(1);
+  });
+
+  it('an unscheduled break is confirmed first and says the clock keeps running; a refusal shows the reason', () => {
+    const { socket, push } = exam();
+    act(() => [...container.querySelectorAll('button')].find((b) => b.textContent === 'Break')!.click());
+    expect(document.body.textContent).toContain('the exam clock keeps running');
+    act(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Start the break')!.click());
+    const ask = socket.sent.find((m) => m.type === 'break');
+    expect(ask).toMatchObject({ kind: 'unscheduled' });
+    push({ type: 'error', seq: ask!.seq as number, code: 'BREAK_REFUSED', message: 'A break is already under way' });
+    expect(text()).toContain('A break is already under way');
+    push({ type: 'paused', reason: 'break:unscheduled:runs', time: time(29 * 60_000), break: { kind: 'unscheduled', clock: 'runs', endsAt: null } });
+    expect(document.querySelector('[data-testid="break-exam-time"]')?.textContent).toMatch(/Exam time left: (29:00|28:59)/);
+    expect(document.querySelector('[data-testid="break-countdown"]')).toBeNull();
+  });
 });

@@ -10,6 +10,8 @@ import {
   NO_FILTER,
   oneCandidateCsv,
   parseCsv,
+  pauseReasonText,
+  roomMapRows,
   seatRemainingMs,
   seatStatus,
   sortRows,
@@ -178,4 +180,30 @@ it('names timeline events in words', () => {
   expect(timelineEventText('session.admitted')).toBe('Admitted (photo ID checked)');
   expect(timelineEventText('incident.page-hidden')).toBe('Incident: page hidden');
   expect(timelineEventText('session.something-new')).toBe('Something new');
+});
+
+describe('seats (#17.7)', () => {
+  const seated = [
+    row({ sessionId: 'a', candidateName: 'Ann', seat: '10' }),
+    row({ sessionId: 'b', candidateName: 'Bob', seat: null }),
+    row({ sessionId: 'c', candidateName: 'Cat', seat: '2' }),
+    row({ sessionId: 'd', candidateName: 'Dan', seat: 'B-01' }),
+    row({ sessionId: 'e', candidateName: 'Eve', seat: null }),
+  ];
+  const t = { offsetMs: 0, clientNow: NOW };
+  it('sorts by seat number as on the floor plan, unseated candidates last in both directions', () => {
+    expect(sortRows(seated, 'seat', 'ascending', t).map((r) => r.seat ?? r.candidateName)).toEqual(['2', '10', 'B-01', 'Bob', 'Eve']);
+    expect(sortRows(seated, 'seat', 'descending', t).map((r) => r.seat ?? r.candidateName)).toEqual(['B-01', '10', '2', 'Bob', 'Eve']);
+  });
+  it('the room map lays seats out by number, then the unseated by name', () => {
+    expect(roomMapRows(seated).map((r) => r.sessionId)).toEqual(['c', 'a', 'd', 'b', 'e']);
+  });
+  it('the search finds a seat', () => {
+    expect(filterRows(seated, { ...NO_FILTER, text: 'seat b-01' }).map((r) => r.sessionId)).toEqual(['d']);
+  });
+  it('a break reads as its kind and clock', () => {
+    expect(pauseReasonText('break:scheduled:stops')).toBe('scheduled break (clock stopped)');
+    expect(pauseReasonText('break:unscheduled:runs')).toBe('unscheduled break (clock running)');
+    expect(pauseReasonText('Fire drill')).toBe('Fire drill');
+  });
 });

@@ -128,3 +128,23 @@ describe("a blueprint's breaks", () => {
     expect(problems([{ afterQuestion: 50, minutes: 5, clock: 'runs' }, { afterQuestion: 20, minutes: 5, clock: 'runs' }])).toEqual(['breaks/1: scheduled breaks must be listed in the order they come']);
   });
 });
+
+describe('seat labels (#17.7)', () => {
+  it('order as on the floor plan, unlabelled last', async () => {
+    const { compareSeatLabels } = await import('../../../shared/seats.ts');
+    expect(['10', '2', null, 'A-3', 'A-10', '1'].sort(compareSeatLabels)).toEqual(['1', '2', '10', 'A-3', 'A-10', null]);
+  });
+  it('a sitting belongs to its day in the center’s zone', async () => {
+    const { dayInZone } = await import('../../../shared/seats.ts');
+    // 03:30 UTC on the 9th is still the evening of the 8th in Chicago.
+    expect(dayInZone(new Date('2026-12-09T03:30:00Z'), 'America/Chicago')).toBe('2026-12-08');
+    expect(dayInZone(new Date('2026-12-09T03:30:00Z'), 'Europe/Paris')).toBe('2026-12-09');
+  });
+  it('labels are validated with a message saying what a seat may be', async () => {
+    const { seatLabelSchema } = await import('../../../shared/seats.ts');
+    expect(seatLabelSchema.parse(' B-03 ')).toBe('B-03');
+    expect(seatLabelSchema.safeParse('#1').success).toBe(false);
+    expect(seatLabelSchema.safeParse('1234567890123').success).toBe(false);
+    expect(seatLabelSchema.safeParse('').error?.issues[0]?.message).toMatch(/a seat is 1-12 letters/);
+  });
+});

@@ -57,6 +57,8 @@ export function createExamController(opts: ExamControllerOptions) {
   /** True once this connection's snapshot is in and the exam is running: changes may be sent. */
   let live = false;
   let submitSeq: number | null = null;
+  /** The break or break-end in flight (#17.10): acknowledged, or refused with the server's reason as a notice. */
+  let breakSeq: number | null = null;
   let heartbeat: unknown = null;
   let retryTimer: unknown = null;
   let retryDelay = RETRY_MIN_MS;
@@ -162,6 +164,10 @@ export function createExamController(opts: ExamControllerOptions) {
           submitSeq = null;
           return; // "ended" follows
         }
+        if (m.seq === breakSeq) {
+          breakSeq = null;
+          return; // "paused" or "resumed" follows
+        }
         retryDelay = RETRY_MIN_MS;
         if (outbox.ack(m.seq)) syncOutbox();
         return;
@@ -201,6 +207,11 @@ export function createExamController(opts: ExamControllerOptions) {
   }
 
   function onError(m: Extract<ServerMessage, { type: 'error' }>) {
+    if (m.seq !== undefined && m.seq === breakSeq) {
+      breakSeq = null;
+      dispatch({ type: 'notice', tone: 'error', text: m.message });
+      return;
+    }
     if (m.seq !== undefined && m.seq === submitSeq) {
       submitSeq = null;
       dispatch({ type: 'submitting', value: false, error: m.message });
@@ -246,6 +257,14 @@ export function createExamController(opts: ExamControllerOptions) {
   let serverSeqFloor = 0;
   function floor() {
     return Math.max(serverSeqFloor, opts.seqFloor ? opts.seqFloor(timers.now() + clock.offsetMs) : 0);
+  }
+
+  function sendNow(m: { type: 'break'; kind: 'scheduled' | 'unscheduled' } | { type: 'break-end' }): string | null {
+    if (state.connection !== 'connected') return 'You are not connected. Try again when the connection is back.';
+    const seq = outbox.nextSeq(floor());
+    if (!socket.send({ ...m, seq })) return 'The connection dropped. Try again when connected.';
+    breakSeq = seq;
+    return null;
   }
 
   function record(change: Change) {
@@ -312,6 +331,19 @@ export function createExamController(opts: ExamControllerOptions) {
     },
     dismissMessage(id: number) {
       dispatch({ type: 'dismiss-message', id });
+    },
+    /**
+     * Asks for a break (#17.10): the blueprint's scheduled break when it is due, or an unscheduled one (the clock
+     * runs). Not kept for later like an answer: a break is for now. Returns why it cannot be sent, or null.
+     */
+    takeBreak(kind: 'scheduled' | 'unscheduled'): string | null {
+      if (!running() || state.paused || state.ended) return 'A break can start only while the exam runs.';
+      return sendNow({ type: 'break', kind });
+    },
+    /** Resume on the break screen. */
+    endBreak(): string | null {
+      if (!state.paused?.break) return 'You are not on a break.';
+      return sendNow({ type: 'break-end' });
     },
     /**
      * Sends submit once every change is saved. Returns why it cannot, or null when it was sent.

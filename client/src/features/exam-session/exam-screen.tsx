@@ -13,6 +13,7 @@ import { getTools } from './api.ts';
 import type { CalculatorMode } from './calculator-engine.ts';
 import { addHighlight, clearHighlights, loadMarks, saveMarks, segments, toggleStrike, type CandidateMarks } from './candidate-tools.ts';
 import { Countdown } from './countdown.tsx';
+import { BreakOverlay, ScheduledBreakSlot, UnscheduledBreakDialog } from './break-screen.tsx';
 import type { ExamController } from './exam-controller.ts';
 import { reviewOf, type ExamState } from './exam-state.ts';
 import { QuestionPalette } from './question-palette.tsx';
@@ -68,13 +69,22 @@ function selectionOffsets(root: HTMLElement | null): [number, number] | null {
 /** What the screen needs of its controller: the exam's (over the socket) or a practice test's (over HTTP). */
 export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'> &
   /** Only a live exam has a proctor to raise a hand to or hear from. */
-  Partial<Pick<ExamController, 'raiseHand' | 'dismissMessage'>>;
+  Partial<Pick<ExamController, 'raiseHand' | 'dismissMessage' | 'takeBreak' | 'endBreak'>>;
 
 export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
   const [showTools, setShowTools] = useState(false);
+  const [askBreak, setAskBreak] = useState(false);
+  const [breakError, setBreakError] = useState<string | null>(null);
+  const takeBreak = (kind: 'scheduled' | 'unscheduled') => {
+    setAskBreak(false);
+    const why = controller.takeBreak?.(kind) ?? null;
+    if (why) setBreakError(why);
+  };
+  const onBreak = !!state.paused?.break;
+  useEffect(() => setBreakError(null), [onBreak]);
   const [reading, setReading] = useReading();
   const [marks, updateMarks] = useMarks(state.sessionId);
   const [calculatorMode, setCalculatorMode] = useState<CalculatorMode>('none');
@@ -231,6 +241,11 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               {state.handRaised ? 'Hand raised' : 'Raise hand'}
             </button>
           )}
+          {controller.takeBreak && (
+            <button type="button" className="secondary" onClick={() => setAskBreak(true)} disabled={paused || !!state.ended}>
+              Break
+            </button>
+          )}
           <button type="button" className="secondary" aria-expanded={showTools} aria-controls="exam-tools-panel" onClick={() => setShowTools((v) => !v)}>
             Tools
           </button>
@@ -269,6 +284,12 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
             </button>
           </div>
         ))}
+        {controller.takeBreak && <ScheduledBreakSlot state={state} offsetMs={controller.offsetMs} onTake={() => takeBreak('scheduled')} />}
+        {breakError && !paused && (
+          <p className="banner error" role="alert">
+            {breakError}
+          </p>
+        )}
         {state.handRaised && (
           <p className="banner warn" role="status" data-testid="hand-status">
             Your hand is raised: the proctor has been told and will come to you.
@@ -305,7 +326,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
             // Nothing to read while paused (#17.2): the question, its options and the review are not in the page.
             <section className="question-panel paused-panel" aria-labelledby="paused-title" data-testid="paused-panel">
               <h1 id="paused-title" className="question-number">
-                Exam paused
+                {state.paused?.break ? 'On a break' : 'Exam paused'}
               </h1>
               <p>The question is hidden while the exam is paused. It comes back, with your answers, when the exam resumes.</p>
             </section>
@@ -411,7 +432,18 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
       </nav>
 
       {confirming && !state.paused && <SubmitDialog state={state} controller={controller} unanswered={review.unanswered.length} onCancel={() => setConfirming(false)} />}
-      {state.paused && <PauseOverlay reason={state.paused.reason} messages={state.messages} />}
+      {state.paused && !state.paused.break && <PauseOverlay reason={state.paused.reason} messages={state.messages} />}
+      {state.paused?.break && (
+        <BreakOverlay
+          current={state.paused.break}
+          time={state.time}
+          offsetMs={controller.offsetMs}
+          error={breakError}
+          messages={state.messages}
+          onResume={() => setBreakError(controller.endBreak?.() ?? null)}
+        />
+      )}
+      {askBreak && !paused && <UnscheduledBreakDialog onConfirm={() => takeBreak('unscheduled')} onCancel={() => setAskBreak(false)} />}
       {state.replaced && !state.paused && <ReplacedDialog onContinue={() => controller.reconnect()} />}
       {state.authLost && <SignInAgainDialog onSignedIn={() => controller.reconnect()} />}
     </div>

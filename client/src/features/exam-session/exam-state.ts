@@ -2,7 +2,9 @@
  * The live exam as the candidate's browser sees it: a pure reducer over the server's messages and the candidate's own
  * changes. No React, no socket, no clock of its own, so it is tested directly in node (tests/unit/client).
  */
-import type { CandidateItem, ServerMessage, SessionState } from '../../../../shared/protocol/session-protocol.ts';
+import type { CandidateItem, CurrentBreak, ServerMessage, SessionState } from '../../../../shared/protocol/session-protocol.ts';
+import type { ScheduledBreak } from '../../../../shared/item-bank-format.ts';
+import { dueScheduledBreak } from '../../../../shared/breaks.ts';
 import { serverTimeOf, type ServerTime } from '../../lib/clock-offset.ts';
 import { mergeWithOutbox, type OutboxEntry } from '../../lib/outbox.ts';
 import type { ConnectionStatus } from '../../lib/ws-client.ts';
@@ -28,7 +30,10 @@ export interface ExamState {
   warningMinutes: number[];
   /** The latest time warning from the server (minutes left). */
   warning: number | null;
-  paused: { reason: string } | null;
+  /** Why the exam is paused; `break` when the pause is a break (the break screen, #17.10). */
+  paused: { reason: string; break: CurrentBreak | null } | null;
+  /** The blueprint's scheduled breaks and how many were taken (from the snapshot; a scheduled break taken counts at once). */
+  breaks: { scheduled: ScheduledBreak[]; taken: number; allowedMs: number };
   ended: { reason: EndReason | null; note: string | null } | null;
   resultReady: boolean;
   /** Another window took over this exam; this one stopped. */
@@ -105,6 +110,7 @@ export function initialExamState(sessionId: string): ExamState {
     snapshots: 0,
     messages: [],
     handRaised: false,
+    breaks: { scheduled: [], taken: 0, allowedMs: 0 },
   };
 }
 
@@ -163,7 +169,8 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
         time: serverTimeOf(snap.time),
         warningMinutes: snap.warningMinutes,
         warning,
-        paused: snap.session.state === 'paused' ? { reason: snap.session.pauseReason ?? 'paused by the proctor' } : null,
+        paused: snap.session.state === 'paused' ? { reason: snap.session.pauseReason ?? 'paused by the proctor', break: snap.breaks?.current ?? null } : null,
+        breaks: snap.breaks ? { scheduled: snap.breaks.scheduled, taken: snap.breaks.taken, allowedMs: snap.breaks.allowedMs } : s.breaks,
         replaced: false,
         authLost: false,
         snapshots: s.snapshots + 1,
@@ -180,16 +187,20 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
           const text = m.minutesLeft === 1 ? '1 minute left.' : `${m.minutesLeft} minutes left.`;
           return announce({ ...s, warning: m.minutesLeft, time: serverTimeOf(m.time) }, `Time warning: ${text}`);
         }
-        case 'paused':
-          return announce({ ...s, paused: { reason: m.reason }, time: serverTimeOf(m.time), session: s.session && { ...s.session, state: 'paused' } }, 'The exam is paused.');
+        case 'paused': {
+          const onBreak = m.break ?? null;
+          const breaks = onBreak?.kind === 'scheduled' ? { ...s.breaks, taken: s.breaks.taken + 1 } : s.breaks;
+          const next: ExamState = { ...s, paused: { reason: m.reason, break: onBreak }, breaks, time: serverTimeOf(m.time), session: s.session && { ...s.session, state: 'paused' } };
+          return announce(next, onBreak ? `You are on a break. ${onBreak.clock === 'stops' ? 'The clock is stopped.' : 'The exam clock keeps running.'}` : 'The exam is paused.');
+        }
         case 'resumed':
-          return announce({ ...s, paused: null, time: serverTimeOf(m.time), session: s.session && { ...s.session, state: 'in_progress' } }, 'The exam has resumed. The clock is running again.');
+          return announce({ ...s, paused: null, time: serverTimeOf(m.time), session: s.session && { ...s.session, state: 'in_progress' } }, s.paused?.break ? 'The break is over. The exam continues.' : 'The exam has resumed. The clock is running again.');
         case 'extended': {
           const text = `The proctor gave you ${m.minutes} more minute${m.minutes === 1 ? '' : 's'}.`;
           const time = serverTimeOf(m.time);
           // A warning that no longer applies is taken down.
           const warning = s.warning !== null && time.remainingMs > s.warning * 60_000 ? null : s.warning;
-          return announce(notice({ ...s, time, warning }, 'info', text), text);
+          return announce(notice({ ...s, time, warning, breaks: { ...s.breaks, allowedMs: s.breaks.allowedMs + m.minutes * 60_000 } }, 'info', text), text);
         }
         case 'terminated':
           return { ...s, ended: { reason: 'terminated', note: m.reason }, paused: null, submitting: false };
@@ -293,4 +304,13 @@ export function connectionText(c: ConnectionStatus): string {
     case 'stopped':
       return 'Disconnected';
   }
+}
+
+/**
+ * The scheduled break the candidate may take now, as this browser reckons it (the question on screen, the time used
+ * from the time granted and the time left); the server decides again when asked (shared/breaks.ts).
+ */
+export function scheduledBreakOffer(s: Pick<ExamState, 'breaks' | 'current' | 'paused' | 'ended' | 'session'>, remaining: number) {
+  if (s.paused || s.ended || s.session?.state !== 'in_progress') return null;
+  return dueScheduledBreak(s.breaks.scheduled, s.breaks.taken, { question: s.current + 1, usedMs: Math.max(0, s.breaks.allowedMs - remaining) });
 }

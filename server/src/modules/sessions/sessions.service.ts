@@ -624,7 +624,7 @@ export function createSessionsService(deps: SessionsDeps) {
         lastSeq: Math.max(row.positionSeq, ...responses.map((r) => Math.max(r.answerSeq, r.flagSeq))),
         time: timeStateOf(row, now),
         warningMinutes: config.warningMinutes,
-        breaks: { scheduled: blueprint?.breaks ?? [], taken: row.breaksTaken, current: onBreak && { ...onBreak, endsAt: row.breakEndsAt?.toISOString() ?? null } },
+        breaks: { scheduled: blueprint?.breaks ?? [], taken: row.breaksTaken, current: onBreak && { ...onBreak, endsAt: row.breakEndsAt?.toISOString() ?? null }, allowedMs: row.allowedMs },
       };
     },
 
