@@ -211,6 +211,8 @@ test('admit with the ID check, pause, resume, extend, timeline and terminate rea
   expect(at('Admitted (photo ID checked)')).toBeLessThan(at('Exam started'));
   expect(at('Exam started')).toBeLessThan(at('Paused'));
   expect(at('Paused')).toBeLessThan(at('Extra time given'));
+  // Every time on the timeline names the center's zone (#17.5): the demo center is in Chicago.
+  for (const t of texts) expect(t).toMatch(/^\d{1,2}\/\d{1,2}\/\d{2}, \d{1,2}:\d{2}:\d{2}\s?[AP]M C[SD]T/);
   await checkScreen(page, 'proctor-timeline', { include: '.dialog' });
   await page.keyboard.press('Escape');
   await expect(timeline).toBeHidden();
@@ -274,6 +276,9 @@ test('a hidden candidate page shows as focus lost: the seat needs attention, ann
   });
   await expect(row.getByTestId('seat-state')).toContainText('Focus lost: left the exam window', { timeout: 3000 });
   await expect(row.getByTestId('seat-incidents')).toContainText('last: page hidden');
+  // The seat row's times name the center's zone (#17.5), compactly.
+  await expect(row.getByTestId('seat-incidents')).toContainText(/last: page hidden, \d{1,2}:\d{2}\s?[AP]M C[SD]T/);
+  await expect(row.locator('th .pc-small')).toHaveText(/^\d{1,2}:\d{2}\s?[AP]M C[SD]T$/);
   const item = page.getByTestId('attention-item').filter({ hasText: c.displayName });
   await expect(item).toContainText('Focus lost: left the exam window');
   await expect(page.getByTestId('live-region')).toContainText(`Needs attention: ${c.displayName}, focus lost`);

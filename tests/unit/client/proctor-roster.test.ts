@@ -10,6 +10,7 @@ import {
   NO_FILTER,
   oneCandidateCsv,
   parseCsv,
+  onBreakText,
   pauseReasonText,
   roomMapRows,
   seatRemainingMs,
@@ -205,5 +206,8 @@ describe('seats (#17.7)', () => {
     expect(pauseReasonText('break:scheduled:stops')).toBe('scheduled break (clock stopped)');
     expect(pauseReasonText('break:unscheduled:runs')).toBe('unscheduled break (clock running)');
     expect(pauseReasonText('Fire drill')).toBe('Fire drill');
+    expect(onBreakText('break:unscheduled:runs')).toBe('On an unscheduled break (clock running)');
+    expect(onBreakText('break:scheduled:stops')).toBe('On a scheduled break (clock stopped)');
+    expect(onBreakText('Fire drill')).toBeNull();
   });
 });

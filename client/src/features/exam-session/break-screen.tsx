@@ -80,7 +80,7 @@ export function BreakOverlay({ current, time, offsetMs, onResume, error, message
         </p>
       ))}
       <p>
-        You are on a {current.kind} break. The question is hidden and your answers are kept. {current.clock === 'stops' ? 'The exam clock is stopped.' : 'The exam clock keeps running.'}
+        You are on {current.kind === 'scheduled' ? 'a scheduled' : 'an unscheduled'} break. The question is hidden and your answers are kept. {current.clock === 'stops' ? 'The exam clock is stopped.' : 'The exam clock keeps running.'}
       </p>
       {breakLeft !== null && (
         <p className="break-countdown" data-testid="break-countdown">

@@ -17,6 +17,7 @@ import {
   moduleTitle,
   MODULES,
   NO_FILTER,
+  onBreakText,
   pauseReasonText,
   SEAT_STATUS_TEXT,
   SEAT_STATUSES,
@@ -410,7 +411,7 @@ function SeatRow(props: {
       </td>
       <td data-testid="seat-state">
         <span className={`pc-state pc-state-${status}`}>{stateText(row)}</span>
-        {row.pauseReason && status === 'paused' && <span className="pc-small">{onBreak ? 'On a ' : 'Reason: '}{pauseReasonText(row.pauseReason)}</span>}
+        {row.pauseReason && status === 'paused' && <span className="pc-small">{onBreakText(row.pauseReason) ?? `Reason: ${pauseReasonText(row.pauseReason)}`}</span>}
         {onBreak && row.breakEndsAt && <span className="pc-small">until {formatZonedCompact(row.breakEndsAt, center.timeZone)}</span>}
         {row.disconnectCreditedMs > 0 && <span className="pc-small" data-testid="disconnect-credit">Disconnect time credited: {Math.round(row.disconnectCreditedMs / 1000)} s</span>}
         {row.attention.map((a) => (

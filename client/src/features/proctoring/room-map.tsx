@@ -10,7 +10,7 @@ import { breakOf } from '../../../../shared/breaks.ts';
 import { formatClock } from '../../lib/clock-offset.ts';
 import { formatZonedCompact } from '../../lib/zoned-time.ts';
 import type { ErrorBody, TestCenter } from './api.ts';
-import { attentionText, moduleTitle, pauseReasonText, roomMapRows, seatRemainingMs, seatStatus, stateText } from './roster.ts';
+import { attentionText, moduleTitle, onBreakText, pauseReasonText, roomMapRows, seatRemainingMs, seatStatus, stateText } from './roster.ts';
 import { ApiErrorMessage, type SeatAction } from './seat-dialogs.tsx';
 
 export const Hidden = ({ children }: { children: ReactNode }) => <span className="visually-hidden">{children}</span>;
@@ -131,8 +131,7 @@ function SeatCard(props: { row: RosterRow; tabbable: boolean; onFocusCard: () =>
         </p>
         {row.pauseReason && status === 'paused' && (
           <p className="pc-small">
-            {onBreak ? 'On a ' : 'Paused: '}
-            {pauseReasonText(row.pauseReason)}
+            {onBreakText(row.pauseReason) ?? `Paused: ${pauseReasonText(row.pauseReason)}`}
             {onBreak && row.breakEndsAt ? `, until ${formatZonedCompact(row.breakEndsAt, props.center.timeZone)}` : ''}
           </p>
         )}

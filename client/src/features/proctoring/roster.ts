@@ -93,6 +93,14 @@ const INCIDENT_TEXT: Record<string, string> = {
   'hand-answered': 'hand answered',
   'proctor-message': 'message sent',
 };
+/** "On an unscheduled break (clock running)": a seat's pause reason when it is a break, else null. */
+export function onBreakText(reason: string | null): string | null {
+  const onBreak = breakOf(reason);
+  if (!onBreak) return null;
+  const label = breakLabel(onBreak);
+  return `On ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`;
+}
+
 /** Why a seat is paused, in words: a break by its kind and clock, a disconnect, or the proctor's own reason as typed. */
 export function pauseReasonText(reason: string): string {
   if (reason === 'disconnected') return 'connection lost (resumes when the candidate reconnects)';

@@ -1,0 +1,53 @@
+/**
+ * #17.10 a break taken and resumed: the candidate asks for a break (the clock keeps running), the question and its
+ * options leave the page, the break screen shows the exam time and Resume; the proctor's console shows the seat on a
+ * break; Resume brings the same question back. axe on the break screen.
+ */
+import { expect, test } from '@playwright/test';
+import { checkScreen, scheduleSafety, startedThroughApi } from './exam-helpers.ts';
+
+test('a break is taken and resumed, with no question in the page during it', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const s = await scheduleSafety('break');
+  await startedThroughApi(page, s);
+  await page.goto(`/exams/${s.sessionId}`);
+  await expect(page.getByTestId('connection')).toHaveText(/Connected/, { timeout: 20_000 });
+  const stem = await page.getByTestId('stem').textContent();
+  expect(stem).toBeTruthy();
+
+  await page.getByRole('button', { name: 'Break', exact: true }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Take a break?' });
+  await expect(ask).toContainText('the exam clock keeps running');
+  await expect(ask.getByRole('button', { name: 'Keep working' })).toBeFocused();
+  await ask.getByRole('button', { name: 'Start the break' }).click();
+
+  const screen = page.getByRole('alertdialog', { name: 'Break' });
+  await expect(screen).toContainText('You are on an unscheduled break', { timeout: 15_000 });
+  await expect(screen.getByTestId('break-exam-time')).toContainText(/Exam time left: \d+:\d{2}/);
+  await expect(screen.getByRole('button', { name: 'Resume the exam' })).toBeFocused();
+  // Nothing to read: no stem, no option, not even in the hidden DOM.
+  await expect(page.getByTestId('stem')).toHaveCount(0);
+  await expect(page.locator('input[type="radio"]')).toHaveCount(0);
+  expect(await page.content()).not.toContain(stem!.slice(0, 40));
+  await page.screenshot({ path: 'docs/screenshots/exam-break.png' });
+  await checkScreen(page, 'exam-break');
+
+  // The proctor sees the seat on a break.
+  const proctor = await (await browser.newContext()).newPage();
+  expect((await proctor.request.post('/api/auth/login', { data: { username: 'proctor', password: 'demo-password-1' } })).ok()).toBe(true);
+  await proctor.goto('/proctor');
+  await expect(proctor.getByTestId('feed-status')).toHaveText('Live', { timeout: 20_000 });
+  await proctor.getByRole('button', { name: 'Table' }).click();
+  const row = proctor.getByTestId('seats-region').locator('tr', { hasText: s.displayName });
+  await expect(row.getByTestId('seat-state')).toContainText('On an unscheduled break (clock running)', { timeout: 15_000 });
+  await expect(row.getByRole('button', { name: `End break ${s.displayName}` })).toBeVisible();
+
+  await screen.getByRole('button', { name: 'Resume the exam' }).click();
+  await expect(screen).toBeHidden({ timeout: 15_000 });
+  await expect(page.getByTestId('stem')).toHaveText(stem!);
+  await expect(row.getByTestId('seat-state')).toContainText('In progress', { timeout: 15_000 });
+  await proctor.getByRole('button', { name: `Timeline for ${s.displayName}` }).click();
+  const timeline = proctor.getByRole('dialog', { name: `Timeline: ${s.displayName}` });
+  await expect(timeline).toContainText('Unscheduled break (clock running) started by the candidate');
+  await expect(timeline).toContainText('ended by the candidate');
+});
