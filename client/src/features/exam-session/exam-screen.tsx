@@ -224,11 +224,12 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
         <div className="exam-title">
           <strong>{state.session?.moduleTitle ?? 'Exam'}</strong>{' '}
           <span className="exam-position" data-testid="exam-position">
-            {paused ? 'Paused' : view === 'question' ? `Question ${state.current + 1} of ${total}` : 'Review'}
+            {paused ? (state.paused?.break ? 'On a break' : 'Paused') : view === 'question' ? `Question ${state.current + 1} of ${total}` : 'Review'}
           </span>
           <span className="muted exam-answered"> · {review.answered} of {total} answered</span>
         </div>
-        <Countdown time={state.time} offsetMs={controller.offsetMs} paused={!!state.paused} />
+        {/* A break with the clock running (#17.10) is a pause whose clock still runs: the countdown says so. */}
+        <Countdown time={state.time} offsetMs={controller.offsetMs} paused={!!state.paused && !state.time?.running} />
         <SaveStatus pendingAnswers={state.pendingAnswers} connection={state.connection} persistent={controller.outboxPersistent} />
         <div className="exam-tools">
           {calculatorMode !== 'none' && (
@@ -328,7 +329,10 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
               <h1 id="paused-title" className="question-number">
                 {state.paused?.break ? 'On a break' : 'Exam paused'}
               </h1>
-              <p>The question is hidden while the exam is paused. It comes back, with your answers, when the exam resumes.</p>
+              <p>
+                {state.paused?.break ? 'The question is hidden during your break.' : 'The question is hidden while the exam is paused.'} It comes back, with your answers, when the exam
+                resumes.
+              </p>
             </section>
           ) : view === 'question' && item ? (
             <section className="question-panel" aria-labelledby="question-number">

@@ -94,7 +94,7 @@ export function RoomMap(props: {
   return (
     <section className="pc-map" aria-labelledby="map-caption" data-testid="room-map">
       <p id="map-caption" className="pc-map-caption">
-        Room map on {props.day}: {props.rows.length === props.total ? props.total : `${props.rows.length} of ${props.total} shown`} seat{props.total === 1 ? '' : 's'} by seat number
+        Room map on {props.day}: {props.rows.length === props.total ? `${props.total} seat${props.total === 1 ? '' : 's'}` : `${props.rows.length} of ${props.total} seats shown`} by seat number
         {seated < ordered.length ? `, ${ordered.length - seated} without a seat at the end` : ''}. Arrow keys move between seats. Times in {props.center.timeZone}.
       </p>
       {ordered.length === 0 ? (
