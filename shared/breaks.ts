@@ -5,7 +5,28 @@
  * `break:scheduled:stops`, `break:scheduled:runs` (a blueprint's scheduled break) or `break:unscheduled:runs` (asked
  * for by the candidate or started by the proctor; the clock always runs).
  */
-import type { ScheduledBreak } from './item-bank-format.ts';
+import { z } from 'zod';
+
+/** Whether the exam clock stops during a scheduled break (the time is not charged) or runs (it is) (#17.10). */
+export const BREAK_CLOCKS = ['stops', 'runs'] as const;
+/** Most scheduled breaks a blueprint may set, and the longest one, in minutes. */
+export const MAX_SCHEDULED_BREAKS = 5;
+export const MAX_BREAK_MINUTES = 60;
+
+/**
+ * One scheduled break: offered to the candidate once they have moved past question `afterQuestion` (1-based), or once
+ * `atMinute` minutes of exam time are used; exactly one of the two. It lasts at most `minutes`, and the clock stops or
+ * runs during it.
+ */
+export const scheduledBreakSchema = z
+  .strictObject({
+    afterQuestion: z.number().int().min(1, { error: 'afterQuestion must be a question number, 1 or more' }).max(200).optional(),
+    atMinute: z.number().int().min(1, { error: 'atMinute must be 1 or more' }).max(600).optional(),
+    minutes: z.number().int().min(1, { error: `minutes must be between 1 and ${MAX_BREAK_MINUTES}` }).max(MAX_BREAK_MINUTES, { error: `minutes must be between 1 and ${MAX_BREAK_MINUTES}` }),
+    clock: z.enum(BREAK_CLOCKS, { error: `clock must be one of ${BREAK_CLOCKS.join(', ')}` }),
+  })
+  .refine((b) => (b.afterQuestion === undefined) !== (b.atMinute === undefined), { error: 'a break needs exactly one of afterQuestion or atMinute' });
+export type ScheduledBreak = z.infer<typeof scheduledBreakSchema>;
 
 export type BreakKind = 'scheduled' | 'unscheduled';
 export type BreakClock = 'stops' | 'runs';

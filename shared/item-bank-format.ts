@@ -5,6 +5,7 @@
  * bank) are checked by the item-bank domain, which sees the whole bank.
  */
 import { z } from 'zod';
+import { MAX_SCHEDULED_BREAKS, scheduledBreakSchema, type ScheduledBreak } from './breaks.ts';
 import { itemStatusSchema, moduleCodeSchema, OPTION_IDS } from './vocabulary.ts';
 
 export const BANK_FORMAT_VERSION = 1;
@@ -66,26 +67,9 @@ export type CutScore = z.infer<typeof cutScoreSchema>;
 export const CALCULATOR_MODES = ['none', 'basic', 'scientific'] as const;
 export const DEFAULT_CALCULATOR = 'basic' as const;
 
-/** Whether the exam clock stops during a scheduled break (the time is not charged) or runs (it is) (#17.10). */
-export const BREAK_CLOCKS = ['stops', 'runs'] as const;
-/** Most scheduled breaks a blueprint may set, and the longest one, in minutes. */
-export const MAX_SCHEDULED_BREAKS = 5;
-export const MAX_BREAK_MINUTES = 60;
-
-/**
- * One scheduled break: offered to the candidate once they have moved past question `afterQuestion` (1-based), or once
- * `atMinute` minutes of exam time are used; exactly one of the two. It lasts at most `minutes`, and the clock stops or
- * runs during it.
- */
-export const scheduledBreakSchema = z
-  .strictObject({
-    afterQuestion: z.number().int().min(1, { error: 'afterQuestion must be a question number, 1 or more' }).max(FORM_LENGTH_MAX).optional(),
-    atMinute: z.number().int().min(1, { error: 'atMinute must be 1 or more' }).max(600).optional(),
-    minutes: z.number().int().min(1, { error: `minutes must be between 1 and ${MAX_BREAK_MINUTES}` }).max(MAX_BREAK_MINUTES, { error: `minutes must be between 1 and ${MAX_BREAK_MINUTES}` }),
-    clock: z.enum(BREAK_CLOCKS, { error: `clock must be one of ${BREAK_CLOCKS.join(', ')}` }),
-  })
-  .refine((b) => (b.afterQuestion === undefined) !== (b.atMinute === undefined), { error: 'a break needs exactly one of afterQuestion or atMinute' });
-export type ScheduledBreak = z.infer<typeof scheduledBreakSchema>;
+// Scheduled breaks (#17.10) live in breaks.ts: the exam protocol uses them, and the candidate's bundle must not pull
+// in the whole bank format for them.
+export { BREAK_CLOCKS, MAX_BREAK_MINUTES, MAX_SCHEDULED_BREAKS, scheduledBreakSchema, type ScheduledBreak } from './breaks.ts';
 
 export const blueprintSchema = z
   .strictObject({

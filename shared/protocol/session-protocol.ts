@@ -4,7 +4,7 @@
  * has committed, and acknowledges replays again without change. docs/protocol.md has the whole exchange.
  */
 import { z } from 'zod';
-import { BREAK_CLOCKS, scheduledBreakSchema } from '../item-bank-format.ts';
+import { BREAK_CLOCKS, scheduledBreakSchema } from '../breaks.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest message the server accepts, in bytes; larger frames are refused with MESSAGE_TOO_LARGE. */

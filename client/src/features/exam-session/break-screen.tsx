@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { CurrentBreak } from '../../../../shared/protocol/session-protocol.ts';
-import type { ScheduledBreak } from '../../../../shared/item-bank-format.ts';
+import type { ScheduledBreak } from '../../../../shared/breaks.ts';
 import { Dialog } from '../../components/ui/dialog.tsx';
 import { formatClock, remainingMs, spokenDuration, type ServerTime } from '../../lib/clock-offset.ts';
 import { scheduledBreakOffer, type ExamState } from './exam-state.ts';

@@ -3,7 +3,7 @@
  * changes. No React, no socket, no clock of its own, so it is tested directly in node (tests/unit/client).
  */
 import type { CandidateItem, CurrentBreak, ServerMessage, SessionState } from '../../../../shared/protocol/session-protocol.ts';
-import type { ScheduledBreak } from '../../../../shared/item-bank-format.ts';
+import type { ScheduledBreak } from '../../../../shared/breaks.ts';
 import { dueScheduledBreak } from '../../../../shared/breaks.ts';
 import { serverTimeOf, type ServerTime } from '../../lib/clock-offset.ts';
 import { mergeWithOutbox, type OutboxEntry } from '../../lib/outbox.ts';
