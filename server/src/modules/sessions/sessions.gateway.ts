@@ -2,7 +2,7 @@
  * The live side of exam sessions on one server instance: the candidates' sockets and what each is owed (acks, time
  * warnings, pushed proctor actions), plus the per-instance loops (time warnings, heartbeats). Sockets are handed in by
  * sessions.socket.ts; everything durable goes through the sessions service (the gateway never touches the
- * repository). The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
+ * repository). The time-up, disconnect, break-end and scoring sweeps are in sessions.sweeps.ts.
  *
  * A connection is a union keyed by its state, as tldraw's RoomSession: `awaiting-hello` (socket open, no session
  * yet), `joined` (hello accepted: it owns the session on this instance) and `closed`. Every switch over the state is

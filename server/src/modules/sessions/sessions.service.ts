@@ -5,7 +5,7 @@
  *
  * The rules are pure and live in domain/: every state change is a `transition` of domain/session-lifecycle.ts (which
  * also says what the clock does), time is domain/session-clock.ts, and which writes are taken is
- * domain/write-admission.ts. The time-up, disconnect and scoring sweeps are in sessions.sweeps.ts.
+ * domain/write-admission.ts. The time-up, disconnect, break-end and scoring sweeps are in sessions.sweeps.ts.
  */
 import { isDatabaseUnavailable, type Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
@@ -703,7 +703,7 @@ export function createSessionsService(deps: SessionsDeps) {
     },
     ledger: (id: string) => store.listLedger(db, id),
 
-    /** The time-up, disconnect and scoring sweeps (sessions.sweeps.ts); tests with a fake clock call them by hand. */
+    /** The time-up, disconnect, break-end and scoring sweeps (sessions.sweeps.ts); tests with a fake clock call them by hand. */
     ...sweeps,
   };
 }

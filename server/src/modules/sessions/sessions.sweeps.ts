@@ -1,9 +1,9 @@
 /**
  * The sessions' background sweeps: time-up (end every session whose time plus the in-flight grace is up), disconnect
- * (pause a running session whose candidate has been gone past the policy's limit, crediting the lost time) and
- * scoring (score sessions that ended but were not scored, e.g. the process died in between). Each claims its rows
- * with FOR UPDATE SKIP LOCKED and re-checks the transition under the lock, so running them on every instance at once
- * ends, pauses and scores each session exactly once. Scheduled on platform/jobs.ts.
+ * (pause a running session whose candidate has been gone past the policy's limit, crediting the lost time), break end
+ * (resume a session whose scheduled break is over, #17.10) and scoring (score sessions that ended but were not scored,
+ * e.g. the process died in between). Each claims its rows with FOR UPDATE SKIP LOCKED and re-checks the transition
+ * under the lock, so running them on every instance at once ends, pauses, resumes and scores each session exactly once. Scheduled on platform/jobs.ts.
  */
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
