@@ -431,6 +431,8 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   await sched.getByRole('radio', { name: '×1.5 time' }).check();
   await sched.getByRole('checkbox', { name: 'Separate room (approved accommodation)' }).check();
   await sched.getByRole('textbox', { name: 'Accommodation note (optional)' }).fill('large print');
+  // A seat at scheduling (#17.7): unique among this run's seats.
+  await sched.getByRole('textbox', { name: 'Seat / workstation (optional)' }).fill(`S-${s}`.slice(0, 12));
   await checkScreen(page, 'proctor-schedule');
   await sched.getByRole('button', { name: 'Schedule exam' }).click();
   await expect(sched.getByTestId('schedule-done')).toContainText(`Scheduled Quality Practices & Measurement for Casey One ${s}`);
@@ -442,6 +444,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   await expect(row).toContainText('×1.5 time');
   await expect(row).toContainText('Separate room');
   await expect(row).toContainText('large print');
+  await expect(row.getByTestId('seat-label')).toContainText(`S-${s}`.slice(0, 12));
   await expect(row.getByTestId('seat-remaining')).toContainText('2:15:00'); // 90 minutes × 1.5, not started
   await row.getByRole('button', { name: `Print ticket for Casey One ${s}` }).click();
   const ticket = page.getByRole('dialog', { name: `Admission ticket: Casey One ${s}` });

@@ -8,6 +8,7 @@ import type { ErrorBody, TestCenter } from './api.ts';
 import type { CandidatesState } from './candidates-tab.tsx';
 import { formatCivilDate, formatInZone, moduleTitle, MODULES, TIME_MULTIPLIERS, type ModuleCode, zonedLocalToIso, zonedLocalValue } from './roster.ts';
 import { ApiErrorMessage } from './seat-dialogs.tsx';
+import { SEAT_LABEL_PATTERN } from '../../../../shared/seats.ts';
 
 export function ScheduleTab({ center, candidates, preselect, onScheduled }: { center: TestCenter; candidates: CandidatesState; preselect: { id: string; n: number } | null; onScheduled: (message: string) => void }) {
   const [candidateId, setCandidateId] = useState('');
@@ -17,6 +18,7 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
   const [multiplier, setMultiplier] = useState<number>(1);
   const [note, setNote] = useState('');
   const [separateRoom, setSeparateRoom] = useState(false);
+  const [seat, setSeat] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [tried, setTried] = useState(false);
@@ -37,6 +39,7 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
   const iso = zonedLocalToIso(when, center.timeZone);
   const candidateProblem = candidateId ? null : 'Choose a candidate.';
   const whenProblem = iso ? null : 'Enter the date and time.';
+  const seatProblem = seat.trim() === '' || SEAT_LABEL_PATTERN.test(seat.trim()) ? null : 'A seat is 1-12 letters, digits, spaces or dashes, starting with a letter or digit.';
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -44,16 +47,17 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
     setDone(null);
     setError(null);
     if (candidateProblem) return candidateRef.current?.focus();
-    if (!iso) return;
+    if (!iso || seatProblem) return;
     setBusy(true);
-    const r = await proctorApi.scheduleSession({ candidateId, module, testCenterId: center.id, scheduledAt: iso, timeMultiplier: multiplier, accommodationNote: note.trim() || null, separateRoom });
+    const r = await proctorApi.scheduleSession({ candidateId, module, testCenterId: center.id, scheduledAt: iso, timeMultiplier: multiplier, accommodationNote: note.trim() || null, separateRoom, seat: seat.trim() || null });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
     } else {
-      const msg = `Scheduled ${moduleTitle(module)} for ${chosen?.displayName ?? 'the candidate'} on ${formatInZone(r.data.scheduledAt ?? iso, center.timeZone, { dateStyle: 'full', timeStyle: 'short' })} (${center.timeZone})${multiplier > 1 ? `, extra time ×${multiplier}` : ''}${separateRoom ? ', separate room' : ''}.`;
+      const msg = `Scheduled ${moduleTitle(module)} for ${chosen?.displayName ?? 'the candidate'} on ${formatInZone(r.data.scheduledAt ?? iso, center.timeZone, { dateStyle: 'full', timeStyle: 'short' })} (${center.timeZone})${multiplier > 1 ? `, extra time ×${multiplier}` : ''}${separateRoom ? ', separate room' : ''}${seat.trim() ? `, seat ${seat.trim()}` : ''}.`;
       setDone(msg);
       setNote('');
+      setSeat('');
       setSeparateRoom(false);
       setTried(false);
       onScheduled(msg);
@@ -119,6 +123,15 @@ export function ScheduleTab({ center, candidates, preselect, onScheduled }: { ce
             <input type="checkbox" checked={separateRoom} onChange={(e) => setSeparateRoom(e.target.checked)} />
             Separate room (approved accommodation)
           </label>
+          <label>
+            Seat / workstation (optional)
+            <input value={seat} onChange={(e) => setSeat(e.target.value)} maxLength={12} autoComplete="off" className="pc-narrow" aria-invalid={tried && seatProblem ? true : undefined} aria-describedby={tried && seatProblem ? 'sched-seat-error' : undefined} />
+          </label>
+          {tried && seatProblem && (
+            <p id="sched-seat-error" className="error pc-span" role="alert">
+              {seatProblem}
+            </p>
+          )}
           <label className="pc-span">
             Accommodation note (optional)
             <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder="For example: reader, large print, breaks" />
