@@ -31,6 +31,16 @@ test('a break is taken and resumed, with no question in the page during it', asy
   expect(await page.content()).not.toContain(stem!.slice(0, 40));
   await page.screenshot({ path: 'docs/screenshots/exam-break.png' });
   await checkScreen(page, 'exam-break');
+  // On a 390-pixel phone and in high contrast, Resume is on screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(screen.getByRole('button', { name: 'Resume the exam' })).toBeInViewport();
+  await page.screenshot({ path: 'docs/screenshots/exam-break-phone-390.png' });
+  await checkScreen(page, 'exam-break-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'high-contrast'));
+  await page.screenshot({ path: 'docs/screenshots/exam-break-high-contrast.png' });
+  await checkScreen(page, 'exam-break-high-contrast');
+  await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
 
   // The proctor sees the seat on a break.
   const proctor = await (await browser.newContext()).newPage();
@@ -38,7 +48,7 @@ test('a break is taken and resumed, with no question in the page during it', asy
   await proctor.goto('/proctor');
   await expect(proctor.getByTestId('feed-status')).toHaveText('Live', { timeout: 20_000 });
   await proctor.getByRole('button', { name: 'Table' }).click();
-  const row = proctor.getByTestId('seats-region').locator('tr', { hasText: s.displayName });
+  const row = proctor.locator(`tr[data-session-id="${s.sessionId}"]`);
   await expect(row.getByTestId('seat-state')).toContainText('On an unscheduled break (clock running)', { timeout: 15_000 });
   await expect(row.getByRole('button', { name: `End break ${s.displayName}` })).toBeVisible();
 
@@ -46,8 +56,23 @@ test('a break is taken and resumed, with no question in the page during it', asy
   await expect(screen).toBeHidden({ timeout: 15_000 });
   await expect(page.getByTestId('stem')).toHaveText(stem!);
   await expect(row.getByTestId('seat-state')).toContainText('In progress', { timeout: 15_000 });
-  await proctor.getByRole('button', { name: `Timeline for ${s.displayName}` }).click();
+  // The proctor starts a break for the seat from the console, then ends it.
+  await row.getByRole('button', { name: `Break for ${s.displayName}` }).click();
+  const dialog = proctor.getByRole('dialog', { name: `Break for ${s.displayName}` });
+  await dialog.getByRole('textbox', { name: 'Note (optional)' }).fill('Feeling unwell');
+  await checkScreen(proctor, 'proctor-break-dialog');
+  await dialog.getByRole('button', { name: 'Start break' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(screen).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('stem')).toHaveCount(0);
+  await row.getByRole('button', { name: `End break ${s.displayName}` }).click();
+  await expect(screen).toBeHidden({ timeout: 15_000 });
+  await expect(page.getByTestId('stem')).toHaveText(stem!);
+
+  await row.getByRole('button', { name: `Timeline for ${s.displayName}` }).click();
   const timeline = proctor.getByRole('dialog', { name: `Timeline: ${s.displayName}` });
   await expect(timeline).toContainText('Unscheduled break (clock running) started by the candidate');
   await expect(timeline).toContainText('ended by the candidate');
+  await expect(timeline).toContainText('Unscheduled break (clock running) started by the proctor: Feeling unwell');
+  await expect(timeline).toContainText('ended by the proctor');
 });

@@ -83,6 +83,15 @@ test('seats in the table and on the room map, by keyboard, with the hand raised 
   await expect(cards.nth(1).locator('article')).toHaveAttribute('tabindex', '-1');
   await page.screenshot({ path: 'docs/screenshots/proctor-room-map.png' });
   await checkScreen(page, 'proctor-room-map');
+  // At 200 % zoom (640 × 450 CSS pixels) the cards reflow into fewer columns and the arrows follow them.
+  await page.setViewportSize({ width: 640, height: 450 });
+  await first.focus();
+  await page.keyboard.press('ArrowDown');
+  const cols = await map.locator('.pc-map-grid').evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
+  await expect(cards.nth(Math.min(cols, 3)).locator('article')).toBeFocused();
+  await page.screenshot({ path: 'docs/screenshots/proctor-room-map-zoom-200.png' });
+  await checkScreen(page, 'proctor-room-map-zoom-200');
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Kept in the browser: the map comes back after a reload.
   await page.reload();
