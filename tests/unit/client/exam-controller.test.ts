@@ -246,7 +246,7 @@ describe('the exam controller', () => {
     c.answer('Q2', 'B');
     last().push({ type: 'error', seq: 2, code: 'SESSION_PAUSED', message: 'paused' });
     last().push({ type: 'paused', reason: 'fire drill', time: time(4_000_000, false) });
-    expect(c.getState().paused).toEqual({ reason: 'fire drill' });
+    expect(c.getState().paused).toEqual({ reason: 'fire drill', break: null });
     expect(c.getState().pendingAnswers).toBe(1);
     const before = last().ofType('answer').length;
     last().push({ type: 'resumed', time: time(4_000_000) });
