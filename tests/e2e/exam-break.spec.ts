@@ -1,10 +1,11 @@
 /**
  * #17.10 a break taken and resumed: the candidate asks for a break (the clock keeps running), the question and its
  * options leave the page, the break screen shows the exam time and Resume; the proctor's console shows the seat on a
- * break; Resume brings the same question back. axe on the break screen.
+ * break; Resume brings the same question back. axe on the break screen. Then a scheduled break from the blueprint:
+ * offered once the candidate is past question 1, the clock stopped during it, a countdown, Resume.
  */
-import { expect, test } from '@playwright/test';
-import { checkScreen, scheduleSafety, startedThroughApi } from './exam-helpers.ts';
+import { expect, request as playwrightRequest, test } from '@playwright/test';
+import { BASE, checkScreen, scheduleSafety, startedThroughApi } from './exam-helpers.ts';
 
 test('a break is taken and resumed, with no question in the page during it', async ({ page, browser }) => {
   test.setTimeout(180_000);
@@ -75,4 +76,47 @@ test('a break is taken and resumed, with no question in the page during it', asy
   await expect(timeline).toContainText('ended by the candidate');
   await expect(timeline).toContainText('Unscheduled break (clock running) started by the proctor: Feeling unwell');
   await expect(timeline).toContainText('ended by the proctor');
+});
+
+test('a scheduled break from the blueprint is offered when due; the clock stops during it', async ({ page }) => {
+  test.setTimeout(180_000);
+  // An MPP blueprint with a one-minute scheduled break after question 1, proposed by the author, approved by an admin.
+  const author = await playwrightRequest.newContext({ baseURL: BASE });
+  await author.post('/api/auth/login', { data: { username: 'author', password: 'demo-password-1' } });
+  const mpp = await (await author.get('/api/bank/export?module=MPP')).json();
+  const version = `e2e-break-${Date.now()}`;
+  const withBreak = { formatVersion: 1, blueprints: [{ ...mpp.blueprints.at(-1), version, breaks: [{ afterQuestion: 1, minutes: 1, clock: 'stops' }] }] };
+  const imp = await author.post('/api/bank/import', { data: { files: [{ name: 'break-blueprint.json', text: JSON.stringify(withBreak) }] } });
+  expect(imp.ok(), await imp.text()).toBe(true);
+  const admin = await playwrightRequest.newContext({ baseURL: BASE });
+  await admin.post('/api/auth/login', { data: { username: 'admin', password: 'demo-password-1' } });
+  const approved = await admin.post(`/api/authoring/proposals/blueprint/MPP@${version}/approve`, { data: { note: 'a scheduled break for the break test' } });
+  expect(approved.ok(), await approved.text()).toBe(true);
+
+  const s = await scheduleSafety('sched-break', 'MPP');
+  await startedThroughApi(page, s);
+  await page.goto(`/exams/${s.sessionId}`);
+  await expect(page.getByTestId('connection')).toHaveText(/Connected/, { timeout: 20_000 });
+  await expect(page.getByTestId('break-offer')).toHaveCount(0); // on question 1: not due yet
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  const offer = page.getByTestId('break-offer');
+  await expect(offer).toContainText('A scheduled break is available: up to 1 minute; the exam clock stops.');
+  const stem = await page.getByTestId('stem').textContent();
+  await offer.getByRole('button', { name: 'Take the break' }).click();
+
+  const screen = page.getByRole('alertdialog', { name: 'Scheduled break' });
+  await expect(screen).toContainText('You are on a scheduled break', { timeout: 15_000 });
+  await expect(screen).toContainText('The exam clock is stopped.');
+  await expect(screen.getByTestId('break-countdown')).toContainText(/Break ends in (01:00|00:\d{2})/);
+  await expect(page.getByTestId('stem')).toHaveCount(0);
+  await expect(page.locator('.countdown')).toHaveAttribute('aria-label', /clock stopped/);
+  await checkScreen(page, 'exam-scheduled-break');
+  await page.screenshot({ path: 'docs/screenshots/exam-scheduled-break.png' });
+
+  await screen.getByRole('button', { name: 'Resume the exam' }).click();
+  await expect(screen).toBeHidden({ timeout: 15_000 });
+  await expect(page.getByTestId('stem')).toHaveText(stem!);
+  await expect(page.getByTestId('break-offer')).toHaveCount(0); // taken
+  await author.dispose();
+  await admin.dispose();
 });

@@ -33,7 +33,8 @@ export interface Scheduled {
 }
 
 /** A new candidate at the demo test center with one Safety session scheduled now. */
-export async function scheduleSafety(label: string): Promise<Scheduled> {
+/** A new candidate with a sitting of `module` (Safety unless told) scheduled now at the demo center. */
+export async function scheduleSafety(label: string, module = 'SAF'): Promise<Scheduled> {
   const admin = await staff('admin');
   const proctor = await staff('proctor');
   const username = `e2e-${label}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
@@ -41,7 +42,7 @@ export async function scheduleSafety(label: string): Promise<Scheduled> {
   const user = await ok(admin.post('/api/admin/users', { data: { username, displayName, role: 'candidate', password: CANDIDATE_PASSWORD, testCenterCodes: ['DEMO-01'] } }), 'create candidate');
   const centers = (await ok(proctor.get('/api/test-centers'), 'test centers')) as { id: string; code: string }[];
   const center = centers.find((c) => c.code === 'DEMO-01') ?? centers[0]!;
-  const s = await ok(proctor.post('/api/sessions', { data: { candidateId: user.id, module: 'SAF', testCenterId: center.id, scheduledAt: new Date().toISOString() } }), 'schedule');
+  const s = await ok(proctor.post('/api/sessions', { data: { candidateId: user.id, module, testCenterId: center.id, scheduledAt: new Date().toISOString() } }), 'schedule');
   await admin.dispose();
   return { sessionId: s.id, username, password: CANDIDATE_PASSWORD, displayName, proctor };
 }
