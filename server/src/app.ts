@@ -139,10 +139,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(assemblyRoutes, { assembly: services.assembly });
   await app.register(authoringRoutes, { authoring: services.authoring });
   await app.register(sessionsRoutes, { sessions: services.sessions });
-  await app.register(scoringRoutes, { scoring: services.scoring });
+  await app.register(scoringRoutes, { scoring: services.scoring, recertification: services.recertification });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
   await app.register(measurementRoutes, { measurement: services.measurement });
-  await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
+  await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions });
   await app.register(employerRoutes, { employer: services.employer });
   await app.register(practiceRoutes, { practice: services.practice });
   await app.register(paperRoutes, { paper: services.paper });

@@ -16,6 +16,7 @@ import { createMeasurementService } from './modules/psychometrics/measurement.se
 import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createResultActionsService } from './modules/scoring/result-actions.service.ts';
+import { createRecertificationService } from './modules/scoring/recertification.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createEmployerService } from './modules/credentials/employer.service.ts';
 import { loadSigningKey } from './modules/credentials/signing-key.ts';
@@ -60,12 +61,13 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
   const psychometrics = createPsychometricsService({ db, exposure: deps.config.analysis });
+  const recertification = createRecertificationService({ db, clock: deps.clock, audit, policy: () => scoring.policy() });
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
   const practice = createPracticeService({ db, clock: deps.clock, audit, itemBank, assembly });
   const paperSessions = createPaperSessions({ db, audit, assembly, eligibility: { check: (input) => scoring.checkEligibility(input) } });
   const paper = createPaperService({ db, clock: deps.clock, audit, paperSessions, sessions, assembly });
-  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer, practice, paper };
+  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, recertification, credentials, employer, practice, paper };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -92,6 +92,10 @@ const MATRIX: Record<string, Role[]> = {
   'GET /api/admin/results.csv': ADMIN,
   'POST /api/admin/rescore': ADMIN,
   'POST /api/candidates/{id}/recertification-activities': HOLDER,
+  'GET /api/candidates/{id}/recertification-activities/{activityId}/evidence': HOLDER, // someone else's evidence is 404 behind the guard
+  'GET /api/admin/recertification-activities': ADMIN,
+  'POST /api/admin/recertification-activities/{id}/approve': ADMIN,
+  'POST /api/admin/recertification-activities/{id}/reject': ADMIN,
   'GET /api/bank/analysis': AUTHORS,
   'POST /api/measurement/calibrations': AUTHORS,
   'GET /api/measurement/calibrations': AUTHORS,

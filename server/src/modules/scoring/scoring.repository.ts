@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { certificationPolicies, credentials, examSessions, formItems, items, itemVersions, modules, recertActivities, responses, scoreHistory, sessionScores, testCenters, users } from '../../db/schema/index.ts';
+import { certificationPolicies, credentials, examSessions, formItems, items, itemVersions, modules, recertActivities, recertEvidence, responses, scoreHistory, sessionScores, testCenters, users } from '../../db/schema/index.ts';
 import type { CertificationPolicy } from '../../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
@@ -143,13 +143,15 @@ export async function scoredSessionsWithItem(db: Db, itemId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
-export async function addRecertActivity(db: Db, a: typeof recertActivities.$inferInsert) {
-  const [row] = await db.insert(recertActivities).values(a).returning();
-  return row!;
-}
-
+/** The activities recorded for a candidate, oldest first, each with its evidence file's label (not its bytes). */
 export async function recertActivitiesOf(db: Db, candidateId: string) {
-  return db.select().from(recertActivities).where(eq(recertActivities.candidateId, candidateId)).orderBy(asc(recertActivities.completedAt));
+  const rows = await db
+    .select({ activity: recertActivities, evidence: { fileName: recertEvidence.fileName, contentType: recertEvidence.contentType, size: recertEvidence.size } })
+    .from(recertActivities)
+    .leftJoin(recertEvidence, eq(recertEvidence.activityId, recertActivities.id))
+    .where(eq(recertActivities.candidateId, candidateId))
+    .orderBy(asc(recertActivities.completedAt), asc(recertActivities.createdAt));
+  return rows.map((r) => ({ ...r.activity, evidence: r.evidence?.fileName ? (r.evidence as { fileName: string; contentType: (typeof recertEvidence.$inferSelect)['contentType']; size: number }) : null }));
 }
 
 export async function allAttemptsForExport(db: Db, candidateIds?: string[]) {

@@ -32,7 +32,7 @@ import * as repo from './scoring.repository.ts';
 export type ScoringRepository = Pick<
   typeof repo,
   | 'latestPolicy' | 'findPolicy' | 'insertPolicy' | 'findScore' | 'putScore' | 'centerOf' | 'attempts' | 'credentialsOf'
-  | 'findCredentialByCode' | 'sessionHeader' | 'scoredSessionsWithItem' | 'addRecertActivity' | 'recertActivitiesOf'
+  | 'findCredentialByCode' | 'sessionHeader' | 'scoredSessionsWithItem' | 'recertActivitiesOf'
   | 'allAttemptsForExport' | 'scoringInput' | 'currentItemVersion'
 >;
 export type ScoringLifecycleRepository = Pick<typeof lifecycleRepo, 'findDisposition' | 'dispositionsOfCandidate' | 'credentialsForSession'>;
@@ -303,22 +303,10 @@ export function createScoringService(deps: ScoringDeps) {
         fullCpt: fullCptStatus(passes, p),
         eligibility,
         recertification: full
-          ? recertificationProgress({ credentialIssuedAt: full.issuedAt, credentialExpiresAt: full.expiresAt, activities: activities.map((a) => ({ category: a.category, points: a.points, completedAt: a.completedAt, description: a.description })), at: now, policy: p, timeZone: full.timeZone })
+          ? recertificationProgress({ credentialIssuedAt: full.issuedAt, credentialExpiresAt: full.expiresAt, activities: activities.map((a) => ({ id: a.id, category: a.category, points: a.points, completedAt: a.completedAt, description: a.description, status: a.status })), at: now, policy: p, timeZone: full.timeZone })
           : null,
+        recertActivities: [...activities].reverse(),
       };
-    },
-
-    async addRecertActivity(actor: Actor, candidateId: string, a: { category: string; points: number; completedAt: Date; description: string }) {
-      if (actor.role !== 'admin' && actor.userId !== candidateId) throw forbidden();
-      const p = await policy();
-      if (!p.recertification.categories.some((c) => c.id === a.category)) {
-        throw validationFailed(`Unknown category "${a.category}"`, [{ pointer: '/category', message: `one of ${p.recertification.categories.map((c) => c.id).join(', ')}` }]);
-      }
-      return db.transaction(async (tx) => {
-        const row = await store.addRecertActivity(tx, { candidateId, ...a, recordedBy: actor.userId });
-        await deps.audit.record(actor, { action: 'recertification.activity-recorded', subjectType: 'user', subjectId: candidateId, details: { ...a, completedAt: a.completedAt.toISOString() } }, tx);
-        return row;
-      });
     },
 
     /** Attempts as CSV for admins (one row per session). */
