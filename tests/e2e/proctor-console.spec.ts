@@ -220,6 +220,7 @@ test('admit with the ID check, pause, resume, extend, timeline and terminate rea
   await row.getByRole('button', { name: `Terminate ${c.displayName}` }).click();
   const term = page.getByRole('alertdialog', { name: `Terminate ${c.displayName}'s exam?` });
   await expect(term).toContainText('This cannot be undone.');
+  await term.getByLabel('Category').selectOption('prohibited-item');
   await term.getByLabel('Reason').fill('Candidate used a phone');
   await checkScreen(page, 'proctor-terminate-dialog', { include: '.dialog' });
   const endedIn = await timeUntil(() => term.getByRole('button', { name: 'Terminate exam' }).click(), cand.getByRole('heading', { name: 'Your exam was ended' }));

@@ -94,7 +94,7 @@ describe.each(DB_KINDS)('proctoring on %s', (kind) => {
       [`/api/sessions/${id}/pause`, { reason: 'nope nope' }],
       [`/api/sessions/${id}/resume`, {}],
       [`/api/sessions/${id}/extend`, { minutes: 5, reason: 'nope nope' }],
-      [`/api/sessions/${id}/terminate`, { reason: 'nope nope' }],
+      [`/api/sessions/${id}/terminate`, { category: 'other', note: 'nope nope' }],
       [`/api/sessions/${id}/incidents`, { note: 'nope nope' }],
     ];
     for (const [url, body] of actions) {
