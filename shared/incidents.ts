@@ -36,6 +36,7 @@ export const INCIDENT_CATEGORIES = ['identity', 'prohibited-item', 'communicatio
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 /** What a proctor may choose (administrative is the system's own). */
 export const PROCTOR_INCIDENT_CATEGORIES = ['identity', 'prohibited-item', 'communication', 'technical', 'disturbance', 'other'] as const satisfies readonly IncidentCategory[];
+export type ProctorIncidentCategory = (typeof PROCTOR_INCIDENT_CATEGORIES)[number];
 
 export const INCIDENT_SEVERITIES = ['low', 'medium', 'high'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
