@@ -10,7 +10,7 @@ import { spokenDuration } from '../../lib/clock-offset.ts';
 import * as proctorApi from './api.ts';
 import type { ErrorBody, ExtensionRequest, TestCenter } from './api.ts';
 import { formatInZone, moduleTitle } from './roster.ts';
-import { ApiErrorMessage } from './seat-dialogs.tsx';
+import { ApiErrorMessage, useAction } from './seat-dialogs.tsx';
 
 const END_TEXT: Record<string, string> = { terminated: 'Terminated', expired: 'Time ran out' };
 /** Seats an admin may reopen: ended by termination or time-up (scored or not yet). */
@@ -144,29 +144,12 @@ export function OversightTab({ center, role, rows, visible, announce }: { center
   );
 }
 
-function useRun() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  async function run<T>(call: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>): Promise<T | null> {
-    setBusy(true);
-    setError(null);
-    const r = await call();
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      return null;
-    }
-    return r.data;
-  }
-  return { busy, error, run };
-}
-
 function DecideDialog({ request, decision, onClose, onDone }: { request: ExtensionRequest; decision: 'approve' | 'decline'; onClose: () => void; onDone: (m: string) => void }) {
   const [note, setNote] = useState('');
   const [tried, setTried] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   const id = useId();
-  const { busy, error, run } = useRun();
+  const { busy, error, run } = useAction();
   const problem = decision === 'decline' && note.trim().length < 3 ? 'Say why (at least 3 characters).' : null;
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -210,7 +193,7 @@ function ReopenDialog({ row, onClose, onDone }: { row: RosterRow; onClose: () =>
   const [tried, setTried] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   const id = useId();
-  const { busy, error, run } = useRun();
+  const { busy, error, run } = useAction();
   const n = Number(credit);
   const reasonProblem = reason.trim().length < 3 ? 'Give a reason (at least 3 characters).' : null;
   const creditProblem = Number.isInteger(n) && n >= 0 && n <= 120 ? null : 'Enter a whole number of minutes from 0 to 120.';

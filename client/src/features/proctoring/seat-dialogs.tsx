@@ -38,7 +38,8 @@ export function ApiErrorMessage({ error, id }: { error: ErrorBody | null; id?: s
 const MIN_REASON = 3;
 const reasonProblem = (r: string) => (r.trim().length < MIN_REASON ? `Give a reason (at least ${MIN_REASON} characters).` : null);
 
-function useAction() {
+/** Runs one API call for a dialog: busy while it runs, the server's error kept to show next to the buttons. */
+export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
   async function run<T>(call: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>): Promise<T | null> {
