@@ -483,7 +483,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^incidents-DEMO-01-\d{4}-\d{2}-\d{2}\.csv$/);
   const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
-  expect(text.split('\n')[0]).toBe('at,session_id,candidate,module,kind,source,note');
+  expect(text.split('\n')[0]).toBe('at,session_id,candidate,module,kind,category,severity,source,recorded_by,note');
   expect(text).toContain('Arrived 20 minutes late; seated in room B');
   await expect(inc.getByTestId('incidents-done')).toContainText(/Downloaded incidents-DEMO-01-.*\.csv: \d+ incidents?/);
   await expect(inc.getByRole('table', { name: /Incidents on/ })).toContainText(`Casey One ${s}`);
