@@ -216,10 +216,10 @@ test('admit with the ID check, pause, resume, extend, timeline and terminate rea
   await expect(timeline).toBeHidden();
   await expect(timelineButton).toBeFocused();
 
-  // Terminate: the confirmation says it cannot be undone; the candidate sees the notice with the reason.
+  // Terminate: the confirmation says the proctor cannot undo it; the candidate sees the notice with the reason.
   await row.getByRole('button', { name: `Terminate ${c.displayName}` }).click();
   const term = page.getByRole('alertdialog', { name: `Terminate ${c.displayName}'s exam?` });
-  await expect(term).toContainText('This cannot be undone.');
+  await expect(term).toContainText('You cannot undo this.');
   await term.getByLabel('Category').selectOption('prohibited-item');
   await term.getByLabel('Reason').fill('Candidate used a phone');
   await checkScreen(page, 'proctor-terminate-dialog', { include: '.dialog' });

@@ -54,6 +54,7 @@ test('terminate with a category, incidents by category, an over-cap extension ap
   await term.getByLabel('Category').selectOption('prohibited-item');
   await expect(term.getByLabel('Severity')).toHaveValue('high');
   await checkScreen(page, 'proctor-terminate-category');
+  await term.screenshot({ path: 'docs/screenshots/proctor-terminate-category.png' });
   await term.getByRole('button', { name: 'Terminate exam' }).click();
   await expect(term).toBeHidden();
   await expect(seatRow(page, ended.displayName).getByTestId('seat-state')).toHaveText(/Ended/, { timeout: 10_000 });

@@ -1,5 +1,5 @@
 /**
- * The dialogs behind the seat actions: admit (photo-ID check), pause, extend, terminate (cannot be undone), incident
+ * The dialogs behind the seat actions: admit (photo-ID check), pause, extend, terminate (a category and a note; only an admin can reopen), incident
  * note, timeline, admission ticket, and the center-wide pause/resume (fire drill). Each one shows the server's error
  * next to its buttons and stays open until the action succeeds; the row itself changes by push.
  */
@@ -335,8 +335,8 @@ function TerminateDialog({ row, onClose, onDone }: SeatDialogProps) {
     <Dialog title={`Terminate ${row.candidateName}'s exam?`} role="alertdialog" onClose={onClose} initialFocus={first} className="pc-danger">
       <form onSubmit={submit} className="stack" noValidate>
         <p className="banner error">
-          <strong>This cannot be undone.</strong> The exam ends now and is recorded as terminated, which counts as a failed attempt for the retake rules.
-          The candidate sees your reason; the category and severity go on the incident record and the irregularity report.
+          <strong>You cannot undo this.</strong> The exam ends now and is recorded as terminated, which counts as a failed attempt for the retake rules;
+          only an admin can reopen it. The candidate sees your reason; the category and severity go on the incident record and the irregularity report.
         </p>
         <CategoryFields category={category} onCategory={setCategory} severity={severity} onSeverity={setSeverity} problem={tried ? categoryProblem : null} categoryRef={first} />
         <ReasonInput value={reason} onChange={setReason} problem={tried ? rProblem : null} />
