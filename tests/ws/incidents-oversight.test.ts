@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../client/src/features/proctoring/roster.ts';
 import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
 import { pdfText } from '../helpers/pdf-tools.ts';
 import { importSampleModule, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
@@ -210,5 +211,44 @@ describe.each(DB_KINDS)('incidents and oversight on %s', (kind) => {
     const refused = await post(`/api/admin/sessions/${s.sessionId}/reopen`, s.admin, { reason: 'Candidate wants another go' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().message).toContain('submitted exam cannot');
+  });
+});
+
+describe.each(DB_KINDS)('reopening an attempt whose time ran out on %s', (kind) => {
+  let t: TestApp;
+  const clock = fakeClock();
+  beforeAll(async () => {
+    t = await buildTestApp(kind, { clock, sweeps: false });
+    await importSampleModule(t.services);
+  });
+  afterAll(() => t?.close());
+
+  it('needs credited time (no time was left), then runs again for exactly that long', async () => {
+    const s = await startedSession(t.app);
+    clock.advance(90 * 60_000 + 2_100);
+    expect(await t.services.sessions.expireDue()).toContain(s.sessionId);
+    // Staff sign in again: ninety idle minutes end a staff session.
+    const admin = await loginAs(t.app, 'admin');
+    const proctor = await loginAs(t.app, 'proctor');
+    const ended = (await t.app.inject({ url: `/api/sessions/${s.sessionId}`, headers: proctor })).json();
+    expect(ended).toMatchObject({ state: 'scored', endReason: 'expired', time: { remainingMs: 0 } });
+
+    const none = await t.app.inject({ method: 'POST', url: `/api/admin/sessions/${s.sessionId}/reopen`, headers: admin, payload: { reason: 'The center lost power' } });
+    expect(none.statusCode).toBe(400);
+    expect(JSON.stringify(none.json().problems)).toContain('/creditMinutes');
+    // Nothing of the refused reopen was kept.
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}`, headers: proctor })).json()).toMatchObject({ state: 'scored', endReason: 'expired' });
+
+    const ok = await t.app.inject({ method: 'POST', url: `/api/admin/sessions/${s.sessionId}/reopen`, headers: admin, payload: { reason: 'The center lost power', creditMinutes: 10 } });
+    expect(ok.statusCode).toBe(200);
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}`, headers: proctor })).json()).toMatchObject({ state: 'paused', pauseReason: 'reopened', time: { remainingMs: 10 * 60_000, running: false } });
+    const ledger = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/time-ledger`, headers: proctor })).json() as { kind: string; amountMs: number | null; reason: string | null }[];
+    expect(ledger.at(-1)).toMatchObject({ kind: 'credit', amountMs: 10 * 60_000, reason: 'reopened by an admin: The center lost power' });
+
+    // Resumed, it runs ten minutes and expires again.
+    expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/resume`, headers: proctor, payload: {} })).statusCode).toBe(200);
+    clock.advance(10 * 60_000 + 2_100);
+    expect(await t.services.sessions.expireDue()).toContain(s.sessionId);
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}`, headers: s.candidate })).json()).toMatchObject({ state: 'scored', endReason: 'expired' });
   });
 });
