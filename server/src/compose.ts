@@ -57,7 +57,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     scoring,
     log: deps.log,
     eligibility: { check: (input) => scoring.checkEligibility(input) },
-    config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs, creditCapMs: deps.config.sessions.disconnectCreditCapMs, resume: deps.config.sessions.disconnectResume }, liveTimeoutMs: deps.config.sessions.liveness.timeoutMs },
+    config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs, creditCapMs: deps.config.sessions.disconnectCreditCapMs, resume: deps.config.sessions.disconnectResume }, liveTimeoutMs: deps.config.sessions.liveness.timeoutMs, extensionCapMs: deps.config.sessions.extensionCapMs },
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
   const psychometrics = createPsychometricsService({ db, exposure: deps.config.analysis });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timestamp } from './common.ts';
+import { INCIDENT_SEVERITIES, PROCTOR_INCIDENT_CATEGORIES } from '../incidents.ts';
 
 export const ATTENTION_REASONS = ['raised-hand', 'disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time'] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
@@ -58,7 +59,12 @@ export const proctorServerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ProctorServerMessage = z.infer<typeof proctorServerMessageSchema>;
 
-export const noteSchema = z.strictObject({ note: z.string().trim().min(3, 'write at least 3 characters').max(2000) });
+/** A proctor's incident note (#17.8): category and severity default to other / low. */
+export const noteSchema = z.strictObject({
+  note: z.string().trim().min(3, 'write at least 3 characters').max(2000),
+  category: z.enum(PROCTOR_INCIDENT_CATEGORIES, { error: `category is one of ${PROCTOR_INCIDENT_CATEGORIES.join(', ')}` }).optional(),
+  severity: z.enum(INCIDENT_SEVERITIES, { error: `severity is ${INCIDENT_SEVERITIES.join(', ')}` }).optional(),
+});
 export const bulkReasonSchema = z.strictObject({ reason: z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500) });
 export const rosterQuerySchema = z.strictObject({ date: z.iso.date({ error: 'date must look like 2026-11-22' }).optional() });
 

@@ -83,6 +83,11 @@ const MATRIX: Record<string, Role[]> = {
   'POST /api/sessions/{id}/resume': PROCTORS,
   'POST /api/sessions/{id}/extend': PROCTORS,
   'POST /api/sessions/{id}/terminate': PROCTORS,
+  'GET /api/extension-requests': PROCTORS, // a proctor sees their centers' requests, an admin every center's
+  'POST /api/admin/extension-requests/{id}/approve': ADMIN,
+  'POST /api/admin/extension-requests/{id}/decline': ADMIN,
+  'POST /api/admin/sessions/{id}/reopen': ADMIN,
+  'GET /api/sessions/{id}/irregularity-report.pdf': PROCTORS,
   'POST /api/sessions/{id}/launch-code': PROCTORS,
   'GET /api/sessions/{id}/responses': PROCTORS,
   'GET /api/sessions/{id}/time-ledger': PROCTORS,

@@ -38,7 +38,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two instances, one PostgreSQL', () =
     expect(extended.time.remainingMs - resumed.time.remainingMs).toBeGreaterThan(6.9 * 60_000);
     n = feed.messages.length;
     const terminatedP = c.next('terminated', 2000);
-    await proctorB.call('POST', `/api/sessions/${id}/terminate`, { reason: 'impersonation suspected' });
+    await proctorB.call('POST', `/api/sessions/${id}/terminate`, { category: 'identity', note: 'impersonation suspected' });
     expect((await terminatedP).reason).toBe('impersonation suspected');
     await feed.waitFor((m) => m.type === 'rows' && m.rows.some((r) => r.sessionId === id && ['terminated', 'scored'].includes(r.state)), n, 2000);
     expect(Date.now() - t0).toBeLessThan(8000);

@@ -90,6 +90,15 @@ const INCIDENT_TEXT: Record<string, string> = {
   'raise-hand': 'hand raised',
   'hand-answered': 'hand answered',
   'proctor-message': 'message sent',
+  disconnected: 'disconnected',
+  paused: 'paused',
+  resumed: 'resumed',
+  extended: 'time extended',
+  'extension-requested': 'extension requested (past the cap)',
+  'extension-approved': 'extension approved',
+  'extension-declined': 'extension declined',
+  terminated: 'terminated',
+  reopened: 'reopened by an admin',
 };
 export function incidentText(kind: string): string {
   return INCIDENT_TEXT[kind] ?? kind.replaceAll('-', ' ');
@@ -295,6 +304,12 @@ const EVENT_TEXT: Record<string, string> = {
   'session.paused': 'Paused',
   'session.resumed': 'Resumed',
   'session.extended': 'Extra time given',
+  'session.extension-requested': 'Extension requested (past the cap)',
+  'session.extension-approved': 'Extension approved by an admin',
+  'session.extension-declined': 'Extension declined by an admin',
+  'session.reopened': 'Reopened by an admin',
+  'session.score-withdrawn': 'Score withdrawn (reopened)',
+  'time.credit': 'Time credited',
   'session.terminated': 'Terminated',
   'session.submitted': 'Submitted',
   'session.expired': 'Time ran out',

@@ -67,6 +67,30 @@ export const examSessions = pgTable(
   ],
 );
 
+/**
+ * #17.9: an extension past the per-exam cap (EXTENSION_CAP_MINUTES) waits here for an admin. `pending` until an admin
+ * approves (the minutes are then added through the session lifecycle) or declines; both people are on the row.
+ */
+export const extensionRequestStatusEnum = pgEnum('extension_request_status', ['pending', 'approved', 'declined']);
+export const extensionRequests = pgTable(
+  'extension_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => examSessions.id, { onDelete: 'cascade' }),
+    minutes: integer('minutes').notNull(),
+    reason: text('reason').notNull(),
+    requestedBy: uuid('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    status: extensionRequestStatusEnum('status').notNull().default('pending'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+  },
+  (t) => [index('extension_requests_status_idx').on(t.status, t.requestedAt), index('extension_requests_session_idx').on(t.sessionId)],
+);
+
 export const sessionTimeLedger = pgTable(
   'session_time_ledger',
   {

@@ -80,9 +80,23 @@ export async function lastIncidents(db: Db, ids: string[]) {
     .orderBy(sessionIncidents.sessionId, desc(sessionIncidents.at));
 }
 
+/** The name of whoever recorded an incident (a proctor, an admin, the candidate), or null for the system. */
+const recordedBy = sql<string | null>`(select u.display_name from ${users} u where u.id = ${sessionIncidents.actorId})`;
+
 export async function incidentsForCenter(db: Db, testCenterId: string, from: Date, to: Date) {
   return db
-    .select({ at: sessionIncidents.at, sessionId: sessionIncidents.sessionId, candidate: users.displayName, module: examSessions.module, kind: sessionIncidents.kind, source: sessionIncidents.source, note: sessionIncidents.note })
+    .select({
+      at: sessionIncidents.at,
+      sessionId: sessionIncidents.sessionId,
+      candidate: users.displayName,
+      module: examSessions.module,
+      kind: sessionIncidents.kind,
+      category: sessionIncidents.category,
+      severity: sessionIncidents.severity,
+      source: sessionIncidents.source,
+      recordedBy,
+      note: sessionIncidents.note,
+    })
     .from(sessionIncidents)
     .innerJoin(examSessions, eq(examSessions.id, sessionIncidents.sessionId))
     .innerJoin(users, eq(users.id, examSessions.candidateId))
@@ -91,7 +105,30 @@ export async function incidentsForCenter(db: Db, testCenterId: string, from: Dat
 }
 
 export async function incidentsForSession(db: Db, sessionId: string) {
-  return db.select({ at: sessionIncidents.at, kind: sessionIncidents.kind, source: sessionIncidents.source, note: sessionIncidents.note, actorId: sessionIncidents.actorId }).from(sessionIncidents).where(eq(sessionIncidents.sessionId, sessionId)).orderBy(asc(sessionIncidents.id));
+  return db
+    .select({ at: sessionIncidents.at, kind: sessionIncidents.kind, category: sessionIncidents.category, severity: sessionIncidents.severity, source: sessionIncidents.source, note: sessionIncidents.note, actorId: sessionIncidents.actorId, recordedBy })
+    .from(sessionIncidents)
+    .where(eq(sessionIncidents.sessionId, sessionId))
+    .orderBy(asc(sessionIncidents.id));
+}
+
+/** Who, where and what for a session's irregularity report: the candidate, the center and its zone. */
+export async function reportHeader(db: Db, sessionId: string) {
+  const [row] = await db
+    .select({ candidateName: users.displayName, candidateUsername: users.username, testCenter: testCenters.name, testCenterCode: testCenters.code, timeZone: testCenters.timeZone })
+    .from(examSessions)
+    .innerJoin(users, eq(users.id, examSessions.candidateId))
+    .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .where(eq(examSessions.id, sessionId))
+    .limit(1);
+  return row;
+}
+
+/** Display names of users by id (the people in a session's audit trail). */
+export async function userNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function liveSessionIds(db: Db, testCenterId: string, state: 'in_progress' | 'paused', pauseReason?: string) {

@@ -38,6 +38,11 @@ export async function putScore(db: Db, s: { sessionId: string; scoringVersion: s
   await db.insert(scoreHistory).values({ sessionId: s.sessionId, revision: s.revision, result: s.result, scoredAt: s.scoredAt, reason });
 }
 
+/** Takes a session's score away (its history rows stay) when an admin reopens the attempt (#17.9). */
+export async function deleteScore(db: Db, sessionId: string) {
+  await db.delete(sessionScores).where(eq(sessionScores.sessionId, sessionId));
+}
+
 export async function centerOf(db: Db, testCenterId: string) {
   const [row] = await db.select({ id: testCenters.id, name: testCenters.name, timeZone: testCenters.timeZone }).from(testCenters).where(eq(testCenters.id, testCenterId)).limit(1);
   return row;

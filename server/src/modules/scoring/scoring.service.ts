@@ -161,6 +161,21 @@ export function createScoringService(deps: ScoringDeps) {
       return { scored: true, passed: result.passed };
     },
 
+    /**
+     * Withdraws the score of a session an admin reopens (#17.9), in the caller's transaction, so the attempt is
+     * scored again when it ends. Refused when the attempt earned a credential (void the result instead: a reopen must
+     * not silently take a certificate away) or when a hold or void rests on it. Audited with the score withdrawn.
+     */
+    async withdrawScoreForReopen(tx: Db, sessionId: string, actor: Actor): Promise<void> {
+      const score = await store.findScore(tx, sessionId);
+      if (!score) return;
+      if ((await lifecycleStore.credentialsForSession(tx, sessionId)).length) throw conflict('This attempt earned a credential; void the result instead of reopening it');
+      const disposition = await lifecycleStore.findDisposition(tx, sessionId);
+      if (disposition) throw conflict(`This result is ${disposition.state === 'void' ? 'void' : 'on hold'}; it cannot be reopened`);
+      await repo.deleteScore(tx, sessionId);
+      await deps.audit.record(actor, { action: 'session.score-withdrawn', subjectType: 'session', subjectId: sessionId, reason: 'the attempt was reopened', details: { rawScore: score.rawScore, passed: score.passed, revision: score.revision, scoringVersion: score.scoringVersion } }, tx);
+    },
+
     /** The score report: candidates their own, proctors their centers', admins all. No item content. */
     async report(actor: Actor, sessionId: string): Promise<ScoreReport> {
       const h = await loadReportable(actor, sessionId);

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { noBody, okSchema } from '../../../../shared/api/common.ts';
 import {
   admitSchema,
+  approveExtensionSchema,
+  declineExtensionSchema,
+  extendResultSchema,
   extendSchema,
+  extensionDecisionSchema,
+  extensionRequestQuerySchema,
+  extensionRequestSchema,
+  reopenSchema,
+  terminateSchema,
   handbookAckSchema,
   handbookSchema,
   launchCodeSchema,
@@ -26,6 +34,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
   const staff = { onRequest: requireRole('proctor', 'admin') };
   const anyone = { onRequest: requireRole('candidate', 'proctor', 'admin') };
   const candidate = { onRequest: requireRole('candidate') };
+  const admin = { onRequest: requireRole('admin') };
   const params = sessionParamsSchema;
   const ok = { ok: true as const };
 
@@ -85,12 +94,29 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     await sessions.resume(actorOf(req), req.params.id, req.body.reason);
     return ok;
   });
-  app.post('/api/sessions/:id/extend', { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes', params, body: extendSchema, response: { 200: okSchema } } }, async (req) => {
-    await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
+  app.post(
+    '/api/sessions/:id/extend',
+    { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes (200); past the per-exam cap a proctor files a request for an admin (202)', params, body: extendSchema, response: { 200: extendResultSchema, 202: extendResultSchema } } },
+    async (req, reply) => {
+      const r = await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
+      return reply.status(r.outcome === 'requested' ? 202 : 200).send(r);
+    },
+  );
+  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now under an incident category, with a note (recorded as terminated, never passed)', params, body: terminateSchema, response: { 200: okSchema } } }, async (req) => {
+    await sessions.terminate(actorOf(req), req.params.id, req.body);
     return ok;
   });
-  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now (recorded as terminated, never passed)', params, body: reasonSchema, response: { 200: okSchema } } }, async (req) => {
-    await sessions.terminate(actorOf(req), req.params.id, req.body.reason);
+  app.get('/api/extension-requests', { ...staff, schema: { tags: ['oversight'], summary: "Extensions past the cap (pending by default): a proctor's centers, or every center for an admin", querystring: extensionRequestQuerySchema, response: { 200: z.array(extensionRequestSchema) } } }, async (req) =>
+    sessions.extensionRequests(actorOf(req), req.query),
+  );
+  app.post('/api/admin/extension-requests/:id/approve', { ...admin, schema: { tags: ['oversight'], summary: 'Approve an extension past the cap (the minutes are added now)', params, body: approveExtensionSchema, response: { 200: extensionDecisionSchema } } }, async (req) =>
+    sessions.decideExtension(actorOf(req), req.params.id, 'approved', req.body.note ?? null),
+  );
+  app.post('/api/admin/extension-requests/:id/decline', { ...admin, schema: { tags: ['oversight'], summary: 'Decline an extension past the cap, saying why', params, body: declineExtensionSchema, response: { 200: extensionDecisionSchema } } }, async (req) =>
+    sessions.decideExtension(actorOf(req), req.params.id, 'declined', req.body.note),
+  );
+  app.post('/api/admin/sessions/:id/reopen', { ...admin, schema: { tags: ['oversight'], summary: 'Reopen a terminated or expired attempt: back to paused with the time it had left (plus any credit)', params, body: reopenSchema, response: { 200: okSchema } } }, async (req) => {
+    await sessions.reopen(actorOf(req), req.params.id, req.body);
     return ok;
   });
 
