@@ -1,7 +1,7 @@
 import { bigserial, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { examSessions } from './sessions.ts';
 
-export const INCIDENT_KINDS = ['focus-lost', 'page-hidden', 'fullscreen-exit', 'second-connection', 'long-disconnect', 'auto-pause', 'proctor-note', 'raise-hand', 'hand-answered', 'proctor-message'] as const;
+export const INCIDENT_KINDS = ['focus-lost', 'page-hidden', 'fullscreen-exit', 'second-connection', 'long-disconnect', 'auto-pause', 'proctor-note', 'raise-hand', 'hand-answered', 'proctor-message', 'camera-failed', 'camera-declined'] as const;
 export const incidentKindEnum = pgEnum('incident_kind', INCIDENT_KINDS);
 
 /** Incidents per session, raised by candidate signals, by the system, or written by a proctor. */
