@@ -31,7 +31,7 @@ describe.each(DB_KINDS)('seat camera on %s', (kind) => {
   let proctor: { cookie: string };
   let outsider: { cookie: string };
   let centerId: string;
-  const setting = (body: unknown, who = admin) => t.app.inject({ method: 'PUT', url: `/api/admin/test-centers/${centerId}/camera`, headers: who, payload: body });
+  const setting = (body: Record<string, unknown>, who: { cookie: string } = admin) => t.app.inject({ method: 'PUT', url: `/api/admin/test-centers/${centerId}/camera`, headers: who, payload: body });
   const upload = (sessionId: string, who: { cookie: string }, data = jpeg()) => t.app.inject({ method: 'POST', url: `/api/sessions/${sessionId}/camera/stills`, headers: who, payload: { jpeg: data } });
   const consent = (sessionId: string, who: { cookie: string }, value: boolean) => t.app.inject({ method: 'POST', url: `/api/sessions/${sessionId}/camera/consent`, headers: who, payload: { consent: value } });
   const row = async (sessionId: string) => {

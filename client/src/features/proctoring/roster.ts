@@ -308,6 +308,10 @@ const EVENT_TEXT: Record<string, string> = {
   'time.pause': 'Clock stopped',
   'time.resume': 'Clock restarted',
   'time.extend': 'Time added',
+  'camera.still': 'Camera still',
+  'session.camera-consented': 'Agreed to the seat camera',
+  'session.camera-declined': 'Declined the seat camera',
+  'session.camera-failed': 'Camera not working',
 };
 export function timelineEventText(event: string): string {
   if (EVENT_TEXT[event]) return EVENT_TEXT[event];
