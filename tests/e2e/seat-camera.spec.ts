@@ -88,6 +88,10 @@ test('consent, then a webcam still reaches the proctor console and the timeline'
   await expect(still).toBeVisible({ timeout: 30_000 });
   await expect(still).toHaveAttribute('alt', new RegExp(`^Latest camera still of ${displayName}`));
   await expect.poll(() => still.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(320);
+  // The next still (10 s later) replaces it through the live feed, without a reload.
+  const firstSrc = (await still.getAttribute('src'))!;
+  await expect(still).not.toHaveAttribute('src', firstSrc, { timeout: 30_000 });
+  await expect.poll(() => still.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(320);
   await checkScreen(console_, 'proctor-seat-camera');
   await row.screenshot({ path: 'docs/screenshots/proctor-seat-camera.png' });
 
