@@ -25,6 +25,9 @@ export const INCIDENT_KINDS = [
   'extension-declined',
   'terminated',
   'reopened',
+  // The seat camera (#17.11): it failed (permission denied, no device) or the candidate declined it.
+  'camera-failed',
+  'camera-declined',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -71,6 +74,8 @@ export const INCIDENT_KIND_TEXT: Record<IncidentKind, string> = {
   'extension-declined': 'Extension declined',
   terminated: 'Terminated',
   reopened: 'Reopened',
+  'camera-failed': 'Camera not working',
+  'camera-declined': 'Camera declined',
 };
 
 /**
@@ -90,7 +95,10 @@ export function defaultClassification(kind: IncidentKind): { category: IncidentC
     case 'auto-pause':
       return { category: 'technical', severity: 'medium' };
     case 'disconnected':
+    case 'camera-failed':
       return { category: 'technical', severity: 'low' };
+    case 'camera-declined':
+      return { category: 'other', severity: 'low' };
     case 'proctor-note':
       return { category: 'other', severity: 'low' };
     case 'terminated':

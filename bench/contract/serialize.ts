@@ -56,6 +56,7 @@ const row = (i: number): RosterRow => ({
   timeMultiplier: 1,
   accommodationNote: null,
   separateRoom: false,
+  camera: null,
   attention: [],
 });
 

@@ -11,6 +11,7 @@ import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createAuthoringService } from './modules/authoring/authoring.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
+import { createCameraService } from './modules/camera/camera.service.ts';
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
 import { createMeasurementService } from './modules/psychometrics/measurement.service.ts';
 import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
@@ -60,6 +61,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs, creditCapMs: deps.config.sessions.disconnectCreditCapMs, resume: deps.config.sessions.disconnectResume }, liveTimeoutMs: deps.config.sessions.liveness.timeoutMs, extensionCapMs: deps.config.sessions.extensionCapMs },
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
+  const camera = createCameraService({ db, clock: deps.clock, audit, sessions });
   const psychometrics = createPsychometricsService({ db, exposure: deps.config.analysis });
   const recertification = createRecertificationService({ db, clock: deps.clock, audit, policy: () => scoring.policy() });
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
@@ -68,6 +70,6 @@ export function composeServices(deps: { config: Config; database: Database; cloc
   const practice = createPracticeService({ db, clock: deps.clock, audit, itemBank, assembly });
   const paperSessions = createPaperSessions({ db, audit, assembly, eligibility: { check: (input) => scoring.checkEligibility(input) } });
   const paper = createPaperService({ db, clock: deps.clock, audit, paperSessions, sessions, assembly });
-  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, recertification, credentials, employer, practice, paper };
+  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, recertification, credentials, employer, practice, paper, camera };
 }
 export type Services = ReturnType<typeof composeServices>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { timestamp } from './common.ts';
 import { INCIDENT_SEVERITIES, PROCTOR_INCIDENT_CATEGORIES } from '../incidents.ts';
 
-export const ATTENTION_REASONS = ['raised-hand', 'disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time'] as const;
+export const ATTENTION_REASONS = ['raised-hand', 'disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time', 'camera-failed', 'camera-declined'] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 const isoTime = z.string();
@@ -38,6 +38,11 @@ export const rosterRowSchema = z.object({
   timeMultiplier: z.number(),
   accommodationNote: z.string().nullable(),
   separateRoom: z.boolean(),
+  /**
+   * The seat camera (#17.11): null when the candidate was never asked (the center has it off, or not yet). The still
+   * itself is fetched by id from /api/sessions/:id/camera/stills/:stillId by the proctor's browser.
+   */
+  camera: z.object({ consent: z.enum(['given', 'declined']), latestStillId: z.string().nullable(), latestStillAt: isoTime.nullable() }).nullable(),
   attention: z.array(z.enum(ATTENTION_REASONS)),
 });
 export type RosterRow = z.infer<typeof rosterRowSchema>;

@@ -48,6 +48,7 @@ function row(over: Partial<RosterRow> & { sessionId: string; candidateName: stri
     timeMultiplier: 1,
     accommodationNote: null,
     separateRoom: false,
+    camera: null,
     attention: [],
     ...over,
   };

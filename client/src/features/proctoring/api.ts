@@ -5,6 +5,7 @@
  */
 import type { CandidateImportResult, candidateImportRequestSchema, createUserRequestSchema, TestCenter, UserSummary } from '../../../../shared/api/accounts.ts';
 import type { Me } from '../../../../shared/api/auth.ts';
+import type { cameraSettingsRequestSchema, cameraSettingsSchema } from '../../../../shared/api/camera.ts';
 import type { okSchema, Wire } from '../../../../shared/api/common.ts';
 import type { answerHandSchema, bulkReasonSchema, messagedCountSchema, noteSchema, proctorMessageSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
 import type {
@@ -81,3 +82,9 @@ export async function incidentsCsv(centerId: string, date: string): Promise<ApiR
   const json = (await res.json().catch(() => ({}))) as Partial<ErrorBody>;
   return { ok: false, status: res.status, error: { ...json, code: json.code ?? 'INTERNAL', message: json.message ?? `The server answered ${res.status}.` } };
 }
+
+/** The seat camera (#17.11): the center's setting (admins change it) and a still's address for an <img>. */
+export type CameraSettings = Wire<typeof cameraSettingsSchema>;
+export const cameraSettings = (centerId: string) => api<CameraSettings>('GET', `/api/test-centers/${enc(centerId)}/camera`);
+export const updateCameraSettings = (centerId: string, body: Wire<typeof cameraSettingsRequestSchema>) => api<CameraSettings>('PUT', `/api/admin/test-centers/${enc(centerId)}/camera`, body);
+export const stillUrl = (sessionId: string, stillId: string) => `/api/sessions/${enc(sessionId)}/camera/stills/${enc(stillId)}`;

@@ -8,6 +8,7 @@ import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
 import * as proctorApi from './api.ts';
 import type { CandidateSummary, ErrorBody, TestCenter } from './api.ts';
+import { CameraSetting } from './camera-setting.tsx';
 import { CandidatesTab, type CandidatesState } from './candidates-tab.tsx';
 import { IncidentsTab } from './incidents-tab.tsx';
 import { OversightTab } from './oversight-tab.tsx';
@@ -217,6 +218,7 @@ function CenterConsole({ center, role, canChange, onChangeCenter }: { center: Te
           <p className="pc-center">
             <strong>{center.name}</strong> <span className="muted">· {center.code} · {center.timeZone}</span>
           </p>
+          <CameraSetting center={center} role={role} />
         </div>
         {canChange && (
           <button type="button" className="secondary" onClick={onChangeCenter}>

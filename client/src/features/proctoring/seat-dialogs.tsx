@@ -480,6 +480,9 @@ function TimelineDialog({ row, center, onClose }: SeatDialogProps) {
                   </span>
                   {e.reason && <span className="pc-tl-reason"> · “{e.reason}”</span>}
                   {e.actorRole && <span className="muted"> · by {e.actorRole}</span>}
+                  {e.event === 'camera.still' && typeof e.details?.stillId === 'string' && (
+                    <img className="pc-tl-still" src={proctorApi.stillUrl(row.sessionId, e.details.stillId)} width={160} height={120} loading="lazy" alt={`Camera still of ${row.candidateName} at ${formatInZone(e.at, center.timeZone, { timeStyle: 'medium' })}`} />
+                  )}
                 </span>
               </li>
             );

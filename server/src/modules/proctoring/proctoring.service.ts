@@ -1,6 +1,6 @@
 /**
  * The proctor console's data: the test center's roster for a day with each seat's progress, time and connection
- * health, incidents, bulk actions and the session timeline. Scoped to the proctor's own test centers.
+ * health, incidents, bulk actions and the session timeline (with its seat-camera stills). Scoped to the proctor's own test centers.
  */
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
@@ -51,6 +51,7 @@ export function createProctoringService(deps: ProctoringDeps) {
       const remainingMs = remainingAt(clockState, now);
       const lastAnswerAt = r.lastAnswerAt ? new Date(r.lastAnswerAt) : null;
       const li = last.get(r.sessionId);
+      const stillAt = r.latestStillAt ? new Date(r.latestStillAt) : null;
       return {
         sessionId: r.sessionId,
         candidateId: r.candidateId,
@@ -78,8 +79,9 @@ export function createProctoringService(deps: ProctoringDeps) {
         timeMultiplier: r.timeMultiplier,
         accommodationNote: r.accommodationNote,
         separateRoom: r.separateRoom,
+        camera: r.cameraConsent === null ? null : { consent: r.cameraConsent ? ('given' as const) : ('declined' as const), latestStillId: r.latestStillId, latestStillAt: stillAt?.toISOString() ?? null },
         attention: attentionReasons(
-          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [] },
+          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [], lastStillAt: stillAt },
           now,
         ),
       };
@@ -216,11 +218,13 @@ export function createProctoringService(deps: ProctoringDeps) {
       const s = await deps.sessions.find(sessionId);
       if (!s) throw notFound('exam session');
       guard(actor, s.testCenterId);
-      const [audit, ledger, incidents] = await Promise.all([deps.audit.forSubject('session', sessionId), deps.sessions.ledger(sessionId), repo.incidentsForSession(db, sessionId)]);
+      const [audit, ledger, incidents, stills] = await Promise.all([deps.audit.forSubject('session', sessionId), deps.sessions.ledger(sessionId), repo.incidentsForSession(db, sessionId), repo.stillsForSession(db, sessionId)]);
       const events = [
         ...audit.map((a) => ({ at: a.at, source: 'audit', event: a.action, actorId: a.actorId, actorRole: a.actorRole, reason: a.reason, details: a.details })),
         ...ledger.map((l) => ({ at: l.at, source: 'time', event: `time.${l.kind}`, actorId: l.actorId, actorRole: null, reason: l.reason, details: { amountMs: l.amountMs } })),
         ...incidents.map((i) => ({ at: i.at, source: 'incident', event: `incident.${i.kind}`, actorId: i.actorId, actorRole: null, reason: i.note, details: { source: i.source, category: i.category, severity: i.severity, recordedBy: i.recordedBy } })),
+        // Seat-camera stills (#17.11): the console shows each from its id (GET /api/sessions/:id/camera/stills/:stillId).
+        ...stills.map((c) => ({ at: c.takenAt, source: 'camera', event: 'camera.still', actorId: null, actorRole: null, reason: null, details: { stillId: c.id, bytes: c.bytes } })),
       ];
       events.sort((a, b) => a.at.getTime() - b.at.getTime());
       return { sessionId, events };

@@ -252,6 +252,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     const c = bySession.get(e.id as string);
     if (!c) return;
     const kind = e.kind as string;
+    // Seat-camera events (a still, a consent) are for proctor consoles only: no reason to read the row.
+    if (kind === 'camera') return;
     if (kind === 'connected') {
       if (e.connectionId !== c.id) replace(c);
       return;

@@ -713,6 +713,19 @@ export function createSessionsService(deps: SessionsDeps) {
       });
     },
 
+    /**
+     * A seat-camera incident (#17.11) the camera module reports for the session's candidate: the camera failed
+     * (permission denied, no device) or the candidate declined it. Audited and raised on the proctor's console.
+     */
+    async cameraIncident(actor: Actor, sessionId: string, kind: 'camera-failed' | 'camera-declined', note: string) {
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, sessionId, false);
+        await incident(tx, { sessionId, at: clock.now(), kind, source: 'candidate', actorId: actor.userId, note });
+        await record(tx, actor, row, kind, note);
+        await store.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
+      });
+    },
+
     /** A proctor's incident note on a session, under a category and a severity (#17.8; default other / low). */
     async addIncidentNote(actor: Actor, sessionId: string, note: string, c: { category?: IncidentCategory; severity?: IncidentSeverity } = {}) {
       if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins record incidents');
