@@ -21,6 +21,8 @@ export const proposalSchema = z.object({
   id: z.string(),
   module: moduleCodeSchema,
   title: z.string(),
+  /** A short name for buttons: MODULE@version, the form's label, the release's name. */
+  label: z.string(),
   proposedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   proposedAt: timestamp.nullable(),
   diff: z.array(blueprintFieldChangeSchema),

@@ -21,6 +21,7 @@ export interface Proposal {
   id: string;
   module: ModuleCode;
   title: string;
+  label: string;
   proposedBy: { id: string; name: string } | null;
   proposedAt: Date | null;
   diff: BlueprintFieldChange[];
@@ -76,6 +77,7 @@ export function createAuthoringService(deps: { db: Db; itemBank: Pick<ItemBankSe
           id: `${b.module}@${b.version}`,
           module: b.module,
           title: `Blueprint ${b.module} ${b.version}${live ? ` to replace ${live.version}` : ''}`,
+          label: `${b.module}@${b.version}`,
           proposedBy: b.proposedBy ? { id: b.proposedBy, name: b.name ?? 'unknown' } : null,
           proposedAt: b.createdAt,
           diff: blueprintDiff(live, b.body),
@@ -92,6 +94,7 @@ export function createAuthoringService(deps: { db: Db; itemBank: Pick<ItemBankSe
           id: f.id,
           module: f.module,
           title: `Publish fixed form ${f.label ?? f.id} (blueprint ${f.blueprintVersion}, bank revision ${f.bankRevision})`,
+          label: f.id,
           proposedBy: f.proposedBy ? { id: f.proposedBy, name: f.name ?? 'unknown' } : null,
           proposedAt: f.proposedAt,
           diff: [
@@ -109,6 +112,7 @@ export function createAuthoringService(deps: { db: Db; itemBank: Pick<ItemBankSe
           id: r.id,
           module: r.modules[0]!,
           title: `Bank release "${r.name}" (${r.modules.join(', ')}; ${r.itemCount} items, bank revision ${r.bankRevision})`,
+          label: `release ${r.name}`,
           proposedBy: r.proposedBy,
           proposedAt: r.proposedAt,
           diff: r.diff,
