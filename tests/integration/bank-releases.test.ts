@@ -113,7 +113,7 @@ describe.each(DB_KINDS)('bank releases on %s', (kind) => {
     expect(form.releaseId).toBe(first.id);
     expect(form.items.length).toBeGreaterThan(0);
     expect(form.items.every((i) => i.version === 1)).toBe(true);
-    // The candidate is shown the released (v1) text, not the revised one.
+    // Staff see which release the session drew from.
     expect((await t.app.inject({ url: `/api/sessions/${session.sessionId}`, headers: session.proctor })).json().release).toEqual(first);
     const preview = (await t.app.inject({ method: 'POST', url: '/api/forms/preview', headers: author, payload: { module: 'GRN', seed: 'release-seed' } })).json();
     expect(preview.form.items.every((i: { version: number }) => i.version === 1)).toBe(true);
