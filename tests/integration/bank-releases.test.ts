@@ -123,6 +123,9 @@ describe.each(DB_KINDS)('bank releases on %s', (kind) => {
     const report = await t.app.inject({ url: `/api/sessions/${session.sessionId}/report`, headers: session.admin });
     expect(report.statusCode, report.body).toBe(200);
     expect(report.json().release).toEqual(first);
+    // Item analysis counts the scored sessions per release.
+    const analysis = (await t.app.inject({ url: '/api/bank/analysis?module=GRN', headers: author })).json();
+    expect(analysis.releases).toContainEqual({ ...first, sessions: 1 });
   });
 
   it('fixed forms built under a release record it; an author publishing one proposes it, with the items it adds against the published form', async () => {
