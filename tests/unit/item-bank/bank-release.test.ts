@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseContents } from '../../../shared/bank-release.ts';
 import type { Blueprint, ItemContent } from '../../../shared/item-bank-format.ts';
+import type { ModuleCode } from '../../../shared/vocabulary.ts';
 import { emptySnapshot, type BankSnapshot } from '../../../server/src/modules/item-bank/domain/bank-snapshot.ts';
 import { releaseContentsOf, releaseDiff, releaseProblems } from '../../../server/src/modules/item-bank/domain/bank-release.ts';
 
@@ -17,7 +18,7 @@ function bank(): BankSnapshot {
   b.enemyGroups.set('EG-2', { id: 'EG-2', itemIds: ['GRN-001', 'GRN-004'] });
   return b;
 }
-const blueprints = new Map([['GRN', { module: 'GRN', version: '2026.1' } as Blueprint]]);
+const blueprints = new Map<ModuleCode, Blueprint>([['GRN', { module: 'GRN', version: '2026.1' } as Blueprint]]);
 
 describe('bank release contents', () => {
   it('pins the live exam items of its modules at their current versions, with the enemy groups among them', () => {
@@ -48,7 +49,7 @@ describe('bank release contents', () => {
       policyVersion: 'p0',
     };
     const next = releaseContentsOf(bank(), ['GRN'], blueprints, 'p1');
-    const { diff, itemDiff } = releaseDiff(new Map([['GRN', { name: 'R1', contents: current }]]), next, ['GRN']);
+    const { diff, itemDiff } = releaseDiff(new Map<ModuleCode, { name: string; contents: ReleaseContents }>([['GRN', { name: 'R1', contents: current }]]), next, ['GRN']);
     expect(itemDiff).toEqual({ added: [], removed: ['GRN-009 v3 (operational)'], changed: [{ id: 'GRN-001', from: 'v1 (operational)', to: 'v2 (operational)' }] });
     expect(diff).toEqual([
       { field: 'GRN release', from: 'R1', to: 'this release' },
