@@ -81,6 +81,8 @@ if (buildStatus !== 0) failures.push('build');
 
 console.log('\n== unit and integration tests (vitest)');
 ensurePoppler();
+// The QTI manifest test validates against the QTI 3.0 XSDs with xmllint (Debian's libxml2-utils); it skips without it.
+ensureDebianTool(['xmllint'], 'libxml2-utils', 'for the QTI 3.0 manifest schema check', false);
 const vitestJson = path.join(reports, 'vitest.json');
 const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--reporter=./tests/helpers/budget-reporter.ts', `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {

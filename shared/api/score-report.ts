@@ -3,6 +3,7 @@
  * cut and the diagnostic by Key Work Activity. No item content, ever. Also the candidate's history and credentials.
  */
 import { z } from 'zod';
+import { sessionReleaseSchema } from './releases.ts';
 import { KWA_LABELS, type KwaLabel } from '../kwa-labels.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
 import { civilDate, timestamp } from './common.ts';
@@ -78,6 +79,8 @@ export const scoreReportSchema = z.object({
   candidateUsername: z.string(),
   /** The delivered form, for appeals. */
   formId: z.string().nullable(),
+  /** The bank release the form was drawn from (null: the live bank, before the module had a release). */
+  release: sessionReleaseSchema,
   /** The test center's IANA time zone; dates on the report are given in it. */
   timeZone: z.string(),
 });

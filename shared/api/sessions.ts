@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sessionReleaseSchema } from './releases.ts';
 import { SESSION_STATES } from '../protocol/session-protocol.ts';
 import { CALCULATOR_MODES } from '../item-bank-format.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
@@ -109,6 +110,8 @@ export const sessionStatusSchema = z.object({
   endReason: z.string().nullable(),
   timeMultiplier: z.number(),
   time: timeStateResponseSchema,
+  /** Staff only: the bank release the session's form was drawn from (null: the live bank, or not admitted yet). */
+  release: sessionReleaseSchema.optional(),
 });
 
 /** The candidate tools a session's blueprint allows (#17.3). */

@@ -37,6 +37,13 @@ function summaryLine(s: ImportSummary): string {
   return `${s.itemsNew} new, ${s.itemsChanged} changed (new version), ${s.itemsUnchanged} unchanged, ${s.itemsStatusChanged} status changed, ${s.itemsRetired} retired; ${s.catalogsNew} new KWA catalogs, ${s.blueprintsNew} new blueprints, ${s.enemyGroupsChanged} enemy groups new or changed`;
 }
 
+function printRelease(r: { dryRun: boolean; release: { id: string; modules: string[]; itemCount: number } | null; diff: { field: string; from: unknown; to: unknown }[]; itemDiff: { added: string[]; removed: string[]; changed: unknown[] } }, name: string): void {
+  const counts = `${r.itemDiff.added.length} items added, ${r.itemDiff.removed.length} removed, ${r.itemDiff.changed.length} changed`;
+  if (r.dryRun || !r.release) console.log(`release "${name}" would be approved: ${counts}`);
+  else console.log(`release "${name}" (${r.release.id}) approved and current for ${r.release.modules.join(', ')}: ${r.release.itemCount} items; ${counts}`);
+  for (const d of r.diff) console.log(`  ${d.field}: ${d.from ?? '–'} → ${d.to ?? '–'}`);
+}
+
 export function registerBankCommands(program: Command): void {
   const bank = program.command('bank').description('Validate, import and export item-bank files');
 
@@ -70,7 +77,8 @@ export function registerBankCommands(program: Command): void {
     .argument('<files...>', 'bank files')
     .option('--dry-run', 'show what would change without writing')
     .option('--lenient', 'QTI: skip (and list) items that cannot be converted instead of failing')
-    .action(async (files: string[], opts: { dryRun?: boolean; lenient?: boolean }) => {
+    .option('--release <name>', "then make an approved bank release of the imported files' modules (exams draw from it)")
+    .action(async (files: string[], opts: { dryRun?: boolean; lenient?: boolean; release?: string }) => {
       const read = await readSources(files, opts.lenient);
       for (const s of read.skipped) console.log(`skipped: ${s.file}${s.itemId ? ` item ${s.itemId}` : ''}: ${s.reason}`);
       await withServices(async (s) => {
@@ -84,11 +92,30 @@ export function registerBankCommands(program: Command): void {
             const changes = b.diff.filter((d) => d.field !== 'version').map((d) => `${d.field} ${d.from ?? '–'} → ${d.to ?? '–'}`);
             console.log(`blueprint ${b.module}@${b.version} ${r.dryRun ? 'would replace' : 'replaces'} the live ${b.liveVersion ?? '(none)'}${changes.length ? `: ${changes.join(', ')}` : ''}`);
           }
+          if (opts.release) {
+            const modules = MODULE_CODES.filter((m) => r.plan.items.some((p) => p.item.module === m) || r.plan.blueprints.some((b) => b.blueprint.module === m) || r.plan.modules.some((d) => d.definition.code === m));
+            if (r.dryRun) console.log(`would then make the approved release "${opts.release}" of ${modules.join(', ')}`);
+            else printRelease(await s.itemBank.proposeRelease(null, { name: opts.release, modules }), opts.release);
+          }
         } catch (e) {
           bar.stop();
           throw e;
         }
       });
+    });
+
+  bank
+    .command('release')
+    .description("Make an approved bank release (the operator's, audited): new exams of its modules draw only from its pinned item versions and blueprints")
+    .argument('<name>', 'a name never used before, e.g. "2026 spring"')
+    .option('--module <code...>', `modules (default: every module in the bank): ${MODULE_CODES.join(', ')}`)
+    .option('--notes <text>', 'why, for the record')
+    .option('--dry-run', 'show what it would change against the current release, without writing')
+    .action(async (name: string, opts: { module?: string[]; notes?: string; dryRun?: boolean }) => {
+      const bad = (opts.module ?? []).filter((m) => !MODULE_CODES.includes(m as ModuleCode));
+      if (bad.length) throw new CliFailure(`error: --module must be one of ${MODULE_CODES.join(', ')} (not ${bad.join(', ')})`);
+      const r = await withServices((s) => s.itemBank.proposeRelease(null, { name, modules: opts.module as ModuleCode[] | undefined, notes: opts.notes, dryRun: !!opts.dryRun }));
+      printRelease(r, name);
     });
 
   bank

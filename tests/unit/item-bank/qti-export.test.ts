@@ -70,6 +70,24 @@ describe('QTI 3.0 export → import round trip', () => {
     expect(roundTrip(empty)).toMatchObject({ bank: empty, problems: [] });
   });
 
+  it('still reads packages exported before the QTI 3.0 manifest fix (a cpt:item element instead of the cpt-exam classification)', () => {
+    const bank = loadBank('green');
+    const files = unzipSync(exportQtiPackage(bank));
+    const groupsOf = (id: string) => bank.enemyGroups.filter((g) => g.itemIds.includes(id)).map((g) => g.id);
+    let manifest = new TextDecoder().decode(files['imsmanifest.xml']);
+    for (const item of bank.items) {
+      const old = `<cpt:item xmlns:cpt="urn:cpt-exam:qti-bank:1"><cpt:status>${item.status}</cpt:status>${item.topics.map((t) => `<cpt:topic>${t}</cpt:topic>`).join('')}${groupsOf(item.id).map((g) => `<cpt:enemyGroup>${g}</cpt:enemyGroup>`).join('')}${item.stats ? `<cpt:stats p="${item.stats.p}"${item.stats.pointBiserial !== undefined ? ` pointBiserial="${item.stats.pointBiserial}"` : ''}${item.stats.n !== undefined ? ` n="${item.stats.n}"` : ''}/>` : ''}</cpt:item>`;
+      const start = manifest.indexOf(`<lom:entry>${item.id}</lom:entry>`);
+      const from = manifest.indexOf('<lom:classification>\n            <lom:purpose><lom:source>cpt-exam', start);
+      const to = manifest.indexOf('</lom:lom>', from);
+      manifest = `${manifest.slice(0, from)}${manifest.slice(to, to + '</lom:lom>'.length)}${old}${manifest.slice(to + '</lom:lom>'.length)}`;
+    }
+    expect(manifest).not.toContain('cpt-exam item data');
+    const r = importQti([{ name: 'old.zip', bytes: zipSync({ ...files, 'imsmanifest.xml': new TextEncoder().encode(manifest) }) }], { kwaMapping: {} });
+    expect(r.problems).toEqual([]);
+    expect(r.bank).toEqual(bank);
+  });
+
   it('refuses text that XML cannot carry', () => {
     const bank = loadBank('green');
     const bad = { ...bank, items: [{ ...bank.items[0]!, stem: 'Bell \u0007 character' }] };
@@ -87,16 +105,17 @@ describe('QTI 3.0 export: the package', () => {
     expect(data).toEqual({ $schema: bank.$schema, formatVersion: 1, modules: bank.modules, blueprints: bank.blueprints, enemyGroups: bank.enemyGroups });
   });
 
-  it('describes every item in the manifest with LOM classification and cpt: metadata', () => {
+  it('describes every item in the manifest with qtiMetadata, then LOM: the KWA classification and the cpt-exam item data', () => {
     const manifest = parseXml(text(files, 'imsmanifest.xml'));
     const resource = descendants(manifest).find((e) => e.local === 'resource' && attr(e, 'identifier') === 'SAF-010')!;
     expect(attr(resource, 'type')).toBe('imsqti_item_xmlv3p0');
     expect(attr(resource, 'href')).toBe('items/SAF-010.xml');
-    const cpt = (local: string) => descendants(resource).filter((e) => e.ns === 'urn:cpt-exam:qti-bank:1' && e.local === local).map(textContent);
+    expect(descendants(resource).filter((e) => e.ns === 'urn:cpt-exam:qti-bank:1')).toEqual([]);
     const item = bank.items.find((i) => i.id === 'SAF-010')!;
-    expect([cpt('module'), cpt('kwa'), cpt('status'), cpt('topic'), cpt('enemyGroup')]).toEqual([['SAF'], [item.kwa], [item.status], item.topics, ['SAF-EG-01']]);
-    const taxa = descendants(resource).filter((e) => e.local === 'taxon').map((t) => textContent(childElements(t).find((c) => c.local === 'id')!));
-    expect(taxa).toEqual(['SAF', item.kwa]);
+    const classifications = descendants(resource).filter((e) => e.local === 'classification');
+    const taxa = (c: (typeof classifications)[number]) => descendants(c).filter((e) => e.local === 'taxon').map((t) => textContent(childElements(t).find((x) => x.local === 'id')!));
+    expect(taxa(classifications[0]!)).toEqual(['SAF', item.kwa]);
+    expect(taxa(classifications[1]!)).toEqual([`status:${item.status}`, ...item.topics.map((t) => `topic:${t}`), 'enemy-group:SAF-EG-01']);
   });
 
   it('groups the items by KWA in the test, with the KWA as category', () => {

@@ -2,7 +2,7 @@ import { bigint, bigserial, boolean, index, integer, pgEnum, pgTable, primaryKey
 import { SESSION_STATES } from '../../../../shared/protocol/session-protocol.ts';
 import { testCenters, users } from './accounts.ts';
 import { forms } from './forms.ts';
-import { moduleCodeEnum } from './item-bank.ts';
+import { bankReleases, moduleCodeEnum } from './item-bank.ts';
 
 export const sessionStateEnum = pgEnum('session_state', SESSION_STATES);
 export const ledgerKindEnum = pgEnum('time_ledger_kind', ['start', 'pause', 'resume', 'extend', 'credit', 'stop']);
@@ -36,6 +36,8 @@ export const examSessions = pgTable(
     handbookVersion: text('handbook_version'),
     handbookAcknowledgedAt: timestamp('handbook_acknowledged_at', { withTimezone: true }),
     formId: uuid('form_id').references(() => forms.id),
+    /** The bank release the session's form was drawn from (recorded at admission); null: the live bank, no release. */
+    releaseId: uuid('release_id').references(() => bankReleases.id),
     /** 'online' (the exam screen) or 'paper' (a printed booklet and answer sheet, docs/paper.md); paper never starts online. */
     delivery: text('delivery').$type<'online' | 'paper'>().notNull().default('online'),
     startedAt: timestamp('started_at', { withTimezone: true }),

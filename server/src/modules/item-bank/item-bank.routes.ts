@@ -22,11 +22,36 @@ import {
   itemPreviewSchema,
   itemQuerySchema,
 } from '../../../../shared/api/item-bank.ts';
+import { idParamsSchema } from '../../../../shared/api/common.ts';
+import { releaseDetailSchema, releaseProposeRequestSchema, releaseProposeResponseSchema, releaseSummarySchema } from '../../../../shared/api/releases.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
 export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }> = async (app, { itemBank }) => {
   const authors = { onRequest: requireRole('author', 'admin') };
+
+  app.get('/api/bank/releases', { ...authors, schema: { tags: ['item bank'], summary: 'Bank releases, newest first, with the modules each is current for', response: { 200: z.array(releaseSummarySchema) } } }, async () =>
+    itemBank.listReleases(),
+  );
+  app.get('/api/bank/releases/:id', { ...authors, schema: { tags: ['item bank'], summary: 'A bank release with its pinned item versions, blueprints, enemy groups and policy version', params: idParamsSchema, response: { 200: releaseDetailSchema } } }, async (req) =>
+    itemBank.getRelease(req.params.id),
+  );
+  app.post(
+    '/api/bank/releases',
+    {
+      ...authors,
+      schema: {
+        tags: ['item bank'],
+        summary: "Propose a bank release (a snapshot of the live exam items, blueprints and policy of some modules) for an admin's approval, with its diff against the current release; dryRun only shows the diff",
+        body: releaseProposeRequestSchema,
+        response: { 200: releaseProposeResponseSchema, 201: releaseProposeResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await itemBank.proposeRelease(actorOf(req), req.body);
+      return reply.status(r.dryRun ? 200 : 201).send(r);
+    },
+  );
 
   app.get('/api/bank/items', { ...authors, schema: { tags: ['item bank'], summary: 'Browse items (current versions)', querystring: itemQuerySchema, response: { 200: z.array(bankItemSchema) } } }, async (req) =>
     itemBank.listItems(req.query),

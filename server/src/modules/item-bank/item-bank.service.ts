@@ -6,7 +6,9 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import { BANK_FORMAT_VERSION, contentOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
-import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { ReleaseContents } from '../../../../shared/bank-release.ts';
+import { releaseContentsOf, releaseDiff, releaseProblems } from './domain/bank-release.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bankCoverage } from './domain/bank-coverage.ts';
 import { blueprintDiff, type BlueprintFieldChange } from './domain/blueprint-diff.ts';
@@ -44,6 +46,39 @@ export type ImportProgress = (done: number, total: number) => void;
 export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
   const { db } = deps;
   let cached: { revision: number; snapshot: BankSnapshot } | undefined;
+  // Releases never change once written, so their contents and item snapshots are cached by id for the process.
+  const releaseContentsCache = new Map<string, ReleaseContents>();
+  const releaseSnapshotCache = new Map<string, BankSnapshot>();
+
+  async function contentsOfRelease(tx: Db, id: string): Promise<ReleaseContents> {
+    let c = releaseContentsCache.get(id);
+    if (!c) {
+      c = await repo.releaseContents(tx, id);
+      if (!c) throw notFound(`release ${id}`);
+      releaseContentsCache.set(id, c);
+    }
+    return c;
+  }
+
+  /** What is current for each module, with contents, to diff a proposal against. */
+  async function currentContents(tx: Db): Promise<Map<ModuleCode, { id: string; name: string; contents: ReleaseContents }>> {
+    const out = new Map<ModuleCode, { id: string; name: string; contents: ReleaseContents }>();
+    for (const [m, r] of await repo.currentReleases(tx)) out.set(m, { ...r, contents: await contentsOfRelease(tx, r.id) });
+    return out;
+  }
+
+  async function releaseView(tx: Db, rows: repo.ReleaseRow[]) {
+    const names = await repo.userNames(tx, [...new Set(rows.flatMap((r) => [r.proposedById, r.decidedById]).filter((x): x is string => !!x))]);
+    const current = await repo.currentReleases(tx);
+    const person = (id: string | null) => (id ? { id, name: names.get(id) ?? 'unknown' } : null);
+    return rows.map(({ proposedById, decidedById, ...r }) => ({
+      ...r,
+      modules: r.modules as ModuleCode[],
+      proposedBy: person(proposedById),
+      decidedBy: person(decidedById),
+      currentFor: [...current].filter(([, c]) => c.id === r.id).map(([m]) => m),
+    }));
+  }
 
   async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, effects: BlueprintEffect[], onProgress?: ImportProgress): Promise<number> {
     const revision = await repo.insertRevision(tx, { actorId: actor?.userId ?? null, source, summary: { ...plan.summary } });
@@ -258,6 +293,122 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
 
     async coverage() {
       return bankCoverage(await this.snapshot());
+    },
+
+    /**
+     * Proposes a bank release: the live exam items (at their current content versions), blueprints, enemy groups and
+     * policy version of the modules (all when none are named), with its diff against each module's current release.
+     * An author's or admin's release waits for an admin who is not the proposer; the operator's (actor null: the CLI)
+     * is approved at once. Audited.
+     */
+    async proposeRelease(actor: Actor | null, input: { name: string; modules?: ModuleCode[] | undefined; notes?: string | undefined; dryRun?: boolean }) {
+      return db.transaction(async (tx) => {
+        await repo.lockBankForImport(tx);
+        const bank = await repo.loadSnapshot(tx);
+        const modules = input.modules ? MODULE_CODES.filter((m) => input.modules!.includes(m)) : MODULE_CODES.filter((m) => bank.modules.has(m));
+        if (!modules.length) throw validationFailed('The bank has no modules to release', [{ pointer: '/modules', message: 'no module in the bank' }]);
+        const contents = releaseContentsOf(bank, modules, await repo.liveBlueprints(tx), await repo.latestPolicyVersion(tx));
+        const problems = releaseProblems(contents, modules);
+        if (problems.length) throw validationFailed(`No release can be made: ${problems.join('; ')}`, problems.map((message) => ({ pointer: '/modules', message })));
+        if (await repo.releaseNameTaken(tx, input.name)) throw conflict(`a release named "${input.name}" exists; release names are never reused`);
+        const { diff, itemDiff } = releaseDiff(await currentContents(tx), contents, modules);
+        if (input.dryRun) return { dryRun: true, release: null, diff, itemDiff };
+        const status = actor === null ? 'approved' : 'proposed';
+        const revision = await repo.currentRevision(tx);
+        const id = await repo.insertRelease(tx, { name: input.name, modules, notes: input.notes?.trim() || null, status, contents, bankRevision: revision, proposedBy: actor?.userId ?? null });
+        const counts = { items: contents.items.length, added: itemDiff.added.length, removed: itemDiff.removed.length, changed: itemDiff.changed.length };
+        await deps.audit.record(
+          actor,
+          {
+            action: status === 'approved' ? 'release.approved' : 'release.proposed',
+            subjectType: 'bank-release',
+            subjectId: id,
+            details: { name: input.name, modules, revision, proposedBy: actor?.userId ?? null, ...(status === 'approved' ? { approvedBy: null, via: 'cli' } : {}), diff, ...counts },
+          },
+          tx,
+        );
+        const [row] = await releaseView(tx, [(await repo.findRelease(tx, id))!]);
+        return { dryRun: false, release: row!, diff, itemDiff };
+      });
+    },
+
+    /**
+     * An admin's decision on a proposed release. Approval needs a second person (never the proposer) and makes it the
+     * current release of its modules at once: the next admission draws from it. Audited with both people.
+     */
+    async decideRelease(actor: Actor, id: string, decision: { approve: boolean; note: string | null }) {
+      if (actor.role !== 'admin') throw forbidden('Only an admin approves or rejects a bank release');
+      return db.transaction(async (tx) => {
+        const rel = await repo.findRelease(tx, id, true);
+        if (!rel) throw notFound(`release ${id}`);
+        if (rel.status !== 'proposed') throw conflict(`release "${rel.name}" is ${rel.status}, not a proposal`);
+        if (decision.approve && rel.proposedById === actor.userId) throw forbidden(`you proposed release "${rel.name}"; a second person must approve it`);
+        const modules = rel.modules as ModuleCode[];
+        const { diff, itemDiff } = releaseDiff(await currentContents(tx), rel.contents, modules);
+        await repo.decideRelease(tx, id, { approve: decision.approve, decidedBy: actor.userId, note: decision.note });
+        await deps.audit.record(
+          actor,
+          {
+            action: decision.approve ? 'release.approved' : 'release.rejected',
+            subjectType: 'bank-release',
+            subjectId: id,
+            reason: decision.note,
+            details: { name: rel.name, modules, proposedBy: rel.proposedById, [decision.approve ? 'approvedBy' : 'rejectedBy']: actor.userId, diff, added: itemDiff.added.length, removed: itemDiff.removed.length, changed: itemDiff.changed.length },
+          },
+          tx,
+        );
+        return { id, status: decision.approve ? ('approved' as const) : ('rejected' as const) };
+      });
+    },
+
+    /** Proposed releases with their diff against what is current now (the workspace's proposals list). */
+    async releaseProposals() {
+      const rows = await repo.listReleases(db, { status: 'proposed' });
+      const view = await releaseView(db, rows);
+      const current = await currentContents(db);
+      const out = [];
+      for (const r of view) out.push({ ...r, ...releaseDiff(current, await contentsOfRelease(db, r.id), r.modules) });
+      return out;
+    },
+
+    async listReleases() {
+      return releaseView(db, await repo.listReleases(db));
+    },
+
+    async getRelease(id: string) {
+      const row = await repo.findRelease(db, id);
+      if (!row) throw notFound(`release ${id}`);
+      const { contents, ...rest } = row;
+      const [view] = await releaseView(db, [rest]);
+      return { ...view!, ...contents };
+    },
+
+    /** The release new admissions of the module draw from (its most recently approved), or null: the live bank. */
+    async currentRelease(module: ModuleCode, tx: Db = db): Promise<{ id: string; name: string; blueprintVersion: string | null } | null> {
+      const cur = (await repo.currentReleases(tx)).get(module);
+      if (!cur) return null;
+      const contents = await contentsOfRelease(tx, cur.id);
+      return { ...cur, blueprintVersion: contents.blueprints.find((b) => b.module === module)?.version ?? null };
+    },
+
+    /**
+     * The bank as a release pinned it, for the assembler: its items at their pinned versions and statuses, whatever
+     * they have become since, and its enemy groups.
+     */
+    async releaseSnapshot(releaseId: string, tx: Db = db): Promise<BankSnapshot> {
+      const hit = releaseSnapshotCache.get(releaseId);
+      if (hit) return hit;
+      const contents = await contentsOfRelease(tx, releaseId);
+      const bodies = await repo.itemVersionContents(tx, contents.items);
+      const snapshot = emptySnapshot();
+      for (const it of contents.items) {
+        const body = bodies.get(`${it.id}@${it.version}`);
+        if (!body) throw new Error(`release ${releaseId}: item ${it.id} version ${it.version} is missing`);
+        snapshot.items.set(it.id, { id: it.id, module: it.module, status: it.status, version: it.version, content: body.content, stats: body.stats });
+      }
+      for (const g of contents.enemyGroups) snapshot.enemyGroups.set(g.id, g);
+      releaseSnapshotCache.set(releaseId, snapshot);
+      return snapshot;
     },
 
     /** The whole bank (or one module) as a bank file that imports back to the same bank. */

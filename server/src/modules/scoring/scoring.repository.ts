@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { certificationPolicies, credentials, examSessions, formItems, items, itemVersions, modules, recertActivities, recertEvidence, responses, scoreHistory, sessionScores, testCenters, users } from '../../db/schema/index.ts';
+import { bankReleases, certificationPolicies, credentials, examSessions, formItems, items, itemVersions, modules, recertActivities, recertEvidence, responses, scoreHistory, sessionScores, testCenters, users } from '../../db/schema/index.ts';
 import type { CertificationPolicy } from '../../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
@@ -9,7 +9,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
  * An ended session's form, keys and responses to score; names, titles and zones for reports, credentials and exports.
  */
-export const readModel = { reads: ['examSessions', 'formItems', 'items', 'itemVersions', 'modules', 'responses', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['bankReleases', 'examSessions', 'formItems', 'items', 'itemVersions', 'modules', 'responses', 'testCenters', 'users'] } as const;
 
 export async function latestPolicy(db: Db): Promise<CertificationPolicy | undefined> {
   const [row] = await db.select({ body: certificationPolicies.body }).from(certificationPolicies).orderBy(desc(certificationPolicies.createdAt)).limit(1);
@@ -127,11 +127,14 @@ export async function sessionHeader(db: Db, sessionId: string) {
       endedAt: examSessions.endedAt,
       endReason: examSessions.endReason,
       formId: examSessions.formId,
+      releaseId: examSessions.releaseId,
+      releaseName: bankReleases.name,
     })
     .from(examSessions)
     .innerJoin(users, eq(users.id, examSessions.candidateId))
     .innerJoin(modules, eq(modules.code, examSessions.module))
     .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .leftJoin(bankReleases, eq(bankReleases.id, examSessions.releaseId))
     .where(eq(examSessions.id, sessionId))
     .limit(1);
   return row;

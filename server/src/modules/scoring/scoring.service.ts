@@ -211,6 +211,7 @@ export function createScoringService(deps: ScoringDeps) {
         disposition: disposition ? { state: disposition.state, reason: disposition.reason, decidedAt: disposition.decidedAt.toISOString(), countsAsAttempt: disposition.countsAsAttempt } : null,
         candidateUsername: h.candidateUsername,
         formId: h.formId,
+        release: h.releaseId ? { id: h.releaseId, name: h.releaseName ?? h.releaseId } : null,
         timeZone: h.timeZone,
       };
     },

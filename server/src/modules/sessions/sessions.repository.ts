@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
-import { examSessions, extensionRequests, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
+import { bankReleases, examSessions, extensionRequests, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
 import type { IncidentCategory, IncidentSeverity } from '../../../../shared/incidents.ts';
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
@@ -13,7 +13,7 @@ import type { ProgressByCenter } from './domain/progress-event.ts';
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
  * The candidate's form and item content (no keys leave), module titles, the center's name and the candidate's name.
  */
-export const readModel = { reads: ['formItems', 'itemVersions', 'modules', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['bankReleases', 'formItems', 'itemVersions', 'modules', 'testCenters', 'users'] } as const;
 
 export type SessionRow = typeof examSessions.$inferSelect;
 export type SessionPatch = Partial<Omit<typeof examSessions.$inferInsert, 'id' | 'candidateId' | 'createdAt'>>;
@@ -327,13 +327,14 @@ export async function recordHeartbeats(db: Db, beats: { id: string; at: Date; rt
   }
 }
 
-export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string; timeZone: string }> {
+export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string; timeZone: string; releaseName: string | null }> {
   const [row] = await db
-    .select({ moduleTitle: modules.title, testCenter: testCenters.name, timeZone: testCenters.timeZone })
+    .select({ moduleTitle: modules.title, testCenter: testCenters.name, timeZone: testCenters.timeZone, releaseName: bankReleases.name })
     .from(examSessions)
     .innerJoin(modules, eq(modules.code, examSessions.module))
     .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .leftJoin(bankReleases, eq(bankReleases.id, examSessions.releaseId))
     .where(eq(examSessions.id, id))
     .limit(1);
-  return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC' };
+  return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC', releaseName: null };
 }

@@ -65,6 +65,8 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
       endReason: s.endReason,
       timeMultiplier: s.timeMultiplier,
       time: s.time,
+      // Staff see which bank release the form came from; a candidate has no use for it.
+      ...(actorOf(req).role !== 'candidate' ? { release: s.releaseId ? { id: s.releaseId, name: s.releaseName ?? s.releaseId } : null } : {}),
     };
   });
 

@@ -427,8 +427,8 @@ export function createSessionsService(deps: SessionsDeps) {
         if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
         const previous = await store.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
         const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
-        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId } });
-        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed });
+        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId, releaseId: form.releaseId } });
+        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed, releaseId: form.releaseId });
         await store.notifySession(tx, id, 'admitted', { center: row.testCenterId });
       });
     },

@@ -1,7 +1,8 @@
 /**
  * QTI 3.0 export of a bank: an IMS content package (zip) holding
- * - imsmanifest.xml: one resource per item, with LOM classification (module → KWA taxon path) and our `cpt:` metadata
- *   (module, KWA, status, topics, enemy groups, statistics), a test resource and the bank-data resource;
+ * - imsmanifest.xml: one resource per item, its metadata qtiMetadata then LOM (the order the QTI 3.0 content-package
+ *   profile requires): a classification module → KWA, and a `cpt-exam` classification whose taxa carry status, topics,
+ *   enemy groups and statistics for the round trip; a test resource and the bank-data resource;
  * - items/<id>.xml: one qti-assessment-item per item (qti-choice-interaction, the correct response, and the rationale
  *   as a qti-modal-feedback shown for the correct answer);
  * - tests/cpt-bank.xml: a qti-assessment-test with one section per KWA, `category` on every item reference;
@@ -9,7 +10,7 @@
  * importQti(export(bank)) gives the bank back unchanged. Deterministic: the same bank gives the same bytes. Pure.
  */
 import type { BankFile, Item } from '../../../../../shared/item-bank-format.ts';
-import { BANK_DATA_FILE, CP_V3_NS, CPT_NS, LOM_NS, QTI_METADATA_V3_NS, QTI_NS, XSI_NS, esc } from './qti-common.ts';
+import { BANK_DATA_FILE, CP_V3_NS, CPT_DATA_PURPOSE, CPT_DATA_SOURCE, LOM_NS, QTI_METADATA_V3_NS, QTI_NS, XSI_NS, esc } from './qti-common.ts';
 import { writeZip } from './zip-archive.ts';
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -117,10 +118,17 @@ function itemMetadata(item: Item, bank: BankFile, titles: Map<string, string>): 
                 <lom:id>${esc(id)}</lom:id>${title ? `\n                <lom:entry><lom:string language="en">${esc(title)}</lom:string></lom:entry>` : ''}
               </lom:taxon>`;
   };
-  const stats = item.stats
-    ? `\n          <cpt:stats p="${item.stats.p}"${item.stats.pointBiserial !== undefined ? ` pointBiserial="${item.stats.pointBiserial}"` : ''}${item.stats.n !== undefined ? ` n="${item.stats.n}"` : ''}/>`
-    : '';
+  // Our own round-trip data (status, topics, enemy groups, statistics) rides in a second LOM classification: the QTI 3.0
+  // content-package profile allows only qtiMetadata, curriculumStandardsMetadataSet and lom (in that order) in a
+  // resource's metadata, so a custom element there makes the manifest invalid.
+  const stats = item.stats ? [`p=${item.stats.p}`, ...(item.stats.pointBiserial !== undefined ? [`pointBiserial=${item.stats.pointBiserial}`] : []), ...(item.stats.n !== undefined ? [`n=${item.stats.n}`] : [])].join(';') : null;
+  const dataTaxa = [`status:${item.status}`, ...item.topics.map((t) => `topic:${t}`), ...groups.map((g) => `enemy-group:${g}`), ...(stats ? [`stats:${stats}`] : [])];
   return `      <metadata>
+        <qti:qtiMetadata>
+          <qti:interactionType>choiceInteraction</qti:interactionType>
+          <qti:feedbackType>nonadaptive</qti:feedbackType>
+          <qti:solutionAvailable>true</qti:solutionAvailable>
+        </qti:qtiMetadata>
         <lom:lom>
           <lom:general>
             <lom:identifier><lom:catalog>cpt-exam</lom:catalog><lom:entry>${esc(item.id)}</lom:entry></lom:identifier>${item.topics.map((t) => `\n            <lom:keyword><lom:string language="en">${esc(t)}</lom:string></lom:keyword>`).join('')}
@@ -133,17 +141,14 @@ ${taxon(item.module)}
 ${taxon(item.kwa)}
             </lom:taxonPath>
           </lom:classification>
+          <lom:classification>
+            <lom:purpose><lom:source>${CPT_DATA_SOURCE}</lom:source><lom:value>${CPT_DATA_PURPOSE}</lom:value></lom:purpose>
+            <lom:taxonPath>
+              <lom:source><lom:string language="en">${CPT_DATA_SOURCE}</lom:string></lom:source>
+${dataTaxa.map((id) => `              <lom:taxon><lom:id>${esc(id)}</lom:id></lom:taxon>`).join('\n')}
+            </lom:taxonPath>
+          </lom:classification>
         </lom:lom>
-        <qti:qtiMetadata>
-          <qti:interactionType>choiceInteraction</qti:interactionType>
-          <qti:feedbackType>nonadaptive</qti:feedbackType>
-          <qti:solutionAvailable>true</qti:solutionAvailable>
-        </qti:qtiMetadata>
-        <cpt:item>
-          <cpt:module>${item.module}</cpt:module>
-          <cpt:kwa>${esc(item.kwa)}</cpt:kwa>
-          <cpt:status>${item.status}</cpt:status>${item.topics.map((t) => `\n          <cpt:topic>${esc(t)}</cpt:topic>`).join('')}${groups.map((g) => `\n          <cpt:enemyGroup>${esc(g)}</cpt:enemyGroup>`).join('')}${stats}
-        </cpt:item>
       </metadata>`;
 }
 
@@ -166,7 +171,7 @@ ${itemMetadata(item, bank, titles)}
       <file href="${BANK_DATA_FILE}"/>
     </resource>`);
   return `${XML_DECL}<manifest xmlns="${CP_V3_NS}" xmlns:lom="${LOM_NS}" xmlns:qti="${QTI_METADATA_V3_NS}"
-    xmlns:cpt="${CPT_NS}" xmlns:xsi="${XSI_NS}"
+    xmlns:xsi="${XSI_NS}"
     xsi:schemaLocation="${CP_V3_NS} https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd ${LOM_NS} https://purl.imsglobal.org/spec/md/v1p3/schema/xsd/imsmd_loose_v1p3p2.xsd"
     identifier="CPT-BANK-PACKAGE">
   <metadata>

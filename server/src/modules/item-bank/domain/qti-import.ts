@@ -10,6 +10,7 @@ import { JsonSyntaxError, locate, parseJsonWithPositions, toPointer } from '../.
 import { OPTION_IDS, type ItemStatus, type ModuleCode } from '../../../../../shared/vocabulary.ts';
 import {
   BANK_DATA_FILE,
+  CPT_DATA_PURPOSE,
   CPT_NS,
   ITEM_NAMESPACES,
   ITEM_RESOURCE_TYPES,
@@ -673,15 +674,22 @@ function cptElements(metadata: XmlElement | null, local: string): XmlElement[] {
   return descendants(metadata).filter((e) => e.ns === CPT_NS && e.local === local);
 }
 
-/** The item's `cpt:` metadata in the manifest (our own export writes it). */
+/**
+ * Our own round-trip data in the manifest: the `cpt-exam item data` LOM classification (current exports), or `cpt:`
+ * elements (exports before the QTI 3.0 manifest fix).
+ */
 function cptMetadata(metadata: XmlElement | null): { status?: string; topics: string[]; enemyGroups: string[]; stats?: ItemStats } {
+  const fromLom = cptClassification(metadata);
   const text = (local: string) => cptElements(metadata, local).map((e) => squash(textContent(e))).filter((v) => v !== '');
-  const status = text('status')[0];
+  const taxa = (prefix: string) => fromLom.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length)).filter((v) => v !== '');
+  const status = taxa('status:')[0] ?? text('status')[0];
   const statsEl = cptElements(metadata, 'stats')[0];
+  const statsTaxon = taxa('stats:')[0];
+  const statsAttrs = new Map<string, string>(statsTaxon !== undefined ? statsTaxon.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]) : []);
   let stats: ItemStats | undefined;
-  if (statsEl) {
+  if (statsEl || statsTaxon !== undefined) {
     const num = (name: string) => {
-      const v = attr(statsEl, name);
+      const v = statsTaxon !== undefined ? statsAttrs.get(name) : attr(statsEl!, name);
       return v === undefined || squash(v) === '' ? undefined : Number(v);
     };
     const p = num('p');
@@ -691,7 +699,18 @@ function cptMetadata(metadata: XmlElement | null): { status?: string; topics: st
       stats = { p, ...(pb !== undefined ? { pointBiserial: pb } : {}), ...(n !== undefined ? { n } : {}) };
     }
   }
-  return { ...(status ? { status } : {}), topics: text('topic'), enemyGroups: text('enemyGroup'), ...(stats ? { stats } : {}) };
+  const topics = fromLom.length ? taxa('topic:') : text('topic');
+  const enemyGroups = fromLom.length ? taxa('enemy-group:') : text('enemyGroup');
+  return { ...(status ? { status } : {}), topics, enemyGroups, ...(stats ? { stats } : {}) };
+}
+
+/** The taxon ids of the `cpt-exam item data` LOM classification, in order (empty when there is none). */
+function cptClassification(metadata: XmlElement | null): string[] {
+  if (!metadata) return [];
+  const ours = descendants(metadata).filter(
+    (e) => e.local === 'classification' && childElements(e).some((p) => p.local === 'purpose' && childElements(p).some((v) => v.local === 'value' && squash(textContent(v)) === CPT_DATA_PURPOSE)),
+  );
+  return ours.flatMap((c) => descendants(c).filter((e) => e.local === 'taxon').flatMap((t) => childElements(t).filter((e) => e.local === 'id').map((e) => squash(textContent(e)))));
 }
 
 /** LOM general/keyword values as kebab-case topic tags, when no cpt:topic is given. */
