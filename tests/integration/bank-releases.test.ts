@@ -118,7 +118,7 @@ describe.each(DB_KINDS)('bank releases on %s', (kind) => {
     const preview = (await t.app.inject({ method: 'POST', url: '/api/forms/preview', headers: author, payload: { module: 'GRN', seed: 'release-seed' } })).json();
     expect(preview.form.items.every((i: { version: number }) => i.version === 1)).toBe(true);
 
-    const ended = await t.app.inject({ method: 'POST', url: `/api/sessions/${session.sessionId}/terminate`, headers: session.proctor, payload: { reason: 'test ends the exam' } });
+    const ended = await t.app.inject({ method: 'POST', url: `/api/sessions/${session.sessionId}/terminate`, headers: session.proctor, payload: { category: 'other', note: 'test ends the exam' } });
     expect(ended.statusCode, ended.body).toBe(200);
     const report = await t.app.inject({ url: `/api/sessions/${session.sessionId}/report`, headers: session.admin });
     expect(report.statusCode, report.body).toBe(200);
