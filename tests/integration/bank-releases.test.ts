@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { examSessions } from '../../server/src/db/schema/index.ts';
 import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
 import { importSampleModule, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
@@ -124,8 +124,14 @@ describe.each(DB_KINDS)('bank releases on %s', (kind) => {
     expect(report.statusCode, report.body).toBe(200);
     expect(report.json().release).toEqual(first);
     // Item analysis counts the scored sessions per release.
-    const analysis = (await t.app.inject({ url: '/api/bank/analysis?module=GRN', headers: author })).json();
-    expect(analysis.releases).toContainEqual({ ...first, sessions: 1 });
+    // (The ended session is scored after the terminate's transaction; on PostgreSQL that can land a moment later.)
+    await vi.waitFor(
+      async () => {
+        const analysis = (await t.app.inject({ url: '/api/bank/analysis?module=GRN', headers: author })).json();
+        expect(analysis.releases).toContainEqual({ ...first, sessions: 1 });
+      },
+      { timeout: 15_000, interval: 200 },
+    );
   });
 
   it('fixed forms built under a release record it; an author publishing one proposes it, with the items it adds against the published form', async () => {
