@@ -14,8 +14,8 @@ describe.each(DB_KINDS)('loading the sample banks at first start on %s', { timeo
   }, 300_000);
   afterAll(() => t?.close());
 
-  it('imports all 955 sample items, 25 practice items per module, once', async () => {
-    expect(await loadSampleBankIfEmpty(t.services, 'item-bank')).toEqual({ loaded: true, items: 955 });
+  it('imports all 960 sample items, 25 practice items per module, once', async () => {
+    expect(await loadSampleBankIfEmpty(t.services, 'item-bank')).toEqual({ loaded: true, items: 960 });
     const items = [...(await t.services.itemBank.snapshot()).items.values()];
     const practice = new Map<string, number>();
     for (const i of items) if (i.status === 'practice') practice.set(i.module, (practice.get(i.module) ?? 0) + 1);

@@ -5,10 +5,14 @@ import { exportBankCsv } from '../../../server/src/modules/item-bank/domain/bank
 import { emptySnapshot, type BankSnapshot } from '../../../server/src/modules/item-bank/domain/bank-snapshot.ts';
 import { validateBankSources } from '../../../server/src/modules/item-bank/domain/bank-validation.ts';
 import { exportQtiPackage } from '../../../server/src/modules/item-bank/domain/qti-export.ts';
-import { convertUpload, detectUploadFormat, relocateProblems } from '../../../server/src/modules/item-bank/domain/upload-conversion.ts';
+import { convertUpload, detectUploadFormat, relocateProblems, withUploadedImages } from '../../../server/src/modules/item-bank/domain/upload-conversion.ts';
+import { createHash } from 'node:crypto';
 import { fixtureFile, zippedFixture } from '../../fixtures/qti/load-fixtures.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+const media = { sha256: (b: Uint8Array) => createHash('sha256').update(b).digest('hex'), stored: new Set<string>() };
+const sampleImage = (src: string) => ({ mediaType: 'image/svg+xml', bytes: new Uint8Array(readFileSync(`item-bank/${src}`)) });
+const sampleImageFiles = (names: string[]) => names.map((n) => ({ name: n, bytes: new Uint8Array(readFileSync(`item-bank/${n}`)) }));
 const loadBank = (name: string): BankFile => bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
 
 /** A bank that holds the five sample catalogs and nothing else, as a dry run against a live bank would see it. */
@@ -44,20 +48,23 @@ describe('convertUpload', () => {
 
   it('turns an exported QTI package back into a bank that validates and plans the same import as its JSON', () => {
     const bank = loadBank('quality');
-    const c = convertUpload({ name: 'quality.zip', bytes: exportQtiPackage(bank) });
+    const c = convertUpload({ name: 'quality.zip', bytes: exportQtiPackage(bank, sampleImage) });
     expect(c.problems).toEqual([]);
     expect(c.sources.map((s) => s.name)).toEqual(['quality.zip.bank.json']);
-    const fromQti = validateBankSources(c.sources, emptySnapshot());
-    const fromJson = validateBankSources([{ name: 'quality.json', text: readFileSync('item-bank/quality.json', 'utf8') }], emptySnapshot());
+    const fromQti = validateBankSources(c.sources, emptySnapshot(), media);
+    const json = convertUpload({ name: 'quality.json', bytes: readFileSync('item-bank/quality.json') });
+    const fromJson = validateBankSources(withUploadedImages(json, 'quality.json', sampleImageFiles(['media/steel-rule.svg'])).sources, emptySnapshot(), media);
     expect(fromQti.ok && fromJson.ok).toBe(true);
+    // The same items (images resolved to the same hashes) and the same image bytes to store.
     if (fromQti.ok && fromJson.ok) expect(fromQti.plan).toEqual(fromJson.plan);
+    if (fromQti.ok) expect(fromQti.plan.media.map((m) => m.mediaType)).toEqual(['image/svg+xml']);
   });
 
   it('turns a CSV sheet into a bank that validates against the bank catalogs', () => {
     const bank = loadBank('production');
-    const c = convertUpload({ name: 'production.csv', bytes: enc(exportBankCsv(bank)) });
+    const c = withUploadedImages(convertUpload({ name: 'production.csv', bytes: enc(exportBankCsv(bank)) }), 'production.csv', sampleImageFiles(['media/pid-fragment.svg']));
     expect(c.problems).toEqual([]);
-    const result = validateBankSources(c.sources, catalogsOnly());
+    const result = validateBankSources(c.sources, catalogsOnly(), media);
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.plan.summary.itemsNew).toBe(bank.items.length);
   });

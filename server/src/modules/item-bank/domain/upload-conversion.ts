@@ -143,12 +143,12 @@ export function isImageFileName(name: string): boolean {
 }
 
 /**
- * A bank JSON upload's items name their images by paths relative to the bank file; the other files of the same
- * upload are those images (`media/gauge.svg` next to `bank.json`, or `banks/media/gauge.svg` next to
+ * A bank JSON upload's items (or a sheet's image column) name their images by paths relative to the bank file; the
+ * other files of the same upload are those images (`media/gauge.svg` next to `bank.json`, or `banks/media/gauge.svg` next to
  * `banks/safety.json`). Other formats are returned as they are.
  */
 export function withUploadedImages(conversion: UploadConversion, uploadName: string, images: { name: string; bytes: Uint8Array }[]): UploadConversion {
-  if (conversion.format !== 'json' || images.length === 0) return conversion;
+  if ((conversion.format !== 'json' && conversion.format !== 'csv') || images.length === 0) return conversion;
   const slash = uploadName.replaceAll('\\', '/').lastIndexOf('/');
   const dir = slash < 0 ? '' : uploadName.slice(0, slash + 1);
   const files = new Map<string, Uint8Array>();
