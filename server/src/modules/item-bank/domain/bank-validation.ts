@@ -115,7 +115,8 @@ function resolveImages(
     const where = ['items', index, ...path, 'src'];
     let src = ref.src;
     if (!MEDIA_REF.test(src)) {
-      const bytes = source.files?.get(src);
+      // A browser sends chosen files by name without their folder: `gauge.svg` stands for `media/gauge.svg`.
+      const bytes = source.files?.get(src) ?? source.files?.get(src.slice(src.replaceAll('\\', '/').lastIndexOf('/') + 1));
       if (!bytes) {
         problems.push(at(loc, where, `image file "${src}" is not in the upload; image paths are relative to the bank file`));
         continue;
