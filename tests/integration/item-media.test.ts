@@ -104,7 +104,7 @@ describe.each(DB_KINDS)('images in items on %s', (kind) => {
   it('stops serving a paused session, serves it again on resume, and never after the exam ends', async () => {
     const s = await startedSession(t.app);
     expect((await media(s.sessionId, sha(TAG), s.candidate)).statusCode).toBe(200);
-    const act = (what: string, payload: unknown) => t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/${what}`, headers: s.proctor, payload });
+    const act = (what: string, payload: Record<string, string>) => t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/${what}`, headers: s.proctor, payload });
     expect((await act('pause', { reason: 'fire alarm' })).statusCode).toBe(200);
     expect((await media(s.sessionId, sha(TAG), s.candidate)).statusCode).toBe(403);
     expect((await act('resume', { reason: 'all clear' })).statusCode).toBe(200);
