@@ -55,7 +55,7 @@ export function registerBankCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (files: string[], opts: { againstBank?: boolean; json?: boolean; lenient?: boolean }) => {
       const read = await readSources(files, opts.lenient);
-      const validated = opts.againstBank ? await withServices((s) => s.itemBank.validate(read.sources)) : validateBankSources(read.sources, emptySnapshot(), { sha256: sha256Hex, stored: new Set() });
+      const validated = opts.againstBank ? await withServices((s) => s.itemBank.validate(read.sources)) : validateBankSources(read.sources, emptySnapshot(), { sha256: sha256Hex });
       const problems = [...read.conversionProblems, ...read.relocate(validated.ok ? [] : validated.problems)];
       const result = problems.length ? ({ ok: false, problems } as const) : validated;
       for (const s of read.skipped) console.log(`skipped: ${s.file}${s.itemId ? ` item ${s.itemId}` : ''}: ${s.reason}`);

@@ -99,6 +99,11 @@ describe('image paths in a bank file', () => {
     ]);
   });
 
+  it('match a file sent without its folder (a browser sends only the file name)', () => {
+    const r = validateBankSources([source([item()], { 'gauge.svg': GAUGE, 'b.png': PNG })], qpmBank(), media);
+    expect(r.ok && r.plan.items[0]!.item.image!.src).toBe(`sha256:${sha(GAUGE)}`);
+  });
+
   it('report a missing file, a refused image, an unknown hash and missing alt text at their place', () => {
     const evil = svg('<script>alert(1)</script>');
     const r = validateBankSources(

@@ -44,7 +44,7 @@ const proposesOnly = (actor: Actor | null) => actor?.role === 'author';
 export type ImportProgress = (done: number, total: number) => void;
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const mediaContext = (stored: ReadonlySet<string>): MediaContext => ({ sha256: sha256Hex, stored });
+const mediaContext = (stored?: ReadonlySet<string>): MediaContext => ({ sha256: sha256Hex, ...(stored ? { stored } : {}) });
 
 export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
   const { db } = deps;
@@ -97,7 +97,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
   return {
     /** Validates files on their own (no bank), as `cpt-exam bank validate` does offline. */
     validateOffline(sources: BankSource[]) {
-      return validateBankSources(sources, emptySnapshot(), mediaContext(new Set()));
+      return validateBankSources(sources, emptySnapshot(), mediaContext());
     },
 
     /** Validates files against the current bank. */

@@ -35,10 +35,13 @@ export interface BankSource {
   files?: ReadonlyMap<string, Uint8Array>;
 }
 
-/** How images are resolved: the hash function (the domain has none of its own) and the hashes the bank stores. */
+/**
+ * How images are resolved: the hash function (the domain has none of its own) and the hashes the bank stores
+ * (absent when validating offline, without a bank: `sha256:` references are then not checked).
+ */
 export interface MediaContext {
   sha256: (bytes: Uint8Array) => string;
-  stored: ReadonlySet<string>;
+  stored?: ReadonlySet<string>;
 }
 
 /** An image the import stores (content-addressed: storing one twice is no change). */
@@ -129,7 +132,7 @@ function resolveImages(
       if (!media) continue; // offline validation without a hash function: the file is checked, nothing is stored
       src = `sha256:${media.sha256(bytes)}`;
       if (!planned.has(src)) planned.set(src, { sha256: src.slice(7), mediaType: check.mediaType, bytes });
-    } else if (media && !media.stored.has(src.slice(7)) && !planned.has(src)) {
+    } else if (media?.stored && !media.stored.has(src.slice(7)) && !planned.has(src)) {
       problems.push(at(loc, where, `image ${src} is not stored in the bank; give the file's path instead`));
       continue;
     }
@@ -216,7 +219,7 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot, m
     blueprints: [],
     items: [],
     enemyGroups: [],
-    media: [...planned.values()].filter((m) => !media?.stored.has(m.sha256)),
+    media: [...planned.values()].filter((m) => !media?.stored?.has(m.sha256)),
     summary: { itemsNew: 0, itemsChanged: 0, itemsUnchanged: 0, itemsStatusChanged: 0, itemsRetired: 0, catalogsNew: 0, blueprintsNew: 0, enemyGroupsChanged: 0 },
   };
 
