@@ -10,7 +10,7 @@ const ROW = 'SAF-901,SAF,SAF-04,operational,"Before servicing a conveyor, what c
 const messages = (csv: string) => importBankCsv(csv, 'bank.csv').problems.map((p) => [p.line, p.column ?? null, p.message]);
 
 describe('CSV export → import', () => {
-  it.each(['safety', 'quality', 'production', 'maintenance', 'green'])('gives back the items and enemy groups of item-bank/%s.json', (name) => {
+  it.each(['safety', 'quality', 'production', 'maintenance', 'green', 'diagrams'])('gives back the items and enemy groups of item-bank/%s.json', (name) => {
     const bank = loadBank(name);
     const r = importBankCsv(exportBankCsv(bank), `${name}.csv`);
     expect(r.problems).toEqual([]);

@@ -52,21 +52,41 @@ describe('convertUpload', () => {
     expect(c.problems).toEqual([]);
     expect(c.sources.map((s) => s.name)).toEqual(['quality.zip.bank.json']);
     const fromQti = validateBankSources(c.sources, emptySnapshot(), media);
-    const json = convertUpload({ name: 'quality.json', bytes: readFileSync('item-bank/quality.json') });
-    const fromJson = validateBankSources(withUploadedImages(json, 'quality.json', sampleImageFiles(['media/steel-rule.svg'])).sources, emptySnapshot(), media);
+    const fromJson = validateBankSources([{ name: 'quality.json', text: readFileSync('item-bank/quality.json', 'utf8') }], emptySnapshot(), media);
     expect(fromQti.ok && fromJson.ok).toBe(true);
-    // The same items (images resolved to the same hashes) and the same image bytes to store.
     if (fromQti.ok && fromJson.ok) expect(fromQti.plan).toEqual(fromJson.plan);
-    if (fromQti.ok) expect(fromQti.plan.media.map((m) => m.mediaType)).toEqual(['image/svg+xml']);
+  });
+
+  it('does the same for the diagram items: same items, images resolved to the same hashes, the same bytes to store', () => {
+    const bank = loadBank('diagrams');
+    const c = convertUpload({ name: 'diagrams.zip', bytes: exportQtiPackage(bank, sampleImage) });
+    expect(c.problems).toEqual([]);
+    const fromQti = validateBankSources(c.sources, catalogsOnly(), media);
+    const json = convertUpload({ name: 'diagrams.json', bytes: readFileSync('item-bank/diagrams.json') });
+    const images = bank.items.map((i) => i.image!.src);
+    const fromJson = validateBankSources(withUploadedImages(json, 'diagrams.json', sampleImageFiles(images)).sources, catalogsOnly(), media);
+    expect(fromQti.ok ? [] : fromQti.problems).toEqual([]);
+    expect(fromJson.ok ? [] : fromJson.problems).toEqual([]);
+    if (fromQti.ok && fromJson.ok) expect(fromQti.plan).toEqual(fromJson.plan);
+    if (fromQti.ok) expect(fromQti.plan.media.map((m) => m.mediaType)).toEqual(images.map(() => 'image/svg+xml'));
   });
 
   it('turns a CSV sheet into a bank that validates against the bank catalogs', () => {
     const bank = loadBank('production');
-    const c = withUploadedImages(convertUpload({ name: 'production.csv', bytes: enc(exportBankCsv(bank)) }), 'production.csv', sampleImageFiles(['media/pid-fragment.svg']));
+    const c = convertUpload({ name: 'production.csv', bytes: enc(exportBankCsv(bank)) });
     expect(c.problems).toEqual([]);
-    const result = validateBankSources(c.sources, catalogsOnly(), media);
+    const result = validateBankSources(c.sources, catalogsOnly());
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.plan.summary.itemsNew).toBe(bank.items.length);
+  });
+
+  it('takes a sheet whose image column names files sent with it', () => {
+    const bank = loadBank('diagrams');
+    const c = withUploadedImages(convertUpload({ name: 'diagrams.csv', bytes: enc(exportBankCsv(bank)) }), 'diagrams.csv', sampleImageFiles(bank.items.map((i) => i.image!.src)));
+    expect(c.problems).toEqual([]);
+    const result = validateBankSources(c.sources, catalogsOnly(), media);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (result.ok) expect(result.plan.items.map((p) => p.item.image!.src)).toEqual(result.plan.media.map((m) => `sha256:${m.sha256}`));
   });
 
   it('points validation problems on a converted CSV back to the row and cell', () => {
