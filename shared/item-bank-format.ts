@@ -115,7 +115,8 @@ export const imageRefSchema = z.strictObject({
     .refine((s) => MEDIA_REF.test(s) || (!/^[a-z][a-z0-9+.-]*:/i.test(s) && !s.startsWith('/') && !s.split(/[\\/]/).includes('..')), {
       error: 'image src must be a path relative to the bank file (e.g. "media/gauge.svg", no ".." and no URL) or "sha256:<hex>" of a stored image',
     }),
-  alt: text('image alt text', 300),
+  // One line with single spaces: QTI and HTML collapse whitespace in alt text, so anything else would not round-trip.
+  alt: text('image alt text', 300).refine((s) => !/[\r\n\t]| {2}/.test(s), { error: 'image alt text must be one line, with single spaces between words' }),
 });
 export type ImageRef = z.infer<typeof imageRefSchema>;
 

@@ -117,6 +117,7 @@ describe('image paths in a bank file', () => {
       `/items/2/image/src: image sha256:${'0'.repeat(64)} is not stored in the bank; give the file's path instead`,
     ]);
     expect(itemSchema.safeParse({ ...item(), image: { src: 'a.png', alt: ' ' } }).error?.issues[0]?.message).toBe('image alt text must not be empty');
+    expect(itemSchema.safeParse({ ...item(), image: { src: 'a.png', alt: 'two\nlines' } }).error?.issues[0]?.message).toBe('image alt text must be one line, with single spaces between words');
     expect(itemSchema.safeParse({ ...item(), image: { src: '../secret.png', alt: 'x' } }).success).toBe(false);
     expect(itemSchema.safeParse({ ...item(), image: { src: 'https://example.org/x.png', alt: 'x' } }).success).toBe(false);
   });
