@@ -26,13 +26,11 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 function pictureBank() {
   const bank = JSON.parse(readFileSync('item-bank/safety.json', 'utf8'));
   for (const item of bank.items) {
-    if (item.id === 'SAF-164') {
-      item.status = 'draft';
-      continue;
-    }
     item.image = { src: 'media/lockout-tag.svg', alt: 'A lockout tag reading DANGER, DO NOT OPERATE' };
     item.options[0].image = { src: 'media/dot.png', alt: 'A one-pixel test picture' };
   }
+  const sign = JSON.parse(readFileSync('item-bank/diagrams.json', 'utf8')).items.find((i: { id: string }) => i.id === 'SAF-164');
+  bank.items.push({ ...sign, status: 'draft' });
   return {
     name: 'item-bank/safety.json',
     text: JSON.stringify(bank),
