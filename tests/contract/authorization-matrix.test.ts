@@ -67,6 +67,7 @@ const MATRIX: Record<string, Role[]> = {
   'GET /api/bank/items/{id}/history': AUTHORS,
   'GET /api/bank/items/{id}/preview': AUTHORS,
   'GET /api/bank/coverage': AUTHORS,
+  'GET /api/bank/media/{sha256}': AUTHORS, // any image of the bank, for authoring
   'POST /api/bank/upload': AUTHORS,
   'GET /api/bank/export.{format}': AUTHORS,
   'GET /api/bank/export': AUTHORS,
@@ -85,6 +86,7 @@ const MATRIX: Record<string, Role[]> = {
   'POST /api/sessions': PROCTORS,
   'GET /api/me/sessions': CANDIDATE,
   'GET /api/sessions/{id}/tools': CANDIDATE_STAFF,
+  'GET /api/sessions/{id}/media/{sha256}': CANDIDATE, // own session, in progress, an item of its form (media.test.ts)
   'GET /api/sessions/{id}': CANDIDATE_STAFF,
   'GET /api/handbook': CANDIDATE_STAFF,
   'POST /api/sessions/{id}/check-in': CANDIDATE_STAFF,

@@ -8,6 +8,8 @@ import { convertUpload, relocateProblems } from '../modules/item-bank/domain/upl
 import { emptySnapshot } from '../modules/item-bank/domain/bank-snapshot.ts';
 import { validateBankSources } from '../modules/item-bank/domain/bank-validation.ts';
 import { CliFailure, withServices } from './cli-context.ts';
+import { readBankImages } from '../modules/item-bank/bank-image-files.ts';
+import { sha256Hex } from '../modules/item-bank/item-bank.service.ts';
 import { progressBar } from './progress.ts';
 
 async function readFiles(files: string[]) {
@@ -25,6 +27,10 @@ async function readFiles(files: string[]) {
 /** Bank JSON, CSV and QTI files alike become bank sources; conversion problems are reported with validation's. */
 async function readSources(files: string[], lenient = false) {
   const conversions = (await readFiles(files)).map((f) => convertUpload(f, { lenient }));
+  // A bank JSON file's items name their images by paths relative to it.
+  for (const [i, c] of conversions.entries()) {
+    if (c.format === 'json') c.sources = await Promise.all(c.sources.map(async (s) => ({ ...s, files: await readBankImages(files[i]!, s.text) })));
+  }
   return {
     sources: conversions.flatMap((c) => c.sources),
     conversionProblems: conversions.flatMap((c) => c.problems),
@@ -56,7 +62,7 @@ export function registerBankCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (files: string[], opts: { againstBank?: boolean; json?: boolean; lenient?: boolean }) => {
       const read = await readSources(files, opts.lenient);
-      const validated = opts.againstBank ? await withServices((s) => s.itemBank.validate(read.sources)) : validateBankSources(read.sources, emptySnapshot());
+      const validated = opts.againstBank ? await withServices((s) => s.itemBank.validate(read.sources)) : validateBankSources(read.sources, emptySnapshot(), { sha256: sha256Hex });
       const problems = [...read.conversionProblems, ...read.relocate(validated.ok ? [] : validated.problems)];
       const result = problems.length ? ({ ok: false, problems } as const) : validated;
       for (const s of read.skipped) console.log(`skipped: ${s.file}${s.itemId ? ` item ${s.itemId}` : ''}: ${s.reason}`);

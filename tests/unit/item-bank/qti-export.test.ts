@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { bankFileSchema, itemSchema, type BankFile, type Item } from '../../../shared/item-bank-format.ts';
+import { bankFileSchema, imagesOf, itemSchema, type BankFile, type Item } from '../../../shared/item-bank-format.ts';
 import { exportQtiPackage } from '../../../server/src/modules/item-bank/domain/qti-export.ts';
 import { importQti } from '../../../server/src/modules/item-bank/domain/qti-import.ts';
 import { attr, childElements, descendants, parseXml, textContent } from '../../../server/src/modules/item-bank/domain/xml-reader.ts';
 
-const SAMPLE_BANKS = ['safety', 'quality', 'production', 'maintenance', 'green'];
+const SAMPLE_BANKS = ['safety', 'quality', 'production', 'maintenance', 'green', 'diagrams'];
 const loadBank = (name: string): BankFile => bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
-const roundTrip = (bank: BankFile, name = 'bank.zip') => importQti([{ name, bytes: exportQtiPackage(bank) }], { kwaMapping: {} });
+/** The sample banks name their diagrams by path relative to item-bank/. */
+const sampleImage = (src: string) => ({ mediaType: 'image/svg+xml', bytes: new Uint8Array(readFileSync(`item-bank/${src}`)) });
+const roundTrip = (bank: BankFile, name = 'bank.zip') => importQti([{ name, bytes: exportQtiPackage(bank, sampleImage) }], { kwaMapping: {} });
 const text = (files: Record<string, Uint8Array>, path: string) => new TextDecoder().decode(files[path]);
 
 describe('QTI 3.0 export → import round trip', () => {
@@ -18,12 +20,16 @@ describe('QTI 3.0 export → import round trip', () => {
     expect(r.problems).toEqual([]);
     expect(r.skipped).toEqual([]);
     expect(r.bank).toEqual(bank);
+    // The diagrams travel as package files, byte for byte.
+    const used = bank.items.flatMap((i) => imagesOf(i).map((m) => m.ref.src));
+    expect(r.assets.map((a) => a.path).sort()).toEqual([...new Set(used)].sort());
+    for (const a of r.assets) expect(Buffer.from(a.bytes).equals(readFileSync(`item-bank/${a.path}`))).toBe(true);
   });
 
-  it('covers all 955 sample items (830 exam items and a practice pool of 25 in each of the five modules)', () => {
+  it('covers all 960 sample items (835 exam items and a practice pool of 25 in each of the five modules)', () => {
     const banks = SAMPLE_BANKS.map(loadBank);
-    expect(banks.reduce((n, b) => n + b.items.length, 0)).toBe(955);
-    expect(banks.map((b) => b.items.filter((i) => i.status === 'practice').length)).toEqual([25, 25, 25, 25, 25]);
+    expect(banks.reduce((n, b) => n + b.items.length, 0)).toBe(960);
+    expect(banks.map((b) => b.items.filter((i) => i.status === 'practice').length)).toEqual([25, 25, 25, 25, 25, 0]);
   });
 
   it('keeps what the sample banks do not exercise: paragraphs, line breaks, markup characters, five options, statistics, every status', () => {
@@ -65,7 +71,7 @@ describe('QTI 3.0 export → import round trip', () => {
 
   it('is deterministic, and an empty bank exports and imports too', () => {
     const bank = loadBank('green');
-    expect(Buffer.from(exportQtiPackage(bank)).equals(Buffer.from(exportQtiPackage(bank)))).toBe(true);
+    expect(Buffer.from(exportQtiPackage(bank, sampleImage)).equals(Buffer.from(exportQtiPackage(bank, sampleImage)))).toBe(true);
     const empty: BankFile = { formatVersion: 1, modules: [], blueprints: [], enemyGroups: [], items: [] };
     expect(roundTrip(empty)).toMatchObject({ bank: empty, problems: [] });
   });
@@ -97,7 +103,7 @@ describe('QTI 3.0 export → import round trip', () => {
 
 describe('QTI 3.0 export: the package', () => {
   const bank = loadBank('safety');
-  const files = unzipSync(exportQtiPackage(bank));
+  const files = unzipSync(exportQtiPackage(bank, sampleImage));
 
   it('holds a manifest, a test, one item file per item and the bank data', () => {
     expect(Object.keys(files).sort()).toEqual(['cpt-bank.json', 'imsmanifest.xml', 'tests/cpt-bank.xml', ...bank.items.map((i) => `items/${i.id}.xml`)].sort());

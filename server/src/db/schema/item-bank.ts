@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Blueprint, ItemContent, ItemStats, Kwa } from '../../../../shared/item-bank-format.ts';
 import type { ReleaseContents } from '../../../../shared/bank-release.ts';
 import { ITEM_STATUSES, MODULE_CODES } from '../../../../shared/vocabulary.ts';
@@ -145,4 +145,32 @@ export const bankReleases = pgTable(
     currentSince: timestamp('current_since', { withTimezone: true }),
   },
   (t) => [uniqueIndex('bank_releases_name_idx').on(t.name)],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Images in items, stored once by the SHA-256 of their bytes (docs/item-bank-format.md, "Images"). Never changed or
+ * deleted: an item version that shows an image keeps showing the same bytes.
+ */
+export const media = pgTable('media', {
+  sha256: text('sha256').primaryKey(),
+  mediaType: text('media_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  size: integer('size').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdBy: uuid('created_by').references(() => users.id),
+});
+
+/** Which images each item version shows: what a candidate's form may fetch (docs/security.md). */
+export const itemVersionMedia = pgTable(
+  'item_version_media',
+  {
+    itemId: text('item_id').notNull(),
+    version: integer('version').notNull(),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => media.sha256),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.version, t.sha256] }), index('item_version_media_sha_idx').on(t.sha256)],
 );

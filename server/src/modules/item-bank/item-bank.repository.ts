@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { bankReleases, bankRevisions, blueprints, certificationPolicies, enemyGroups, itemReviews, itemVersions, items, kwaCatalogs, modules, users } from '../../db/schema/index.ts';
+import { bankReleases, bankRevisions, blueprints, certificationPolicies, enemyGroups, itemReviews, itemVersionMedia, itemVersions, items, kwaCatalogs, media, modules, users } from '../../db/schema/index.ts';
 import type { ReleaseContents } from '../../../../shared/bank-release.ts';
-import type { Blueprint, EnemyGroup, ItemContent, ItemStats, KwaCatalog, ModuleDefinition } from '../../../../shared/item-bank-format.ts';
+import { imagesOf, type Blueprint, type EnemyGroup, type ItemContent, type ItemStats, type KwaCatalog, type ModuleDefinition } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { BankSnapshot, SnapshotItem } from './domain/bank-snapshot.ts';
 
@@ -106,6 +106,8 @@ export async function insertItems(
     const newOnes = chunk.filter((r) => r.version === 1);
     if (newOnes.length) await db.insert(items).values(newOnes.map((r) => ({ id: r.id, module: r.module, status: r.status, currentVersion: 1, updatedRevision: revision })));
     await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision, createdBy })));
+    const shown = chunk.flatMap((r) => [...new Set(imagesOf(r.content).map((m) => m.ref.src.slice('sha256:'.length)))].map((sha256) => ({ itemId: r.id, version: r.version, sha256 })));
+    if (shown.length) await db.insert(itemVersionMedia).values(shown);
     for (const r of chunk.filter((x) => x.version > 1)) {
       await db.update(items).set({ currentVersion: r.version, status: r.status, updatedRevision: revision }).where(eq(items.id, r.id));
     }
@@ -290,4 +292,27 @@ export async function itemVersionContents(db: Db, refs: { id: string; version: n
     for (const r of rows) out.set(`${r.id}@${r.version}`, { content: r.content, stats: r.stats });
   }
   return out;
+}
+
+/** Stores images by content hash; an image already stored is left as it is (same hash, same bytes). */
+export async function insertMedia(db: Db, rows: { sha256: string; mediaType: string; bytes: Uint8Array }[], createdBy: string | null): Promise<void> {
+  for (const r of rows) {
+    await db.insert(media).values({ sha256: r.sha256, mediaType: r.mediaType, bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), size: r.bytes.byteLength, createdBy }).onConflictDoNothing();
+  }
+}
+
+export async function storedMediaHashes(db: Db): Promise<Set<string>> {
+  return new Set((await db.select({ sha256: media.sha256 }).from(media)).map((r) => r.sha256));
+}
+
+export async function findMedia(db: Db, sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
+  const [row] = await db.select({ mediaType: media.mediaType, bytes: media.bytes }).from(media).where(eq(media.sha256, sha256)).limit(1);
+  return row;
+}
+
+/** The stored images with their bytes, for exports. */
+export async function loadMedia(db: Db, hashes: string[]): Promise<Map<string, { mediaType: string; bytes: Uint8Array }>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db.select({ sha256: media.sha256, mediaType: media.mediaType, bytes: media.bytes }).from(media).where(inArray(media.sha256, hashes));
+  return new Map(rows.map((r) => [r.sha256, { mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }]));
 }

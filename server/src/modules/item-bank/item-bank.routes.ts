@@ -21,9 +21,11 @@ import {
   itemParamsSchema,
   itemPreviewSchema,
   itemQuerySchema,
+  mediaParamsSchema,
 } from '../../../../shared/api/item-bank.ts';
 import { idParamsSchema } from '../../../../shared/api/common.ts';
 import { releaseDetailSchema, releaseProposeRequestSchema, releaseProposeResponseSchema, releaseSummarySchema } from '../../../../shared/api/releases.ts';
+import { sendImage } from '../../platform/http/image-reply.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
@@ -98,6 +100,11 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
   );
   app.get('/api/bank/items/:id/history', { ...authors, schema: { tags: ['item bank'], summary: "An item's versions and review trail", params, response: { 200: itemHistorySchema } } }, async (req) => itemBank.history(req.params.id));
   app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params, response: { 200: itemPreviewSchema } } }, async (req) => itemBank.preview(req.params.id));
+  app.get(
+    '/api/bank/media/:sha256',
+    { ...authors, schema: { tags: ['item bank'], summary: 'An image of the bank (private, no-store)', params: mediaParamsSchema, response: { 200: fileResponse('The image', 'image/png', 'image/jpeg', 'image/svg+xml') } } },
+    async (req, reply) => sendImage(reply, await itemBank.media(req.params.sha256)),
+  );
   app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA", response: { 200: z.array(blueprintCoverageSchema) } } }, async () => itemBank.coverage());
 
   app.post(

@@ -2,10 +2,11 @@
  * The item bank: validating and importing bank files (all or nothing), listing and exporting items. Content changes
  * always make a new item version, so an item on a delivered form is never edited in place.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
-import { BANK_FORMAT_VERSION, contentOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
+import { BANK_FORMAT_VERSION, contentOf, imagesOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
 import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { ReleaseContents } from '../../../../shared/bank-release.ts';
 import { releaseContentsOf, releaseDiff, releaseProblems } from './domain/bank-release.ts';
@@ -15,7 +16,8 @@ import { blueprintDiff, type BlueprintFieldChange } from './domain/blueprint-dif
 import { authorImportStatus, lifecycleMove, type ReviewAction } from './domain/item-lifecycle.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
 import type { Problem } from '../../../../shared/errors.ts';
-import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
+import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan, type MediaContext } from './domain/bank-validation.ts';
+import { isImageFileName, withUploadedImages } from './domain/upload-conversion.ts';
 import { exportBankCsv } from './domain/bank-csv.ts';
 import { exportQtiPackage } from './domain/qti-export.ts';
 import { convertUpload, relocateProblems, type UploadOptions } from './domain/upload-conversion.ts';
@@ -42,6 +44,9 @@ export interface ImportResult {
 const proposesOnly = (actor: Actor | null) => actor?.role === 'author';
 
 export type ImportProgress = (done: number, total: number) => void;
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const mediaContext = (stored?: ReadonlySet<string>): MediaContext => ({ sha256: sha256Hex, ...(stored ? { stored } : {}) });
 
 export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
   const { db } = deps;
@@ -82,6 +87,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
 
   async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, effects: BlueprintEffect[], onProgress?: ImportProgress): Promise<number> {
     const revision = await repo.insertRevision(tx, { actorId: actor?.userId ?? null, source, summary: { ...plan.summary } });
+    await repo.insertMedia(tx, plan.media, actor?.userId ?? null);
     for (const m of plan.modules) {
       await repo.upsertModule(tx, m.definition);
       if (m.catalogChange === 'new') await repo.insertCatalog(tx, m.definition.code, m.definition.kwaCatalog);
@@ -126,12 +132,12 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
   return {
     /** Validates files on their own (no bank), as `cpt-exam bank validate` does offline. */
     validateOffline(sources: BankSource[]) {
-      return validateBankSources(sources, emptySnapshot());
+      return validateBankSources(sources, emptySnapshot(), mediaContext());
     },
 
     /** Validates files against the current bank. */
     async validate(sources: BankSource[]) {
-      return validateBankSources(sources, await repo.loadSnapshot(db));
+      return validateBankSources(sources, await repo.loadSnapshot(db), mediaContext(await repo.storedMediaHashes(db)));
     },
 
     /**
@@ -146,7 +152,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       return db.transaction(async (tx) => {
         await repo.lockBankForImport(tx);
         const bank = await repo.loadSnapshot(tx);
-        const result = validateBankSources(sources, bank);
+        const result = validateBankSources(sources, bank, mediaContext(await repo.storedMediaHashes(tx)));
         if (result.ok && proposesOnly(actor)) {
           // An author's new items and new versions are drafts (they need review); status moves go through review.
           const lifecycleProblems: Problem[] = [];
@@ -191,7 +197,9 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
      * mode are listed. Problems in converted files point back at the uploaded file, line and column.
      */
     async uploadFiles(actor: Actor | null, files: { name: string; bytes: Uint8Array }[], opts: UploadOptions & { dryRun: boolean }) {
-      const conversions = files.map((f) => convertUpload(f, opts));
+      // Image files come with a bank file (or a spreadsheet) whose items name them by path; they are no bank file.
+      const images = files.filter((f) => isImageFileName(f.name));
+      const conversions = files.filter((f) => !isImageFileName(f.name)).map((f) => withUploadedImages(convertUpload(f, opts), f.name, images));
       const result = await this.importSources(
         actor,
         conversions.flatMap((c) => c.sources),
@@ -203,7 +211,16 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     /** The bank (or one module) as a QTI 3.0 content package or a CSV file. */
     async exportAs(format: 'qti' | 'csv', module?: ModuleCode): Promise<Uint8Array | string> {
       const bank = await this.exportBank(module);
-      return format === 'qti' ? exportQtiPackage(bank) : exportBankCsv(bank);
+      if (format === 'csv') return exportBankCsv(bank);
+      const stored = await repo.loadMedia(db, [...new Set(bank.items.flatMap((i) => imagesOf(i).map((m) => m.ref.src.slice('sha256:'.length))))]);
+      return exportQtiPackage(bank, (src) => stored.get(src.slice('sha256:'.length)));
+    },
+
+    /** An image of the bank, for authors and admins (candidates fetch theirs through their session). */
+    async media(sha256: string) {
+      const found = await repo.findMedia(db, sha256);
+      if (!found) throw notFound('image');
+      return found;
     },
 
     /**
@@ -222,7 +239,12 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     async preview(id: string) {
       const item = (await this.snapshot()).items.get(id);
       if (!item) throw notFound(`item ${id}`);
-      return { itemId: id, stem: item.content.stem, options: item.content.options.map((o) => ({ id: o.id, text: o.text })) };
+      return {
+        itemId: id,
+        stem: item.content.stem,
+        ...(item.content.image ? { image: item.content.image } : {}),
+        options: item.content.options.map((o) => ({ id: o.id, text: o.text, ...(o.image ? { image: o.image } : {}) })),
+      };
     },
 
     /**
@@ -418,7 +440,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       const itemsOut = [...snap.items.values()]
         .filter((i) => !module || i.module === module)
         .sort((a, b) => a.id.localeCompare(b.id))
-        .map((i) => ({ id: i.id, module: i.module, kwa: i.content.kwa, status: i.status, stem: i.content.stem, options: i.content.options, key: i.content.key, rationale: i.content.rationale, topics: i.content.topics, ...(i.stats ? { stats: i.stats } : {}) }));
+        .map((i) => ({ id: i.id, module: i.module, kwa: i.content.kwa, status: i.status, stem: i.content.stem, ...(i.content.image ? { image: i.content.image } : {}), options: i.content.options, key: i.content.key, rationale: i.content.rationale, topics: i.content.topics, ...(i.stats ? { stats: i.stats } : {}) }));
       const ids = new Set(itemsOut.map((i) => i.id));
       return {
         formatVersion: BANK_FORMAT_VERSION,

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
-import { bankReleases, examSessions, extensionRequests, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
+import { bankReleases, examSessions, extensionRequests, formItems, itemVersionMedia, itemVersions, media, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
 import type { IncidentCategory, IncidentSeverity } from '../../../../shared/incidents.ts';
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
@@ -11,9 +11,10 @@ import type { ProgressByCenter } from './domain/progress-event.ts';
 /**
  * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
- * The candidate's form and item content (no keys leave), module titles, the center's name and the candidate's name.
+ * The candidate's form and item content (no keys leave) and the images its item versions show, module titles, the
+ * center's name and the candidate's name.
  */
-export const readModel = { reads: ['bankReleases', 'formItems', 'itemVersions', 'modules', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['bankReleases', 'formItems', 'itemVersionMedia', 'itemVersions', 'media', 'modules', 'testCenters', 'users'] } as const;
 
 export type SessionRow = typeof examSessions.$inferSelect;
 export type SessionPatch = Partial<Omit<typeof examSessions.$inferInsert, 'id' | 'candidateId' | 'createdAt'>>;
@@ -337,4 +338,16 @@ export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: s
     .where(eq(examSessions.id, id))
     .limit(1);
   return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC', releaseName: null };
+}
+
+/** An image one of the form's item versions shows, or undefined: the only way a candidate reaches media. */
+export async function formMedia(db: Db, formId: string, sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
+  const [row] = await db
+    .select({ mediaType: media.mediaType, bytes: media.bytes })
+    .from(formItems)
+    .innerJoin(itemVersionMedia, and(eq(itemVersionMedia.itemId, formItems.itemId), eq(itemVersionMedia.version, formItems.itemVersion), eq(itemVersionMedia.sha256, sha256)))
+    .innerJoin(media, eq(media.sha256, itemVersionMedia.sha256))
+    .where(eq(formItems.formId, formId))
+    .limit(1);
+  return row;
 }

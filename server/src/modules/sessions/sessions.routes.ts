@@ -26,6 +26,9 @@ import {
   sessionToolsSchema,
   timeLedgerEntrySchema,
 } from '../../../../shared/api/sessions.ts';
+import { mediaParamsSchema } from '../../../../shared/api/item-bank.ts';
+import { fileResponse } from '../../../../shared/api/common.ts';
+import { sendImage } from '../../platform/http/image-reply.ts';
 import { HANDBOOK_SECTIONS, HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { SessionsService } from './sessions.service.ts';
@@ -69,6 +72,20 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
       ...(actorOf(req).role !== 'candidate' ? { release: s.releaseId ? { id: s.releaseId, name: s.releaseName ?? s.releaseId } : null } : {}),
     };
   });
+
+  app.get(
+    '/api/sessions/:id/media/:sha256',
+    {
+      ...candidate,
+      schema: {
+        tags: ['sessions'],
+        summary: "An image of an item on the candidate's own form, while the exam is in progress (private, no-store)",
+        params: sessionParamsSchema.extend(mediaParamsSchema.shape),
+        response: { 200: fileResponse('The image', 'image/png', 'image/jpeg', 'image/svg+xml') },
+      },
+    },
+    async (req, reply) => sendImage(reply, await sessions.candidateMedia(actorOf(req), req.params.id, req.params.sha256)),
+  );
 
   app.get('/api/handbook', { ...anyone, schema: { tags: ['sessions'], summary: 'The candidate rules to acknowledge before the exam', response: { 200: handbookSchema } } }, async () => ({ version: HANDBOOK_VERSION, sections: HANDBOOK_SECTIONS }));
 

@@ -672,6 +672,20 @@ export function createSessionsService(deps: SessionsDeps) {
       });
     },
 
+    /**
+     * An image of an item on the candidate's own form, only while the exam is in progress (not paused, not ended):
+     * another candidate's session is 404 like any session they cannot see, a session not in progress is 403, an image
+     * no item of the form shows is 404.
+     */
+    async candidateMedia(actor: Actor, sessionId: string, sha256: string) {
+      if (actor.role !== 'candidate') throw forbidden('only the candidate of the session fetches its images');
+      const row = await loadForActor(db, actor, sessionId, false);
+      if (row.state !== 'in_progress' || !row.formId) throw forbidden('images are shown only while the exam is in progress');
+      const found = await repo.formMedia(db, row.formId, sha256);
+      if (!found) throw notFound('image');
+      return found;
+    },
+
     /** The candidate tools the module's blueprint allows (#17.3); a blueprint that says nothing allows the basic calculator. */
     async tools(actor: Actor, sessionId: string): Promise<{ calculator: (typeof CALCULATOR_MODES)[number] }> {
       const row = await loadForActor(db, actor, sessionId, false);
