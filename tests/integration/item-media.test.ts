@@ -107,7 +107,7 @@ describe.each(DB_KINDS)('images in items on %s', (kind) => {
     expect((await media(s.sessionId, sha(TAG), s.candidate)).statusCode).toBe(403);
     expect((await act('resume', { reason: 'all clear' })).statusCode).toBe(200);
     expect((await media(s.sessionId, sha(TAG), s.candidate)).statusCode).toBe(200);
-    expect((await act('terminate', { reason: 'test ended' })).statusCode).toBe(200);
+    expect((await act('terminate', { category: 'other', note: 'test ended' })).statusCode).toBe(200);
     expect((await media(s.sessionId, sha(TAG), s.candidate)).statusCode).toBe(403);
   });
 
