@@ -1,0 +1,70 @@
+/**
+ * The chaos bench's expected remaining time per session (#13.8: "remaining = allowed − time connected − time before
+ * the disconnect limit"), under this product's disconnect policy (docs/reliability.md, sessions/domain/session-clock.ts):
+ *  - the clock runs from the start to the end except while the session is paused;
+ *  - a disconnect no longer than the limit (DISCONNECT_PAUSE_AFTER_SECONDS, 30 s) does not pause: all of it is charged
+ *    (the time "before the disconnect limit");
+ *  - after a longer one the sweep pauses and credits the running time since the candidate was last heard from, and the
+ *    reconnect resumes: none of it is charged (within the per-exam cap, which these runs never reach).
+ * So charged = (end − start) − Σ (return − last heard) over the disconnects that paused, and
+ * remaining = allowed − charged, where allowed is the allowance before any credit.
+ *
+ * Computed twice: from what the simulated client observed (its own clock: when it last sent anything before losing the
+ * socket, when a snapshot came back, start and submit round-trips) and from what the server recorded (the time ledger
+ * and the `session.auto-paused` audit entries). Pure; times in epoch ms.
+ */
+
+export interface ClientGap {
+  /** Last time the client sent anything (a message or an automatic pong) before the socket was lost. */
+  from: number;
+  /** When a snapshot arrived on the next connection. */
+  to: number;
+  cause: 'cut' | 'freeze' | 'lost' | 'initial';
+}
+
+export interface ServerPause {
+  /** When the sweep paused (ledger `pause`). */
+  at: number;
+  /** When the candidate was last heard from, as the server recorded it (pause − goneMs of the audit entry). */
+  lastHeard: number;
+  /** The ledger `resume` that ended the pause (the reconnect), or null if none before the stop. */
+  resumedAt: number | null;
+  creditMs: number;
+}
+
+export interface GapVerdict {
+  gap: ClientGap;
+  lengthMs: number;
+  /** Whether the client's own timestamps say the server had to pause (longer than the limit plus the sweep's resolution). */
+  expected: 'pause' | 'no-pause' | 'ambiguous';
+  /** The server pause that falls inside this gap, if any. */
+  pause: ServerPause | null;
+  /** Whether this gap is treated as credited (ambiguous gaps follow the server's record). */
+  credited: boolean;
+}
+
+/** Gaps within this much of the limit may or may not have paused (the sweep runs every second, heard-from times are the server's). */
+export const AMBIGUOUS_BELOW_MS = 500;
+export const AMBIGUOUS_ABOVE_MS = 2500;
+
+export function judgeGaps(gaps: ClientGap[], pauses: ServerPause[], pauseAfterMs: number): GapVerdict[] {
+  return gaps.map((gap) => {
+    const lengthMs = gap.to - gap.from;
+    const expected = lengthMs > pauseAfterMs + AMBIGUOUS_ABOVE_MS ? 'pause' : lengthMs < pauseAfterMs - AMBIGUOUS_BELOW_MS ? 'no-pause' : 'ambiguous';
+    const pause = pauses.find((p) => p.at >= gap.from && p.at <= gap.to + 1000) ?? null;
+    const credited = expected === 'ambiguous' ? pause !== null : expected === 'pause';
+    return { gap, lengthMs, expected, pause, credited };
+  });
+}
+
+/** Remaining time the client's observations call for: allowed − ((end − start) − Σ credited gaps). */
+export function expectedFromClient(allowedMs: number, startAt: number, endAt: number, verdicts: GapVerdict[]): number {
+  const credited = verdicts.filter((v) => v.credited).reduce((n, v) => n + v.lengthMs, 0);
+  return Math.max(0, allowedMs - (endAt - startAt - credited));
+}
+
+/** Remaining time the server's own records call for: allowed − ((stop − start) − Σ (resume − last heard)). */
+export function expectedFromServer(allowedMs: number, startAt: number, stopAt: number, pauses: ServerPause[]): number {
+  const credited = pauses.reduce((n, p) => n + ((p.resumedAt ?? stopAt) - p.lastHeard), 0);
+  return Math.max(0, allowedMs - (stopAt - startAt - credited));
+}
