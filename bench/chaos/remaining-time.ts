@@ -19,6 +19,8 @@ export interface ClientGap {
   from: number;
   /** When a snapshot arrived on the next connection. */
   to: number;
+  /** When that connection's hello was sent (the server resumed between this and `to`). */
+  helloAt: number;
   cause: 'cut' | 'freeze' | 'lost' | 'initial';
 }
 
@@ -62,6 +64,22 @@ export function expectedFromClient(allowedMs: number, startAt: number, endAt: nu
   const credited = verdicts.filter((v) => v.credited).reduce((n, v) => n + v.lengthMs, 0);
   return Math.max(0, allowedMs - (endAt - startAt - credited));
 }
+
+/**
+ * The range of remaining times the client's observations allow: the server started the clock somewhere within the
+ * start request's round-trip, stopped it within the submit's, and resumed after a credited gap between the hello and
+ * the snapshot. A stored remaining time outside this range by more than a second is wrong, whatever the load.
+ */
+export function expectedRangeFromClient(allowedMs: number, start: [number, number], end: [number, number], verdicts: GapVerdict[]): [number, number] {
+  const creditedMax = verdicts.filter((v) => v.credited).reduce((n, v) => n + (v.gap.to - v.gap.from), 0);
+  const creditedMin = verdicts.filter((v) => v.credited).reduce((n, v) => n + Math.max(0, v.gap.helloAt - v.gap.from), 0);
+  const chargedMin = end[0] - start[1] - creditedMax;
+  const chargedMax = end[1] - start[0] - creditedMin;
+  return [Math.max(0, allowedMs - chargedMax), Math.max(0, allowedMs - chargedMin)];
+}
+
+/** How far `value` lies outside [lo, hi] (0 inside; negative below). */
+export const outside = (value: number, [lo, hi]: [number, number]) => (value < lo ? value - lo : value > hi ? value - hi : 0);
 
 /** Remaining time the server's own records call for: allowed − ((stop − start) − Σ (resume − last heard)). */
 export function expectedFromServer(allowedMs: number, startAt: number, stopAt: number, pauses: ServerPause[]): number {
