@@ -21,6 +21,11 @@ export interface ClientGap {
   to: number;
   /** When that connection's hello was sent (the server resumed between this and `to`). */
   helloAt: number;
+  /**
+   * Hellos sent during the gap on sockets that then failed: the server may have heard one (and recorded it as the
+   * last time it heard from the candidate) without the client ever seeing a snapshot.
+   */
+  earlierHellos: number[];
   cause: 'cut' | 'freeze' | 'lost' | 'initial';
 }
 
@@ -43,6 +48,8 @@ export interface GapVerdict {
   pause: ServerPause | null;
   /** Whether this gap is treated as credited (ambiguous gaps follow the server's record). */
   credited: boolean;
+  /** The client's best "last heard": `from`, or the earlier hello closest to the server's record of it. */
+  heardAt: number;
 }
 
 /** Gaps within this much of the limit may or may not have paused (the sweep runs every second, heard-from times are the server's). */
@@ -51,11 +58,14 @@ export const AMBIGUOUS_ABOVE_MS = 2500;
 
 export function judgeGaps(gaps: ClientGap[], pauses: ServerPause[], pauseAfterMs: number): GapVerdict[] {
   return gaps.map((gap) => {
-    const lengthMs = gap.to - gap.from;
-    const expected = lengthMs > pauseAfterMs + AMBIGUOUS_ABOVE_MS ? 'pause' : lengthMs < pauseAfterMs - AMBIGUOUS_BELOW_MS ? 'no-pause' : 'ambiguous';
+    const latest = Math.max(gap.from, ...gap.earlierHellos);
     const pause = pauses.find((p) => p.at >= gap.from && p.at <= gap.to + 1000) ?? null;
+    // Heard at `from` or at one of the earlier hellos: the server's record says which, when it paused.
+    const heardAt = pause ? [gap.from, ...gap.earlierHellos].reduce((best, t) => (Math.abs(t - pause.lastHeard) < Math.abs(best - pause.lastHeard) ? t : best), gap.from) : gap.from;
+    const lengthMs = gap.to - heardAt;
+    const expected = gap.to - latest > pauseAfterMs + AMBIGUOUS_ABOVE_MS ? 'pause' : gap.to - gap.from < pauseAfterMs - AMBIGUOUS_BELOW_MS ? 'no-pause' : 'ambiguous';
     const credited = expected === 'ambiguous' ? pause !== null : expected === 'pause';
-    return { gap, lengthMs, expected, pause, credited };
+    return { gap, lengthMs, expected, pause, credited, heardAt };
   });
 }
 
@@ -72,7 +82,7 @@ export function expectedFromClient(allowedMs: number, startAt: number, endAt: nu
  */
 export function expectedRangeFromClient(allowedMs: number, start: [number, number], end: [number, number], verdicts: GapVerdict[]): [number, number] {
   const creditedMax = verdicts.filter((v) => v.credited).reduce((n, v) => n + (v.gap.to - v.gap.from), 0);
-  const creditedMin = verdicts.filter((v) => v.credited).reduce((n, v) => n + Math.max(0, v.gap.helloAt - v.gap.from), 0);
+  const creditedMin = verdicts.filter((v) => v.credited).reduce((n, v) => n + Math.max(0, v.gap.helloAt - Math.max(v.gap.from, ...v.gap.earlierHellos)), 0);
   const chargedMin = end[0] - start[1] - creditedMax;
   const chargedMax = end[1] - start[0] - creditedMin;
   return [Math.max(0, allowedMs - chargedMax), Math.max(0, allowedMs - chargedMin)];

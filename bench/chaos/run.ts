@@ -126,6 +126,9 @@ class SimCandidate {
   startReqAt = 0;
   startResAt = 0;
   helloAt = 0;
+  private helloDue = false;
+  /** Hellos sent during the open gap before the current one. */
+  private gapHellos: number[] = [];
   /** Last time anything went out on the socket (a message, or ws's automatic pong to the server's ping). */
   lastSentAt = 0;
   /** The open disconnect: since when the client was last heard, and why. */
@@ -167,9 +170,11 @@ class SimCandidate {
     this.ws = ws;
     this.joined = false;
     ws.on('open', () => {
-      this.helloAt = now();
-      this.send({ type: 'hello', protocol: 1, sessionId: this.c.sessionId, clientInstanceId: this.instanceId });
-      this.send({ type: 'time-sync', clientSentAt: now() });
+      // A socket that opens while the client is frozen says hello when it thaws.
+      if (this.frozen) {
+        this.helloDue = true;
+        ws.pause();
+      } else this.hello();
     });
     // ws answers the server's ping with a pong before emitting this: the server heard from us now.
     ws.on('ping', () => {
@@ -198,6 +203,14 @@ class SimCandidate {
       // The page reconnects at once after 1001/1006, with a short backoff while nothing answers.
       setTimeout(() => this.connect(), Math.min(2000, 100 * 2 ** Math.min(4, this.failures++)));
     });
+  }
+
+  private hello() {
+    this.helloDue = false;
+    if (this.gapFrom !== null && this.helloAt > this.gapFrom) this.gapHellos.push(this.helloAt);
+    this.helloAt = now();
+    this.send({ type: 'hello', protocol: 1, sessionId: this.c.sessionId, clientInstanceId: this.instanceId });
+    this.send({ type: 'time-sync', clientSentAt: now() });
   }
 
   private startHeartbeat() {
@@ -236,7 +249,8 @@ class SimCandidate {
         this.connects++;
         this.failures = 0;
         const t = now();
-        if (this.gapFrom !== null) this.gaps.push({ from: this.gapFrom, to: t, helloAt: this.helloAt, cause: this.gapCause });
+        if (this.gapFrom !== null) this.gaps.push({ from: this.gapFrom, to: t, helloAt: this.helloAt, earlierHellos: this.gapHellos.filter((h) => h > this.gapFrom!), cause: this.gapCause });
+        this.gapHellos = [];
         // Reconnect time only for sockets the client did not give up on purpose (a kill, a restart, a refusal).
         if (this.lostAt !== null && this.gapFrom !== null && this.gapCause === 'lost') this.reconnectMs.push(performance.now() - this.lostAt);
         this.gapFrom = null;
@@ -300,7 +314,8 @@ class SimCandidate {
     this.frozen = true;
     this.stopHeartbeat();
     this.cancelRetry();
-    if (this.ws) {
+    // ws can only pause an open socket; one still connecting is paused when it opens (and says hello on thaw).
+    if (this.ws?.readyState === WebSocket.OPEN) {
       this.frozenSocket = { ws: this.ws, lastSentAt: this.lastSentAt };
       this.ws.pause();
     }
@@ -310,9 +325,10 @@ class SimCandidate {
     const ws = this.ws;
     if (ws) {
       ws.resume();
+      if (this.helloDue && ws.readyState === WebSocket.OPEN) this.hello();
       // Still open a moment after thawing: the server had not reaped it (the freeze was too short).
       setTimeout(() => {
-        if (this.ws === ws && ws.readyState === WebSocket.OPEN && this.frozenSocket?.ws === ws) {
+        if (this.ws === ws && ws.readyState === WebSocket.OPEN && this.joined && this.frozenSocket?.ws === ws) {
           this.freezeOutcome ??= 'survived';
           this.frozenSocket = null;
           this.startHeartbeat();
@@ -643,7 +659,7 @@ async function main() {
       unexplainedPauses += pauses.filter((p) => !verdicts.some((v) => v.pause === p)).length;
       missedPauses += verdicts.filter((v) => v.expected === 'pause' && !v.pause).length;
       ambiguousGaps += verdicts.filter((v) => v.expected === 'ambiguous').length;
-      for (const v of verdicts) if (v.pause) lastHeardDiff.push(Math.abs(v.pause.lastHeard - v.gap.from));
+      for (const v of verdicts) if (v.pause) lastHeardDiff.push(Math.abs(v.pause.lastHeard - v.heardAt));
       const startAt = (s.startReqAt + s.startResAt) / 2;
       const endAt = ((s.submitSentAt ?? now()) + (s.submitAckAt ?? now())) / 2;
       const remaining = Number(row.allowed_ms) - Number(row.used_ms);
@@ -660,7 +676,7 @@ async function main() {
         deviationServerMs: Math.round(remaining - expectedServer),
         startUncertaintyMs: Math.round((s.startResAt - s.startReqAt) / 2),
         endUncertaintyMs: s.submitAckAt && s.submitSentAt ? Math.round((s.submitAckAt - s.submitSentAt) / 2) : -1,
-        gaps: verdicts.map((v) => ({ cause: v.gap.cause, lengthMs: v.lengthMs, expected: v.expected, paused: !!v.pause, lastHeardDiffMs: v.pause ? v.pause.lastHeard - v.gap.from : null })),
+        gaps: verdicts.map((v) => ({ cause: v.gap.cause, lengthMs: v.lengthMs, expected: v.expected, paused: !!v.pause, lastHeardDiffMs: v.pause ? v.pause.lastHeard - v.heardAt : null, earlierHellos: v.gap.earlierHellos.length })),
       });
     }
     await sql.end();
