@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     'down-s': { type: 'string', default: '3' },
     'pg-restart-every-s': { type: 'string', default: '120' },
     'pg-down-s': { type: 'string', default: '4' },
+    /** When the first PostgreSQL restart comes; default 1.5 × --kill-every-s (half-way between the first two kills). */
+    'pg-first-s': { type: 'string' },
     freezes: { type: 'string', default: '6' },
     cuts: { type: 'string', default: '24' },
     'interval-s': { type: 'string', default: '2-6' },
@@ -380,7 +382,7 @@ function plan(): Planned[] {
   const events: Planned[] = [];
   for (let k = 1, t = KILL_EVERY_MS / 1000; t + DOWN_MS / 1000 + 10 < D; k++, t += KILL_EVERY_MS / 1000) events.push({ atS: t, kind: 'kill', slot: (k - 1) % 2 });
   let mode: 'fast' | 'immediate' = 'fast';
-  for (let t = (KILL_EVERY_MS * 1.5) / 1000; t + PG_DOWN_MS / 1000 + 15 < D; t += PG_EVERY_MS / 1000) {
+  for (let t = args['pg-first-s'] ? Number(args['pg-first-s']) : (KILL_EVERY_MS * 1.5) / 1000; t + PG_DOWN_MS / 1000 + 15 < D; t += PG_EVERY_MS / 1000) {
     events.push({ atS: t, kind: 'pg-restart', mode, downS: PG_DOWN_MS / 1000 });
     mode = mode === 'fast' ? 'immediate' : 'fast';
   }
