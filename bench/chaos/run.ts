@@ -23,13 +23,12 @@
  *   node --import tsx bench/chaos/run.ts --candidates 200 --duration-s 240
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { startPrivatePostgres, type PrivatePostgres } from '../../tests/helpers/private-postgres.ts';
+import { portFree, startPrivatePostgres, type PrivatePostgres } from '../../tests/helpers/private-postgres.ts';
 import { errorLines, log, otherBenchmarks, sleep, startServer, type Server } from '../lib/server-process.ts';
 import { summarize } from '../lib/stats.ts';
 import { prepareCandidates, pool, type Candidate } from '../sessions/setup.ts';
@@ -83,14 +82,6 @@ function rng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
 }
 
 /** The two instances; each keeps its port across restarts (as behind a load balancer). */

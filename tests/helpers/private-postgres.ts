@@ -20,7 +20,8 @@ export function privatePostgresAvailable(): boolean {
   return existsSync(path.join(BIN, 'pg_ctl')) && process.getuid?.() === 0;
 }
 
-async function portFree(port: number): Promise<boolean> {
+/** Whether nothing listens on this loopback port now. */
+export async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', () => resolve(false));
