@@ -19,7 +19,8 @@ export const SWEEP_MS = 1000;
  * heartbeats that keep connected candidates' last_seen_at fresh (every 10 s, HEARTBEAT_MS in sessions.gateway.ts)
  * failed meanwhile, and pausing before they land would take every candidate on an open socket for gone (found by
  * bench/chaos: a 25 s PostgreSQL restart paused all of them). Real disconnects are paused this much later, with the
- * same credit (it counts from when the candidate was last heard from).
+ * same credit (it counts from when the candidate was last heard from); one who returns before the hold ends was never
+ * paused and is charged for it, as for a disconnect shorter than the limit.
  */
 export const OUTAGE_HOLD_MS = 12_000;
 
