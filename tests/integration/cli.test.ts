@@ -80,7 +80,7 @@ describe.each(targets)('cpt-exam against $name', ({ name, env }) => {
     const weak = cli(['admin', 'create-user', '--username', 'weak', '--role', 'admin'], env(), 'short\n');
     expect(weak.status).toBe(1);
     expect(weak.stderr).toMatch(/password: password must be at least 10 characters/);
-  }, 240_000); // a dozen CLI processes in sequence, each starting Node and a database: slow on a busy 2-core machine
+  }, 360_000); // a dozen CLI processes in sequence, each starting Node and a database: slow on a busy 2-core machine
 
   it("makes the operator's bank release (approved at once), shows its diff on a dry run, and never reuses a name", () => {
     const dry = cli(['bank', 'release', 'cli spring', '--module', 'SAF', '--dry-run'], env());

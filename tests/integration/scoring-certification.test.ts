@@ -120,7 +120,7 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     const certPdf = await t.app.inject({ url: `/api/credentials/${full.verificationCode}/certificate.pdf`, headers: candAuth });
     expect(certPdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 180_000);
 
   it('checks eligibility again at admission: a failure recorded since scheduling blocks the next sitting', async () => {
     const cand = await newCandidate(t.app);

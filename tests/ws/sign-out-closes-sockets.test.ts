@@ -81,7 +81,7 @@ describe.each(DB_KINDS)('sign-in ends close its sockets on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 300));
     expect(feedB.ws.readyState).toBe(feedB.ws.OPEN);
     feedB.close();
-  });
+  }, 120_000);
 
   it('signing out everywhere closes every feed of the user; an admin disabling a candidate closes the exam socket', async () => {
     const p = await staff('proctor');
@@ -134,7 +134,7 @@ describe.each(DB_KINDS)('sign-in ends close its sockets on %s', (kind) => {
     const examClosed = closeOf(exam.ws, 8000);
     clock.advance(12 * 3600_000);
     expect((await examClosed).code).toBe(CLOSE.signedOut);
-  }, 30_000);
+  }, 90_000);
 
   it('an open proctor console is in use, not idle: its keep-alive pings hold the sign-in; once they stop it goes idle', async () => {
     const p = await staff('proctor');
@@ -155,7 +155,7 @@ describe.each(DB_KINDS)('sign-in ends close its sockets on %s', (kind) => {
     const closed = closeOf(feed.ws, 8000);
     clock.advance(31 * 60_000);
     expect((await closed).code).toBe(CLOSE.signedOut);
-  }, 40_000);
+  }, 90_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('revocation across two instances on PostgreSQL', () => {
