@@ -81,8 +81,10 @@ if (buildStatus !== 0) failures.push('build');
 
 console.log('\n== unit and integration tests (vitest)');
 ensurePoppler();
+// The QTI manifest test validates against the QTI 3.0 XSDs with xmllint (Debian's libxml2-utils); it skips without it.
+ensureDebianTool(['xmllint'], 'libxml2-utils', 'for the QTI 3.0 manifest schema check', false);
 const vitestJson = path.join(reports, 'vitest.json');
-const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--reporter=./tests/helpers/budget-reporter.ts', `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += r.numPassedTests;
@@ -95,7 +97,7 @@ ensureChromium();
 const pwJson = path.join(reports, 'playwright.json');
 // The browser tests' server gets its own fresh PostgreSQL database when one is configured, never the shared one.
 const e2eDb = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL, 'cpt_e2e') : null;
-const pwStatus = run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson, E2E_DATABASE_URL: e2eDb?.url ?? '' });
+const pwStatus = run(bin('playwright'), ['test', '--reporter=list,json,./tests/e2e/support/budget-reporter.ts'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson, E2E_DATABASE_URL: e2eDb?.url ?? '' });
 await e2eDb?.drop();
 if (existsSync(pwJson)) {
   const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats ?? {};
@@ -103,6 +105,10 @@ if (existsSync(pwJson)) {
   failed += s.unexpected ?? 0;
 }
 if (pwStatus !== 0) failures.push('playwright');
+
+// Every test's timeout is at least 3x its measured time on a busy machine (tests/budgets/busy-machine.json).
+console.log('\n== test budgets (scripts/test-budgets.mjs)');
+if (run('node', ['scripts/test-budgets.mjs']) !== 0) failures.push('test budgets');
 
 // Last, the production envelope as an operator meets it (docs/operations.md): the built server from a copy with
 // production dependencies only, two instances, health, metrics, the CLI, the proxy when caddy is installed, SIGTERM.

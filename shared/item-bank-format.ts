@@ -115,9 +115,32 @@ export const blueprintSchema = z
   });
 export type Blueprint = z.infer<typeof blueprintSchema>;
 
+/** A stored image: `sha256:` and the lowercase hex SHA-256 of its bytes (the media store's key). */
+export const MEDIA_REF = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * An image in a stem or an option (docs/item-bank-format.md, "Images"). `src` is a file path relative to the bank
+ * file (`media/dial-gauge.svg`), resolved and stored at import, or `sha256:<hex>` naming an image the bank already
+ * stores (what the bank export writes). Alt text is required: it is what a screen reader says instead of the picture.
+ */
+export const imageRefSchema = z.strictObject({
+  src: z
+    .string({ error: 'image src must be text' })
+    .trim()
+    .min(1, { error: 'image src must not be empty' })
+    .max(300, { error: 'image src is longer than 300 characters' })
+    .refine((s) => MEDIA_REF.test(s) || (!/^[a-z][a-z0-9+.-]*:/i.test(s) && !s.startsWith('/') && !s.split(/[\\/]/).includes('..')), {
+      error: 'image src must be a path relative to the bank file (e.g. "media/gauge.svg", no ".." and no URL) or "sha256:<hex>" of a stored image',
+    }),
+  // One line with single spaces: QTI and HTML collapse whitespace in alt text, so anything else would not round-trip.
+  alt: text('image alt text', 300).refine((s) => !/[\r\n\t]| {2}/.test(s), { error: 'image alt text must be one line, with single spaces between words' }),
+});
+export type ImageRef = z.infer<typeof imageRefSchema>;
+
 export const optionSchema = z.strictObject({
   id: z.enum(OPTION_IDS, { error: 'option id must be a letter A to E' }),
   text: text('option text', 500),
+  image: imageRefSchema.optional(),
 });
 export type ItemOption = z.infer<typeof optionSchema>;
 
@@ -138,6 +161,8 @@ export const itemBaseSchema = z.strictObject({
     kwa: kwaCodeSchema,
     status: itemStatusSchema,
     stem: text('stem', 2000),
+    /** A picture shown under the stem (a gauge, a sign, a drawing); the answer may depend on it. */
+    image: imageRefSchema.optional(),
     options: z
       .array(optionSchema)
       .min(3, { error: 'an item needs 3 to 5 options' })
@@ -179,10 +204,18 @@ export const itemSchema = itemBaseSchema.superRefine((item, ctx) => {
 export type Item = z.infer<typeof itemSchema>;
 
 /** The versioned part of an item: any change to it makes a new item version. Status is lifecycle, not content. */
-export type ItemContent = Pick<Item, 'kwa' | 'stem' | 'options' | 'key' | 'rationale' | 'topics'>;
+export type ItemContent = Pick<Item, 'kwa' | 'stem' | 'image' | 'options' | 'key' | 'rationale' | 'topics'>;
 
 export function contentOf(item: Item): ItemContent {
-  return { kwa: item.kwa, stem: item.stem, options: item.options, key: item.key, rationale: item.rationale, topics: item.topics };
+  return { kwa: item.kwa, stem: item.stem, ...(item.image ? { image: item.image } : {}), options: item.options, key: item.key, rationale: item.rationale, topics: item.topics };
+}
+
+/** Every image an item shows, with its JSON path inside the item (for problems). */
+export function imagesOf(item: Pick<Item, 'image' | 'options'>): { path: (string | number)[]; ref: ImageRef }[] {
+  const out: { path: (string | number)[]; ref: ImageRef }[] = [];
+  if (item.image) out.push({ path: ['image'], ref: item.image });
+  item.options.forEach((o, i) => o.image && out.push({ path: ['options', i, 'image'], ref: o.image }));
+  return out;
 }
 
 export const enemyGroupSchema = z.strictObject({

@@ -58,6 +58,7 @@ const row = (i: number): RosterRow => ({
   separateRoom: false,
   seat: null,
   breakEndsAt: null,
+  camera: null,
   attention: [],
 });
 

@@ -40,11 +40,13 @@ export interface ServerOptions {
   nodeArgs?: string[];
   /** Sees every chunk of output first; false keeps it out of the buffer errorLines reads (e.g. --trace-gc lines). */
   onOutput?: (chunk: string) => boolean;
+  /** Listen on this port (e.g. the same one again after a restart) instead of a free one. */
+  port?: number;
 }
 
 /** node --import tsx server/src/main.ts on a free loopback port with LOG_LEVEL=warn; resolves once /healthz answers. */
 export async function startServer(o: ServerOptions): Promise<Server> {
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: o.databaseUrl, TOKEN_SECRET: o.tokenSecret, DEMO_ACCOUNTS: 'false' };
   const execArgs = [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), ...(o.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'];
   const child = spawn(process.execPath, execArgs, { cwd: o.root ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -26,6 +26,8 @@ import { createSessionGateway } from './modules/sessions/sessions.gateway.ts';
 import { scheduleSessionSweeps } from './modules/sessions/sessions.sweeps.ts';
 import { createProctorFeed } from './modules/proctoring/proctoring.feed.ts';
 import { proctoringRoutes } from './modules/proctoring/proctoring.routes.ts';
+import { cameraRoutes } from './modules/camera/camera.routes.ts';
+import { scheduleCameraRetention } from './modules/camera/camera.service.ts';
 import { proctoringSocket } from './modules/proctoring/proctoring.socket.ts';
 import { createJobs } from './platform/jobs.ts';
 import { measurementRoutes } from './modules/psychometrics/measurement.routes.ts';
@@ -139,13 +141,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(assemblyRoutes, { assembly: services.assembly });
   await app.register(authoringRoutes, { authoring: services.authoring });
   await app.register(sessionsRoutes, { sessions: services.sessions });
-  await app.register(scoringRoutes, { scoring: services.scoring });
+  await app.register(scoringRoutes, { scoring: services.scoring, recertification: services.recertification });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
   await app.register(measurementRoutes, { measurement: services.measurement });
-  await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions, clock: deps.clock });
+  await app.register(credentialsRoutes, { credentials: services.credentials, resultActions: services.resultActions });
   await app.register(employerRoutes, { employer: services.employer });
   await app.register(practiceRoutes, { practice: services.practice });
   await app.register(paperRoutes, { paper: services.paper });
+  await app.register(cameraRoutes, { camera: services.camera });
   await services.credentials.publishKey();
   const webhooks = createWebhookDispatcher({ employer: services.employer, log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) webhooks.start();
@@ -158,7 +161,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
   gateway.start();
   const jobs = createJobs({ log: (msg, err) => app.log.error({ err }, msg) });
-  if (deps.sweeps !== false) scheduleSessionSweeps(jobs, services.sessions);
+  if (deps.sweeps !== false) {
+    scheduleSessionSweeps(jobs, services.sessions);
+    scheduleCameraRetention(jobs, services.camera);
+  }
   await app.register(sessionsSocket, { gateway });
   const feed = createProctorFeed({ proctoring: services.proctoring, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg) });
   feed.start();

@@ -7,10 +7,17 @@ import path from 'node:path';
 import type { Services } from './compose.ts';
 import { SYSTEM_ACTOR } from './platform/actor.ts';
 import { verifyPassword } from './platform/password-hasher.ts';
+import { readBankImages } from './modules/item-bank/bank-image-files.ts';
 
+/** The bank files of a folder, each with the image files its items name (relative to it, e.g. media/gauge.svg). */
 export async function readBankDirectory(dir: string) {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  return Promise.all(names.map(async (n) => ({ name: path.join(path.basename(dir), n), text: await readFile(path.join(dir, n), 'utf8') })));
+  return Promise.all(
+    names.map(async (n) => {
+      const text = await readFile(path.join(dir, n), 'utf8');
+      return { name: path.join(path.basename(dir), n), text, files: await readBankImages(path.join(dir, n), text) };
+    }),
+  );
 }
 
 export async function loadSampleBankIfEmpty(services: Services, dir: string): Promise<{ loaded: boolean; items: number }> {

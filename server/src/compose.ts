@@ -11,11 +11,13 @@ import { createAssemblyService } from './modules/assembly/assembly.service.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createAuthoringService } from './modules/authoring/authoring.service.ts';
 import { createItemBankService } from './modules/item-bank/item-bank.service.ts';
+import { createCameraService } from './modules/camera/camera.service.ts';
 import { createProctoringService } from './modules/proctoring/proctoring.service.ts';
 import { createMeasurementService } from './modules/psychometrics/measurement.service.ts';
 import { createPsychometricsService } from './modules/psychometrics/psychometrics.service.ts';
 import { createScoringService } from './modules/scoring/scoring.service.ts';
 import { createResultActionsService } from './modules/scoring/result-actions.service.ts';
+import { createRecertificationService } from './modules/scoring/recertification.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createEmployerService } from './modules/credentials/employer.service.ts';
 import { loadSigningKey } from './modules/credentials/signing-key.ts';
@@ -56,16 +58,18 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     scoring,
     log: deps.log,
     eligibility: { check: (input) => scoring.checkEligibility(input) },
-    config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs, creditCapMs: deps.config.sessions.disconnectCreditCapMs, resume: deps.config.sessions.disconnectResume }, liveTimeoutMs: deps.config.sessions.liveness.timeoutMs },
+    config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs, creditCapMs: deps.config.sessions.disconnectCreditCapMs, resume: deps.config.sessions.disconnectResume }, liveTimeoutMs: deps.config.sessions.liveness.timeoutMs, extensionCapMs: deps.config.sessions.extensionCapMs },
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });
+  const camera = createCameraService({ db, clock: deps.clock, audit, sessions });
   const psychometrics = createPsychometricsService({ db, exposure: deps.config.analysis });
+  const recertification = createRecertificationService({ db, clock: deps.clock, audit, policy: () => scoring.policy() });
   const resultActions = createResultActionsService({ db, clock: deps.clock, audit, lifecycle: scoring.lifecycle });
   const credentials = createCredentialsService({ db, clock: deps.clock, publicUrl: deps.config.publicUrl, signingKey: loadSigningKey(deps.config.signingKey), scoring, itemBank });
   const employer = createEmployerService({ db, clock: deps.clock, audit, scoring, requireHttpsWebhooks: deps.config.env === 'production' });
   const practice = createPracticeService({ db, clock: deps.clock, audit, itemBank, assembly });
   const paperSessions = createPaperSessions({ db, audit, assembly, eligibility: { check: (input) => scoring.checkEligibility(input) } });
   const paper = createPaperService({ db, clock: deps.clock, audit, paperSessions, sessions, assembly });
-  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, credentials, employer, practice, paper };
+  return { audit, accounts, auth, itemBank, assembly, authoring, scoring, sessions, proctoring, psychometrics, measurement, resultActions, recertification, credentials, employer, practice, paper, camera };
 }
 export type Services = ReturnType<typeof composeServices>;

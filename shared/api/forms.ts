@@ -74,7 +74,7 @@ export const formCertificateSchema = z.object({
 /** `proposed`: an author asked for publication; an admin's approval publishes it (docs/authoring.md). */
 const formStatus = z.enum(['draft', 'proposed', 'published']);
 export const formPreviewResponseSchema = z.object({ form: assembledFormSchema, certificate: formCertificateSchema });
-export const formBuildResponseSchema = z.object({ formIds: z.array(z.string()), status: formStatus, seed: z.string(), pairwiseOverlap: z.array(z.array(z.number())), checks: z.array(constraintCheckSchema) });
+export const formBuildResponseSchema = z.object({ formIds: z.array(z.string()), status: formStatus, seed: z.string(), releaseId: z.string().nullable(), pairwiseOverlap: z.array(z.array(z.number())), checks: z.array(constraintCheckSchema) });
 
 export const formSummarySchema = z.object({
   id: z.string(),
@@ -97,6 +97,8 @@ export type FormSummary = z.infer<typeof formSummarySchema>;
 const storedCertificate = z.record(z.string(), z.unknown());
 
 export const formDetailSchema = formSummarySchema.extend({
+  /** The bank release the form was drawn from; null: the live bank (its module had no release then). */
+  releaseId: z.string().nullable(),
   algorithmVersion: z.string(),
   certificate: storedCertificate,
   items: z.array(formItemSchema.extend({ position: z.number().int() })),

@@ -134,5 +134,7 @@ export const moduleAnalysisSchema = z.object({
   form: formStatisticsSchema.nullable(),
   thresholds: flagThresholdsSchema,
   exposurePolicy: exposurePolicySchema,
+  /** The analysed sessions per bank release their forms came from (id and name null: the live bank, no release). */
+  releases: z.array(z.object({ id: z.string().nullable(), name: z.string().nullable(), sessions: z.number().int() })),
 });
 export type ModuleAnalysis = z.infer<typeof moduleAnalysisSchema>;

@@ -22,7 +22,7 @@ export const itemQuerySchema = z.strictObject({
 
 /** Fields an author may change on an item; the rest of the item is taken from its current version. */
 export const itemEditSchema = itemBaseSchema
-  .pick({ kwa: true, status: true, stem: true, options: true, key: true, rationale: true })
+  .pick({ kwa: true, status: true, stem: true, image: true, options: true, key: true, rationale: true })
   .partial()
   // Not the item schema's topics: its default ([]) would erase an item's topics whenever an edit leaves them out.
   .extend({ topics: z.array(topicSchema).max(12).optional() });
@@ -79,10 +79,13 @@ export const importSummarySchema = z.object({
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 
 /** An item's content as authors see it: with key and rationale (never sent to candidates). */
+/** An image as the bank stores it: `src` is `sha256:<hex>` (fetch it from GET /api/bank/media/:sha256). */
+export const imageResponseSchema = z.object({ src: z.string(), alt: z.string() });
 export const itemContentSchema = z.object({
   kwa: z.string(),
   stem: z.string(),
-  options: z.array(z.object({ id: z.enum(OPTION_IDS), text: z.string() })),
+  image: imageResponseSchema.optional(),
+  options: z.array(z.object({ id: z.enum(OPTION_IDS), text: z.string(), image: imageResponseSchema.optional() })),
   key: z.string(),
   rationale: z.string(),
   topics: z.array(z.string()),
@@ -132,7 +135,7 @@ export const bankImportResponseSchema = z.object({
 });
 export const bankUploadResponseSchema = bankImportResponseSchema.extend({
   skipped: z.array(skippedItemSchema),
-  /** Images that QTI items of an upload use (paths in the package). */
+  /** Images the upload's items use (paths in the package or the upload), stored with the items on import. */
   assets: z.array(z.string()),
 });
 
@@ -153,7 +156,15 @@ export const bankUploadRequestSchema = z.strictObject({
 export const itemParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const itemEditResponseSchema = z.object({ id: z.string(), change: itemChangeSchema, version: z.number().int(), revision: z.number().int() });
 /** The item as a candidate sees it: stem and options, no key. */
-export const itemPreviewSchema = z.object({ itemId: z.string(), stem: z.string(), options: z.array(z.object({ id: z.string(), text: z.string() })) });
+export const itemPreviewSchema = z.object({
+  itemId: z.string(),
+  stem: z.string(),
+  image: imageResponseSchema.optional(),
+  options: z.array(z.object({ id: z.string(), text: z.string(), image: imageResponseSchema.optional() })),
+});
+
+/** GET /api/bank/media/:sha256 (authors, admins) and GET /api/sessions/:id/media/:sha256 (the session's candidate). */
+export const mediaParamsSchema = z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'sha256 must be 64 lowercase hex digits' }) });
 
 export const bankExportQuerySchema = z.strictObject({ module: moduleCodeSchema.optional() });
 export const bankExportParamsSchema = z.object({ format: z.enum(['zip', 'csv']) });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { timestamp } from './common.ts';
+import { INCIDENT_SEVERITIES, PROCTOR_INCIDENT_CATEGORIES } from '../incidents.ts';
 
-export const ATTENTION_REASONS = ['raised-hand', 'disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time'] as const;
+export const ATTENTION_REASONS = ['raised-hand', 'disconnected', 'idle', 'focus-lost', 'second-connection', 'nearly-out-of-time', 'camera-failed', 'camera-declined'] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 const isoTime = z.string();
@@ -41,6 +42,11 @@ export const rosterRowSchema = z.object({
   seat: z.string().nullable(),
   /** When the scheduled break the seat is on ends by itself (#17.10); null otherwise. */
   breakEndsAt: isoTime.nullable(),
+  /**
+   * The seat camera (#17.11): null when the candidate was never asked (the center has it off, or not yet). The still
+   * itself is fetched by id from /api/sessions/:id/camera/stills/:stillId by the proctor's browser.
+   */
+  camera: z.object({ consent: z.enum(['given', 'declined']), latestStillId: z.string().nullable(), latestStillAt: isoTime.nullable() }).nullable(),
   attention: z.array(z.enum(ATTENTION_REASONS)),
 });
 export type RosterRow = z.infer<typeof rosterRowSchema>;
@@ -62,7 +68,12 @@ export const proctorServerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ProctorServerMessage = z.infer<typeof proctorServerMessageSchema>;
 
-export const noteSchema = z.strictObject({ note: z.string().trim().min(3, 'write at least 3 characters').max(2000) });
+/** A proctor's incident note (#17.8): category and severity default to other / low. */
+export const noteSchema = z.strictObject({
+  note: z.string().trim().min(3, 'write at least 3 characters').max(2000),
+  category: z.enum(PROCTOR_INCIDENT_CATEGORIES, { error: `category is one of ${PROCTOR_INCIDENT_CATEGORIES.join(', ')}` }).optional(),
+  severity: z.enum(INCIDENT_SEVERITIES, { error: `severity is ${INCIDENT_SEVERITIES.join(', ')}` }).optional(),
+});
 export const bulkReasonSchema = z.strictObject({ reason: z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500) });
 export const rosterQuerySchema = z.strictObject({ date: z.iso.date({ error: 'date must look like 2026-11-22' }).optional() });
 

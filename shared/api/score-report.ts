@@ -3,6 +3,7 @@
  * cut and the diagnostic by Key Work Activity. No item content, ever. Also the candidate's history and credentials.
  */
 import { z } from 'zod';
+import { sessionReleaseSchema } from './releases.ts';
 import { KWA_LABELS, type KwaLabel } from '../kwa-labels.ts';
 import { moduleCodeSchema } from '../vocabulary.ts';
 import { civilDate, timestamp } from './common.ts';
@@ -78,6 +79,8 @@ export const scoreReportSchema = z.object({
   candidateUsername: z.string(),
   /** The delivered form, for appeals. */
   formId: z.string().nullable(),
+  /** The bank release the form was drawn from (null: the live bank, before the module had a release). */
+  release: sessionReleaseSchema,
   /** The test center's IANA time zone; dates on the report are given in it. */
   timeZone: z.string(),
 });
@@ -94,7 +97,29 @@ const eligibilitySchema = z.discriminatedUnion('eligible', [
   }),
 ]);
 
-const recertActivitySchema = z.object({ category: z.string(), points: z.number(), completedAt: timestamp, description: z.string() });
+export const RECERT_EVIDENCE_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
+export const recertActivityStatusSchema = z.enum(['pending', 'approved', 'rejected']);
+const evidenceInfoSchema = z.object({ fileName: z.string(), contentType: z.enum(RECERT_EVIDENCE_TYPES), size: z.number().int() });
+
+/** A recorded activity and where it stands: only approved ones count toward recertification. */
+export const recordedRecertActivitySchema = z.object({
+  id: z.string(),
+  candidateId: z.string(),
+  category: z.string(),
+  points: z.number(),
+  completedAt: timestamp,
+  description: z.string(),
+  createdAt: timestamp,
+  recordedBy: z.string().nullable(),
+  status: recertActivityStatusSchema,
+  decidedBy: z.string().nullable(),
+  decidedAt: timestamp.nullable(),
+  /** Why an admin rejected it; null otherwise. */
+  decisionReason: z.string().nullable(),
+  evidence: evidenceInfoSchema.nullable(),
+});
+
+const recertActivitySchema = z.object({ id: z.string(), category: z.string(), points: z.number(), completedAt: timestamp, description: z.string(), status: recertActivityStatusSchema });
 
 /** A candidate's attempts, results, credentials, full-CPT progress, eligibility per module and recertification. */
 export const candidateHistorySchema = z.object({
@@ -152,10 +177,14 @@ export const candidateHistorySchema = z.object({
       applicationOpen: z.boolean(),
       expired: z.boolean(),
       canApply: z.boolean(),
+      /** Points reported and waiting for an admin's approval (not in pointsEarned). */
+      pointsPending: z.number(),
       countedActivities: z.array(recertActivitySchema.extend({ pointsCounted: z.number() })),
       notCounted: z.array(z.object({ activity: recertActivitySchema, reason: z.string() })),
     })
     .nullable(),
+  /** Every activity recorded for the candidate, newest first, with its review status (also without a full CPT). */
+  recertActivities: z.array(recordedRecertActivitySchema),
 });
 
 export const rescoreRequestSchema = z.strictObject({ itemId: z.string().min(1), dryRun: z.boolean().default(true), reason: z.string().trim().min(3).max(500) });
@@ -168,19 +197,29 @@ export const rescoreResultSchema = z.object({
   dryRun: z.boolean(),
 });
 
+/** Evidence a candidate may attach to a reported activity: PDF, PNG or JPEG, at most RECERT_EVIDENCE_MAX_BYTES. */
+export const RECERT_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
+
 export const recertActivityRequestSchema = z.strictObject({
   category: z.string().min(1),
   points: z.number().positive().max(100),
   completedAt: z.iso.date(),
   description: z.string().trim().min(3).max(500),
+  /**
+   * A certificate, transcript or letter, base64. Its type is read from its first bytes (the name is only a label);
+   * the size limit is checked on the decoded bytes, so the text may be a third longer.
+   */
+  evidence: z
+    .strictObject({
+      fileName: z.string().trim().min(1).max(200),
+      base64: z.base64().max(Math.ceil(RECERT_EVIDENCE_MAX_BYTES / 3) * 4 + 4096, { error: 'the evidence file is larger than 5 MB' }),
+    })
+    .optional(),
 });
-export const recordedRecertActivitySchema = z.object({
-  id: z.string(),
-  candidateId: z.string(),
-  category: z.string(),
-  points: z.number(),
-  completedAt: timestamp,
-  description: z.string(),
-  createdAt: timestamp,
-  recordedBy: z.string().nullable(),
-});
+
+/** The admin's review queue: activities with the candidate's name. */
+export const recertReviewQuerySchema = z.object({ status: recertActivityStatusSchema.default('pending') });
+export const recertReviewListSchema = z.array(recordedRecertActivitySchema.extend({ candidateName: z.string(), candidateUsername: z.string() }));
+export const recertActivityParamsSchema = z.object({ id: z.uuid() });
+export const recertEvidenceParamsSchema = z.object({ id: z.uuid(), activityId: z.uuid() });
+export const recertRejectRequestSchema = z.strictObject({ reason: z.string().trim().min(5, { error: 'say why (at least 5 characters): the candidate reads it' }).max(500) });

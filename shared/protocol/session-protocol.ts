@@ -57,12 +57,17 @@ export const SESSION_STATES = ['scheduled', 'checked_in', 'in_progress', 'paused
 export type SessionState = (typeof SESSION_STATES)[number];
 
 /** What the candidate's browser gets of an item: never the key, rationale or statistics. */
+/** An image: its hash (fetched from GET /api/sessions/:id/media/:sha256 while the exam runs) and its alt text. */
+export const candidateImageSchema = z.strictObject({ sha256: z.string(), alt: z.string() });
+export type CandidateImage = z.infer<typeof candidateImageSchema>;
+
 export const candidateItemSchema = z.strictObject({
   itemId: z.string(),
   position: z.number().int(),
   stem: z.string(),
+  image: candidateImageSchema.optional(),
   /** In this candidate's recorded option order. */
-  options: z.array(z.strictObject({ id: z.string(), text: z.string() })),
+  options: z.array(z.strictObject({ id: z.string(), text: z.string(), image: candidateImageSchema.optional() })),
 });
 export type CandidateItem = z.infer<typeof candidateItemSchema>;
 

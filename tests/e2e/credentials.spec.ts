@@ -69,6 +69,37 @@ test('passing the four required modules earns the full CPT, verifiable on the pu
   await pub.goto(`${BASE}/verify/CPT-0000-0000-0000`);
   await expect(pub.getByRole('alert')).toHaveText('No credential has this verification code.');
   await anonymous.close();
+
+  // Recertification: an activity the holder reports waits for an admin's approval (#14.9, docs/security.md).
+  await page.getByLabel('Category').selectOption('continuing-education');
+  await page.getByLabel('Points').fill('30');
+  await page.getByLabel('Completed on').fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel('Description').fill('Lean manufacturing course');
+  await page.getByLabel(/^Evidence/).setInputFiles({ name: 'course.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.getByRole('button', { name: 'Report activity' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Reported.' })).toBeVisible();
+  const activity = page.getByRole('row', { name: /Lean manufacturing course/ });
+  await expect(activity).toContainText('Waiting for approval');
+  await expect(activity.getByRole('link', { name: 'course.pdf' })).toBeVisible();
+  await checkScreen(page, 'my-results-recertification');
+
+  const adminPage = await (await page.context().browser()!.newContext()).newPage();
+  await adminPage.goto(`${BASE}/`);
+  await adminPage.getByLabel('Username').fill('admin');
+  await adminPage.getByLabel('Password', { exact: true }).fill('demo-password-1');
+  await adminPage.getByRole('button', { name: 'Sign in' }).click();
+  await adminPage.getByRole('link', { name: 'Results and credentials' }).click();
+  const queued = adminPage.getByRole('row', { name: new RegExp(cand.username) });
+  await expect(queued).toContainText('Lean manufacturing course');
+  await expect(queued.getByRole('link', { name: /course\.pdf/ })).toBeVisible();
+  await checkScreen(adminPage, 'admin-recertification-review');
+  await queued.getByRole('button', { name: /^Approve / }).click();
+  await expect(adminPage.getByRole('status').filter({ hasText: /^Approved E2E cpt/ })).toBeVisible();
+  await expect(queued).toHaveCount(0);
+  await adminPage.context().close();
+
+  await page.reload();
+  await expect(page.getByRole('row', { name: /Lean manufacturing course/ })).toContainText('Approved');
 });
 
 test('a candidate signs in with the launch code from the admission ticket and lands on the exam', async ({ page }) => {

@@ -10,7 +10,7 @@ import { checkScreen, proctorAction, scheduleSafety, startedThroughApi } from '.
 test('the score report shows the result, the KWA diagnostic, and prints cleanly', async ({ page }) => {
   const s = await scheduleSafety('report');
   await startedThroughApi(page, s);
-  await proctorAction(s, 'terminate', { reason: 'ended for the report test' });
+  await proctorAction(s, 'terminate', { category: 'other', note: 'ended for the report test' });
 
   // 404 (being prepared) until the pending screen has been checked: the page also asks again as soon as the socket
   // says result-ready, which for an already scored session comes at once.

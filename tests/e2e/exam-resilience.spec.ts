@@ -184,7 +184,7 @@ test('pause, extension, resume and termination by the proctor show on screen; th
   await page.keyboard.press('2');
   await expect(page.getByTestId('save-text')).toHaveText(/All answers saved/);
 
-  await proctorAction(s, 'terminate', { reason: 'candidate used a phone' });
+  await proctorAction(s, 'terminate', { category: 'prohibited-item', note: 'candidate used a phone' });
   await expect(page.getByRole('heading', { name: 'Your exam was ended' })).toBeVisible();
   await expect(page.getByTestId('end-notice')).toHaveText('The proctor ended your exam. Reason: candidate used a phone');
   await checkScreen(page, 'terminated');

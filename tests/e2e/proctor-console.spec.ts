@@ -218,10 +218,11 @@ test('admit with the ID check, pause, resume, extend, timeline and terminate rea
   await expect(timeline).toBeHidden();
   await expect(timelineButton).toBeFocused();
 
-  // Terminate: the confirmation says it cannot be undone; the candidate sees the notice with the reason.
+  // Terminate: the confirmation says the proctor cannot undo it; the candidate sees the notice with the reason.
   await row.getByRole('button', { name: `Terminate ${c.displayName}` }).click();
   const term = page.getByRole('alertdialog', { name: `Terminate ${c.displayName}'s exam?` });
-  await expect(term).toContainText('This cannot be undone.');
+  await expect(term).toContainText('You cannot undo this.');
+  await term.getByLabel('Category').selectOption('prohibited-item');
   await term.getByLabel('Reason').fill('Candidate used a phone');
   await checkScreen(page, 'proctor-terminate-dialog', { include: '.dialog' });
   const endedIn = await timeUntil(() => term.getByRole('button', { name: 'Terminate exam' }).click(), cand.getByRole('heading', { name: 'Your exam was ended' }));
@@ -490,7 +491,7 @@ test('candidates: CSV dry run with problems, then a good import, single registra
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^incidents-DEMO-01-\d{4}-\d{2}-\d{2}\.csv$/);
   const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
-  expect(text.split('\n')[0]).toBe('at,session_id,candidate,module,kind,source,note');
+  expect(text.split('\n')[0]).toBe('at,session_id,candidate,module,kind,category,severity,source,recorded_by,note');
   expect(text).toContain('Arrived 20 minutes late; seated in room B');
   await expect(inc.getByTestId('incidents-done')).toContainText(/Downloaded incidents-DEMO-01-.*\.csv: \d+ incidents?/);
   await expect(inc.getByRole('table', { name: /Incidents on/ })).toContainText(`Casey One ${s}`);

@@ -6,9 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
-import { apiLogin, freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { apiLogin, freePort, startExamOverApi, startServer, userIdOf, type ServerProcess } from '../helpers/server-process.ts';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/test-db.ts';
 
 describe.each(DB_KINDS)('SIGKILL mid-exam on %s', (kind) => {
@@ -27,18 +26,10 @@ describe.each(DB_KINDS)('SIGKILL mid-exam on %s', (kind) => {
     } else {
       env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cpt-fault-')) };
     }
-    const port = await freePort();
-    server = await startServer(env, port);
+    server = await startServer(env, await freePort());
     const admin = await apiLogin(server.url, 'admin');
-    const proctor = await apiLogin(server.url, 'proctor');
     const candidate = await apiLogin(server.url, 'candidate');
-    const candidateId = (await admin.call('GET', '/api/admin/users?role=candidate')).find((u: { username: string }) => u.username === 'candidate').id;
-    const [center] = await proctor.call('GET', '/api/test-centers');
-    const { id } = await proctor.call('POST', '/api/sessions', { candidateId, module: 'SAF', testCenterId: center.id, scheduledAt: new Date().toISOString() });
-    await candidate.call('POST', `/api/sessions/${id}/check-in`);
-    await proctor.call('POST', `/api/sessions/${id}/admit`, { idConfirmed: true });
-    await candidate.call('POST', `/api/sessions/${id}/handbook`, { version: HANDBOOK_VERSION });
-    await candidate.call('POST', `/api/sessions/${id}/start`);
+    const { sessionId: id } = await startExamOverApi(await apiLogin(server.url, 'proctor'), candidate, await userIdOf(admin, 'candidate'));
 
     const c = await ExamClient.open(server.url, { cookie: candidate.cookie });
     const snap = await c.hello(id);
@@ -58,7 +49,7 @@ describe.each(DB_KINDS)('SIGKILL mid-exam on %s', (kind) => {
     const acked = c.messages.filter((m): m is { type: 'ack'; seq: number } => m.type === 'ack').map((m) => m.seq);
     expect(acked.length).toBeGreaterThan(10);
 
-    server = await startServer(env, port);
+    server = await server.restart();
     const resumed = await ExamClient.open(server.url, { cookie: candidate.cookie });
     const snap2 = await resumed.hello(id);
     for (const seq of acked) {

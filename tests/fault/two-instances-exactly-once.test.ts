@@ -9,42 +9,29 @@
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import type { ServerMessage } from '../../shared/protocol/session-protocol.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
-import { apiLogin, freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
+import { apiLogin, startExamOverApi, twoInstances, userIdOf, type ServerProcess } from '../helpers/server-process.ts';
 
 const INSTANCE_ID = 'tab-two-instances-1';
 
 describe.skipIf(!process.env.DATABASE_URL)('two instances, one PostgreSQL database: exactly once', () => {
-  let db: TestDatabase | undefined;
-  const servers: ServerProcess[] = [];
+  const instances = twoInstances();
   const clients: ExamClient[] = [];
   afterAll(async () => {
     for (const c of clients) c.close();
-    for (const s of servers) await s.kill('SIGKILL');
-    await db?.close();
+    await instances.stop('SIGKILL');
   }, 60_000);
 
   it('stores every acknowledged answer once and ends and scores the session once, across a kill -9 and a raced submit', async () => {
-    db = await createTestDatabase('postgres');
-    const env = { DATABASE_URL: db.url! };
-    const [portA, portB] = [await freePort(), await freePort()];
     // Both bootstrap at once (demo accounts, sample banks): the advisory lock serializes them.
-    let [a, b] = await Promise.all([startServer(env, portA), startServer(env, portB)]);
-    servers.push(a, b);
+    const started = await instances.start({ together: true });
+    let a = started.a;
+    const { b, databaseUrl } = started;
 
     const admin = await apiLogin(a.url, 'admin');
-    const proctor = await apiLogin(b.url, 'proctor');
     const candidate = await apiLogin(a.url, 'candidate');
-    const candidateId = (await admin.call('GET', '/api/admin/users?role=candidate')).find((u: { username: string }) => u.username === 'candidate').id;
-    const [center] = await proctor.call('GET', '/api/test-centers');
-    const { id } = await proctor.call('POST', '/api/sessions', { candidateId, module: 'SAF', testCenterId: center.id, scheduledAt: new Date().toISOString() });
-    await candidate.call('POST', `/api/sessions/${id}/check-in`);
-    await proctor.call('POST', `/api/sessions/${id}/admit`, { idConfirmed: true });
-    await candidate.call('POST', `/api/sessions/${id}/handbook`, { version: HANDBOOK_VERSION });
-    await candidate.call('POST', `/api/sessions/${id}/start`);
+    const { sessionId: id } = await startExamOverApi(await apiLogin(b.url, 'proctor'), candidate, await userIdOf(admin, 'candidate'));
 
     /** A socket to one instance, joined with the same client instance id each time (a reconnect, not a takeover). */
     async function join(server: ServerProcess) {
@@ -89,8 +76,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two instances, one PostgreSQL databa
     atB.c.close();
 
     // 3. A comes back; answers alternate between A and B, a new socket each round, re-answering earlier questions too.
-    a = await startServer(env, portA);
-    servers.push(a);
+    a = await instances.restart(a);
     for (let round = 1; round <= 4; round++) {
       const { c } = await join(round % 2 ? a : b);
       for (let k = 0; k < 5; k++) {
@@ -121,7 +107,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two instances, one PostgreSQL databa
     // Both sweeps have had time to try again; nothing may be added by them.
     await new Promise((r) => setTimeout(r, 2500));
 
-    const sql = new pg.Client({ connectionString: db.url! });
+    const sql = new pg.Client({ connectionString: databaseUrl });
     await sql.connect();
     try {
       const rows = (await sql.query<{ item_id: string; option_id: string | null; answer_seq: number }>('select item_id, option_id, answer_seq from responses where session_id = $1', [id])).rows;

@@ -20,7 +20,8 @@ export function privatePostgresAvailable(): boolean {
   return existsSync(path.join(BIN, 'pg_ctl')) && process.getuid?.() === 0;
 }
 
-async function portFree(port: number): Promise<boolean> {
+/** Whether nothing listens on this loopback port now. */
+export async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', () => resolve(false));
@@ -46,16 +47,18 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+/** `ports`: where to look for a free port (default 3301–3399, from a random point in its first half); `maxConnections` for PostgreSQL. */
+export async function startPrivatePostgres(opts: { ports?: { from: number; to: number }; maxConnections?: number } = {}): Promise<PrivatePostgres> {
   if (!privatePostgresAvailable()) throw new Error(`a private PostgreSQL needs ${BIN}/pg_ctl and root`);
+  const ports = opts.ports ?? PRIVATE_PORTS;
   let port = 0;
-  for (let p = PRIVATE_PORTS.from + Math.floor(Math.random() * 50); p <= PRIVATE_PORTS.to; p++) {
+  for (let p = ports.from + Math.floor(Math.random() * Math.ceil((ports.to - ports.from) / 2)); p <= ports.to; p++) {
     if (await portFree(p)) {
       port = p;
       break;
     }
   }
-  if (!port) throw new Error(`no free port in ${PRIVATE_PORTS.from}–${PRIVATE_PORTS.to}`);
+  if (!port) throw new Error(`no free port in ${ports.from}–${ports.to}`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cpt-pg-'));
   chmodSync(dataDir, 0o700);
   const { stdout: uid } = await run('id', ['-u', 'postgres']);
@@ -64,7 +67,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   await asPostgres('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const start = async () => {
-    await asPostgres('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', path.join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+    await asPostgres('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', path.join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${opts.maxConnections ?? 200}`, 'start']);
   };
   await start();
   const query = async (text: string, params?: unknown[]) => {

@@ -19,6 +19,13 @@ export class ProctorClient {
     });
     return c;
   }
+  /** A feed subscribed to one test center, once its first roster has arrived. */
+  static async watching(baseUrl: string, auth: { cookie?: string; token?: string }, testCenterId: string) {
+    const c = await ProctorClient.open(baseUrl, auth);
+    c.subscribe(testCenterId);
+    await c.waitFor((m) => m.type === 'roster');
+    return c;
+  }
   subscribe(testCenterId: string) {
     this.ws.send(JSON.stringify({ type: 'subscribe', testCenterId }));
   }

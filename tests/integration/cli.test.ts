@@ -80,5 +80,16 @@ describe.each(targets)('cpt-exam against $name', ({ name, env }) => {
     const weak = cli(['admin', 'create-user', '--username', 'weak', '--role', 'admin'], env(), 'short\n');
     expect(weak.status).toBe(1);
     expect(weak.stderr).toMatch(/password: password must be at least 10 characters/);
-  }, 240_000); // a dozen CLI processes in sequence, each starting Node and a database: slow on a busy 2-core machine
+  }, 360_000); // a dozen CLI processes in sequence, each starting Node and a database: slow on a busy 2-core machine
+
+  it("makes the operator's bank release (approved at once), shows its diff on a dry run, and never reuses a name", () => {
+    const dry = cli(['bank', 'release', 'cli spring', '--module', 'SAF', '--dry-run'], env());
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/release "cli spring" would be approved: \d+ items added, 0 removed, 0 changed/);
+    const made = cli(['bank', 'release', 'cli spring', '--module', 'SAF', '--notes', 'first release'], env());
+    expect(made.stdout).toMatch(/release "cli spring" \([0-9a-f-]{36}\) approved and current for SAF: \d+ items/);
+    const again = cli(['bank', 'release', 'cli spring'], env());
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/a release named "cli spring" exists; release names are never reused/);
+  }, 120_000);
 });

@@ -177,7 +177,7 @@ describe.each(DB_KINDS)('measurement on %s', (kind) => {
     expect(audit.length).toBe(3);
     expect((await t.services.audit.byAction('measurement.difficulties-adopted')).length).toBe(2);
     for (const action of ['measurement.difficulties-adopted', 'measurement.scale-recorded', 'measurement.scale-approved']) expect((await t.services.audit.byAction(action)).length).toBeGreaterThan(0);
-  }, 600_000);
+  }, 720_000);
 
   it('with every operational item calibrated, forms are assembled to the information target at the cut and certificates state it', async () => {
     // Runs after the test above: scale v1 (θ_cut 0) is approved. Items never delivered cannot be calibrated from

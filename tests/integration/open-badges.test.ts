@@ -141,7 +141,7 @@ describe.each(DB_KINDS)('Open Badges 3.0 credentials and result oversight on %s'
     const other = await newCandidate(t.app);
     expect((await t.app.inject({ url: `/api/credentials/${history.credentials[0].verificationCode}/open-badge.json`, headers: other.auth })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/credentials/${history.credentials[0].verificationCode}/open-badge.json`, headers: await loginAs(t.app, 'proctor') })).statusCode).toBe(403);
-  }, 180_000);
+  }, 480_000);
 
   it('an admin revokes a certificate with a reason: the status list says revoked, the page shows it, the full CPT resting on it goes too', async () => {
     const cand = await newCandidate(t.app);
@@ -285,7 +285,7 @@ describe.each(DB_KINDS)('Open Badges 3.0 credentials and result oversight on %s'
     expect(kwaText).toMatch(/SAF-04\s+Identify unsafe conditions and take corrective action/);
     expect(pdfQr(kwa.rawPayload)).toBe(`${PUBLIC_URL}/verify/${code}`);
     expect((await t.app.inject({ url: `/api/credentials/${code}/key-work-activities.pdf`, headers: (await newCandidate(t.app)).auth })).statusCode).toBe(404);
-  }, 180_000);
+  }, 480_000);
 
   it('rate-limits the public verification per peer address, ignoring X-Forwarded-For', async () => {
     let limited = 0;

@@ -120,7 +120,7 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     const certPdf = await t.app.inject({ url: `/api/credentials/${full.verificationCode}/certificate.pdf`, headers: candAuth });
     expect(certPdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 180_000);
 
   it('checks eligibility again at admission: a failure recorded since scheduling blocks the next sitting', async () => {
     const cand = await newCandidate(t.app);
@@ -139,7 +139,7 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
     const c = await ExamClient.open(base, s.candidate);
     const snap = await c.hello(s.sessionId);
     await Promise.all(snap.items.map((it) => c.answer(it.itemId, keys.get(it.itemId)!)));
-    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/terminate`, headers: s.proctor, payload: { reason: 'notes found on the desk' } });
+    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/terminate`, headers: s.proctor, payload: { category: 'prohibited-item', note: 'notes found on the desk' } });
     await c.waitFor('result-ready');
     const report = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/report`, headers: s.candidate })).json();
     expect(report).toMatchObject({ endReason: 'terminated', result: { passed: false, rawScore: 78 }, certificate: null });
@@ -147,7 +147,7 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
 
   it('shows reports only to the candidate, their proctors and admins', async () => {
     const s = await startedSession(t.app, { scheduledAt: clock.now() });
-    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/terminate`, headers: s.proctor, payload: { reason: 'left the room' } });
+    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/terminate`, headers: s.proctor, payload: { category: 'disturbance', note: 'left the room' } });
     const other = await newCandidate(t.app);
     expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/report`, headers: other.auth })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/report`, headers: s.proctor })).statusCode).toBe(200);

@@ -80,7 +80,7 @@ describe.each(DB_KINDS)('seats on %s', (kind) => {
     // An ended exam frees its seat and keeps its label; its seat can no longer change.
     await t.app.inject({ method: 'POST', url: `/api/sessions/${other.sessionId}/handbook`, headers: other.candidate, payload: { version: HANDBOOK_VERSION } });
     await t.app.inject({ method: 'POST', url: `/api/sessions/${other.sessionId}/start`, headers: other.candidate });
-    expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${other.sessionId}/terminate`, headers: s.proctor, payload: { reason: 'Wrong candidate seated' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${other.sessionId}/terminate`, headers: s.proctor, payload: { category: 'identity', note: 'Wrong candidate seated' } })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'PUT', url: `/api/sessions/${other.sessionId}/seat`, headers: s.proctor, payload: { seat: '16' } })).statusCode).toBe(409);
     expect((await t.app.inject({ method: 'PUT', url, headers: s.proctor, payload: { seat: '14' } })).statusCode).toBe(200);
   });

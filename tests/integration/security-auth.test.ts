@@ -76,7 +76,7 @@ describe.each(DB_KINDS)('sign-in and sessions under attack on %s', (kind) => {
     // Good sign-ins from one address (a test center behind NAT) are not charged.
     for (let i = 0; i < 31; i++) expect((await login('candidate', 'demo-password-1', '203.0.113.52')).statusCode).toBe(200);
     clock.advance(16 * 60_000);
-  }, 120_000);
+  }, 400_000);
 
   it('throttles launch-code guessing per address', async () => {
     const codes = [];

@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bankFileSchema, contentOf, type BankFile, type Item } from '../../shared/item-bank-format.ts';
+import { bankFileSchema, contentOf, imagesOf, type BankFile, type Item } from '../../shared/item-bank-format.ts';
+import { checkImage } from '../../server/src/modules/item-bank/domain/media-check.ts';
 import { assemblyPool } from '../../server/src/modules/assembly/assembly.service.ts';
 import { assembleParallelForms } from '../../server/src/modules/assembly/domain/parallel-forms.ts';
 import { CPT40_TOPICS } from '../../shared/vocabulary.ts';
@@ -12,11 +13,17 @@ import { emptySnapshot } from '../../server/src/modules/item-bank/domain/bank-sn
 import { validateBankSources } from '../../server/src/modules/item-bank/domain/bank-validation.ts';
 
 const DIR = 'item-bank';
+const parsedBank = (text: string) => bankFileSchema.parse(JSON.parse(text));
+/** The image files a bank file's items name (relative to it), as first-start loading reads them. */
+const imageFiles = (text: string) => new Map(parsedBank(text).items.flatMap((i) => imagesOf(i)).map((m) => [m.ref.src, new Uint8Array(readFileSync(path.join(DIR, m.ref.src)))]));
 const sources = readdirSync(DIR)
   .filter((n) => n.endsWith('.json'))
   .sort()
-  .map((n) => ({ name: path.join(DIR, n), text: readFileSync(path.join(DIR, n), 'utf8') }));
-const banks: BankFile[] = sources.map((s) => bankFileSchema.parse(JSON.parse(s.text)));
+  .map((n) => {
+    const text = readFileSync(path.join(DIR, n), 'utf8');
+    return { name: path.join(DIR, n), text, files: imageFiles(text) };
+  });
+const banks: BankFile[] = sources.map((s) => parsedBank(s.text));
 const allItems = banks.flatMap((b) => b.items);
 
 const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(/\s+/).filter(Boolean);
@@ -42,6 +49,19 @@ describe('sample item banks: quality gate', () => {
     expect(banks.flatMap((b) => b.modules.map((m) => m.code)).sort()).toEqual(['GRN', 'MA', 'MPP', 'QPM', 'SAF']);
     const result = validateBankSources(sources, emptySnapshot());
     expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  it('has a handful of diagrams: each a safe SVG, with alt text that says what a candidate needs from it', () => {
+    const pictured = allItems.filter((i) => imagesOf(i).length > 0);
+    expect(pictured.length).toBeGreaterThanOrEqual(4);
+    for (const i of pictured) {
+      for (const { ref } of imagesOf(i)) {
+        expect(checkImage(readFileSync(path.join(DIR, ref.src)), ref.src), `${i.id} ${ref.src}`).toEqual({ ok: true, mediaType: 'image/svg+xml' });
+        expect(ref.alt.length, `${i.id} alt text`).toBeGreaterThan(60);
+      }
+      // The stem points at the picture, so the item is not answerable (or meant to be read) without it.
+      expect(i.stem, i.id).toMatch(/\bshown\b/);
+    }
   });
 
   it('uses each item id once across the whole bank', () => {
@@ -79,10 +99,11 @@ describe('sample item banks: quality gate', () => {
     expect(unordered.map((i) => i.id)).toEqual([]);
   });
 
-  for (const bank of banks) {
+  // Per module, over every file (the diagram items sit in diagrams.json, beside their modules' files).
+  for (const bank of banks.filter((b) => b.modules.length > 0)) {
     const module = bank.modules[0]!;
     const blueprint = bank.blueprints[0]!;
-    const items = bank.items.filter((i) => i.module === module.code && i.status !== 'retired' && i.status !== 'draft');
+    const items = allItems.filter((i) => i.module === module.code && i.status !== 'retired' && i.status !== 'draft');
     describe(`${module.code} (${module.title})`, () => {
       it('balances key positions: each letter holds 20-30% of the keys', () => {
         for (const letter of ['A', 'B', 'C', 'D']) {
@@ -130,12 +151,12 @@ describe('sample item banks: quality gate', () => {
 });
 
 describe('sample item banks: two forms per module', () => {
-  for (const bank of banks) {
+  for (const bank of banks.filter((b) => b.modules.length > 0)) {
     const module = bank.modules[0]!;
     it(`${module.code}: two forms sharing at most 25% of their items can be assembled`, () => {
       const snapshot = emptySnapshot();
       snapshot.modules.set(module.code, { code: module.code, title: module.title, required: module.required, catalogs: [module.kwaCatalog] });
-      bank.items.forEach((i) => snapshot.items.set(i.id, { id: i.id, module: i.module, status: i.status, version: 1, content: contentOf(i) }));
+      allItems.filter((i) => i.module === module.code).forEach((i) => snapshot.items.set(i.id, { id: i.id, module: i.module, status: i.status, version: 1, content: contentOf(i) }));
       bank.enemyGroups.forEach((g) => snapshot.enemyGroups.set(g.id, g));
       const result = assembleParallelForms({ ...assemblyPool(snapshot, module.code), blueprint: bank.blueprints[0]!, seed: 'quality-gate', count: 2, maxOverlapPct: 25 });
       expect(result.ok ? 'ok' : result.infeasibility.message).toBe('ok');

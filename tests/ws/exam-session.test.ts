@@ -137,7 +137,7 @@ describe.each(DB_KINDS)('a whole exam over real websockets on %s', (kind) => {
     expect(extended.minutes).toBe(10);
     expect(extended.time.remainingMs - resumed.time.remainingMs).toBeGreaterThan(9.9 * 60_000);
     const terminatedP = c.next('terminated');
-    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/terminate`, headers: s.proctor, payload: { reason: 'candidate used a phone' } });
+    await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/terminate`, headers: s.proctor, payload: { category: 'prohibited-item', note: 'candidate used a phone' } });
     expect((await terminatedP).reason).toBe('candidate used a phone');
     await c.waitFor('ended', (m) => m.reason === 'terminated');
     expect(Date.now() - t0).toBeLessThan(10_000);

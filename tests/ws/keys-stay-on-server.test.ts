@@ -67,7 +67,7 @@ describe('keys stay on the server', () => {
     await c.waitFor('replaced');
     // 80 minutes passed on the fake clock: the proctor's staff session is past its idle timeout, so sign in again.
     proctor = await loginAs(t.app, 'proctor');
-    expect((await post('terminate', { reason: 'end of test' })).statusCode).toBe(200);
+    expect((await post('terminate', { category: 'other', note: 'end of test' })).statusCode).toBe(200);
     await second.waitFor('terminated');
     await second.waitFor('ended');
     await second.waitFor('result-ready');

@@ -70,8 +70,10 @@ describe.each(DB_KINDS)('proctoring on %s', (kind) => {
     expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/incidents`, headers: s.proctor, payload: { note: 'Candidate asked for more scrap paper' } })).statusCode).toBe(201);
     await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/extend`, headers: s.proctor, payload: { minutes: 5, reason: 'late start' } });
     const csv = (await t.app.inject({ url: `/api/proctor/centers/${s.testCenterId}/incidents.csv`, headers: s.proctor })).body;
-    expect(csv.split('\n')[0]).toBe('at,session_id,candidate,module,kind,source,note');
-    expect(csv).toContain('Candidate asked for more scrap paper');
+    expect(csv.split('\n')[0]).toBe('at,session_id,candidate,module,kind,category,severity,source,recorded_by,note');
+    expect(csv).toContain('proctor-note,other,low,proctor,Demo Proctor,Candidate asked for more scrap paper');
+    // The proctor's extension is in the incident export too (#17.8), not only on the timeline.
+    expect(csv).toContain('extended,administrative,low,proctor,Demo Proctor,5 min: late start');
     // A note a spreadsheet would run as a formula is written as text.
     await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/incidents`, headers: s.proctor, payload: { note: '=HYPERLINK("http://x.example","ok")' } });
     const guarded = (await t.app.inject({ url: `/api/proctor/centers/${s.testCenterId}/incidents.csv`, headers: s.proctor })).body;
@@ -94,7 +96,7 @@ describe.each(DB_KINDS)('proctoring on %s', (kind) => {
       [`/api/sessions/${id}/pause`, { reason: 'nope nope' }],
       [`/api/sessions/${id}/resume`, {}],
       [`/api/sessions/${id}/extend`, { minutes: 5, reason: 'nope nope' }],
-      [`/api/sessions/${id}/terminate`, { reason: 'nope nope' }],
+      [`/api/sessions/${id}/terminate`, { category: 'other', note: 'nope nope' }],
       [`/api/sessions/${id}/incidents`, { note: 'nope nope' }],
     ];
     for (const [url, body] of actions) {

@@ -8,6 +8,8 @@ import { convertUpload, relocateProblems } from '../modules/item-bank/domain/upl
 import { emptySnapshot } from '../modules/item-bank/domain/bank-snapshot.ts';
 import { validateBankSources } from '../modules/item-bank/domain/bank-validation.ts';
 import { CliFailure, withServices } from './cli-context.ts';
+import { readBankImages } from '../modules/item-bank/bank-image-files.ts';
+import { sha256Hex } from '../modules/item-bank/item-bank.service.ts';
 import { progressBar } from './progress.ts';
 
 async function readFiles(files: string[]) {
@@ -25,6 +27,10 @@ async function readFiles(files: string[]) {
 /** Bank JSON, CSV and QTI files alike become bank sources; conversion problems are reported with validation's. */
 async function readSources(files: string[], lenient = false) {
   const conversions = (await readFiles(files)).map((f) => convertUpload(f, { lenient }));
+  // A bank JSON file's items name their images by paths relative to it.
+  for (const [i, c] of conversions.entries()) {
+    if (c.format === 'json') c.sources = await Promise.all(c.sources.map(async (s) => ({ ...s, files: await readBankImages(files[i]!, s.text) })));
+  }
   return {
     sources: conversions.flatMap((c) => c.sources),
     conversionProblems: conversions.flatMap((c) => c.problems),
@@ -35,6 +41,13 @@ async function readSources(files: string[], lenient = false) {
 
 function summaryLine(s: ImportSummary): string {
   return `${s.itemsNew} new, ${s.itemsChanged} changed (new version), ${s.itemsUnchanged} unchanged, ${s.itemsStatusChanged} status changed, ${s.itemsRetired} retired; ${s.catalogsNew} new KWA catalogs, ${s.blueprintsNew} new blueprints, ${s.enemyGroupsChanged} enemy groups new or changed`;
+}
+
+function printRelease(r: { dryRun: boolean; release: { id: string; modules: string[]; itemCount: number } | null; diff: { field: string; from: unknown; to: unknown }[]; itemDiff: { added: string[]; removed: string[]; changed: unknown[] } }, name: string): void {
+  const counts = `${r.itemDiff.added.length} items added, ${r.itemDiff.removed.length} removed, ${r.itemDiff.changed.length} changed`;
+  if (r.dryRun || !r.release) console.log(`release "${name}" would be approved: ${counts}`);
+  else console.log(`release "${name}" (${r.release.id}) approved and current for ${r.release.modules.join(', ')}: ${r.release.itemCount} items; ${counts}`);
+  for (const d of r.diff) console.log(`  ${d.field}: ${d.from ?? '–'} → ${d.to ?? '–'}`);
 }
 
 export function registerBankCommands(program: Command): void {
@@ -49,7 +62,7 @@ export function registerBankCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (files: string[], opts: { againstBank?: boolean; json?: boolean; lenient?: boolean }) => {
       const read = await readSources(files, opts.lenient);
-      const validated = opts.againstBank ? await withServices((s) => s.itemBank.validate(read.sources)) : validateBankSources(read.sources, emptySnapshot());
+      const validated = opts.againstBank ? await withServices((s) => s.itemBank.validate(read.sources)) : validateBankSources(read.sources, emptySnapshot(), { sha256: sha256Hex });
       const problems = [...read.conversionProblems, ...read.relocate(validated.ok ? [] : validated.problems)];
       const result = problems.length ? ({ ok: false, problems } as const) : validated;
       for (const s of read.skipped) console.log(`skipped: ${s.file}${s.itemId ? ` item ${s.itemId}` : ''}: ${s.reason}`);
@@ -70,7 +83,8 @@ export function registerBankCommands(program: Command): void {
     .argument('<files...>', 'bank files')
     .option('--dry-run', 'show what would change without writing')
     .option('--lenient', 'QTI: skip (and list) items that cannot be converted instead of failing')
-    .action(async (files: string[], opts: { dryRun?: boolean; lenient?: boolean }) => {
+    .option('--release <name>', "then make an approved bank release of the imported files' modules (exams draw from it)")
+    .action(async (files: string[], opts: { dryRun?: boolean; lenient?: boolean; release?: string }) => {
       const read = await readSources(files, opts.lenient);
       for (const s of read.skipped) console.log(`skipped: ${s.file}${s.itemId ? ` item ${s.itemId}` : ''}: ${s.reason}`);
       await withServices(async (s) => {
@@ -84,11 +98,30 @@ export function registerBankCommands(program: Command): void {
             const changes = b.diff.filter((d) => d.field !== 'version').map((d) => `${d.field} ${d.from ?? '–'} → ${d.to ?? '–'}`);
             console.log(`blueprint ${b.module}@${b.version} ${r.dryRun ? 'would replace' : 'replaces'} the live ${b.liveVersion ?? '(none)'}${changes.length ? `: ${changes.join(', ')}` : ''}`);
           }
+          if (opts.release) {
+            const modules = MODULE_CODES.filter((m) => r.plan.items.some((p) => p.item.module === m) || r.plan.blueprints.some((b) => b.blueprint.module === m) || r.plan.modules.some((d) => d.definition.code === m));
+            if (r.dryRun) console.log(`would then make the approved release "${opts.release}" of ${modules.join(', ')}`);
+            else printRelease(await s.itemBank.proposeRelease(null, { name: opts.release, modules }), opts.release);
+          }
         } catch (e) {
           bar.stop();
           throw e;
         }
       });
+    });
+
+  bank
+    .command('release')
+    .description("Make an approved bank release (the operator's, audited): new exams of its modules draw only from its pinned item versions and blueprints")
+    .argument('<name>', 'a name never used before, e.g. "2026 spring"')
+    .option('--module <code...>', `modules (default: every module in the bank): ${MODULE_CODES.join(', ')}`)
+    .option('--notes <text>', 'why, for the record')
+    .option('--dry-run', 'show what it would change against the current release, without writing')
+    .action(async (name: string, opts: { module?: string[]; notes?: string; dryRun?: boolean }) => {
+      const bad = (opts.module ?? []).filter((m) => !MODULE_CODES.includes(m as ModuleCode));
+      if (bad.length) throw new CliFailure(`error: --module must be one of ${MODULE_CODES.join(', ')} (not ${bad.join(', ')})`);
+      const r = await withServices((s) => s.itemBank.proposeRelease(null, { name, modules: opts.module as ModuleCode[] | undefined, notes: opts.notes, dryRun: !!opts.dryRun }));
+      printRelease(r, name);
     });
 
   bank

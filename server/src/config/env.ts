@@ -54,6 +54,8 @@ const envSchema = z.object({
   DISCONNECT_CREDIT_CAP_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0, 'must be at least 0').max(600, 'must be at most 600').default(10),
   /** `auto`: a reconnect (within the cap) resumes by itself; `proctor`: every disconnect pause waits for the proctor. */
   DISCONNECT_RESUME: z.enum(['auto', 'proctor'], { error: 'must be auto or proctor' }).default('auto'),
+  /** #17.9: the most a proctor may extend one exam in total; an extension past it waits for an admin's approval. */
+  EXTENSION_CAP_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be whole minutes').min(0, 'must be at least 0').max(600, 'must be at most 600').default(30),
   /** The server pings every candidate and proctor socket this often. */
   LIVENESS_PING_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1, 'must be at least 1').max(60, 'must be at most 60').default(5),
   /** A socket not heard from (any message, heartbeat or pong) for this long is closed as dead. */
@@ -111,6 +113,7 @@ export interface Config {
     disconnectPauseAfterMs: number;
     disconnectCreditCapMs: number;
     disconnectResume: 'auto' | 'proctor';
+    extensionCapMs: number;
     warningMinutes: number[];
     /** Socket liveness: ping interval and the silence after which a socket is closed as dead. */
     liveness: { pingMs: number; timeoutMs: number };
@@ -195,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000,
       disconnectCreditCapMs: Math.round(e.DISCONNECT_CREDIT_CAP_MINUTES * 60_000),
       disconnectResume: e.DISCONNECT_RESUME,
+      extensionCapMs: e.EXTENSION_CAP_MINUTES * 60_000,
       liveness: { pingMs: Math.round(e.LIVENESS_PING_SECONDS * 1000), timeoutMs: Math.round(e.LIVENESS_TIMEOUT_SECONDS * 1000) },
       warningMinutes: [...new Set(e.TIME_WARNING_MINUTES.split(',').map(Number))].sort((a, b) => b - a),
     },

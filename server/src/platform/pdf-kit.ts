@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 import QRCode from 'qrcode';
 
 const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/fonts');
@@ -45,7 +45,12 @@ export interface PdfMeta {
   margin?: number;
 }
 
-export function renderPdf(meta: PdfMeta, draw: (w: DocWriter) => void | Promise<void>): Promise<Buffer> {
+// pdfkit (with fontkit and its decompressed Unicode tables) is loaded on the first PDF, not at start-up: it was about a
+// sixth of the server's start-up time, and most processes never make a PDF.
+let pdfkit: Promise<{ default: typeof PDFDocumentClass }> | undefined;
+
+export async function renderPdf(meta: PdfMeta, draw: (w: DocWriter) => void | Promise<void>): Promise<Buffer> {
+  const { default: PDFDocument } = await (pdfkit ??= import('pdfkit') as Promise<{ default: typeof PDFDocumentClass }>);
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: meta.size,

@@ -67,7 +67,8 @@ describe('the candidate bundle', () => {
   it('loads the proctor and author areas lazily, outside the exam route', () => {
     const exam = new Set(examRouteChunks().map((c) => c.src));
     const lazy = Object.values(manifest).filter((c) => c.isDynamicEntry).map((c) => c.src);
-    expect(lazy).toEqual(expect.arrayContaining([expect.stringMatching(/features\/proctoring\//), expect.stringMatching(/features\/authoring\//)]));
+    // The seat camera's capture (#17.11) too: only candidates at a center with the camera on download it.
+    expect(lazy).toEqual(expect.arrayContaining([expect.stringMatching(/features\/proctoring\//), expect.stringMatching(/features\/authoring\//), expect.stringMatching(/exam-session\/seat-camera\.ts$/)]));
     for (const src of lazy) expect(exam.has(src)).toBe(false);
     // The exam route parses socket frames with the shared protocol schema (so it carries zod), but none of the HTTP
     // API's schemas: the client takes those as types only (docs/decisions/0003-one-contract.md).

@@ -53,6 +53,7 @@ function row(over: Partial<RosterRow> & { sessionId: string; candidateName: stri
     separateRoom: false,
     seat: null,
     breakEndsAt: null,
+    camera: null,
     attention: [],
     ...over,
   };

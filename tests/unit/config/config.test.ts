@@ -29,7 +29,9 @@ describe('parseConfig', () => {
 
   it('parses the session policy settings', () => {
     const c = parseConfig({ DISCONNECT_PAUSE_AFTER_SECONDS: '45', TIME_WARNING_MINUTES: '5,15,10' });
-    expect(c.sessions).toEqual({ disconnectPauseAfterMs: 45_000, disconnectCreditCapMs: 600_000, disconnectResume: 'auto', liveness: { pingMs: 5000, timeoutMs: 12_000 }, warningMinutes: [15, 10, 5] });
+    expect(c.sessions).toEqual({ disconnectPauseAfterMs: 45_000, disconnectCreditCapMs: 600_000, disconnectResume: 'auto', liveness: { pingMs: 5000, timeoutMs: 12_000 }, warningMinutes: [15, 10, 5], extensionCapMs: 30 * 60_000 });
+    expect(parseConfig({ EXTENSION_CAP_MINUTES: '45' }).sessions.extensionCapMs).toBe(45 * 60_000);
+    expect(() => parseConfig({ EXTENSION_CAP_MINUTES: '7.5' })).toThrow(/EXTENSION_CAP_MINUTES: must be whole minutes/);
     expect(parseConfig({ DISCONNECT_CREDIT_CAP_MINUTES: '2.5', DISCONNECT_RESUME: 'proctor', LIVENESS_PING_SECONDS: '2', LIVENESS_TIMEOUT_SECONDS: '5' }).sessions).toMatchObject({ disconnectCreditCapMs: 150_000, disconnectResume: 'proctor', liveness: { pingMs: 2000, timeoutMs: 5000 } });
     expect(() => parseConfig({ DISCONNECT_RESUME: 'never' })).toThrow(/DISCONNECT_RESUME: must be auto or proctor/);
     expect(() => parseConfig({ LIVENESS_PING_SECONDS: '10', LIVENESS_TIMEOUT_SECONDS: '10' })).toThrow(/LIVENESS_TIMEOUT_SECONDS: must be longer than LIVENESS_PING_SECONDS \(10\)/);

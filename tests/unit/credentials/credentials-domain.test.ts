@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { bakePng, bakeSvg, crc32, extractPng, extractSvg } from '../../../server/src/modules/credentials/domain/baking.ts';
 import { readCodesCsv, webhookBackoffMs, windowStart, retryAfterSeconds } from '../../../server/src/modules/credentials/domain/employer-rules.ts';
 import { encodeStatusList, STATUS_LIST_BITS, statusBit, statusPosition } from '../../../server/src/modules/credentials/domain/status-list.ts';
-import { TokenBuckets } from '../../../server/src/modules/credentials/domain/token-bucket.ts';
 import { readFileSync } from 'node:fs';
 
 describe('status list', () => {
@@ -82,17 +81,5 @@ describe('employer rules', () => {
     expect(readCodesCsv('CPT-1\n\nCPT-2\n').codes.map((c) => c.line)).toEqual([1, 3]);
     expect(readCodesCsv('code\n').problems[0]!.message).toMatch(/no verification codes/);
     expect(readCodesCsv(Array.from({ length: 1002 }, () => 'CPT-X').join('\n')).problems[0]!.message).toMatch(/at most 1000/);
-  });
-});
-
-describe('token buckets', () => {
-  it('allows a burst, then one per second, and forgets the stalest callers', () => {
-    const b = new TokenBuckets({ burst: 3, perSecond: 1, maxKeys: 2 });
-    expect([0, 0, 0].map(() => b.take('a', 0))).toEqual([0, 0, 0]);
-    expect(b.take('a', 0)).toBe(1);
-    expect(b.take('a', 1000)).toBe(0);
-    b.take('b', 0);
-    b.take('c', 0);
-    expect(b.size).toBe(2);
   });
 });

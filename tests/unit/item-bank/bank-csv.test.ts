@@ -10,7 +10,7 @@ const ROW = 'SAF-901,SAF,SAF-04,operational,"Before servicing a conveyor, what c
 const messages = (csv: string) => importBankCsv(csv, 'bank.csv').problems.map((p) => [p.line, p.column ?? null, p.message]);
 
 describe('CSV export → import', () => {
-  it.each(['safety', 'quality', 'production', 'maintenance', 'green'])('gives back the items and enemy groups of item-bank/%s.json', (name) => {
+  it.each(['safety', 'quality', 'production', 'maintenance', 'green', 'diagrams'])('gives back the items and enemy groups of item-bank/%s.json', (name) => {
     const bank = loadBank(name);
     const r = importBankCsv(exportBankCsv(bank), `${name}.csv`);
     expect(r.problems).toEqual([]);
@@ -134,7 +134,7 @@ describe('CSV import', () => {
   it('reports header problems: missing, unknown and repeated columns, and an empty file', () => {
     expect(messages('id,module,kwa,status,stem,option_a,option_b,option_c,option_d,key,topics,notes,Topics\n')).toEqual([
       [1, null, 'missing column "rationale"; the header row must name id, module, kwa, status, stem, option_a, option_b, option_c, option_d, key, rationale'],
-      [1, 12, 'unknown column "notes"; the columns are id, module, kwa, status, stem, option_a, option_b, option_c, option_d, option_e, key, rationale, topics, enemy_group, stats_p, stats_point_biserial, stats_n'],
+      [1, 12, 'unknown column "notes"; the columns are id, module, kwa, status, stem, option_a, option_b, option_c, option_d, option_e, key, rationale, topics, enemy_group, stats_p, stats_point_biserial, stats_n, image, image_alt'],
       [1, 13, 'column "topics" appears twice (first as column 11)'],
     ]);
     expect(messages('')).toEqual([[1, null, 'the file is empty; the first row must name the columns (id, module, kwa, status, stem, option_a, option_b, option_c, option_d, option_e, key, rationale, topics, enemy_group)']]);

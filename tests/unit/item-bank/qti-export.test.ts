@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { bankFileSchema, itemSchema, type BankFile, type Item } from '../../../shared/item-bank-format.ts';
+import { bankFileSchema, imagesOf, itemSchema, type BankFile, type Item } from '../../../shared/item-bank-format.ts';
 import { exportQtiPackage } from '../../../server/src/modules/item-bank/domain/qti-export.ts';
 import { importQti } from '../../../server/src/modules/item-bank/domain/qti-import.ts';
 import { attr, childElements, descendants, parseXml, textContent } from '../../../server/src/modules/item-bank/domain/xml-reader.ts';
 
-const SAMPLE_BANKS = ['safety', 'quality', 'production', 'maintenance', 'green'];
+const SAMPLE_BANKS = ['safety', 'quality', 'production', 'maintenance', 'green', 'diagrams'];
 const loadBank = (name: string): BankFile => bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
-const roundTrip = (bank: BankFile, name = 'bank.zip') => importQti([{ name, bytes: exportQtiPackage(bank) }], { kwaMapping: {} });
+/** The sample banks name their diagrams by path relative to item-bank/. */
+const sampleImage = (src: string) => ({ mediaType: 'image/svg+xml', bytes: new Uint8Array(readFileSync(`item-bank/${src}`)) });
+const roundTrip = (bank: BankFile, name = 'bank.zip') => importQti([{ name, bytes: exportQtiPackage(bank, sampleImage) }], { kwaMapping: {} });
 const text = (files: Record<string, Uint8Array>, path: string) => new TextDecoder().decode(files[path]);
 
 describe('QTI 3.0 export → import round trip', () => {
@@ -18,12 +20,16 @@ describe('QTI 3.0 export → import round trip', () => {
     expect(r.problems).toEqual([]);
     expect(r.skipped).toEqual([]);
     expect(r.bank).toEqual(bank);
+    // The diagrams travel as package files, byte for byte.
+    const used = bank.items.flatMap((i) => imagesOf(i).map((m) => m.ref.src));
+    expect(r.assets.map((a) => a.path).sort()).toEqual([...new Set(used)].sort());
+    for (const a of r.assets) expect(Buffer.from(a.bytes).equals(readFileSync(`item-bank/${a.path}`))).toBe(true);
   });
 
-  it('covers all 955 sample items (830 exam items and a practice pool of 25 in each of the five modules)', () => {
+  it('covers all 960 sample items (835 exam items and a practice pool of 25 in each of the five modules)', () => {
     const banks = SAMPLE_BANKS.map(loadBank);
-    expect(banks.reduce((n, b) => n + b.items.length, 0)).toBe(955);
-    expect(banks.map((b) => b.items.filter((i) => i.status === 'practice').length)).toEqual([25, 25, 25, 25, 25]);
+    expect(banks.reduce((n, b) => n + b.items.length, 0)).toBe(960);
+    expect(banks.map((b) => b.items.filter((i) => i.status === 'practice').length)).toEqual([25, 25, 25, 25, 25, 0]);
   });
 
   it('keeps what the sample banks do not exercise: paragraphs, line breaks, markup characters, five options, statistics, every status', () => {
@@ -65,9 +71,27 @@ describe('QTI 3.0 export → import round trip', () => {
 
   it('is deterministic, and an empty bank exports and imports too', () => {
     const bank = loadBank('green');
-    expect(Buffer.from(exportQtiPackage(bank)).equals(Buffer.from(exportQtiPackage(bank)))).toBe(true);
+    expect(Buffer.from(exportQtiPackage(bank, sampleImage)).equals(Buffer.from(exportQtiPackage(bank, sampleImage)))).toBe(true);
     const empty: BankFile = { formatVersion: 1, modules: [], blueprints: [], enemyGroups: [], items: [] };
     expect(roundTrip(empty)).toMatchObject({ bank: empty, problems: [] });
+  });
+
+  it('still reads packages exported before the QTI 3.0 manifest fix (a cpt:item element instead of the cpt-exam classification)', () => {
+    const bank = loadBank('green');
+    const files = unzipSync(exportQtiPackage(bank));
+    const groupsOf = (id: string) => bank.enemyGroups.filter((g) => g.itemIds.includes(id)).map((g) => g.id);
+    let manifest = new TextDecoder().decode(files['imsmanifest.xml']);
+    for (const item of bank.items) {
+      const old = `<cpt:item xmlns:cpt="urn:cpt-exam:qti-bank:1"><cpt:status>${item.status}</cpt:status>${item.topics.map((t) => `<cpt:topic>${t}</cpt:topic>`).join('')}${groupsOf(item.id).map((g) => `<cpt:enemyGroup>${g}</cpt:enemyGroup>`).join('')}${item.stats ? `<cpt:stats p="${item.stats.p}"${item.stats.pointBiserial !== undefined ? ` pointBiserial="${item.stats.pointBiserial}"` : ''}${item.stats.n !== undefined ? ` n="${item.stats.n}"` : ''}/>` : ''}</cpt:item>`;
+      const start = manifest.indexOf(`<lom:entry>${item.id}</lom:entry>`);
+      const from = manifest.indexOf('<lom:classification>\n            <lom:purpose><lom:source>cpt-exam', start);
+      const to = manifest.indexOf('</lom:lom>', from);
+      manifest = `${manifest.slice(0, from)}${manifest.slice(to, to + '</lom:lom>'.length)}${old}${manifest.slice(to + '</lom:lom>'.length)}`;
+    }
+    expect(manifest).not.toContain('cpt-exam item data');
+    const r = importQti([{ name: 'old.zip', bytes: zipSync({ ...files, 'imsmanifest.xml': new TextEncoder().encode(manifest) }) }], { kwaMapping: {} });
+    expect(r.problems).toEqual([]);
+    expect(r.bank).toEqual(bank);
   });
 
   it('refuses text that XML cannot carry', () => {
@@ -79,7 +103,7 @@ describe('QTI 3.0 export → import round trip', () => {
 
 describe('QTI 3.0 export: the package', () => {
   const bank = loadBank('safety');
-  const files = unzipSync(exportQtiPackage(bank));
+  const files = unzipSync(exportQtiPackage(bank, sampleImage));
 
   it('holds a manifest, a test, one item file per item and the bank data', () => {
     expect(Object.keys(files).sort()).toEqual(['cpt-bank.json', 'imsmanifest.xml', 'tests/cpt-bank.xml', ...bank.items.map((i) => `items/${i.id}.xml`)].sort());
@@ -87,16 +111,17 @@ describe('QTI 3.0 export: the package', () => {
     expect(data).toEqual({ $schema: bank.$schema, formatVersion: 1, modules: bank.modules, blueprints: bank.blueprints, enemyGroups: bank.enemyGroups });
   });
 
-  it('describes every item in the manifest with LOM classification and cpt: metadata', () => {
+  it('describes every item in the manifest with qtiMetadata, then LOM: the KWA classification and the cpt-exam item data', () => {
     const manifest = parseXml(text(files, 'imsmanifest.xml'));
     const resource = descendants(manifest).find((e) => e.local === 'resource' && attr(e, 'identifier') === 'SAF-010')!;
     expect(attr(resource, 'type')).toBe('imsqti_item_xmlv3p0');
     expect(attr(resource, 'href')).toBe('items/SAF-010.xml');
-    const cpt = (local: string) => descendants(resource).filter((e) => e.ns === 'urn:cpt-exam:qti-bank:1' && e.local === local).map(textContent);
+    expect(descendants(resource).filter((e) => e.ns === 'urn:cpt-exam:qti-bank:1')).toEqual([]);
     const item = bank.items.find((i) => i.id === 'SAF-010')!;
-    expect([cpt('module'), cpt('kwa'), cpt('status'), cpt('topic'), cpt('enemyGroup')]).toEqual([['SAF'], [item.kwa], [item.status], item.topics, ['SAF-EG-01']]);
-    const taxa = descendants(resource).filter((e) => e.local === 'taxon').map((t) => textContent(childElements(t).find((c) => c.local === 'id')!));
-    expect(taxa).toEqual(['SAF', item.kwa]);
+    const classifications = descendants(resource).filter((e) => e.local === 'classification');
+    const taxa = (c: (typeof classifications)[number]) => descendants(c).filter((e) => e.local === 'taxon').map((t) => textContent(childElements(t).find((x) => x.local === 'id')!));
+    expect(taxa(classifications[0]!)).toEqual(['SAF', item.kwa]);
+    expect(taxa(classifications[1]!)).toEqual([`status:${item.status}`, ...item.topics.map((t) => `topic:${t}`), 'enemy-group:SAF-EG-01']);
   });
 
   it('groups the items by KWA in the test, with the KWA as category', () => {

@@ -112,8 +112,10 @@ describe('QTI import: TAO-style QTI 2.1 package', () => {
     ]);
     const first = r.bank.items[0]!;
     expect(first.stem).toBe(
-      'A technician must replace a worn belt on a conveyor that is fed from the disconnect switch shown below.\n\n[image: items/i1700000000000001/assets/disconnect-switch.png]\n\nWhat should the technician do first?',
+      'A technician must replace a worn belt on a conveyor that is fed from the disconnect switch shown below.\n\nWhat should the technician do first?',
     );
+    // The stem's image becomes the item's image, with its alt text; the package file is returned with its bytes.
+    expect(first.image).toEqual({ src: 'items/i1700000000000001/assets/disconnect-switch.png', alt: 'Conveyor disconnect switch' });
     // The feedback set under match(RESPONSE, correct) is the rationale, not the one set under not(match(...)).
     expect(first.rationale).toBe('Lockout starts by preparing for shutdown and notifying affected employees; the lock goes on only after the machine is stopped and isolated.');
     expect(r.assets.map((a) => a.path)).toEqual(['items/i1700000000000001/assets/disconnect-switch.png']);
@@ -178,7 +180,8 @@ describe('QTI import: QTI 3.0 package', () => {
         module: 'MPP',
         kwa: 'MPP-08',
         status: 'draft',
-        stem: 'A press was scheduled to run for 480 minutes. It was down for 60 minutes for an unplanned die change.\n\n[image: media/oee-chart.svg]\n\nWhat is the availability of the press for this shift?',
+        stem: 'A press was scheduled to run for 480 minutes. It was down for 60 minutes for an unplanned die change.\n\nWhat is the availability of the press for this shift?',
+        image: { src: 'media/oee-chart.svg', alt: 'Bar chart of planned and run time' },
         options: [
           { id: 'A', text: '12.5%' },
           { id: 'B', text: '80.0%' },
@@ -416,11 +419,17 @@ describe('QTI import: item-level rules', () => {
   it('reports an image missing from a loose upload and one embedded as a data: URI', () => {
     const missing = one(item21({ body: `<p><img src="img/shower.png" alt=""/></p>` + item21().match(/<choiceInteraction[\s\S]*<\/choiceInteraction>/)![0] }));
     expect(missing.problems.map((p) => [p.line, p.message])).toEqual([[5, 'item "q1": image "img/shower.png" is not in the package']]);
-    const withImage = importQti([xmlUpload('q/item.xml', item21({ body: `<p><img src="img/shower.png"/></p>` + item21().match(/<choiceInteraction[\s\S]*<\/choiceInteraction>/)![0] })), { name: 'q/img/shower.png', bytes: new Uint8Array([1, 2, 3]) }], defaults);
+    const choices = item21().match(/<choiceInteraction[\s\S]*<\/choiceInteraction>/)![0];
+    const withImage = importQti([xmlUpload('q/item.xml', item21({ body: `<p><img src="img/shower.png" alt="A green safety shower sign"/></p>` + choices })), { name: 'q/img/shower.png', bytes: new Uint8Array([1, 2, 3]) }], defaults);
     expect(withImage.problems).toEqual([]);
-    expect(withImage.bank.items[0]!.stem).toBe('[image: q/img/shower.png]\n\nWhich colour marks a safety shower?');
+    expect(withImage.bank.items[0]!.stem).toBe('Which colour marks a safety shower?');
+    expect(withImage.bank.items[0]!.image).toEqual({ src: 'q/img/shower.png', alt: 'A green safety shower sign' });
     expect(withImage.assets).toEqual([{ path: 'q/img/shower.png', bytes: new Uint8Array([1, 2, 3]) }]);
-    const data = one(item21({ body: `<p><img src="data:image/png;base64,AAAA"/></p>` + item21().match(/<choiceInteraction[\s\S]*<\/choiceInteraction>/)![0] }));
+    const noAlt = importQti([xmlUpload('q/item.xml', item21({ body: `<p><img src="img/shower.png"/></p>` + choices })), { name: 'q/img/shower.png', bytes: new Uint8Array([1, 2, 3]) }], defaults);
+    expect(noAlt.problems.map((p) => p.message)).toEqual(['item "q1": image "q/img/shower.png" in the stem has no alt text; write what it shows in alt="…" (screen readers read it)']);
+    const two = importQti([xmlUpload('q/item.xml', item21({ body: `<p><img src="img/shower.png" alt="a"/><img src="img/shower.png" alt="b"/></p>` + choices })), { name: 'q/img/shower.png', bytes: new Uint8Array([1, 2, 3]) }], defaults);
+    expect(two.problems.map((p) => p.message)).toEqual(['item "q1": the stem shows more than one image ("q/img/shower.png", "q/img/shower.png"); an item shows one image under its stem and one in each option']);
+    const data = one(item21({ body: `<p><img src="data:image/png;base64,AAAA"/></p>` + choices }));
     expect(data.problems.map((p) => p.message)).toEqual(['item "q1": an image is embedded as a data: URI; put it in the package as a file and reference it']);
   });
 

@@ -5,10 +5,14 @@ import { exportBankCsv } from '../../../server/src/modules/item-bank/domain/bank
 import { emptySnapshot, type BankSnapshot } from '../../../server/src/modules/item-bank/domain/bank-snapshot.ts';
 import { validateBankSources } from '../../../server/src/modules/item-bank/domain/bank-validation.ts';
 import { exportQtiPackage } from '../../../server/src/modules/item-bank/domain/qti-export.ts';
-import { convertUpload, detectUploadFormat, relocateProblems } from '../../../server/src/modules/item-bank/domain/upload-conversion.ts';
+import { convertUpload, detectUploadFormat, relocateProblems, withUploadedImages } from '../../../server/src/modules/item-bank/domain/upload-conversion.ts';
+import { createHash } from 'node:crypto';
 import { fixtureFile, zippedFixture } from '../../fixtures/qti/load-fixtures.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+const media = { sha256: (b: Uint8Array) => createHash('sha256').update(b).digest('hex'), stored: new Set<string>() };
+const sampleImage = (src: string) => ({ mediaType: 'image/svg+xml', bytes: new Uint8Array(readFileSync(`item-bank/${src}`)) });
+const sampleImageFiles = (names: string[]) => names.map((n) => ({ name: n, bytes: new Uint8Array(readFileSync(`item-bank/${n}`)) }));
 const loadBank = (name: string): BankFile => bankFileSchema.parse(JSON.parse(readFileSync(`item-bank/${name}.json`, 'utf8')));
 
 /** A bank that holds the five sample catalogs and nothing else, as a dry run against a live bank would see it. */
@@ -44,13 +48,27 @@ describe('convertUpload', () => {
 
   it('turns an exported QTI package back into a bank that validates and plans the same import as its JSON', () => {
     const bank = loadBank('quality');
-    const c = convertUpload({ name: 'quality.zip', bytes: exportQtiPackage(bank) });
+    const c = convertUpload({ name: 'quality.zip', bytes: exportQtiPackage(bank, sampleImage) });
     expect(c.problems).toEqual([]);
     expect(c.sources.map((s) => s.name)).toEqual(['quality.zip.bank.json']);
-    const fromQti = validateBankSources(c.sources, emptySnapshot());
-    const fromJson = validateBankSources([{ name: 'quality.json', text: readFileSync('item-bank/quality.json', 'utf8') }], emptySnapshot());
+    const fromQti = validateBankSources(c.sources, emptySnapshot(), media);
+    const fromJson = validateBankSources([{ name: 'quality.json', text: readFileSync('item-bank/quality.json', 'utf8') }], emptySnapshot(), media);
     expect(fromQti.ok && fromJson.ok).toBe(true);
     if (fromQti.ok && fromJson.ok) expect(fromQti.plan).toEqual(fromJson.plan);
+  });
+
+  it('does the same for the diagram items: same items, images resolved to the same hashes, the same bytes to store', () => {
+    const bank = loadBank('diagrams');
+    const c = convertUpload({ name: 'diagrams.zip', bytes: exportQtiPackage(bank, sampleImage) });
+    expect(c.problems).toEqual([]);
+    const fromQti = validateBankSources(c.sources, catalogsOnly(), media);
+    const json = convertUpload({ name: 'diagrams.json', bytes: readFileSync('item-bank/diagrams.json') });
+    const images = bank.items.map((i) => i.image!.src);
+    const fromJson = validateBankSources(withUploadedImages(json, 'diagrams.json', sampleImageFiles(images)).sources, catalogsOnly(), media);
+    expect(fromQti.ok ? [] : fromQti.problems).toEqual([]);
+    expect(fromJson.ok ? [] : fromJson.problems).toEqual([]);
+    if (fromQti.ok && fromJson.ok) expect(fromQti.plan).toEqual(fromJson.plan);
+    if (fromQti.ok) expect(fromQti.plan.media.map((m) => m.mediaType)).toEqual(images.map(() => 'image/svg+xml'));
   });
 
   it('turns a CSV sheet into a bank that validates against the bank catalogs', () => {
@@ -60,6 +78,15 @@ describe('convertUpload', () => {
     const result = validateBankSources(c.sources, catalogsOnly());
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.plan.summary.itemsNew).toBe(bank.items.length);
+  });
+
+  it('takes a sheet whose image column names files sent with it', () => {
+    const bank = loadBank('diagrams');
+    const c = withUploadedImages(convertUpload({ name: 'diagrams.csv', bytes: enc(exportBankCsv(bank)) }), 'diagrams.csv', sampleImageFiles(bank.items.map((i) => i.image!.src)));
+    expect(c.problems).toEqual([]);
+    const result = validateBankSources(c.sources, catalogsOnly(), media);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (result.ok) expect(result.plan.items.map((p) => p.item.image!.src)).toEqual(result.plan.media.map((m) => `sha256:${m.sha256}`));
   });
 
   it('points validation problems on a converted CSV back to the row and cell', () => {

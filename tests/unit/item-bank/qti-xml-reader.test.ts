@@ -63,4 +63,62 @@ describe('XML reader', () => {
       new XmlEncodingError('unsupported character encoding "x-klingon"; save the file as UTF-8'),
     );
   });
+
+  // The reader is saxes plus our tree, entity handling and wording (docs/decisions/0008-xml-reader-on-saxes.md):
+  // the protections below go through that path, each refused at the reference or construct that causes it.
+  describe('protections', () => {
+    it('stops a billion-laughs bomb at the reference that sets it off, before building the text', () => {
+      let dtd = `<!ENTITY e0 "${'a'.repeat(100)}">`;
+      for (let i = 1; i < 8; i++) dtd += `<!ENTITY e${i} "${`&e${i - 1};`.repeat(10)}">`;
+      expect(syntaxError(`<!DOCTYPE a [${dtd}]>\n<a>&e7;</a>`)).toEqual([2, 4, 'entities expand to too much text']);
+    });
+
+    it('stops one large entity referenced many times (quadratic blow-up) at the first reference over the budget', () => {
+      const xml = `<!DOCTYPE a [<!ENTITY big "${'x'.repeat(100_000)}">]>\n<a>${'&big;'.repeat(30)}</a>`;
+      // 20 references make 2,000,000 characters, the budget; the 21st (column 4 + 20 × 5) is refused.
+      expect(syntaxError(xml)).toEqual([2, 104, 'entities expand to too much text']);
+    });
+
+    it('refuses entities nested more than 8 deep', () => {
+      const dtd = Array.from({ length: 10 }, (_, i) => `<!ENTITY d${i} "${i === 9 ? 'end' : `&d${i + 1};`}">`).join('');
+      expect(syntaxError(`<!DOCTYPE a [${dtd}]>\n<a>&d0;</a>`)).toEqual([2, 4, 'entity &d8; nests too deeply']);
+    });
+
+    it('refuses an external entity in an attribute value too', () => {
+      expect(syntaxError('<!DOCTYPE a [<!ENTITY ext SYSTEM "file:///etc/passwd">]>\n<a x="&ext;"/>')).toEqual([2, 7, 'external entity &ext; is not supported']);
+    });
+
+    it('never fetches an external DTD or parameter entity: what they would declare stays unknown', () => {
+      expect(textContent(parseXml('<!DOCTYPE a SYSTEM "http://127.0.0.1:9/evil.dtd">\n<a>ok</a>'))).toBe('ok');
+      expect(syntaxError('<!DOCTYPE a [<!ENTITY % p SYSTEM "http://127.0.0.1:9/evil.dtd"> %p;]>\n<a>&fromEvil;</a>')).toEqual([2, 4, 'unknown entity &fromEvil;']);
+    });
+
+    it('keeps markup inside an entity value as text (an entity cannot inject elements)', () => {
+      const root = parseXml('<!DOCTYPE a [<!ENTITY m "<b>bold</b> &amp; more">]><a>&m;</a>');
+      expect([textContent(root), childElements(root).length]).toEqual(['<b>bold</b> & more', 0]);
+    });
+
+    it('refuses a DOCTYPE inside the root element', () => {
+      expect(syntaxError('<a><!DOCTYPE a></a>')).toEqual([1, 4, 'unexpected "<!" inside an element (a DOCTYPE belongs before the root element)']);
+    });
+
+    const more: [string, string, number, number, string][] = [
+      ['a character XML does not allow', '<a>bell\u0007</a>', 1, 8, 'character U+0007 is not allowed in XML'],
+      ['text after the root element', '<a/>\ntext', 2, 1, 'content after the end of the root element'],
+      ['a bare ampersand in an attribute', '<a x="fish & chips"/>', 1, 12, '"&" must start an entity such as &amp; (write a literal ampersand as &amp;)'],
+      ['the first of two ampersands', '<a>fish & chips &amp; peas</a>', 1, 9, '"&" must start an entity such as &amp; (write a literal ampersand as &amp;)'],
+      ['an unclosed CDATA section', '<a><![CDATA[x</a>', 1, 4, 'CDATA section is never closed (missing "]]>")'],
+      ['an unclosed processing instruction', '<a><?pi x</a>', 1, 4, 'processing instruction is never closed (missing "?>")'],
+      ['a file ending in "<"', '<a><', 1, 5, 'unexpected end of file; expected an element name'],
+      ['a file ending inside a closing tag', '<a></a', 1, 7, 'expected ">" to end </a>'],
+      ['a malformed XML declaration', '<?xml version="2.0"?><a/>', 1, 19, 'the XML declaration <?xml ...?> is malformed: version number must match /^1\\.[0-9]+$/.'],
+    ];
+    it.each(more)('reports %s with line:column', (_what, xml, line, column, message) => {
+      expect(syntaxError(xml)).toEqual([line, column, message]);
+    });
+
+    it('keeps an undeclared prefix readable as an unknown namespace instead of refusing the file', () => {
+      expect(parseXml('<p:a/>').ns).toBe('unbound:p');
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { certificationPolicySchema, type CertificationPolicy } from '../../../shared/certification-policy.ts';
 import { moduleCertificateDates } from '../../../server/src/modules/scoring/domain/credentials.ts';
+import { sniffEvidence } from '../../../server/src/modules/scoring/domain/evidence.ts';
 import { recertificationProgress, type RecertActivity } from '../../../server/src/modules/scoring/domain/recertification.ts';
 
 const policyJson = JSON.parse(readFileSync(new URL('../../../item-bank/policies/cpt-certification-policy.json', import.meta.url), 'utf8'));
@@ -91,5 +92,28 @@ describe('recertificationProgress', () => {
 
   it('rejects a credential that expires before it was issued', () => {
     expect(() => recertificationProgress({ credentialIssuedAt: cred.expiresAt, credentialExpiresAt: cred.issuedAt, activities: [], at: at('2027-01-01T00:00:00Z'), policy })).toThrow(RangeError);
+  });
+
+  it('counts only approved activities: pending ones are reported as waiting (with their points), rejected ones never count', () => {
+    const r = progress(
+      [
+        { ...act('employment', 40, '2028-01-01T15:00:00Z'), status: 'approved' as const },
+        { ...act('employment', 30, '2028-02-01T15:00:00Z'), status: 'pending' as const },
+        { ...act('extra', 20, '2028-03-01T15:00:00Z'), status: 'rejected' as const },
+        { ...act('extra', 20, '2020-03-01T15:00:00Z'), status: 'pending' as const },
+      ],
+      '2029-01-01T00:00:00Z',
+    );
+    expect(r).toMatchObject({ pointsEarned: 40, pointsPending: 30 });
+    expect(r.notCounted.map((n) => n.reason)).toEqual(['before-window', 'awaiting-approval', 'rejected']);
+  });
+});
+
+describe('sniffEvidence', () => {
+  it('knows PDF, PNG and JPEG by their first bytes, and nothing else whatever its name', () => {
+    expect(sniffEvidence(Buffer.from('%PDF-1.7\n'))).toBe('application/pdf');
+    expect(sniffEvidence(Buffer.from('89504e470d0a1a0a00', 'hex'))).toBe('image/png');
+    expect(sniffEvidence(Buffer.from('ffd8ffe000104a4649', 'hex'))).toBe('image/jpeg');
+    for (const other of ['<svg xmlns="http://www.w3.org/2000/svg"/>', '<html>', 'GIF89a', '%PDF', '']) expect(sniffEvidence(Buffer.from(other))).toBeNull();
   });
 });

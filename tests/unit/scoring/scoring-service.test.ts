@@ -64,7 +64,6 @@ function setup() {
     findCredentialByCode: unused('findCredentialByCode'),
     sessionHeader: unused('sessionHeader'),
     scoredSessionsWithItem: unused('scoredSessionsWithItem'),
-    addRecertActivity: unused('addRecertActivity'),
     recertActivitiesOf: unused('recertActivitiesOf'),
     allAttemptsForExport: unused('allAttemptsForExport'),
     scoringInput: async (_db, id) => inputs.get(id)!,

@@ -17,6 +17,7 @@ const EVENTS: SessionEvent[] = [
   { type: 'paper-submit' },
   { type: 'expire' },
   { type: 'terminate', reason: 'x' },
+  { type: 'reopen', creditMs: 0 },
   { type: 'score' },
 ];
 
@@ -38,11 +39,12 @@ describe('session lifecycle', () => {
     expect(transition(view('checked_in', true, false), { type: 'start' }, AT)).toEqual({ ok: false, reason: 'cannot start: the candidate handbook has not been acknowledged' });
   });
 
-  it('ends exactly once: nothing but scoring leaves an ended state', () => {
+  it('ends exactly once: nothing but scoring (and an admin\'s reopen, below) leaves an ended state', () => {
     for (const ended of ['submitted', 'expired', 'terminated', 'scored'] as const) {
       for (const e of EVENTS) {
         const r = transition(view(ended), e, AT);
-        if (r.ok && e.type !== 'reconnect') expect([e.type, ended]).toEqual(['score', ended === 'scored' ? 'never' : ended]);
+        if (r.ok && e.type === 'reopen') expect(['expired', 'terminated']).toContain(ended);
+        else if (r.ok && e.type !== 'reconnect') expect([e.type, ended]).toEqual(['score', ended === 'scored' ? 'never' : ended]);
         if (r.ok) expect(r.clock).toEqual([]); // nothing after the end touches the clock
       }
     }
@@ -73,5 +75,21 @@ describe('session lifecycle', () => {
     expect(transition(view('in_progress'), { type: 'auto-pause', creditMs: 0, hold: true }, AT)).toMatchObject({ ok: true, state: 'paused', pauseReason: 'disconnected-proctor' });
     expect(transition({ ...view('paused'), pauseReason: 'disconnected-proctor' }, { type: 'reconnect' }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'disconnected-proctor', clock: [] });
     expect(transition({ ...view('paused'), pauseReason: 'drill' }, { type: 'extend', minutes: 2 }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'drill', clock: [{ kind: 'extend', at: AT, ms: 120_000 }] });
+  });
+
+  it('reopen (#17.9): a terminated or expired attempt, or one scored after such an end, goes back to paused awaiting the proctor', () => {
+    expect(transition(view('terminated'), { type: 'reopen', creditMs: 0 }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'reopened', clock: [] });
+    expect(transition(view('expired'), { type: 'reopen', creditMs: 300_000 }, AT)).toEqual({ ok: true, state: 'paused', pauseReason: 'reopened', clock: [{ kind: 'credit', at: AT, ms: 300_000 }] });
+    expect(transition({ ...view('scored'), endReason: 'terminated' }, { type: 'reopen', creditMs: 0 }, AT)).toMatchObject({ ok: true, state: 'paused' });
+    expect(transition({ ...view('scored'), endReason: 'expired' }, { type: 'reopen', creditMs: 0 }, AT)).toMatchObject({ ok: true, state: 'paused' });
+    // A submitted exam is never reopened, scored or not; nor is a session that has not ended.
+    expect(transition(view('submitted'), { type: 'reopen', creditMs: 0 }, AT)).toMatchObject({ ok: false, reason: expect.stringContaining('submitted exam cannot') });
+    expect(transition({ ...view('scored'), endReason: 'submitted' }, { type: 'reopen', creditMs: 0 }, AT)).toMatchObject({ ok: false });
+    expect(transition(view('scored'), { type: 'reopen', creditMs: 0 }, AT)).toMatchObject({ ok: false });
+    for (const s of ['scheduled', 'checked_in', 'in_progress', 'paused'] as const) expect(transition(view(s), { type: 'reopen', creditMs: 0 }, AT)).toMatchObject({ ok: false, reason: expect.stringContaining('not ended') });
+    expect(transition(view('terminated'), { type: 'reopen', creditMs: -1 }, AT)).toMatchObject({ ok: false });
+    // Once reopened, the proctor's resume runs the clock again.
+    expect(transition({ ...view('paused'), pauseReason: 'reopened' }, { type: 'resume' }, AT)).toMatchObject({ ok: true, state: 'in_progress' });
+    expect(transition({ ...view('paused'), pauseReason: 'reopened' }, { type: 'reconnect' }, AT)).toMatchObject({ ok: true, state: 'paused', clock: [] });
   });
 });

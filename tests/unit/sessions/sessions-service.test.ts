@@ -116,6 +116,12 @@ function memoryRepository() {
     },
     recordHeartbeats: unused('recordHeartbeats'),
     sessionNames: unused('sessionNames'),
+    extendedMs: unused('extendedMs'),
+    insertExtensionRequest: unused('insertExtensionRequest'),
+    pendingExtensionRequest: unused('pendingExtensionRequest'),
+    lockExtensionRequest: unused('lockExtensionRequest'),
+    decideExtensionRequest: unused('decideExtensionRequest'),
+    listExtensionRequests: unused('listExtensionRequests'),
   };
   return { repository, sessions, responses, ledger, incidents, notifications };
 }

@@ -362,6 +362,12 @@ function FormSummary({ data }: { data: ModuleAnalysis }) {
           <dd>{fmt(f?.sem, 2)}</dd>
         </div>
       </dl>
+      {data.releases.some((r) => r.id !== null) && (
+        // Sessions per bank release (docs/authoring.md, "Bank releases"): shown once any session drew from a release.
+        <p>
+          Bank releases: {data.releases.map((r) => `${r.name ?? 'live bank (no release)'}: ${r.sessions} session${r.sessions === 1 ? '' : 's'}`).join('; ')}.
+        </p>
+      )}
       {f && f.notes.length > 0 && (
         <ul className="author-notes">
           {f.notes.map((n) => (

@@ -27,6 +27,7 @@ import type {
   skippedItemSchema,
 } from '../../../../shared/api/item-bank.ts';
 import type { rescoreRequestSchema, rescoreResultSchema } from '../../../../shared/api/score-report.ts';
+import type { releaseProposeRequestSchema, releaseProposeResponseSchema, releaseSummarySchema } from '../../../../shared/api/releases.ts';
 import type { DeliveredItemStatistics, FlagThresholds, FormStatistics, ItemFlag, ItemFlagCode, ModuleAnalysis, OptionStats } from '../../../../shared/api/item-analysis.ts';
 import type { proposalDecisionSchema, proposalSchema } from '../../../../shared/api/authoring.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
@@ -104,6 +105,10 @@ export const getAnalysis = (module: string, t: Partial<Thresholds>) =>
 export const rescore = (body: Wire<typeof rescoreRequestSchema>) => api<RescoreResult>('POST', '/api/admin/rescore', body);
 
 export type Proposal = Wire<typeof proposalSchema>;
+export type ReleaseSummary = Wire<typeof releaseSummarySchema>;
+export type ReleaseProposal = Wire<typeof releaseProposeResponseSchema>;
+export const listReleases = () => api<ReleaseSummary[]>('GET', '/api/bank/releases');
+export const proposeRelease = (body: Wire<typeof releaseProposeRequestSchema>) => api<ReleaseProposal>('POST', '/api/bank/releases', body);
 export type ProposalDecision = Wire<typeof proposalDecisionSchema>;
 export const getProposals = () => api<Proposal[]>('GET', '/api/authoring/proposals');
 export const decideProposal = (p: Pick<Proposal, 'kind' | 'id'>, decision: 'approve' | 'reject', note: string) =>

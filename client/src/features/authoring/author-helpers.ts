@@ -7,9 +7,9 @@ import type { BankItem, ItemChange, ItemContent, ItemEdit, ItemOption, Problem }
 // ---------------------------------------------------------------------------------------------------------------------
 // Upload
 
-export type UploadKind = 'json' | 'csv' | 'qti-xml' | 'qti-zip';
+export type UploadKind = 'json' | 'csv' | 'qti-xml' | 'qti-zip' | 'image';
 
-export const UPLOAD_ACCEPT = '.json,.csv,.tsv,.xml,.zip,application/json,text/csv,application/xml,text/xml,application/zip';
+export const UPLOAD_ACCEPT = '.json,.csv,.tsv,.xml,.zip,.png,.jpg,.jpeg,.svg,application/json,text/csv,application/xml,text/xml,application/zip,image/png,image/jpeg,image/svg+xml';
 
 /** The format of a chosen file by its extension (the server detects by content as well; this only routes the call). */
 export function uploadKind(name: string): UploadKind | null {
@@ -18,10 +18,11 @@ export function uploadKind(name: string): UploadKind | null {
   if (ext === 'csv' || ext === 'tsv') return 'csv';
   if (ext === 'xml') return 'qti-xml';
   if (ext === 'zip') return 'qti-zip';
+  if (ext === 'png' || ext === 'jpg' || ext === 'jpeg' || ext === 'svg') return 'image';
   return null;
 }
 
-export const KIND_LABEL: Record<UploadKind, string> = { json: 'Bank file (JSON)', csv: 'CSV sheet', 'qti-xml': 'QTI item (XML)', 'qti-zip': 'QTI package (zip)' };
+export const KIND_LABEL: Record<UploadKind, string> = { json: 'Bank file (JSON)', csv: 'CSV sheet', 'qti-xml': 'QTI item (XML)', 'qti-zip': 'QTI package (zip)', image: "Image (for the bank file's items)" };
 
 /** Base64 of bytes, in chunks (String.fromCharCode with a huge spread overflows the stack). */
 export function bytesToBase64(bytes: Uint8Array): string {

@@ -124,12 +124,14 @@ export function ItemDetail({ item, kwas, onClose, onSaved, announce }: { item: B
           <div className="stack">
             <h4>Stem</h4>
             <p className="author-stem">{c.stem}</p>
+            {c.image && <BankImage image={c.image} />}
             <h4>Options</h4>
             <ol className="author-options">
               {c.options.map((o) => (
                 <li key={o.id} className={o.id === c.key ? 'is-key' : undefined}>
                   <span className="option-letter">{o.id}</span>
                   <span>{o.text}</span>
+                  {o.image && <BankImage image={o.image} small />}
                   {o.id === c.key && <span className="tag author-key-tag">Key</span>}
                 </li>
               ))}
@@ -162,6 +164,11 @@ export function ItemDetail({ item, kwas, onClose, onSaved, announce }: { item: B
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 
 /** The question exactly as the exam draws it (features/exam-session/exam-screen.tsx): a fieldset, the stem as its legend, radio options. */
+/** A stored image of the bank (`sha256:<hex>`), fetched from the staff media route, with its alt text. */
+function BankImage({ image, small }: { image: { src: string; alt: string }; small?: boolean }) {
+  return <img className={small ? 'option-image' : 'author-image'} src={`/api/bank/media/${image.src.replace(/^sha256:/, '')}`} alt={image.alt} />;
+}
+
 function PreviewDialog({ preview, onClose }: { preview: ItemPreview; onClose: () => void }) {
   const [choice, setChoice] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -171,12 +178,16 @@ function PreviewDialog({ preview, onClose }: { preview: ItemPreview; onClose: ()
       <div className="question-panel author-preview" data-testid="candidate-preview">
         <fieldset className="question">
           <legend className="stem">{preview.stem}</legend>
+          {preview.image && <BankImage image={preview.image} />}
           <div className="options">
             {preview.options.map((o, i) => (
               <label key={o.id} className={`option${choice === o.id ? ' checked' : ''}`}>
                 <input type="radio" name={`preview-${preview.itemId}`} value={o.id} checked={choice === o.id} onChange={() => setChoice(o.id)} />
                 <span className="option-letter">{LETTERS[i]}</span>
-                <span className="option-text">{o.text}</span>
+                <span className="option-text">
+                  {o.text}
+                  {o.image && <BankImage image={o.image} small />}
+                </span>
               </label>
             ))}
           </div>

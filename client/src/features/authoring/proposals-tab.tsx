@@ -1,9 +1,13 @@
 /**
- * Proposals: blueprint versions and fixed-form publications that authors proposed, each with its diff against what is
- * live. An admin approves (it goes live at once) or rejects with a reason; authors see what waits and for whom.
+ * Proposals: blueprint versions, fixed-form publications and bank releases that were proposed, each with its diff
+ * against what is live (and, for forms and releases, the items it adds, removes or changes). An admin approves (it goes
+ * live at once) or rejects with a reason; authors see what waits and for whom. Bank releases are listed and proposed
+ * above the proposals.
  */
 import { useEffect, useState } from 'react';
 import { decideProposal, getProposals, type Proposal } from './api.ts';
+import { ItemDiffView } from './item-diff.tsx';
+import { ReleasesPanel } from './releases-panel.tsx';
 import { TableWrap } from './table-wrap.tsx';
 
 const show = (v: string | number | null) => (v === null ? '—' : String(v));
@@ -30,6 +34,7 @@ function ProposalCard({ p, isAdmin, onDecided }: { p: Proposal; isAdmin: boolean
         Proposed by {p.proposedBy?.name ?? 'the command line'}
         {p.proposedAt ? ` on ${p.proposedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}.
       </p>
+      {p.notes && <p>Notes: {p.notes}</p>}
       <TableWrap label={`What ${p.title} changes`}>
         <table>
           <caption className="sr-only">What {p.title} changes</caption>
@@ -51,15 +56,16 @@ function ProposalCard({ p, isAdmin, onDecided }: { p: Proposal; isAdmin: boolean
           </tbody>
         </table>
       </TableWrap>
+      {p.itemDiff && <ItemDiffView diff={p.itemDiff} label={p.title} />}
       {isAdmin ? (
         <div className="row-form">
           <label htmlFor={noteId}>Decision note (required to reject)</label>
           <input id={noteId} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
           <button type="button" disabled={busy} onClick={() => void decide('approve')}>
-            Approve {p.id}
+            Approve {p.label}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => void decide('reject')}>
-            Reject {p.id}
+            Reject {p.label}
           </button>
         </div>
       ) : (
@@ -86,8 +92,17 @@ export function ProposalsTab({ isAdmin, announce }: { isAdmin: boolean; announce
   return (
     <div className="stack">
       <p className="muted">
-        Cut scores, form lengths, KWA counts, time limits and fixed forms are an admin's decision: an author's new blueprint version or publish request waits here until an admin approves it.
+        Cut scores, form lengths, KWA counts, time limits, fixed forms and bank releases are an admin's decision: an author's new blueprint version, publish request or release waits here until an admin approves it (a release
+        needs someone other than the person who proposed it).
       </p>
+      <ReleasesPanel
+        reload={reload}
+        onProposed={(text) => {
+          announce(text);
+          setReload((n) => n + 1);
+        }}
+      />
+      <h2>Waiting for a decision</h2>
       {error && (
         <p role="alert" className="error">
           {error}

@@ -106,7 +106,7 @@ export function UploadTab({ onCommitted, onShowItems, announce }: { onCommitted:
       [...list].map(async (f) => {
         const bytes = new Uint8Array(await f.arrayBuffer());
         const kind = uploadKind(f.name);
-        return { name: f.name, size: f.size, kind, bytes, text: kind === 'qti-zip' ? null : decodeText(bytes) };
+        return { name: f.name, size: f.size, kind, bytes, text: kind === 'qti-zip' || kind === 'image' ? null : decodeText(bytes) };
       }),
     );
     setFiles(chosen);
@@ -156,7 +156,7 @@ export function UploadTab({ onCommitted, onShowItems, announce }: { onCommitted:
           }}
         />
         <p id={hintId} className="muted">
-          Bank files (.json, see docs/item-bank-format.md), CSV sheets (.csv) and QTI items or packages (.xml, .zip). You can also drop files here. To check a corrected file, choose it again.
+          Bank files (.json, see docs/item-bank-format.md), CSV sheets (.csv), QTI items or packages (.xml, .zip), and the images (.png, .jpg, .svg) a bank file's items name. You can also drop files here. To check a corrected file, choose it again.
         </p>
       </div>
 

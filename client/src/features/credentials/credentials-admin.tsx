@@ -1,12 +1,14 @@
 /**
  * The admin's oversight of results and credentials, and the employer organizations (loaded on demand): find a
- * candidate, hold / release / void a result or revoke a credential with a reason; register employers, issue API keys
+ * candidate, hold / release / void a result or revoke a credential with a reason; review the recertification
+ * activities candidates reported (approve, or reject with a reason); register employers, issue API keys
  * (shown once) and webhook secrets, and watch webhook deliveries.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { EmployerOrg } from '../../../../shared/api/credentials.ts';
 import { api } from '../../lib/api-client.ts';
 import { TableHead } from '../../components/ui/table-head.tsx';
+import { RecertReview } from './recertification.tsx';
 
 interface Candidate {
   id: string;
@@ -24,6 +26,7 @@ export default function CredentialsAdmin() {
     <div className="stack">
       <h1>Results, credentials and employers</h1>
       <ResultsOversight />
+      <RecertReview />
       <Employers />
     </div>
   );

@@ -2,11 +2,12 @@
  * The candidate's record: attempts and results, credentials (with PDF certificates and their verification codes),
  * progress toward the full CPT, eligibility per module (retake waits) and recertification progress.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Wire } from '../../../../shared/api/common.ts';
 import type { candidateHistorySchema } from '../../../../shared/api/score-report.ts';
 import { api } from '../../lib/api-client.ts';
 import { TableHead } from '../../components/ui/table-head.tsx';
+import { MyRecertification } from './recertification.tsx';
 
 type History = Wire<typeof candidateHistorySchema>;
 
@@ -17,9 +18,10 @@ const MODULES: Record<string, string> = { SAF: 'Safety', QPM: 'Quality Practices
 export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: string) => string; verifyHref: (code: string) => string }) {
   const [h, setH] = useState<History | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  const load = useCallback(() => {
     void api<History>('GET', '/api/me/history').then((r) => (r.ok ? setH(r.data) : setError(r.error.message)));
   }, []);
+  useEffect(load, [load]);
   if (error) return <p role="alert" className="error">{error}</p>;
   if (!h) return <p role="status">Loading your results…</p>;
   return (
@@ -37,10 +39,11 @@ export function MyResults({ reportHref, verifyHref }: { reportHref: (sessionId: 
         )}
         {h.recertification && (
           <p>
-            Recertification: {h.recertification.pointsEarned} of {h.recertification.pointsRequired} points. The application {h.recertification.applicationOpen ? 'is open now' : `opens on ${h.recertification.applicationOpensAt.slice(0, 10)}`}.
+            Recertification: {h.recertification.pointsEarned} of {h.recertification.pointsRequired} points approved. The application {h.recertification.applicationOpen ? 'is open now' : `opens on ${h.recertification.applicationOpensAt.slice(0, 10)}`}.
           </p>
         )}
       </div>
+      <MyRecertification history={h} onChanged={load} />
       <div className="card">
         <h2>Credentials</h2>
         {h.credentials.length === 0 ? (

@@ -1,6 +1,7 @@
 /** The REST calls of the candidate's exam flow. Types are the wire form of the schemas in shared/api/sessions.ts. */
 import type { okSchema, Wire } from '../../../../shared/api/common.ts';
 import type { handbookAckSchema, handbookSchema, mySessionSchema, sessionStatusSchema, sessionToolsSchema } from '../../../../shared/api/sessions.ts';
+import type { cameraConsentRequestSchema, cameraFailureRequestSchema, sessionCameraSchema, stillSchema, stillUploadRequestSchema } from '../../../../shared/api/camera.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import { api } from '../../lib/api-client.ts';
 
@@ -19,3 +20,10 @@ export const getTools = (id: string) => api<SessionTools>('GET', `/api/sessions/
 export const startExam = (id: string) => api<Ok>('POST', `/api/sessions/${id}/start`);
 
 export const ENDED_STATES: readonly SessionState[] = ['submitted', 'expired', 'terminated', 'scored'];
+
+/** The seat camera (#17.11): whether to ask for consent, the decision, and the stills (seat-camera.ts sends them). */
+export type SessionCamera = Wire<typeof sessionCameraSchema>;
+export const getCamera = (id: string) => api<SessionCamera>('GET', `/api/sessions/${id}/camera`);
+export const decideCamera = (id: string, consent: boolean) => api<SessionCamera>('POST', `/api/sessions/${id}/camera/consent`, { consent } satisfies Wire<typeof cameraConsentRequestSchema>);
+export const uploadStill = (id: string, jpeg: string) => api<Wire<typeof stillSchema>>('POST', `/api/sessions/${id}/camera/stills`, { jpeg } satisfies Wire<typeof stillUploadRequestSchema>);
+export const reportCameraFailure = (id: string, body: Wire<typeof cameraFailureRequestSchema>) => api<Ok>('POST', `/api/sessions/${id}/camera/failure`, body);

@@ -188,3 +188,38 @@ export function Instructions({ status, busy, error, onStart }: { status: Session
     </section>
   );
 }
+
+/**
+ * The seat camera's consent step (#17.11), before the instructions when the test center has the camera on. Either
+ * answer is recorded with the time; declining does not stop the exam: the proctor is told and decides.
+ */
+export function CameraConsent({ intervalSeconds, busy, error, onDecide }: { intervalSeconds: number; busy: boolean; error: string | null; onDecide: (consent: boolean) => void }) {
+  return (
+    <section className="card" aria-labelledby="camera-title">
+      <ScreenHeading id="camera-title">Seat camera</ScreenHeading>
+      <p>This test center watches its seats with the workstation's camera during exams.</p>
+      <ul>
+        <li>
+          If you agree, the exam takes a still photo with the camera every <strong>{intervalSeconds} seconds</strong> while your exam runs (none while it is
+          paused). No sound and no video are recorded.
+        </li>
+        <li>The photos are seen only by the proctors of this test center and by the program's administrators, and are deleted after the center's retention period.</li>
+        <li>If you do not agree, no photo is taken. The proctor is told and decides how your exam goes on (for example, with a proctor watching your seat).</li>
+      </ul>
+      <p className="muted">Your answer is recorded with the time. Your browser may ask you to allow the camera.</p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" onClick={() => onDecide(true)} disabled={busy}>
+          I agree to the seat camera
+        </button>
+        <button type="button" className="secondary" onClick={() => onDecide(false)} disabled={busy}>
+          I do not agree
+        </button>
+      </div>
+    </section>
+  );
+}

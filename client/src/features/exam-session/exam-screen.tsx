@@ -16,6 +16,7 @@ import { Countdown } from './countdown.tsx';
 import { BreakOverlay, ScheduledBreakSlot, UnscheduledBreakDialog } from './break-screen.tsx';
 import type { ExamController } from './exam-controller.ts';
 import { reviewOf, type ExamState } from './exam-state.ts';
+import { imageUrl, ItemImage } from './item-image.tsx';
 import { QuestionPalette } from './question-palette.tsx';
 import { ShortcutList } from './shortcut-list.tsx';
 import { shortcutFor } from './shortcuts.ts';
@@ -354,6 +355,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
                     )}
                   </span>
                 </legend>
+                {item.image && <ItemImage sessionId={state.sessionId} image={item.image} label="picture for this question" />}
                 <div className="options">
                   {item.options.map((o, i) => {
                     const checked = state.answers[item.itemId] === o.id;
@@ -363,9 +365,13 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
                         <label className={`option${checked ? ' checked' : ''}`}>
                           <input type="radio" name={`q-${item.itemId}`} value={o.id} checked={checked} onChange={() => controller.answer(item.itemId, o.id)} />
                           <span className="option-letter">{LETTERS[i]}</span>
-                          <span className="option-text">{o.text}</span>
+                          <span className="option-text">
+                            {o.text}
+                            {o.image && <img className="option-image" src={imageUrl(state.sessionId, o.image)} alt={o.image.alt} />}
+                          </span>
                           {struck && <span className="visually-hidden"> (struck out)</span>}
                         </label>
+                        {o.image && <ItemImage sessionId={state.sessionId} image={o.image} label={`picture of option ${LETTERS[i]}`} inline={false} />}
                         <button
                           type="button"
                           className="strike-btn"

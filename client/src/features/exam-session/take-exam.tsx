@@ -3,8 +3,9 @@
  * snapshot (websocket), and owns the exam connection from check-in on.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { acknowledgeHandbook, checkIn, listMySessions, ENDED_STATES, getSession, startExam, type SessionStatus } from './api.ts';
-import { CheckIn, Instructions, Rules, ScreenHeading, WaitingRoom } from './before-exam.tsx';
+import { acknowledgeHandbook, checkIn, decideCamera, listMySessions, ENDED_STATES, getCamera, getSession, startExam, type SessionCamera, type SessionStatus } from './api.ts';
+import { CameraConsent, CheckIn, Instructions, Rules, ScreenHeading, WaitingRoom } from './before-exam.tsx';
+import { useSeatCamera } from './use-seat-camera.ts';
 import { endMessage, connectionText, TIME_UP_MESSAGE } from './exam-state.ts';
 import { ExamScreen } from './exam-screen.tsx';
 import { useExamController, useExamState } from './use-exam.ts';
@@ -91,6 +92,22 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
     setBusy(false);
   }
 
+  // The seat camera (#17.11): asked once the candidate is admitted; captures while the exam runs, if consented.
+  const [camera, setCamera] = useState<SessionCamera | null>(null);
+  const admittedAndRead = state === 'checked_in' && !!status?.admitted && !!status?.handbookAcknowledged;
+  const live = state === 'in_progress' || state === 'paused';
+  useEffect(() => {
+    if (!admittedAndRead && !live) return;
+    let current = true;
+    // Unreachable server: go on without the camera step rather than block the exam (the proctor sees no decision).
+    void getCamera(sessionId).then((r) => current && setCamera(r.ok ? r.data : { enabled: false, intervalSeconds: 0, maxBytes: 0, consent: null, decidedAt: null }));
+    return () => {
+      current = false;
+    };
+  }, [admittedAndRead, live, sessionId]);
+  const capturing = !!camera?.enabled && camera.consent === 'given' && state === 'in_progress' && !!exam && !exam.paused && !exam.ended;
+  useSeatCamera(sessionId, capturing ? camera : null);
+
   const title = exam?.session?.moduleTitle ?? knownTitle ?? listedTitle ?? status?.module ?? 'Exam';
 
   if (exam?.ended) return <Ended reason={exam.ended.reason} message={endMessage(exam.ended)} notices={exam.notices.map((n) => n.text)} onShowReport={onShowReport} />;
@@ -116,6 +133,22 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
     case 'checked_in':
       if (!status.admitted) return <WaitingRoom moduleTitle={title} connection={connectionText(exam?.connection ?? 'connecting')} />;
       if (!status.handbookAcknowledged) return <Rules busy={busy} error={actionError} onAcknowledge={(v) => void act(() => acknowledgeHandbook(sessionId, v))} />;
+      if (!camera) return <Loading text="Loading…" />;
+      if (camera.enabled && camera.consent === null)
+        return (
+          <CameraConsent
+            intervalSeconds={camera.intervalSeconds}
+            busy={busy}
+            error={actionError}
+            onDecide={(consent) =>
+              void act(async () => {
+                const r = await decideCamera(sessionId, consent);
+                if (r.ok) setCamera(r.data);
+                return r;
+              })
+            }
+          />
+        );
       return <Instructions status={status} busy={busy} error={actionError} onStart={() => void act(() => startExam(sessionId))} />;
     case 'in_progress':
     case 'paused':

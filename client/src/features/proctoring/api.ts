@@ -5,9 +5,28 @@
  */
 import type { CandidateImportResult, candidateImportRequestSchema, createUserRequestSchema, TestCenter, UserSummary } from '../../../../shared/api/accounts.ts';
 import type { Me } from '../../../../shared/api/auth.ts';
+import type { cameraSettingsRequestSchema, cameraSettingsSchema } from '../../../../shared/api/camera.ts';
 import type { okSchema, Wire } from '../../../../shared/api/common.ts';
 import type { answerHandSchema, bulkReasonSchema, messagedCountSchema, noteSchema, proctorMessageSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
-import type { admitSchema, breakRequestSchema, extendSchema, launchCodeSchema, reasonSchema, resumeSchema, scheduledSessionSchema, scheduleSessionRequestSchema, seatRequestSchema, seatResponseSchema } from '../../../../shared/api/sessions.ts';
+import type {
+  admitSchema,
+  approveExtensionSchema,
+  breakRequestSchema,
+  declineExtensionSchema,
+  extendResultSchema,
+  extendSchema,
+  extensionDecisionSchema,
+  extensionRequestSchema,
+  launchCodeSchema,
+  reasonSchema,
+  reopenSchema,
+  resumeSchema,
+  scheduledSessionSchema,
+  scheduleSessionRequestSchema,
+  seatRequestSchema,
+  seatResponseSchema,
+  terminateSchema,
+} from '../../../../shared/api/sessions.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
@@ -17,6 +36,9 @@ export type CandidateSummary = UserSummary;
 export type ImportResult = CandidateImportResult;
 export type TimelineEvent = Wire<typeof timelineEventSchema>;
 export type ScheduleRequest = Wire<typeof scheduleSessionRequestSchema>;
+export type ExtensionRequest = Wire<typeof extensionRequestSchema>;
+export type TerminateRequest = Wire<typeof terminateSchema>;
+export type NoteRequest = Wire<typeof noteSchema>;
 
 type Ok = Wire<typeof okSchema>;
 const enc = encodeURIComponent;
@@ -36,9 +58,16 @@ export const startBreak = (id: string, note?: string) => api<Ok>('POST', `/api/s
 export const start = (id: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/start`);
 export const pause = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/pause`, { reason } satisfies Wire<typeof reasonSchema>);
 export const resume = (id: string, reason?: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/resume`, (reason ? { reason } : {}) satisfies Wire<typeof resumeSchema>);
-export const extend = (id: string, minutes: number, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/extend`, { minutes, reason } satisfies Wire<typeof extendSchema>);
-export const terminate = (id: string, reason: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/terminate`, { reason } satisfies Wire<typeof reasonSchema>);
-export const addNote = (id: string, note: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/incidents`, { note } satisfies Wire<typeof noteSchema>);
+/** Applied at once (200), or past the per-exam cap filed for an admin (202, `outcome: 'requested'`). */
+export const extend = (id: string, minutes: number, reason: string) => api<Wire<typeof extendResultSchema>>('POST', `/api/sessions/${enc(id)}/extend`, { minutes, reason } satisfies Wire<typeof extendSchema>);
+export const terminate = (id: string, body: TerminateRequest) => api<Ok>('POST', `/api/sessions/${enc(id)}/terminate`, body);
+export const addNote = (id: string, body: NoteRequest) => api<Ok>('POST', `/api/sessions/${enc(id)}/incidents`, body);
+export const extensionRequests = (centerId: string) => api<ExtensionRequest[]>('GET', `/api/extension-requests?testCenterId=${enc(centerId)}`);
+export const approveExtension = (id: string, note?: string) => api<Wire<typeof extensionDecisionSchema>>('POST', `/api/admin/extension-requests/${enc(id)}/approve`, (note ? { note } : {}) satisfies Wire<typeof approveExtensionSchema>);
+export const declineExtension = (id: string, note: string) => api<Wire<typeof extensionDecisionSchema>>('POST', `/api/admin/extension-requests/${enc(id)}/decline`, { note } satisfies Wire<typeof declineExtensionSchema>);
+export const reopen = (id: string, body: Wire<typeof reopenSchema>) => api<Ok>('POST', `/api/admin/sessions/${enc(id)}/reopen`, body);
+/** The session's irregularity report (PDF), fetched by the browser as a download. */
+export const irregularityReportUrl = (id: string) => `/api/sessions/${enc(id)}/irregularity-report.pdf`;
 export const messageSeat = (id: string, text: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/message`, { text } satisfies Wire<typeof proctorMessageSchema>);
 export const answerHand = (id: string, text: string) => api<Ok>('POST', `/api/sessions/${enc(id)}/hand/answer`, { text } satisfies Wire<typeof answerHandSchema>);
 export const messageRoom = (centerId: string, text: string) => api<Wire<typeof messagedCountSchema>>('POST', `/api/proctor/centers/${enc(centerId)}/message`, { text } satisfies Wire<typeof proctorMessageSchema>);
@@ -59,3 +88,9 @@ export async function incidentsCsv(centerId: string, date: string): Promise<ApiR
   const json = (await res.json().catch(() => ({}))) as Partial<ErrorBody>;
   return { ok: false, status: res.status, error: { ...json, code: json.code ?? 'INTERNAL', message: json.message ?? `The server answered ${res.status}.` } };
 }
+
+/** The seat camera (#17.11): the center's setting (admins change it) and a still's address for an <img>. */
+export type CameraSettings = Wire<typeof cameraSettingsSchema>;
+export const cameraSettings = (centerId: string) => api<CameraSettings>('GET', `/api/test-centers/${enc(centerId)}/camera`);
+export const updateCameraSettings = (centerId: string, body: Wire<typeof cameraSettingsRequestSchema>) => api<CameraSettings>('PUT', `/api/admin/test-centers/${enc(centerId)}/camera`, body);
+export const stillUrl = (sessionId: string, stillId: string) => `/api/sessions/${enc(sessionId)}/camera/stills/${enc(stillId)}`;

@@ -5,6 +5,7 @@ import type { ErrorBody, TestCenter } from './api.ts';
 import { incidentText, parseCsv, zonedDate } from './roster.ts';
 import { ApiErrorMessage } from './seat-dialogs.tsx';
 import { formatZonedCompact } from '../../lib/zoned-time.ts';
+import { INCIDENT_CATEGORY_TEXT, type IncidentCategory } from '../../../../shared/incidents.ts';
 
 export function IncidentsTab({ center }: { center: TestCenter }) {
   const [date, setDate] = useState(() => zonedDate(Date.now(), center.timeZone));
@@ -52,7 +53,10 @@ export function IncidentsTab({ center }: { center: TestCenter }) {
     <div className="pc-tab-body">
       <section aria-labelledby="incidents-title" className="stack">
         <h2 id="incidents-title">Incident report</h2>
-        <p className="muted">Every incident of the day at {center.name}: focus and visibility signals, second connections and proctor notes, with the session and the candidate.</p>
+        <p className="muted">
+          Every incident of the day at {center.name}, each with its category and severity: focus and visibility signals, disconnects, second connections, raised hands,
+          the proctors' pauses, extensions, terminations and notes. The irregularity report of one session (PDF) is under its Timeline.
+        </p>
         <form onSubmit={download} className="row pc-align-end">
           <label>
             Date ({center.timeZone})
@@ -80,7 +84,9 @@ export function IncidentsTab({ center }: { center: TestCenter }) {
                       <th scope="col">Candidate</th>
                       <th scope="col">Module</th>
                       <th scope="col">Incident</th>
-                      <th scope="col">Source</th>
+                      <th scope="col">Category</th>
+                      <th scope="col">Severity</th>
+                      <th scope="col">Recorded by</th>
                       <th scope="col">Note</th>
                     </tr>
                   </thead>
@@ -91,7 +97,9 @@ export function IncidentsTab({ center }: { center: TestCenter }) {
                         <td>{cell(row, 'candidate')}</td>
                         <td>{cell(row, 'module')}</td>
                         <td>{incidentText(cell(row, 'kind'))}</td>
-                        <td>{cell(row, 'source')}</td>
+                        <td data-testid="incident-category">{INCIDENT_CATEGORY_TEXT[cell(row, 'category') as IncidentCategory] ?? cell(row, 'category')}</td>
+                        <td className={cell(row, 'severity') === 'high' ? 'pc-sev-high' : undefined}>{cell(row, 'severity')}</td>
+                        <td>{cell(row, 'recorded_by') || cell(row, 'source')}</td>
                         <td>{cell(row, 'note')}</td>
                       </tr>
                     ))}

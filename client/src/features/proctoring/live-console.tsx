@@ -452,6 +452,7 @@ function SeatRow(props: {
           <span className="muted">—</span>
         ) : (
           <>
+            {row.camera && <SeatStill row={row} timeZone={center.timeZone} />}
             <span className={`pill ${row.connected ? 'conn-connected' : 'conn-offline'}`}>{row.connected ? 'Connected' : 'Not connected'}</span>
             <span className="pc-small">
               {age === null ? 'no heartbeat yet' : `heartbeat ${formatAge(age)} ago`}
@@ -525,3 +526,16 @@ function SeatRow(props: {
   );
 }
 
+/** The seat camera's latest still on the seat's row (#17.11), or what stands in for it. */
+function SeatStill({ row, timeZone }: { row: RosterRow; timeZone: string }) {
+  const camera = row.camera!;
+  if (camera.consent === 'declined') return <span className="pc-small pc-still-none">Camera declined</span>;
+  if (!camera.latestStillId || !camera.latestStillAt) return <span className="pc-small pc-still-none">Camera: no still yet</span>;
+  const at = formatZonedCompact(camera.latestStillAt, timeZone, 'time-seconds');
+  return (
+    <span className="pc-still">
+      <img src={proctorApi.stillUrl(row.sessionId, camera.latestStillId)} width={64} height={48} alt={`Latest camera still of ${row.candidateName}, ${at}`} data-testid="seat-still" />
+      <span className="pc-small">camera {at}</span>
+    </span>
+  );
+}

@@ -1,15 +1,17 @@
 /**
  * The proctor console (route /proctor, proctors and admins; loaded lazily, so none of it is in the candidate's
- * bundle): pick a test center (remembered on this computer), then four tabs: the live console of the day's seats,
- * the center's candidates, scheduling, and the incident report.
+ * bundle): pick a test center (remembered on this computer), then tabs: the live console of the day's seats,
+ * the center's candidates, scheduling, the incident report, oversight (extensions past the cap, reopening) and paper.
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { LiveRegion } from '../../components/ui/live-region.tsx';
 import * as proctorApi from './api.ts';
 import type { CandidateSummary, ErrorBody, TestCenter } from './api.ts';
+import { CameraSetting } from './camera-setting.tsx';
 import { CandidatesTab, type CandidatesState } from './candidates-tab.tsx';
 import { IncidentsTab } from './incidents-tab.tsx';
+import { OversightTab } from './oversight-tab.tsx';
 import { PaperTab } from './paper-tab.tsx';
 import { LiveConsole } from './live-console.tsx';
 import { attentionAnnouncement, newAttention, zonedDate } from './roster.ts';
@@ -141,6 +143,7 @@ const TABS = [
   { id: 'candidates', label: 'Candidates' },
   { id: 'schedule', label: 'Schedule' },
   { id: 'incidents', label: 'Incidents' },
+  { id: 'oversight', label: 'Oversight' },
   { id: 'paper', label: 'Paper exams' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -215,6 +218,7 @@ function CenterConsole({ center, role, canChange, onChangeCenter }: { center: Te
           <p className="pc-center">
             <strong>{center.name}</strong> <span className="muted">· {center.code} · {center.timeZone}</span>
           </p>
+          <CameraSetting center={center} role={role} />
         </div>
         {canChange && (
           <button type="button" className="secondary" onClick={onChangeCenter}>
@@ -273,6 +277,9 @@ function CenterConsole({ center, role, canChange, onChangeCenter }: { center: Te
       </div>
       <div role="tabpanel" id="pc-panel-incidents" aria-labelledby="pc-tab-incidents" hidden={tab !== 'incidents'} className="pc-panel">
         <IncidentsTab center={center} />
+      </div>
+      <div role="tabpanel" id="pc-panel-oversight" aria-labelledby="pc-tab-oversight" hidden={tab !== 'oversight'} className="pc-panel">
+        <OversightTab center={center} role={role} rows={feed.rows} visible={tab === 'oversight'} announce={announce} />
       </div>
       <div role="tabpanel" id="pc-panel-paper" aria-labelledby="pc-tab-paper" hidden={tab !== 'paper'} className="pc-panel">
         <PaperTab rows={feed.rows} announce={announce} />

@@ -77,6 +77,8 @@ export const ATTENTION_TEXT: Record<AttentionReason, string> = {
   'focus-lost': 'Focus lost: left the exam window',
   'second-connection': 'Second connection',
   'nearly-out-of-time': 'Nearly out of time',
+  'camera-failed': 'Camera not working (see the timeline)',
+  'camera-declined': 'Declined the seat camera: decide and note it',
 };
 
 export function attentionText(reason: string): string {
@@ -90,8 +92,21 @@ const INCIDENT_TEXT: Record<string, string> = {
   'second-connection': 'second connection',
   'proctor-note': 'proctor note',
   'raise-hand': 'hand raised',
+  'camera-failed': 'camera not working',
+  'camera-declined': 'camera declined',
   'hand-answered': 'hand answered',
   'proctor-message': 'message sent',
+  disconnected: 'disconnected',
+  paused: 'paused',
+  resumed: 'resumed',
+  extended: 'time extended',
+  'extension-requested': 'extension requested (past the cap)',
+  'extension-approved': 'extension approved',
+  'extension-declined': 'extension declined',
+  terminated: 'terminated',
+  reopened: 'reopened by an admin',
+  'break-started': 'break started',
+  'break-ended': 'break ended',
 };
 /** "On an unscheduled break (clock running)": a seat's pause reason when it is a break, else null. */
 export function onBreakText(reason: string | null): string | null {
@@ -184,7 +199,7 @@ export function urgency(r: Pick<RosterRow, 'attention'>): number {
   return (URGENT_REASONS.length - top) * 10 + r.attention.length;
 }
 /** Most urgent first: a person waiting for the proctor, then a lost or doubled connection, then the rest. */
-const URGENT_REASONS: readonly AttentionReason[] = ['raised-hand', 'disconnected', 'second-connection', 'focus-lost', 'nearly-out-of-time', 'idle'] satisfies readonly (keyof typeof ATTENTION_TEXT)[];
+const URGENT_REASONS: readonly AttentionReason[] = ['raised-hand', 'disconnected', 'second-connection', 'focus-lost', 'camera-declined', 'camera-failed', 'nearly-out-of-time', 'idle'] satisfies readonly (keyof typeof ATTENTION_TEXT)[];
 /** Among seats that need nothing: people waiting first, then running, paused, the rest, ended last. */
 const URGENT_STATES: SeatStatus[] = ['waiting', 'paused', 'in_progress', 'admitted', 'scheduled', 'ended'];
 
@@ -326,6 +341,12 @@ const EVENT_TEXT: Record<string, string> = {
   'session.paused': 'Paused',
   'session.resumed': 'Resumed',
   'session.extended': 'Extra time given',
+  'session.extension-requested': 'Extension requested (past the cap)',
+  'session.extension-approved': 'Extension approved by an admin',
+  'session.extension-declined': 'Extension declined by an admin',
+  'session.reopened': 'Reopened by an admin',
+  'session.score-withdrawn': 'Score withdrawn (reopened)',
+  'time.credit': 'Time credited',
   'session.terminated': 'Terminated',
   'session.submitted': 'Submitted',
   'session.expired': 'Time ran out',
@@ -335,6 +356,10 @@ const EVENT_TEXT: Record<string, string> = {
   'time.pause': 'Clock stopped',
   'time.resume': 'Clock restarted',
   'time.extend': 'Time added',
+  'camera.still': 'Camera still',
+  'session.camera-consented': 'Agreed to the seat camera',
+  'session.camera-declined': 'Declined the seat camera',
+  'session.camera-failed': 'Camera not working',
 };
 export function timelineEventText(event: string): string {
   if (EVENT_TEXT[event]) return EVENT_TEXT[event];

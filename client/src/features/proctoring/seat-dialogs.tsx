@@ -1,5 +1,5 @@
 /**
- * The dialogs behind the seat actions: admit (photo-ID check), pause, extend, terminate (cannot be undone), incident
+ * The dialogs behind the seat actions: admit (photo-ID check), pause, extend, terminate (a category and a note; only an admin can reopen), incident
  * note, timeline, admission ticket, and the center-wide pause/resume (fire drill). Each one shows the server's error
  * next to its buttons and stays open until the action succeeds; the row itself changes by push.
  */
@@ -12,6 +12,7 @@ import type { ErrorBody, TestCenter, TimelineEvent } from './api.ts';
 import { formatInZone, moduleTitle, timelineEventText } from './roster.ts';
 import { formatZonedCompact } from '../../lib/zoned-time.ts';
 import { SEAT_LABEL_PATTERN } from '../../../../shared/seats.ts';
+import { INCIDENT_CATEGORY_TEXT, INCIDENT_SEVERITIES, PROCTOR_INCIDENT_CATEGORIES, type IncidentCategory, type IncidentSeverity, type ProctorIncidentCategory } from '../../../../shared/incidents.ts';
 
 export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand' | 'seat' | 'break';
 
@@ -39,7 +40,8 @@ export function ApiErrorMessage({ error, id }: { error: ErrorBody | null; id?: s
 const MIN_REASON = 3;
 const reasonProblem = (r: string) => (r.trim().length < MIN_REASON ? `Give a reason (at least ${MIN_REASON} characters).` : null);
 
-function useAction() {
+/** Runs one API call for a dialog: busy while it runs, the server's error kept to show next to the buttons. */
+export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
   async function run<T>(call: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }>): Promise<T | null> {
@@ -335,7 +337,11 @@ function ExtendDialog({ row, onClose, onDone }: SeatDialogProps) {
     e.preventDefault();
     setTried(true);
     if (minutesProblem || rProblem) return;
-    if (await run(() => proctorApi.extend(row.sessionId, n, reason.trim()))) onDone(`Gave ${row.candidateName} ${n} more minute${n === 1 ? '' : 's'}.`);
+    const r = await run(() => proctorApi.extend(row.sessionId, n, reason.trim()));
+    if (!r) return;
+    // Past the per-exam cap the extension waits for an admin (Oversight tab); within it the time is added now.
+    if (r.outcome === 'requested') onDone(`${n} more minutes for ${row.candidateName} would pass the ${r.capMinutes}-minute cap (${r.extendedMinutes} given so far): sent to an admin for approval.`);
+    else onDone(`Gave ${row.candidateName} ${n} more minute${n === 1 ? '' : 's'}.`);
   }
   return (
     <Dialog title={`Extend ${row.candidateName}'s time`} onClose={onClose} initialFocus={first}>
@@ -361,38 +367,99 @@ function ExtendDialog({ row, onClose, onDone }: SeatDialogProps) {
   );
 }
 
-function TerminateDialog({ row, onClose, onDone }: SeatDialogProps) {
+/** The incident category (the proctor's choices) and severity, as two labelled selects (#17.8). */
+function CategoryFields(props: {
+  category: ProctorIncidentCategory | '';
+  onCategory: (c: ProctorIncidentCategory | '') => void;
+  severity: IncidentSeverity;
+  onSeverity: (s: IncidentSeverity) => void;
+  /** Shown when the category is missing and required. */
+  problem: string | null;
+  categoryRef?: React.RefObject<HTMLSelectElement | null>;
+}) {
+  const id = useId();
   return (
-    <ReasonDialog
-      title={`Terminate ${row.candidateName}'s exam?`}
-      danger
-      intro={
-        <p className="banner error">
-          <strong>This cannot be undone.</strong> The exam ends now and is recorded as terminated, which counts as a failed attempt for the retake rules.
-          The candidate sees your reason.
+    <div className="row pc-align-end">
+      <label>
+        Category
+        <select ref={props.categoryRef} value={props.category} onChange={(e) => props.onCategory(e.target.value as ProctorIncidentCategory | '')} required aria-invalid={props.problem ? true : undefined} aria-describedby={props.problem ? `${id}-err` : undefined}>
+          <option value="">Choose…</option>
+          {PROCTOR_INCIDENT_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {INCIDENT_CATEGORY_TEXT[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity
+        <select value={props.severity} onChange={(e) => props.onSeverity(e.target.value as IncidentSeverity)}>
+          {INCIDENT_SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {s.charAt(0).toUpperCase() + s.slice(1)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {props.problem && (
+        <p id={`${id}-err`} className="error" role="alert">
+          {props.problem}
         </p>
-      }
-      submitText="Terminate exam"
-      busyText="Terminating…"
-      cancelText="Keep the exam running"
-      onClose={onClose}
-      onDone={onDone}
-      act={async (reason, run) => ((await run(() => proctorApi.terminate(row.sessionId, reason))) ? `Terminated ${row.candidateName}'s exam.` : null)}
-    />
+      )}
+    </div>
+  );
+}
+
+function TerminateDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const [category, setCategory] = useState<ProctorIncidentCategory | ''>('');
+  const [severity, setSeverity] = useState<IncidentSeverity>('high');
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLSelectElement>(null);
+  const { busy, error, run } = useAction();
+  const categoryProblem = category ? null : 'Choose the category of the incident.';
+  const rProblem = reasonProblem(reason);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setTried(true);
+    if (categoryProblem || rProblem || !category) return first.current?.focus();
+    if (await run(() => proctorApi.terminate(row.sessionId, { category, severity, note: reason.trim() }))) onDone(`Terminated ${row.candidateName}'s exam.`);
+  }
+  return (
+    <Dialog title={`Terminate ${row.candidateName}'s exam?`} role="alertdialog" onClose={onClose} initialFocus={first} className="pc-danger">
+      <form onSubmit={submit} className="stack" noValidate>
+        <p className="banner error">
+          <strong>You cannot undo this.</strong> The exam ends now and is recorded as terminated, which counts as a failed attempt for the retake rules;
+          only an admin can reopen it. The candidate sees your reason; the category and severity go on the incident record and the irregularity report.
+        </p>
+        <CategoryFields category={category} onCategory={setCategory} severity={severity} onSeverity={setSeverity} problem={tried ? categoryProblem : null} categoryRef={first} />
+        <ReasonInput value={reason} onChange={setReason} problem={tried ? rProblem : null} />
+        <ApiErrorMessage error={error} />
+        <Buttons onCancel={onClose} cancelText="Keep the exam running">
+          <button type="submit" className="pc-danger-btn" disabled={busy}>
+            {busy ? 'Terminating…' : 'Terminate exam'}
+          </button>
+        </Buttons>
+      </form>
+    </Dialog>
   );
 }
 
 function NoteDialog({ row, onClose, onDone }: SeatDialogProps) {
   const [note, setNote] = useState('');
+  const [category, setCategory] = useState<ProctorIncidentCategory | ''>('other');
+  const [severity, setSeverity] = useState<IncidentSeverity>('low');
   const [tried, setTried] = useState(false);
   const first = useRef<HTMLTextAreaElement>(null);
   const { busy, error, run } = useAction();
   const problem = note.trim().length < 3 ? 'Write at least 3 characters.' : null;
+  const categoryProblem = category ? null : 'Choose the category of the incident.';
   async function submit(e: FormEvent) {
     e.preventDefault();
     setTried(true);
     if (problem) return first.current?.focus();
-    if (await run(() => proctorApi.addNote(row.sessionId, note.trim()))) onDone(`Incident note saved for ${row.candidateName}.`);
+    if (categoryProblem || !category) return;
+    if (await run(() => proctorApi.addNote(row.sessionId, { note: note.trim(), category, severity }))) onDone(`Incident note saved for ${row.candidateName}.`);
   }
   return (
     <Dialog title={`Incident note for ${row.candidateName}`} onClose={onClose} initialFocus={first}>
@@ -405,6 +472,7 @@ function NoteDialog({ row, onClose, onDone }: SeatDialogProps) {
         <p id="note-hint" className="muted">
           Recorded with your name and the time in the session's incident log and timeline.
         </p>
+        <CategoryFields category={category} onCategory={setCategory} severity={severity} onSeverity={setSeverity} problem={tried ? categoryProblem : null} />
         {tried && problem && (
           <p id="note-error" className="error" role="alert">
             {problem}
@@ -469,6 +537,9 @@ export function RoomMessageDialog({ center, count, onClose, onDone }: { center: 
 function eventDetail(e: TimelineEvent): string | null {
   const amount = e.details && typeof e.details.amountMs === 'number' ? e.details.amountMs : null;
   if (amount) return `${amount > 0 ? '+' : '−'}${spokenDuration(Math.abs(amount))}`;
+  const category = e.details?.category;
+  const severity = e.details?.severity;
+  if (typeof category === 'string' && category !== 'administrative') return `${INCIDENT_CATEGORY_TEXT[category as IncidentCategory] ?? category}, ${String(severity ?? '')} severity`;
   return null;
 }
 
@@ -503,6 +574,9 @@ function TimelineDialog({ row, center, onClose }: SeatDialogProps) {
                   </span>
                   {e.reason && <span className="pc-tl-reason"> · “{e.reason}”</span>}
                   {e.actorRole && <span className="muted"> · by {e.actorRole}</span>}
+                  {e.event === 'camera.still' && typeof e.details?.stillId === 'string' && (
+                    <img className="pc-tl-still" src={proctorApi.stillUrl(row.sessionId, e.details.stillId)} width={160} height={120} loading="lazy" alt={`Camera still of ${row.candidateName} at ${formatZonedCompact(e.at, center.timeZone, 'time-seconds')}`} />
+                  )}
                 </span>
               </li>
             );
@@ -510,6 +584,9 @@ function TimelineDialog({ row, center, onClose }: SeatDialogProps) {
         </ol>
       )}
       <div className="dialog-actions">
+        <a className="button secondary" href={proctorApi.irregularityReportUrl(row.sessionId)} download>
+          Irregularity report (PDF)
+        </a>
         <button type="button" onClick={onClose}>
           Close
         </button>

@@ -134,6 +134,13 @@ export function ScoreReportPage({ sessionId, onBack }: { sessionId: string; onBa
             <dt>Date</dt>
             <dd>{report.date ? formatZoned(report.date, report.timeZone) : '—'}</dd>
           </div>
+          {report.release && (
+            // Which bank release the exam was drawn from (docs/authoring.md, "Bank releases"); absent: the live bank.
+            <div>
+              <dt>Bank release</dt>
+              <dd>{report.release.name}</dd>
+            </div>
+          )}
         </dl>
       </header>
       {ended && <p className="banner info">{ended}</p>}

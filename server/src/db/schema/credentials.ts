@@ -3,7 +3,7 @@
  * events that employers' webhooks deliver (a transactional outbox: events are written in the same transaction as the
  * status change they report).
  */
-import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { credentials } from './scoring.ts';
 import { examSessions } from './sessions.ts';
@@ -134,4 +134,22 @@ export const webhookDeliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('webhook_deliveries_event_org_idx').on(t.eventId, t.orgId), index('webhook_deliveries_due_idx').on(t.state, t.nextAttemptAt)],
+);
+
+/**
+ * Token buckets of the public lookups (`/api/verify`), per scope and client address, shared by every instance: one
+ * atomic upsert spends a token (credentials.repository.ts `takePublicToken`). A row idle long enough to be full again
+ * means the same as no row and is deleted.
+ */
+export const publicRateBuckets = pgTable(
+  'public_rate_buckets',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    tokens: doublePrecision('tokens').notNull(),
+    /** Whether the last request was let through (the upsert's answer). */
+    granted: boolean('granted').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('public_rate_buckets_updated_idx').on(t.updatedAt)],
 );

@@ -1,5 +1,5 @@
 import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { moduleCodeEnum } from './item-bank.ts';
+import { bankReleases, moduleCodeEnum } from './item-bank.ts';
 import { users } from './accounts.ts';
 
 export const formKindEnum = pgEnum('form_kind', ['linear-on-the-fly', 'fixed']);
@@ -30,6 +30,8 @@ export const forms = pgTable(
     publishProposedBy: uuid('publish_proposed_by').references(() => users.id),
     publishProposedAt: timestamp('publish_proposed_at', { withTimezone: true }),
     publishedBy: uuid('published_by').references(() => users.id),
+    /** The bank release the form was drawn from; null when its module had no release (the live bank). */
+    releaseId: uuid('release_id').references(() => bankReleases.id),
   },
   (t) => [index('forms_module_status_idx').on(t.module, t.kind, t.status)],
 );

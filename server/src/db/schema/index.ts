@@ -9,3 +9,4 @@ export * from './credentials.ts';
 export * from './measurement.ts';
 export * from './practice.ts';
 export * from './paper.ts';
+export * from './camera.ts';

@@ -1,5 +1,6 @@
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Blueprint, ItemContent, ItemStats, Kwa } from '../../../../shared/item-bank-format.ts';
+import type { ReleaseContents } from '../../../../shared/bank-release.ts';
 import { ITEM_STATUSES, MODULE_CODES } from '../../../../shared/vocabulary.ts';
 import { users } from './accounts.ts';
 
@@ -115,3 +116,61 @@ export const enemyGroups = pgTable('enemy_groups', {
   reason: text('reason'),
   updatedRevision: integer('updated_revision').notNull(),
 });
+
+/** A release someone proposed waits for an admin (a second person); approved releases are what exams draw from. */
+export const releaseStatusEnum = pgEnum('release_status', ['proposed', 'approved', 'rejected']);
+
+/**
+ * Bank releases: a named, immutable snapshot of the exam items (id and content version, with their status), live
+ * blueprint versions, enemy groups and certification policy version of some modules (or the whole bank). A module's
+ * current release is its most recently approved one (`current_since`); assembly draws only from it. `contents` is
+ * written once, at the proposal, and never updated: item edits make new item versions, which a release never follows.
+ */
+export const bankReleases = pgTable(
+  'bank_releases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    modules: jsonb('modules').$type<string[]>().notNull(),
+    notes: text('notes'),
+    status: releaseStatusEnum('status').notNull(),
+    contents: jsonb('contents').$type<ReleaseContents>().notNull(),
+    bankRevision: integer('bank_revision').notNull(),
+    proposedBy: uuid('proposed_by').references(() => users.id),
+    proposedAt: timestamp('proposed_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+    /** When it became current (approval); null while proposed or when rejected. */
+    currentSince: timestamp('current_since', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('bank_releases_name_idx').on(t.name)],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Images in items, stored once by the SHA-256 of their bytes (docs/item-bank-format.md, "Images"). Never changed or
+ * deleted: an item version that shows an image keeps showing the same bytes.
+ */
+export const media = pgTable('media', {
+  sha256: text('sha256').primaryKey(),
+  mediaType: text('media_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  size: integer('size').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdBy: uuid('created_by').references(() => users.id),
+});
+
+/** Which images each item version shows: what a candidate's form may fetch (docs/security.md). */
+export const itemVersionMedia = pgTable(
+  'item_version_media',
+  {
+    itemId: text('item_id').notNull(),
+    version: integer('version').notNull(),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => media.sha256),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.version, t.sha256] }), index('item_version_media_sha_idx').on(t.sha256)],
+);

@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgEnum, pgTable, real, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, jsonb, pgEnum, pgTable, real, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { CertificationPolicy } from '../../../../shared/certification-policy.ts';
 import { users } from './accounts.ts';
 import { moduleCodeEnum } from './item-bank.ts';
@@ -72,6 +72,8 @@ export const credentials = pgTable(
   (t) => [uniqueIndex('credentials_code_idx').on(t.verificationCode), index('credentials_candidate_idx').on(t.candidateId), uniqueIndex('credentials_status_seq_idx').on(t.statusSeq)],
 );
 
+export const recertActivityStatusEnum = pgEnum('recert_activity_status', ['pending', 'approved', 'rejected']);
+
 export const recertActivities = pgTable(
   'recert_activities',
   {
@@ -85,6 +87,33 @@ export const recertActivities = pgTable(
     description: text('description').notNull(),
     recordedBy: uuid('recorded_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Only approved activities count toward recertification. A candidate's own report starts pending until an admin
+     * decides; one an admin records is approved at once. Rows older than the column wait for a decision (fail closed).
+     */
+    status: recertActivityStatusEnum('status').notNull().default('pending'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** Why it was rejected (required then); null otherwise. */
+    decisionReason: text('decision_reason'),
   },
-  (t) => [index('recert_activities_candidate_idx').on(t.candidateId)],
+  (t) => [index('recert_activities_candidate_idx').on(t.candidateId), index('recert_activities_status_idx').on(t.status)],
 );
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+/** The file a candidate attached to a reported activity (PDF, PNG or JPEG, type taken from its bytes). */
+export const recertEvidence = pgTable('recert_evidence', {
+  activityId: uuid('activity_id')
+    .primaryKey()
+    .references(() => recertActivities.id, { onDelete: 'cascade' }),
+  contentType: text('content_type').$type<'application/pdf' | 'image/png' | 'image/jpeg'>().notNull(),
+  fileName: text('file_name').notNull(),
+  size: integer('size').notNull(),
+  sha256: text('sha256').notNull(),
+  bytes: bytea('bytes').notNull(),
+  uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+});

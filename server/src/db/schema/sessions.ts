@@ -3,7 +3,7 @@ import { bigint, bigserial, boolean, date, index, integer, pgEnum, pgTable, prim
 import { SESSION_STATES } from '../../../../shared/protocol/session-protocol.ts';
 import { testCenters, users } from './accounts.ts';
 import { forms } from './forms.ts';
-import { moduleCodeEnum } from './item-bank.ts';
+import { bankReleases, moduleCodeEnum } from './item-bank.ts';
 
 export const sessionStateEnum = pgEnum('session_state', SESSION_STATES);
 export const ledgerKindEnum = pgEnum('time_ledger_kind', ['start', 'pause', 'resume', 'extend', 'credit', 'stop']);
@@ -37,6 +37,8 @@ export const examSessions = pgTable(
     handbookVersion: text('handbook_version'),
     handbookAcknowledgedAt: timestamp('handbook_acknowledged_at', { withTimezone: true }),
     formId: uuid('form_id').references(() => forms.id),
+    /** The bank release the session's form was drawn from (recorded at admission); null: the live bank, no release. */
+    releaseId: uuid('release_id').references(() => bankReleases.id),
     /** 'online' (the exam screen) or 'paper' (a printed booklet and answer sheet, docs/paper.md); paper never starts online. */
     delivery: text('delivery').$type<'online' | 'paper'>().notNull().default('online'),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -79,6 +81,30 @@ export const examSessions = pgTable(
       .where(sql`seat_label is not null and state in ('scheduled', 'checked_in', 'in_progress', 'paused')`),
     index('exam_sessions_break_idx').on(t.breakEndsAt).where(sql`break_ends_at is not null`),
   ],
+);
+
+/**
+ * #17.9: an extension past the per-exam cap (EXTENSION_CAP_MINUTES) waits here for an admin. `pending` until an admin
+ * approves (the minutes are then added through the session lifecycle) or declines; both people are on the row.
+ */
+export const extensionRequestStatusEnum = pgEnum('extension_request_status', ['pending', 'approved', 'declined']);
+export const extensionRequests = pgTable(
+  'extension_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => examSessions.id, { onDelete: 'cascade' }),
+    minutes: integer('minutes').notNull(),
+    reason: text('reason').notNull(),
+    requestedBy: uuid('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    status: extensionRequestStatusEnum('status').notNull().default('pending'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+  },
+  (t) => [index('extension_requests_status_idx').on(t.status, t.requestedAt), index('extension_requests_session_idx').on(t.sessionId)],
 );
 
 export const sessionTimeLedger = pgTable(

@@ -34,6 +34,8 @@ export interface NewForm {
   certificate: Record<string, unknown>;
   createdBy: string | null;
   items: FormItem[];
+  /** The bank release it was drawn from; null: the live bank. */
+  releaseId: string | null;
 }
 
 export async function insertForm(db: Db, f: NewForm, now: Date): Promise<string> {
@@ -54,6 +56,7 @@ export async function insertForm(db: Db, f: NewForm, now: Date): Promise<string>
       publishedBy: f.status === 'published' ? f.createdBy : null,
       publishProposedBy: f.status === 'proposed' ? f.createdBy : null,
       publishProposedAt: f.status === 'proposed' ? now : null,
+      releaseId: f.releaseId,
     })
     .returning({ id: forms.id });
   await db.insert(formItems).values(f.items.map((it, position) => ({ formId: row!.id, position, itemId: it.itemId, itemVersion: it.version, kwa: it.kwa, role: it.role, optionOrder: it.optionOrder })));
@@ -76,6 +79,7 @@ const formColumns = {
   publishProposedBy: forms.publishProposedBy,
   publishProposedAt: forms.publishProposedAt,
   publishedBy: forms.publishedBy,
+  releaseId: forms.releaseId,
 };
 
 export async function findForm(db: Db, id: string) {
@@ -145,12 +149,12 @@ export async function itemIdsOnForms(db: Db, formIds: string[]): Promise<string[
   return rows.map((r) => r.itemId);
 }
 
-/** Published fixed forms of a module, for assigning at admission. */
-export async function publishedFixedFormIds(db: Db, module: ModuleCode, blueprintVersion: string): Promise<string[]> {
+/** Published fixed forms of a module, for assigning at admission; with a release id, only those built from it. */
+export async function publishedFixedFormIds(db: Db, module: ModuleCode, blueprintVersion: string, releaseId?: string): Promise<string[]> {
   const rows = await db
     .select({ id: forms.id })
     .from(forms)
-    .where(and(eq(forms.module, module), eq(forms.kind, 'fixed'), eq(forms.status, 'published'), eq(forms.blueprintVersion, blueprintVersion)))
+    .where(and(eq(forms.module, module), eq(forms.kind, 'fixed'), eq(forms.status, 'published'), eq(forms.blueprintVersion, blueprintVersion), releaseId ? eq(forms.releaseId, releaseId) : undefined))
     .orderBy(asc(forms.createdAt));
   return rows.map((r) => r.id);
 }

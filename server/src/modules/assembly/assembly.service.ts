@@ -22,7 +22,7 @@ import * as repo from './assembly.repository.ts';
 export interface AssemblyDeps {
   db: Db;
   clock: Clock;
-  itemBank: Pick<ItemBankService, 'snapshot' | 'currentRevision'>;
+  itemBank: Pick<ItemBankService, 'snapshot' | 'currentRevision' | 'currentRelease' | 'releaseSnapshot'>;
   audit: Pick<AuditService, 'record'>;
   retakeMaxSharedPercent: number;
   exposureMaxRate: number;
@@ -77,14 +77,25 @@ function infeasible(module: string, inf: Infeasibility): never {
 export function createAssemblyService(deps: AssemblyDeps) {
   const { db, clock } = deps;
 
+  /**
+   * The blueprint of a version, or without one the module's: its current release's when it has one, otherwise the live
+   * (most recently approved) one.
+   */
   async function blueprintFor(module: ModuleCode, version?: string, tx: Db = db): Promise<Blueprint> {
+    if (!version) version = (await deps.itemBank.currentRelease(module, tx))?.blueprintVersion ?? undefined;
     const bp = await repo.findBlueprint(tx, module, version);
     if (!bp) throw notFound(`a blueprint for module ${module}${version ? ` version ${version}` : ''}`);
     return bp;
   }
 
-  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db): Promise<AssemblyRequest> {
-    const snapshot = await deps.itemBank.snapshot(tx);
+  /**
+   * The assembler's input: the module's current release's items (pinned versions) when it has a release, otherwise the
+   * live bank's (docs/authoring.md, "Bank releases"). `releaseId` says which.
+   */
+  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db): Promise<AssemblyRequest & { releaseId: string | null }> {
+    const release = await deps.itemBank.currentRelease(module, tx);
+    const releaseId = release?.id ?? null;
+    const snapshot = release ? await deps.itemBank.releaseSnapshot(release.id, tx) : await deps.itemBank.snapshot(tx);
     const exposure = await repo.exposureCounts(tx, module);
     const pool = assemblyPool(snapshot, module);
     const scale = await deps.measurement?.assemblyScale(tx, module);
@@ -97,25 +108,26 @@ export function createAssemblyService(deps: AssemblyDeps) {
       });
       return {
         ...pool,
+        releaseId,
         blueprint,
         seed,
         exposure: { ...exposure, maxRate: deps.exposureMaxRate },
         measurement: { thetaCut: scale.thetaCut, ...(deps.informationShare !== undefined ? { informationShare: deps.informationShare } : {}) },
       };
     }
-    return { ...pool, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
+    return { ...pool, releaseId, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
   }
 
   return {
     /** Assembles without storing: the same inputs always print the same form (cpt-exam form assemble). */
     async preview(input: { module: ModuleCode; seed: string; blueprintVersion?: string }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion);
-      const req = await request(input.module, blueprint, input.seed);
+      const { releaseId, ...req } = await request(input.module, blueprint, input.seed);
       delete req.exposure; // a preview depends only on bank, blueprint and seed
       const result = assembleForm(req);
       if (!result.ok) infeasible(input.module, result.infeasibility);
       const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision: await deps.itemBank.currentRevision(), kind: 'linear-on-the-fly' });
-      return { form: result.form, certificate };
+      return { form: result.form, certificate, releaseId };
     },
 
     /**
@@ -125,7 +137,7 @@ export function createAssemblyService(deps: AssemblyDeps) {
     async assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion, tx);
       const seed = randomBytes(12).toString('base64url');
-      const req = await request(input.module, blueprint, seed, tx);
+      const { releaseId, ...req } = await request(input.module, blueprint, seed, tx);
       const previouslySeen = await repo.itemIdsOnForms(tx, input.previousFormIds);
       if (previouslySeen.length) {
         req.previouslySeen = previouslySeen;
@@ -137,29 +149,31 @@ export function createAssemblyService(deps: AssemblyDeps) {
       const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
       const formId = await repo.insertForm(
         tx,
-        { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed, algorithmVersion: result.form.algorithmVersion, kind: 'linear-on-the-fly', status: 'published', label: null, certificate: { ...certificate }, createdBy: input.actor.userId, items: result.form.items },
+        { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed, algorithmVersion: result.form.algorithmVersion, kind: 'linear-on-the-fly', status: 'published', label: null, certificate: { ...certificate }, createdBy: input.actor.userId, items: result.form.items, releaseId },
         clock.now(),
       );
-      return { formId, items: result.form.items, seed, blueprint };
+      return { formId, items: result.form.items, seed, blueprint, releaseId };
     },
 
     /**
      * The form for an admitted candidate: a published fixed form of the module's blueprint that this candidate has not
-     * sat before, chosen at random, when such forms exist; otherwise a fresh linear-on-the-fly form.
+     * sat before, chosen at random, when such forms exist; otherwise a fresh linear-on-the-fly form. When the module
+     * has a current release, only fixed forms built from that release count, and a fresh form is drawn from it.
      */
     async formForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
-      const fixed = (await repo.publishedFixedFormIds(tx, input.module, input.blueprintVersion)).filter((id) => !input.previousFormIds.includes(id));
+      const release = await deps.itemBank.currentRelease(input.module, tx);
+      const fixed = (await repo.publishedFixedFormIds(tx, input.module, input.blueprintVersion, release ? release.id : undefined)).filter((id) => !input.previousFormIds.includes(id));
       if (fixed.length === 0) return { ...(await this.assembleForSession(tx, input)), kind: 'linear-on-the-fly' as const };
       const formId = fixed[randomInt(fixed.length)]!;
       const form = await repo.findForm(tx, formId);
-      return { formId, items: await repo.findFormItems(tx, formId), seed: form!.seed, kind: 'fixed' as const };
+      return { formId, items: await repo.findFormItems(tx, formId), seed: form!.seed, kind: 'fixed' as const, releaseId: form!.releaseId };
     },
 
     /** K parallel fixed forms with pairwise overlap at most maxOverlapPct; stored as drafts, or published at once. */
     async buildParallel(actor: Actor | null, input: { module: ModuleCode; count: number; maxOverlapPct: number; publish: boolean; seed?: string; blueprintVersion?: string }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion);
       const seed = input.seed ?? randomBytes(12).toString('base64url');
-      const base = await request(input.module, blueprint, seed);
+      const { releaseId, ...base } = await request(input.module, blueprint, seed);
       delete base.exposure;
       // The API speaks percent (25 = 25%); the assembler takes a share (0.25).
       const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct / 100, ...(deps.tccTolerance !== undefined ? { tccTolerance: deps.tccTolerance } : {}) });
@@ -182,14 +196,14 @@ export function createAssemblyService(deps: AssemblyDeps) {
           ids.push(
             await repo.insertForm(
               tx,
-              { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed: `${seed}#${i}`, algorithmVersion: form.algorithmVersion, kind: 'fixed', status, label, certificate, createdBy: actor?.userId ?? null, items: form.items },
+              { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed: `${seed}#${i}`, algorithmVersion: form.algorithmVersion, kind: 'fixed', status, label, certificate, createdBy: actor?.userId ?? null, items: form.items, releaseId },
               stamp,
             ),
           );
         }
         const action = ({ draft: 'forms.built', proposed: 'forms.built-and-proposed', published: 'forms.built-and-published' } as const)[status];
-        await deps.audit.record(actor, { action, subjectType: 'module', subjectId: input.module, details: { formIds: ids, seed, count: input.count, maxOverlapPct: input.maxOverlapPct } }, tx);
-        return { formIds: ids, status, seed, pairwiseOverlap: result.pairwiseOverlap, checks: result.checks };
+        await deps.audit.record(actor, { action, subjectType: 'module', subjectId: input.module, details: { formIds: ids, seed, count: input.count, maxOverlapPct: input.maxOverlapPct, releaseId } }, tx);
+        return { formIds: ids, status, seed, releaseId, pairwiseOverlap: result.pairwiseOverlap, checks: result.checks };
       });
     },
 

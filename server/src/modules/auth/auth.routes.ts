@@ -68,9 +68,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; cookieSecure
       },
       schema: { tags: ['auth'], summary: 'Second sign-in step: the authenticator code or a recovery code; replaces the password-only session with a new one', body: mfaCodeRequestSchema, response: { 200: mfaVerifyResponseSchema } } },
     async (req, reply) => {
-      if (!req.sessionToken) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first');
       const bearer = req.headers.authorization?.startsWith('Bearer ') ?? false;
-      const { token, expiresAt, actor, next } = await auth.verifySecondFactor({ token: req.sessionToken, code: req.body.code, address: req.ip });
+      // Non-null: the onRequest guard above refused every request without a session token.
+      const { token, expiresAt, actor, next } = await auth.verifySecondFactor({ token: req.sessionToken!, code: req.body.code, address: req.ip });
       if (!bearer) setSession(reply, token, expiresAt);
       return { user: me(actor), expiresAt: expiresAt.toISOString(), next, ...(bearer ? { token } : {}) };
     },

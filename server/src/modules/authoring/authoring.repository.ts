@@ -1,6 +1,6 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { blueprints, forms, users } from '../../db/schema/index.ts';
+import { blueprints, formItems, forms, users } from '../../db/schema/index.ts';
 import type { Blueprint } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
@@ -8,7 +8,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
  * Read model: the proposals an admin decides are the item bank's proposed blueprints and assembly's proposed forms,
  * with the proposer's name; decisions are written by those modules' services, never here.
  */
-export const readModel = { reads: ['blueprints', 'forms', 'users'] } as const;
+export const readModel = { reads: ['blueprints', 'forms', 'formItems', 'users'] } as const;
 
 export async function proposedBlueprints(db: Db) {
   return db
@@ -43,4 +43,19 @@ export async function publishedFixedFormCount(db: Db, module: ModuleCode, bluepr
 export async function formStatus(db: Db, id: string) {
   const [row] = await db.select({ status: forms.status }).from(forms).where(eq(forms.id, id));
   return row?.status;
+}
+
+/** The module's most recently published fixed form of a blueprint version, which a proposed form is compared with. */
+export async function latestPublishedFixedForm(db: Db, module: ModuleCode, blueprintVersion: string): Promise<{ id: string; label: string | null } | undefined> {
+  const [row] = await db
+    .select({ id: forms.id, label: forms.label })
+    .from(forms)
+    .where(and(eq(forms.module, module), eq(forms.kind, 'fixed'), eq(forms.status, 'published'), eq(forms.blueprintVersion, blueprintVersion)))
+    .orderBy(desc(forms.publishedAt), desc(forms.createdAt))
+    .limit(1);
+  return row;
+}
+
+export async function formItemVersions(db: Db, formId: string): Promise<{ itemId: string; version: number }[]> {
+  return db.select({ itemId: formItems.itemId, version: formItems.itemVersion }).from(formItems).where(eq(formItems.formId, formId)).orderBy(asc(formItems.position));
 }

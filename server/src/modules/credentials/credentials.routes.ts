@@ -8,22 +8,23 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
-import type { Clock } from '../../platform/clock.ts';
 import { dispositionResponseSchema, fileResponseSchema, holdRequestSchema, jsonObjectSchema, jwksSchema, revokeRequestSchema, revokeResponseSchema, verifiedCredentialSchema, verifiedReportSchema, voidRequestSchema } from '../../../../shared/api/credentials.ts';
 import type { ResultActionsService } from '../scoring/result-actions.service.ts';
-import { TokenBuckets } from './domain/token-bucket.ts';
 import type { BadgeFormat, CredentialsService } from './credentials.service.ts';
 
 /** The client's address: the TCP peer, or what a proxy named in TRUST_PROXY says (never a header anyone can write). */
 export const peerAddress = (req: FastifyRequest) => req.ip ?? 'unknown';
 
-export function publicRateLimit(clock: Clock, limits = { burst: 30, perSecond: 1, maxKeys: 50_000 }) {
-  const buckets = new TokenBuckets(limits);
+/**
+ * The public lookups' per-address limit, counted in PostgreSQL so it holds across instances (credentials service
+ * `takePublicLookup`). Runs in onRequest, before anything else is done for the request.
+ */
+export function publicRateLimit(credentials: Pick<CredentialsService, 'takePublicLookup'>) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const wait = buckets.take(peerAddress(req), clock.now().getTime());
+    const wait = await credentials.takePublicLookup(peerAddress(req));
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      throw new AppError('RATE_LIMITED', `Too many lookups from your address; try again in ${wait} s`);
+      throw new AppError('RATE_LIMITED', `Too many lookups from your address; try again in ${wait} s`, { details: { retryAfterSeconds: wait } });
     }
   };
 }
@@ -32,8 +33,8 @@ const codeParams = z.object({ code: z.string().min(1).max(40) });
 const formats = z.object({ format: z.enum(['json', 'jwt', 'png', 'svg']) });
 const attachment = (reply: FastifyReply, type: string, filename: string) => reply.type(type).header('content-disposition', `attachment; filename="${filename}"`);
 
-export const credentialsRoutes: FastifyPluginAsyncZod<{ credentials: CredentialsService; resultActions: ResultActionsService; clock: Clock }> = async (app, { credentials, resultActions, clock }) => {
-  const limited = publicRateLimit(clock);
+export const credentialsRoutes: FastifyPluginAsyncZod<{ credentials: CredentialsService; resultActions: ResultActionsService }> = async (app, { credentials, resultActions }) => {
+  const limited = publicRateLimit(credentials);
   const admin = requireRole('admin');
   const holder = requireRole('candidate', 'admin');
   const publicCache = (reply: FastifyReply, seconds: number) => reply.header('cache-control', `public, max-age=${seconds}`).header('access-control-allow-origin', '*');

@@ -33,7 +33,14 @@ export interface CredentialsDeps {
   signingKey: SigningKey;
   scoring: Pick<ScoringService, 'verify' | 'report' | 'policy' | 'statusOf' | 'earliestRetakeAfter' | 'reportSummary' | 'credentialByCode'>;
   itemBank: Pick<ItemBankService, 'snapshot'>;
+  /** The public lookups' per-address token bucket (default PUBLIC_LOOKUP_LIMITS), shared by every instance. */
+  publicLimits?: { burst: number; perSecond: number };
 }
+
+/** `/api/verify`: 30 lookups at once per client address, then one a second. */
+export const PUBLIC_LOOKUP_LIMITS = { burst: 30, perSecond: 1 };
+/** How often one instance deletes idle buckets. */
+const BUCKET_SWEEP_MS = 60_000;
 
 export type BadgeFormat = 'json' | 'jwt' | 'png' | 'svg';
 
@@ -41,6 +48,8 @@ export function createCredentialsService(deps: CredentialsDeps) {
   const { db, clock, signingKey } = deps;
   const u = { publicUrl: deps.publicUrl };
   const pngCache = new Map<AchievementCode, Buffer>();
+  const limits = deps.publicLimits ?? PUBLIC_LOOKUP_LIMITS;
+  let lastSweep = 0;
 
   async function achievementText(code: AchievementCode): Promise<AchievementText & { sections: KwaSection[] }> {
     const p = await deps.scoring.policy();
@@ -148,6 +157,21 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const revoked = await repo.revokedSeqsBetween(db, from, from + STATUS_LIST_BITS - 1);
       const encoded = encodeStatusList(revoked.map((s) => statusPosition(s).index));
       return signingKey.signJwt(statusListCredential(u, list, encoded, clock.now()));
+    },
+
+    /**
+     * Counts one public lookup from `address` (the TCP peer, or what a proxy named in TRUST_PROXY says) in the shared
+     * bucket; returns 0 when it may go ahead, else the seconds until it may. Once a minute this instance also deletes
+     * the buckets idle long enough to be full again.
+     */
+    async takePublicLookup(address: string): Promise<number> {
+      const now = clock.now();
+      const b = await repo.takePublicToken(db, 'verify', address, now, limits);
+      if (now.getTime() - lastSweep >= BUCKET_SWEEP_MS) {
+        lastSweep = now.getTime();
+        await repo.deleteIdleBuckets(db, new Date(now.getTime() - (limits.burst / limits.perSecond) * 1000));
+      }
+      return b.granted ? 0 : Math.max(1, Math.ceil((1 - b.tokens) / limits.perSecond));
     },
 
     /** Public verification of a credential, with where its signed status is published. */

@@ -1,12 +1,16 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { bankRevisions, blueprints, enemyGroups, itemReviews, itemVersions, items, kwaCatalogs, modules, users } from '../../db/schema/index.ts';
-import type { Blueprint, EnemyGroup, ItemContent, ItemStats, KwaCatalog, ModuleDefinition } from '../../../../shared/item-bank-format.ts';
+import { bankReleases, bankRevisions, blueprints, certificationPolicies, enemyGroups, itemReviews, itemVersionMedia, itemVersions, items, kwaCatalogs, media, modules, users } from '../../db/schema/index.ts';
+import type { ReleaseContents } from '../../../../shared/bank-release.ts';
+import { imagesOf, type Blueprint, type EnemyGroup, type ItemContent, type ItemStats, type KwaCatalog, type ModuleDefinition } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { BankSnapshot, SnapshotItem } from './domain/bank-snapshot.ts';
 
-/** Read model: reviewers' and authors' names for an item's history (accounts). */
-export const readModel = { reads: ['users'] } as const;
+/**
+ * Read model: reviewers', authors' and release deciders' names (accounts); the certification policy version in force,
+ * which a bank release records (scoring).
+ */
+export const readModel = { reads: ['users', 'certificationPolicies'] } as const;
 
 export async function loadSnapshot(db: Db): Promise<BankSnapshot> {
   // Sequential, not Promise.all: inside a transaction all queries share one connection.
@@ -102,6 +106,8 @@ export async function insertItems(
     const newOnes = chunk.filter((r) => r.version === 1);
     if (newOnes.length) await db.insert(items).values(newOnes.map((r) => ({ id: r.id, module: r.module, status: r.status, currentVersion: 1, updatedRevision: revision })));
     await db.insert(itemVersions).values(chunk.map((r) => ({ itemId: r.id, version: r.version, kwa: r.content.kwa, content: r.content, stats: r.stats, revision, createdBy })));
+    const shown = chunk.flatMap((r) => [...new Set(imagesOf(r.content).map((m) => m.ref.src.slice('sha256:'.length)))].map((sha256) => ({ itemId: r.id, version: r.version, sha256 })));
+    if (shown.length) await db.insert(itemVersionMedia).values(shown);
     for (const r of chunk.filter((x) => x.version > 1)) {
       await db.update(items).set({ currentVersion: r.version, status: r.status, updatedRevision: revision }).where(eq(items.id, r.id));
     }
@@ -183,4 +189,130 @@ export async function itemHistory(db: Db, id: string) {
     .where(eq(itemReviews.itemId, id))
     .orderBy(asc(itemReviews.id));
   return { versions, reviews };
+}
+
+// ---- bank releases ------------------------------------------------------------------------------------------------
+
+export async function latestPolicyVersion(db: Db): Promise<string | null> {
+  const [row] = await db.select({ version: certificationPolicies.version }).from(certificationPolicies).orderBy(desc(certificationPolicies.createdAt), desc(certificationPolicies.version)).limit(1);
+  return row?.version ?? null;
+}
+
+export async function releaseNameTaken(db: Db, name: string): Promise<boolean> {
+  const [row] = await db.select({ id: bankReleases.id }).from(bankReleases).where(sql`lower(${bankReleases.name}) = lower(${name})`).limit(1);
+  return !!row;
+}
+
+export async function insertRelease(db: Db, r: { name: string; modules: ModuleCode[]; notes: string | null; status: 'proposed' | 'approved'; contents: ReleaseContents; bankRevision: number; proposedBy: string | null }): Promise<string> {
+  const approved = r.status === 'approved';
+  const [row] = await db
+    .insert(bankReleases)
+    .values({ ...r, decidedBy: approved ? r.proposedBy : null, decidedAt: approved ? sql`now()` : null, currentSince: approved ? sql`now()` : null })
+    .returning({ id: bankReleases.id });
+  return row!.id;
+}
+
+const releaseColumns = {
+  id: bankReleases.id,
+  name: bankReleases.name,
+  modules: bankReleases.modules,
+  notes: bankReleases.notes,
+  status: bankReleases.status,
+  bankRevision: bankReleases.bankRevision,
+  itemCount: sql<number>`jsonb_array_length(${bankReleases.contents}->'items')::int`,
+  proposedById: bankReleases.proposedBy,
+  proposedAt: bankReleases.proposedAt,
+  decidedById: bankReleases.decidedBy,
+  decidedAt: bankReleases.decidedAt,
+  decisionNote: bankReleases.decisionNote,
+  currentSince: bankReleases.currentSince,
+};
+export type ReleaseRow = Awaited<ReturnType<typeof listReleases>>[number];
+
+/** Every release, newest first (no contents). */
+export async function listReleases(db: Db, filter: { status?: 'proposed' | 'approved' | 'rejected' } = {}) {
+  return db
+    .select(releaseColumns)
+    .from(bankReleases)
+    .where(filter.status ? eq(bankReleases.status, filter.status) : undefined)
+    .orderBy(desc(bankReleases.proposedAt), desc(bankReleases.name));
+}
+
+export async function findRelease(db: Db, id: string, forUpdate = false) {
+  const q = db.select({ ...releaseColumns, contents: bankReleases.contents }).from(bankReleases).where(eq(bankReleases.id, id));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function userNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * Each module's current release: its most recently approved one. Only id, name and when (contents are loaded per
+ * release and cached, being immutable).
+ */
+export async function currentReleases(db: Db): Promise<Map<ModuleCode, { id: string; name: string }>> {
+  const rows = await db
+    .select({ id: bankReleases.id, name: bankReleases.name, modules: bankReleases.modules })
+    .from(bankReleases)
+    .where(eq(bankReleases.status, 'approved'))
+    .orderBy(desc(bankReleases.currentSince), desc(bankReleases.proposedAt));
+  const out = new Map<ModuleCode, { id: string; name: string }>();
+  for (const r of rows) for (const m of r.modules as ModuleCode[]) if (!out.has(m)) out.set(m, { id: r.id, name: r.name });
+  return out;
+}
+
+export async function releaseContents(db: Db, id: string): Promise<ReleaseContents | undefined> {
+  const [row] = await db.select({ contents: bankReleases.contents }).from(bankReleases).where(eq(bankReleases.id, id));
+  return row?.contents;
+}
+
+/** A release's decision; false when it is not (or no longer) proposed. Approval makes it current at once. */
+export async function decideRelease(db: Db, id: string, d: { approve: boolean; decidedBy: string; note: string | null }): Promise<boolean> {
+  const rows = await db
+    .update(bankReleases)
+    .set({ status: d.approve ? 'approved' : 'rejected', decidedBy: d.decidedBy, decidedAt: sql`now()`, decisionNote: d.note, currentSince: d.approve ? sql`now()` : null })
+    .where(and(eq(bankReleases.id, id), eq(bankReleases.status, 'proposed')))
+    .returning({ id: bankReleases.id });
+  return rows.length === 1;
+}
+
+/** The content of the given item versions (a release's items), whatever the items' current versions are now. */
+export async function itemVersionContents(db: Db, refs: { id: string; version: number }[]): Promise<Map<string, { content: ItemContent; stats: ItemStats | null }>> {
+  const out = new Map<string, { content: ItemContent; stats: ItemStats | null }>();
+  for (let i = 0; i < refs.length; i += 500) {
+    const chunk = refs.slice(i, i + 500);
+    const rows = await db
+      .select({ id: itemVersions.itemId, version: itemVersions.version, content: itemVersions.content, stats: itemVersions.stats })
+      .from(itemVersions)
+      .where(sql`(${itemVersions.itemId}, ${itemVersions.version}) in (${sql.join(chunk.map((r) => sql`(${r.id}, ${r.version})`), sql`, `)})`);
+    for (const r of rows) out.set(`${r.id}@${r.version}`, { content: r.content, stats: r.stats });
+  }
+  return out;
+}
+
+/** Stores images by content hash; an image already stored is left as it is (same hash, same bytes). */
+export async function insertMedia(db: Db, rows: { sha256: string; mediaType: string; bytes: Uint8Array }[], createdBy: string | null): Promise<void> {
+  for (const r of rows) {
+    await db.insert(media).values({ sha256: r.sha256, mediaType: r.mediaType, bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), size: r.bytes.byteLength, createdBy }).onConflictDoNothing();
+  }
+}
+
+export async function storedMediaHashes(db: Db): Promise<Set<string>> {
+  return new Set((await db.select({ sha256: media.sha256 }).from(media)).map((r) => r.sha256));
+}
+
+export async function findMedia(db: Db, sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
+  const [row] = await db.select({ mediaType: media.mediaType, bytes: media.bytes }).from(media).where(eq(media.sha256, sha256)).limit(1);
+  return row;
+}
+
+/** The stored images with their bytes, for exports. */
+export async function loadMedia(db: Db, hashes: string[]): Promise<Map<string, { mediaType: string; bytes: Uint8Array }>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db.select({ sha256: media.sha256, mediaType: media.mediaType, bytes: media.bytes }).from(media).where(inArray(media.sha256, hashes));
+  return new Map(rows.map((r) => [r.sha256, { mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }]));
 }

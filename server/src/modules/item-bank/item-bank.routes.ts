@@ -21,12 +21,39 @@ import {
   itemParamsSchema,
   itemPreviewSchema,
   itemQuerySchema,
+  mediaParamsSchema,
 } from '../../../../shared/api/item-bank.ts';
+import { idParamsSchema } from '../../../../shared/api/common.ts';
+import { releaseDetailSchema, releaseProposeRequestSchema, releaseProposeResponseSchema, releaseSummarySchema } from '../../../../shared/api/releases.ts';
+import { sendImage } from '../../platform/http/image-reply.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { ItemBankService } from './item-bank.service.ts';
 
 export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }> = async (app, { itemBank }) => {
   const authors = { onRequest: requireRole('author', 'admin') };
+
+  app.get('/api/bank/releases', { ...authors, schema: { tags: ['item bank'], summary: 'Bank releases, newest first, with the modules each is current for', response: { 200: z.array(releaseSummarySchema) } } }, async () =>
+    itemBank.listReleases(),
+  );
+  app.get('/api/bank/releases/:id', { ...authors, schema: { tags: ['item bank'], summary: 'A bank release with its pinned item versions, blueprints, enemy groups and policy version', params: idParamsSchema, response: { 200: releaseDetailSchema } } }, async (req) =>
+    itemBank.getRelease(req.params.id),
+  );
+  app.post(
+    '/api/bank/releases',
+    {
+      ...authors,
+      schema: {
+        tags: ['item bank'],
+        summary: "Propose a bank release (a snapshot of the live exam items, blueprints and policy of some modules) for an admin's approval, with its diff against the current release; dryRun only shows the diff",
+        body: releaseProposeRequestSchema,
+        response: { 200: releaseProposeResponseSchema, 201: releaseProposeResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const r = await itemBank.proposeRelease(actorOf(req), req.body);
+      return reply.status(r.dryRun ? 200 : 201).send(r);
+    },
+  );
 
   app.get('/api/bank/items', { ...authors, schema: { tags: ['item bank'], summary: 'Browse items (current versions)', querystring: itemQuerySchema, response: { 200: z.array(bankItemSchema) } } }, async (req) =>
     itemBank.listItems(req.query),
@@ -73,6 +100,11 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
   );
   app.get('/api/bank/items/:id/history', { ...authors, schema: { tags: ['item bank'], summary: "An item's versions and review trail", params, response: { 200: itemHistorySchema } } }, async (req) => itemBank.history(req.params.id));
   app.get('/api/bank/items/:id/preview', { ...authors, schema: { tags: ['item bank'], summary: 'The item as a candidate sees it', params, response: { 200: itemPreviewSchema } } }, async (req) => itemBank.preview(req.params.id));
+  app.get(
+    '/api/bank/media/:sha256',
+    { ...authors, schema: { tags: ['item bank'], summary: 'An image of the bank (private, no-store)', params: mediaParamsSchema, response: { 200: fileResponse('The image', 'image/png', 'image/jpeg', 'image/svg+xml') } } },
+    async (req, reply) => sendImage(reply, await itemBank.media(req.params.sha256)),
+  );
   app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA", response: { 200: z.array(blueprintCoverageSchema) } } }, async () => itemBank.coverage());
 
   app.post(

@@ -2,18 +2,22 @@
  * The item bank: validating and importing bank files (all or nothing), listing and exporting items. Content changes
  * always make a new item version, so an item on a delivered form is never edited in place.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
-import { BANK_FORMAT_VERSION, contentOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
-import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import { BANK_FORMAT_VERSION, contentOf, imagesOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
+import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { ReleaseContents } from '../../../../shared/bank-release.ts';
+import { releaseContentsOf, releaseDiff, releaseProblems } from './domain/bank-release.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bankCoverage } from './domain/bank-coverage.ts';
 import { blueprintDiff, type BlueprintFieldChange } from './domain/blueprint-diff.ts';
 import { authorImportStatus, lifecycleMove, type ReviewAction } from './domain/item-lifecycle.ts';
 import { emptySnapshot, type BankSnapshot } from './domain/bank-snapshot.ts';
 import type { Problem } from '../../../../shared/errors.ts';
-import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan } from './domain/bank-validation.ts';
+import { planChangesAnything, validateBankSources, type BankSource, type ImportPlan, type MediaContext } from './domain/bank-validation.ts';
+import { isImageFileName, withUploadedImages } from './domain/upload-conversion.ts';
 import { exportBankCsv } from './domain/bank-csv.ts';
 import { exportQtiPackage } from './domain/qti-export.ts';
 import { convertUpload, relocateProblems, type UploadOptions } from './domain/upload-conversion.ts';
@@ -41,12 +45,49 @@ const proposesOnly = (actor: Actor | null) => actor?.role === 'author';
 
 export type ImportProgress = (done: number, total: number) => void;
 
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const mediaContext = (stored?: ReadonlySet<string>): MediaContext => ({ sha256: sha256Hex, ...(stored ? { stored } : {}) });
+
 export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
   const { db } = deps;
   let cached: { revision: number; snapshot: BankSnapshot } | undefined;
+  // Releases never change once written, so their contents and item snapshots are cached by id for the process.
+  const releaseContentsCache = new Map<string, ReleaseContents>();
+  const releaseSnapshotCache = new Map<string, BankSnapshot>();
+
+  async function contentsOfRelease(tx: Db, id: string): Promise<ReleaseContents> {
+    let c = releaseContentsCache.get(id);
+    if (!c) {
+      c = await repo.releaseContents(tx, id);
+      if (!c) throw notFound(`release ${id}`);
+      releaseContentsCache.set(id, c);
+    }
+    return c;
+  }
+
+  /** What is current for each module, with contents, to diff a proposal against. */
+  async function currentContents(tx: Db): Promise<Map<ModuleCode, { id: string; name: string; contents: ReleaseContents }>> {
+    const out = new Map<ModuleCode, { id: string; name: string; contents: ReleaseContents }>();
+    for (const [m, r] of await repo.currentReleases(tx)) out.set(m, { ...r, contents: await contentsOfRelease(tx, r.id) });
+    return out;
+  }
+
+  async function releaseView(tx: Db, rows: repo.ReleaseRow[]) {
+    const names = await repo.userNames(tx, [...new Set(rows.flatMap((r) => [r.proposedById, r.decidedById]).filter((x): x is string => !!x))]);
+    const current = await repo.currentReleases(tx);
+    const person = (id: string | null) => (id ? { id, name: names.get(id) ?? 'unknown' } : null);
+    return rows.map(({ proposedById, decidedById, ...r }) => ({
+      ...r,
+      modules: r.modules as ModuleCode[],
+      proposedBy: person(proposedById),
+      decidedBy: person(decidedById),
+      currentFor: [...current].filter(([, c]) => c.id === r.id).map(([m]) => m),
+    }));
+  }
 
   async function apply(tx: Db, actor: Actor | null, plan: ImportPlan, source: string, effects: BlueprintEffect[], onProgress?: ImportProgress): Promise<number> {
     const revision = await repo.insertRevision(tx, { actorId: actor?.userId ?? null, source, summary: { ...plan.summary } });
+    await repo.insertMedia(tx, plan.media, actor?.userId ?? null);
     for (const m of plan.modules) {
       await repo.upsertModule(tx, m.definition);
       if (m.catalogChange === 'new') await repo.insertCatalog(tx, m.definition.code, m.definition.kwaCatalog);
@@ -91,12 +132,12 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
   return {
     /** Validates files on their own (no bank), as `cpt-exam bank validate` does offline. */
     validateOffline(sources: BankSource[]) {
-      return validateBankSources(sources, emptySnapshot());
+      return validateBankSources(sources, emptySnapshot(), mediaContext());
     },
 
     /** Validates files against the current bank. */
     async validate(sources: BankSource[]) {
-      return validateBankSources(sources, await repo.loadSnapshot(db));
+      return validateBankSources(sources, await repo.loadSnapshot(db), mediaContext(await repo.storedMediaHashes(db)));
     },
 
     /**
@@ -111,7 +152,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       return db.transaction(async (tx) => {
         await repo.lockBankForImport(tx);
         const bank = await repo.loadSnapshot(tx);
-        const result = validateBankSources(sources, bank);
+        const result = validateBankSources(sources, bank, mediaContext(await repo.storedMediaHashes(tx)));
         if (result.ok && proposesOnly(actor)) {
           // An author's new items and new versions are drafts (they need review); status moves go through review.
           const lifecycleProblems: Problem[] = [];
@@ -156,7 +197,9 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
      * mode are listed. Problems in converted files point back at the uploaded file, line and column.
      */
     async uploadFiles(actor: Actor | null, files: { name: string; bytes: Uint8Array }[], opts: UploadOptions & { dryRun: boolean }) {
-      const conversions = files.map((f) => convertUpload(f, opts));
+      // Image files come with a bank file (or a spreadsheet) whose items name them by path; they are no bank file.
+      const images = files.filter((f) => isImageFileName(f.name));
+      const conversions = files.filter((f) => !isImageFileName(f.name)).map((f) => withUploadedImages(convertUpload(f, opts), f.name, images));
       const result = await this.importSources(
         actor,
         conversions.flatMap((c) => c.sources),
@@ -168,7 +211,16 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     /** The bank (or one module) as a QTI 3.0 content package or a CSV file. */
     async exportAs(format: 'qti' | 'csv', module?: ModuleCode): Promise<Uint8Array | string> {
       const bank = await this.exportBank(module);
-      return format === 'qti' ? exportQtiPackage(bank) : exportBankCsv(bank);
+      if (format === 'csv') return exportBankCsv(bank);
+      const stored = await repo.loadMedia(db, [...new Set(bank.items.flatMap((i) => imagesOf(i).map((m) => m.ref.src.slice('sha256:'.length))))]);
+      return exportQtiPackage(bank, (src) => stored.get(src.slice('sha256:'.length)));
+    },
+
+    /** An image of the bank, for authors and admins (candidates fetch theirs through their session). */
+    async media(sha256: string) {
+      const found = await repo.findMedia(db, sha256);
+      if (!found) throw notFound('image');
+      return found;
     },
 
     /**
@@ -187,7 +239,12 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
     async preview(id: string) {
       const item = (await this.snapshot()).items.get(id);
       if (!item) throw notFound(`item ${id}`);
-      return { itemId: id, stem: item.content.stem, options: item.content.options.map((o) => ({ id: o.id, text: o.text })) };
+      return {
+        itemId: id,
+        stem: item.content.stem,
+        ...(item.content.image ? { image: item.content.image } : {}),
+        options: item.content.options.map((o) => ({ id: o.id, text: o.text, ...(o.image ? { image: o.image } : {}) })),
+      };
     },
 
     /**
@@ -260,6 +317,122 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       return bankCoverage(await this.snapshot());
     },
 
+    /**
+     * Proposes a bank release: the live exam items (at their current content versions), blueprints, enemy groups and
+     * policy version of the modules (all when none are named), with its diff against each module's current release.
+     * An author's or admin's release waits for an admin who is not the proposer; the operator's (actor null: the CLI)
+     * is approved at once. Audited.
+     */
+    async proposeRelease(actor: Actor | null, input: { name: string; modules?: ModuleCode[] | undefined; notes?: string | undefined; dryRun?: boolean }) {
+      return db.transaction(async (tx) => {
+        await repo.lockBankForImport(tx);
+        const bank = await repo.loadSnapshot(tx);
+        const modules = input.modules ? MODULE_CODES.filter((m) => input.modules!.includes(m)) : MODULE_CODES.filter((m) => bank.modules.has(m));
+        if (!modules.length) throw validationFailed('The bank has no modules to release', [{ pointer: '/modules', message: 'no module in the bank' }]);
+        const contents = releaseContentsOf(bank, modules, await repo.liveBlueprints(tx), await repo.latestPolicyVersion(tx));
+        const problems = releaseProblems(contents, modules);
+        if (problems.length) throw validationFailed(`No release can be made: ${problems.join('; ')}`, problems.map((message) => ({ pointer: '/modules', message })));
+        if (await repo.releaseNameTaken(tx, input.name)) throw conflict(`a release named "${input.name}" exists; release names are never reused`);
+        const { diff, itemDiff } = releaseDiff(await currentContents(tx), contents, modules);
+        if (input.dryRun) return { dryRun: true, release: null, diff, itemDiff };
+        const status = actor === null ? 'approved' : 'proposed';
+        const revision = await repo.currentRevision(tx);
+        const id = await repo.insertRelease(tx, { name: input.name, modules, notes: input.notes?.trim() || null, status, contents, bankRevision: revision, proposedBy: actor?.userId ?? null });
+        const counts = { items: contents.items.length, added: itemDiff.added.length, removed: itemDiff.removed.length, changed: itemDiff.changed.length };
+        await deps.audit.record(
+          actor,
+          {
+            action: status === 'approved' ? 'release.approved' : 'release.proposed',
+            subjectType: 'bank-release',
+            subjectId: id,
+            details: { name: input.name, modules, revision, proposedBy: actor?.userId ?? null, ...(status === 'approved' ? { approvedBy: null, via: 'cli' } : {}), diff, ...counts },
+          },
+          tx,
+        );
+        const [row] = await releaseView(tx, [(await repo.findRelease(tx, id))!]);
+        return { dryRun: false, release: row!, diff, itemDiff };
+      });
+    },
+
+    /**
+     * An admin's decision on a proposed release. Approval needs a second person (never the proposer) and makes it the
+     * current release of its modules at once: the next admission draws from it. Audited with both people.
+     */
+    async decideRelease(actor: Actor, id: string, decision: { approve: boolean; note: string | null }) {
+      if (actor.role !== 'admin') throw forbidden('Only an admin approves or rejects a bank release');
+      return db.transaction(async (tx) => {
+        const rel = await repo.findRelease(tx, id, true);
+        if (!rel) throw notFound(`release ${id}`);
+        if (rel.status !== 'proposed') throw conflict(`release "${rel.name}" is ${rel.status}, not a proposal`);
+        if (decision.approve && rel.proposedById === actor.userId) throw forbidden(`you proposed release "${rel.name}"; a second person must approve it`);
+        const modules = rel.modules as ModuleCode[];
+        const { diff, itemDiff } = releaseDiff(await currentContents(tx), rel.contents, modules);
+        await repo.decideRelease(tx, id, { approve: decision.approve, decidedBy: actor.userId, note: decision.note });
+        await deps.audit.record(
+          actor,
+          {
+            action: decision.approve ? 'release.approved' : 'release.rejected',
+            subjectType: 'bank-release',
+            subjectId: id,
+            reason: decision.note,
+            details: { name: rel.name, modules, proposedBy: rel.proposedById, [decision.approve ? 'approvedBy' : 'rejectedBy']: actor.userId, diff, added: itemDiff.added.length, removed: itemDiff.removed.length, changed: itemDiff.changed.length },
+          },
+          tx,
+        );
+        return { id, status: decision.approve ? ('approved' as const) : ('rejected' as const) };
+      });
+    },
+
+    /** Proposed releases with their diff against what is current now (the workspace's proposals list). */
+    async releaseProposals() {
+      const rows = await repo.listReleases(db, { status: 'proposed' });
+      const view = await releaseView(db, rows);
+      const current = await currentContents(db);
+      const out = [];
+      for (const r of view) out.push({ ...r, ...releaseDiff(current, await contentsOfRelease(db, r.id), r.modules) });
+      return out;
+    },
+
+    async listReleases() {
+      return releaseView(db, await repo.listReleases(db));
+    },
+
+    async getRelease(id: string) {
+      const row = await repo.findRelease(db, id);
+      if (!row) throw notFound(`release ${id}`);
+      const { contents, ...rest } = row;
+      const [view] = await releaseView(db, [rest]);
+      return { ...view!, ...contents };
+    },
+
+    /** The release new admissions of the module draw from (its most recently approved), or null: the live bank. */
+    async currentRelease(module: ModuleCode, tx: Db = db): Promise<{ id: string; name: string; blueprintVersion: string | null } | null> {
+      const cur = (await repo.currentReleases(tx)).get(module);
+      if (!cur) return null;
+      const contents = await contentsOfRelease(tx, cur.id);
+      return { ...cur, blueprintVersion: contents.blueprints.find((b) => b.module === module)?.version ?? null };
+    },
+
+    /**
+     * The bank as a release pinned it, for the assembler: its items at their pinned versions and statuses, whatever
+     * they have become since, and its enemy groups.
+     */
+    async releaseSnapshot(releaseId: string, tx: Db = db): Promise<BankSnapshot> {
+      const hit = releaseSnapshotCache.get(releaseId);
+      if (hit) return hit;
+      const contents = await contentsOfRelease(tx, releaseId);
+      const bodies = await repo.itemVersionContents(tx, contents.items);
+      const snapshot = emptySnapshot();
+      for (const it of contents.items) {
+        const body = bodies.get(`${it.id}@${it.version}`);
+        if (!body) throw new Error(`release ${releaseId}: item ${it.id} version ${it.version} is missing`);
+        snapshot.items.set(it.id, { id: it.id, module: it.module, status: it.status, version: it.version, content: body.content, stats: body.stats });
+      }
+      for (const g of contents.enemyGroups) snapshot.enemyGroups.set(g.id, g);
+      releaseSnapshotCache.set(releaseId, snapshot);
+      return snapshot;
+    },
+
     /** The whole bank (or one module) as a bank file that imports back to the same bank. */
     async exportBank(module?: ModuleCode): Promise<BankFile> {
       const snap = await repo.loadSnapshot(db);
@@ -267,7 +440,7 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       const itemsOut = [...snap.items.values()]
         .filter((i) => !module || i.module === module)
         .sort((a, b) => a.id.localeCompare(b.id))
-        .map((i) => ({ id: i.id, module: i.module, kwa: i.content.kwa, status: i.status, stem: i.content.stem, options: i.content.options, key: i.content.key, rationale: i.content.rationale, topics: i.content.topics, ...(i.stats ? { stats: i.stats } : {}) }));
+        .map((i) => ({ id: i.id, module: i.module, kwa: i.content.kwa, status: i.status, stem: i.content.stem, ...(i.content.image ? { image: i.content.image } : {}), options: i.content.options, key: i.content.key, rationale: i.content.rationale, topics: i.content.topics, ...(i.stats ? { stats: i.stats } : {}) }));
       const ids = new Set(itemsOut.map((i) => i.id));
       return {
         formatVersion: BANK_FORMAT_VERSION,

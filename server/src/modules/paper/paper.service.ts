@@ -110,8 +110,10 @@ export function createPaperService(deps: PaperDeps) {
         candidateCode: booklet.candidateCode,
         timeLimitMinutes: Math.round(blueprint.timeLimitMinutes * session.timeMultiplier),
         items: items.map((it, i) => {
-          const text = new Map<string, string>(it.content.options.map((o) => [o.id, o.text]));
-          return { number: i + 1, stem: it.content.stem, options: it.optionOrder.map((o) => text.get(o) ?? '') };
+          // Pictures are not printed yet: their alt text stands in, so a paper candidate has what the picture says.
+          const pictured = (t: string, img?: { alt: string }) => (img ? `${t} [Picture: ${img.alt}]` : t);
+          const text = new Map<string, string>(it.content.options.map((o) => [o.id, pictured(o.text, o.image)]));
+          return { number: i + 1, stem: pictured(it.content.stem, it.content.image), options: it.optionOrder.map((o) => text.get(o) ?? '') };
         }),
       });
       await audit(db, actor, sessionId, 'booklet-downloaded', { bookletCode: booklet.bookletCode, questions: items.length });

@@ -1,17 +1,21 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { examSessions, formItems, responses, sessionIncidents, testCenters, users } from '../../db/schema/index.ts';
+import { cameraConsents, cameraStills, examSessions, formItems, responses, sessionIncidents, testCenters, users } from '../../db/schema/index.ts';
 
 /**
  * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
- * The roster: each seat's session, progress on its form, incidents, the candidate's name and the center's zone.
+ * The roster: each seat's session, progress on its form, incidents, the candidate's name and the center's zone, and the
+ * seat camera's consent and latest still (the camera module's) for the seat card and the timeline.
  */
-export const readModel = { reads: ['examSessions', 'formItems', 'responses', 'sessionIncidents', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['cameraConsents', 'cameraStills', 'examSessions', 'formItems', 'responses', 'sessionIncidents', 'testCenters', 'users'] } as const;
 
 const answered = sql<number>`(select count(*)::int from ${responses} r where r.session_id = ${examSessions.id} and r.option_id is not null)`;
 const total = sql<number>`(select count(*)::int from ${formItems} f where f.form_id = ${examSessions.formId})`;
 const lastAnswerAt = sql<Date | null>`(select max(r.answered_at) from ${responses} r where r.session_id = ${examSessions.id})`;
+const cameraConsent = sql<boolean | null>`(select c.consented from ${cameraConsents} c where c.session_id = ${examSessions.id})`;
+const latestStillId = sql<string | null>`(select s.id from ${cameraStills} s where s.session_id = ${examSessions.id} order by s.taken_at desc limit 1)`;
+const latestStillAt = sql<Date | string | null>`(select max(s.taken_at) from ${cameraStills} s where s.session_id = ${examSessions.id})`;
 const incidentCount = sql<number>`(select count(*)::int from ${sessionIncidents} i where i.session_id = ${examSessions.id})`;
 
 const rosterColumns = {
@@ -44,6 +48,9 @@ const rosterColumns = {
   total,
   lastAnswerAt,
   incidents: incidentCount,
+  cameraConsent,
+  latestStillId,
+  latestStillAt,
 };
 
 
@@ -82,9 +89,23 @@ export async function lastIncidents(db: Db, ids: string[]) {
     .orderBy(sessionIncidents.sessionId, desc(sessionIncidents.at));
 }
 
+/** The name of whoever recorded an incident (a proctor, an admin, the candidate), or null for the system. */
+const recordedBy = sql<string | null>`(select u.display_name from ${users} u where u.id = ${sessionIncidents.actorId})`;
+
 export async function incidentsForCenter(db: Db, testCenterId: string, from: Date, to: Date) {
   return db
-    .select({ at: sessionIncidents.at, sessionId: sessionIncidents.sessionId, candidate: users.displayName, module: examSessions.module, kind: sessionIncidents.kind, source: sessionIncidents.source, note: sessionIncidents.note })
+    .select({
+      at: sessionIncidents.at,
+      sessionId: sessionIncidents.sessionId,
+      candidate: users.displayName,
+      module: examSessions.module,
+      kind: sessionIncidents.kind,
+      category: sessionIncidents.category,
+      severity: sessionIncidents.severity,
+      source: sessionIncidents.source,
+      recordedBy,
+      note: sessionIncidents.note,
+    })
     .from(sessionIncidents)
     .innerJoin(examSessions, eq(examSessions.id, sessionIncidents.sessionId))
     .innerJoin(users, eq(users.id, examSessions.candidateId))
@@ -93,7 +114,30 @@ export async function incidentsForCenter(db: Db, testCenterId: string, from: Dat
 }
 
 export async function incidentsForSession(db: Db, sessionId: string) {
-  return db.select({ at: sessionIncidents.at, kind: sessionIncidents.kind, source: sessionIncidents.source, note: sessionIncidents.note, actorId: sessionIncidents.actorId }).from(sessionIncidents).where(eq(sessionIncidents.sessionId, sessionId)).orderBy(asc(sessionIncidents.id));
+  return db
+    .select({ at: sessionIncidents.at, kind: sessionIncidents.kind, category: sessionIncidents.category, severity: sessionIncidents.severity, source: sessionIncidents.source, note: sessionIncidents.note, actorId: sessionIncidents.actorId, recordedBy })
+    .from(sessionIncidents)
+    .where(eq(sessionIncidents.sessionId, sessionId))
+    .orderBy(asc(sessionIncidents.id));
+}
+
+/** Who, where and what for a session's irregularity report: the candidate, the center and its zone. */
+export async function reportHeader(db: Db, sessionId: string) {
+  const [row] = await db
+    .select({ candidateName: users.displayName, candidateUsername: users.username, testCenter: testCenters.name, testCenterCode: testCenters.code, timeZone: testCenters.timeZone })
+    .from(examSessions)
+    .innerJoin(users, eq(users.id, examSessions.candidateId))
+    .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .where(eq(examSessions.id, sessionId))
+    .limit(1);
+  return row;
+}
+
+/** Display names of users by id (the people in a session's audit trail). */
+export async function userNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function liveSessionIds(db: Db, testCenterId: string, state: 'in_progress' | 'paused', pauseReason?: string) {
@@ -110,3 +154,8 @@ export async function centerTimeZone(db: Db, testCenterId: string): Promise<stri
 }
 
 export type RosterRecord = Awaited<ReturnType<typeof rosterRows>>[number];
+
+/** A session's camera stills for its timeline (ids and times; the images are fetched one by one). */
+export async function stillsForSession(db: Db, sessionId: string) {
+  return db.select({ id: cameraStills.id, takenAt: cameraStills.takenAt, bytes: cameraStills.bytes }).from(cameraStills).where(eq(cameraStills.sessionId, sessionId)).orderBy(asc(cameraStills.takenAt));
+}

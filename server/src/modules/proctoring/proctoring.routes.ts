@@ -30,14 +30,22 @@ export const proctoringRoutes: FastifyPluginAsyncZod<{ proctoring: ProctoringSer
   );
   app.get(
     '/api/proctor/centers/:id/incidents.csv',
-    { ...staff, schema: { tags: ['proctoring'], summary: "The day's incidents as CSV", params: center, querystring: rosterQuerySchema, response: { 200: fileResponse('CSV: at, session_id, candidate, module, kind, source, note', 'text/csv') } } },
+    { ...staff, schema: { tags: ['proctoring'], summary: "The day's incidents as CSV", params: center, querystring: rosterQuerySchema, response: { 200: fileResponse('CSV: at, session_id, candidate, module, kind, category, severity, source, recorded_by, note', 'text/csv') } } },
     async (req, reply) =>
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="incidents.csv"').send(await proctoring.incidentsCsv(actorOf(req), req.params.id, req.query.date)),
   );
   app.post('/api/sessions/:id/incidents', { ...staff, schema: { tags: ['proctoring'], summary: 'Record an incident note', params: center, body: noteSchema, response: { 201: okSchema } } }, async (req, reply) => {
-    await proctoring.addNote(actorOf(req), req.params.id, req.body.note);
+    await proctoring.addNote(actorOf(req), req.params.id, req.body.note, { category: req.body.category, severity: req.body.severity });
     return reply.status(201).send({ ok: true });
   });
+  app.get(
+    '/api/sessions/:id/irregularity-report.pdf',
+    { ...staff, schema: { tags: ['proctoring'], summary: "The session's irregularity report for the certification body (PDF): incidents with category and severity, proctor actions", params: center, response: { 200: fileResponse('PDF document', 'application/pdf') } } },
+    async (req, reply) => {
+      const { pdf, filename } = await proctoring.irregularityReport(actorOf(req), req.params.id);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${filename}"`).send(pdf);
+    },
+  );
   app.get('/api/sessions/:id/timeline', { ...staff, schema: { tags: ['proctoring'], summary: 'Every event of a session in order (incident review, appeals)', params: center, response: { 200: timelineSchema } } }, async (req) =>
     proctoring.timeline(actorOf(req), req.params.id),
   );

@@ -1,6 +1,6 @@
 /**
  * The proctor console's data: the test center's roster for a day with each seat's progress, time and connection
- * health, incidents, bulk actions and the session timeline. Scoped to the proctor's own test centers.
+ * health, incidents, bulk actions and the session timeline (with its seat-camera stills). Scoped to the proctor's own test centers.
  */
 import type { Db } from '../../db/client.ts';
 import { breakOf } from '../../../../shared/breaks.ts';
@@ -16,7 +16,11 @@ import { deadlineOf, remainingAt } from '../sessions/domain/session-clock.ts';
 import { isDisconnectPause } from '../sessions/domain/session-lifecycle.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { ATTENTION_LOOKBACK_MS, attentionReasons } from './domain/attention.ts';
+import { irregularityReportPdf } from './documents/irregularity-report-pdf.ts';
 import * as repo from './proctoring.repository.ts';
+import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import { MODULE_TITLES } from '../scoring/domain/credentials.ts';
+import type { IncidentCategory, IncidentSeverity } from '../../../../shared/incidents.ts';
 
 export interface ProctoringDeps {
   db: Db;
@@ -48,6 +52,7 @@ export function createProctoringService(deps: ProctoringDeps) {
       const remainingMs = remainingAt(clockState, now);
       const lastAnswerAt = r.lastAnswerAt ? new Date(r.lastAnswerAt) : null;
       const li = last.get(r.sessionId);
+      const stillAt = r.latestStillAt ? new Date(r.latestStillAt) : null;
       return {
         sessionId: r.sessionId,
         candidateId: r.candidateId,
@@ -77,8 +82,9 @@ export function createProctoringService(deps: ProctoringDeps) {
         separateRoom: r.separateRoom,
         seat: r.seatLabel,
         breakEndsAt: r.breakEndsAt?.toISOString() ?? null,
+        camera: r.cameraConsent === null ? null : { consent: r.cameraConsent ? ('given' as const) : ('declined' as const), latestStillId: r.latestStillId, latestStillAt: stillAt?.toISOString() ?? null },
         attention: attentionReasons(
-          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [] },
+          { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [], lastStillAt: stillAt },
           now,
         ),
       };
@@ -163,13 +169,52 @@ export function createProctoringService(deps: ProctoringDeps) {
       return { resumed: ids.length };
     },
 
-    addNote: (actor: Actor, sessionId: string, note: string) => deps.sessions.addIncidentNote(actor, sessionId, note),
+    addNote: (actor: Actor, sessionId: string, note: string, c: { category?: IncidentCategory; severity?: IncidentSeverity } = {}) => deps.sessions.addIncidentNote(actor, sessionId, note, c),
 
+    /** The day's incidents: signals, disconnects, proctor actions and notes, each with its category and severity (#17.8). */
     async incidentsCsv(actor: Actor, testCenterId: string, date?: string): Promise<string> {
       guard(actor, testCenterId);
       const { from, to } = await dayWindow(testCenterId, date);
       const rows = await repo.incidentsForCenter(db, testCenterId, from, to);
-      return [csvLine(['at', 'session_id', 'candidate', 'module', 'kind', 'source', 'note']), ...rows.map((r) => csvLine([r.at, r.sessionId, r.candidate, r.module, r.kind, r.source, r.note]))].join('\n') + '\n';
+      return (
+        [
+          csvLine(['at', 'session_id', 'candidate', 'module', 'kind', 'category', 'severity', 'source', 'recorded_by', 'note']),
+          ...rows.map((r) => csvLine([r.at, r.sessionId, r.candidate, r.module, r.kind, r.category, r.severity, r.source, r.recordedBy, r.note])),
+        ].join('\n') + '\n'
+      );
+    },
+
+    /**
+     * The session's irregularity report as PDF (#17.8): the header, every incident with category and severity, and the
+     * proctor and admin actions of the audit trail, times in the center's zone. Its issue is audited.
+     */
+    async irregularityReport(actor: Actor, sessionId: string): Promise<{ pdf: Buffer; filename: string }> {
+      const s = await deps.sessions.find(sessionId);
+      if (!s) throw notFound('exam session');
+      guard(actor, s.testCenterId);
+      const [header, incidents, audit] = await Promise.all([repo.reportHeader(db, sessionId), repo.incidentsForSession(db, sessionId), deps.audit.forSubject('session', sessionId)]);
+      if (!header) throw notFound('exam session');
+      const staff = audit.filter((a) => a.actorRole === 'proctor' || a.actorRole === 'admin');
+      const names = await repo.userNames(db, [...new Set(staff.map((a) => a.actorId).filter((id): id is string => !!id))]);
+      const pdf = await irregularityReportPdf({
+        sessionId,
+        formId: s.formId,
+        module: s.module,
+        moduleTitle: MODULE_TITLES[s.module as ModuleCode] ?? s.module,
+        ...header,
+        state: s.state,
+        endReason: s.endReason,
+        endNote: s.endNote,
+        scheduledAt: s.scheduledAt,
+        startedAt: s.startedAt,
+        endedAt: s.endedAt,
+        generatedAt: clock.now(),
+        generatedBy: actor.displayName,
+        incidents,
+        actions: staff.map((a) => ({ at: a.at, action: a.action, actor: (a.actorId && names.get(a.actorId)) || 'unknown', role: a.actorRole, reason: a.reason })),
+      });
+      await deps.audit.record(actor, { action: 'session.irregularity-report', subjectType: 'session', subjectId: sessionId, reason: null, details: { incidents: incidents.length } });
+      return { pdf, filename: `irregularity-report-${sessionId}.pdf` };
     },
 
     /** Every event of a session in order, from scheduling to score: audit log, time ledger and incidents. */
@@ -177,11 +222,13 @@ export function createProctoringService(deps: ProctoringDeps) {
       const s = await deps.sessions.find(sessionId);
       if (!s) throw notFound('exam session');
       guard(actor, s.testCenterId);
-      const [audit, ledger, incidents] = await Promise.all([deps.audit.forSubject('session', sessionId), deps.sessions.ledger(sessionId), repo.incidentsForSession(db, sessionId)]);
+      const [audit, ledger, incidents, stills] = await Promise.all([deps.audit.forSubject('session', sessionId), deps.sessions.ledger(sessionId), repo.incidentsForSession(db, sessionId), repo.stillsForSession(db, sessionId)]);
       const events = [
         ...audit.map((a) => ({ at: a.at, source: 'audit', event: a.action, actorId: a.actorId, actorRole: a.actorRole, reason: a.reason, details: a.details })),
         ...ledger.map((l) => ({ at: l.at, source: 'time', event: `time.${l.kind}`, actorId: l.actorId, actorRole: null, reason: l.reason, details: { amountMs: l.amountMs } })),
-        ...incidents.map((i) => ({ at: i.at, source: 'incident', event: `incident.${i.kind}`, actorId: i.actorId, actorRole: null, reason: i.note, details: { source: i.source } })),
+        ...incidents.map((i) => ({ at: i.at, source: 'incident', event: `incident.${i.kind}`, actorId: i.actorId, actorRole: null, reason: i.note, details: { source: i.source, category: i.category, severity: i.severity, recordedBy: i.recordedBy } })),
+        // Seat-camera stills (#17.11): the console shows each from its id (GET /api/sessions/:id/camera/stills/:stillId).
+        ...stills.map((c) => ({ at: c.takenAt, source: 'camera', event: 'camera.still', actorId: null, actorRole: null, reason: null, details: { stillId: c.id, bytes: c.bytes } })),
       ];
       events.sort((a, b) => a.at.getTime() - b.at.getTime());
       return { sessionId, events };

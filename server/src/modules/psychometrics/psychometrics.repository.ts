@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { examSessions, formItems, itemVersions, responses, sessionScores } from '../../db/schema/index.ts';
+import { bankReleases, examSessions, formItems, itemVersions, responses, sessionScores } from '../../db/schema/index.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
 /**
@@ -8,14 +8,15 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
  * Delivered, scored sessions with their forms, keys and responses: the matrix item analysis reads.
  */
-export const readModel = { reads: ['examSessions', 'formItems', 'itemVersions', 'responses', 'sessionScores'] } as const;
+export const readModel = { reads: ['bankReleases', 'examSessions', 'formItems', 'itemVersions', 'responses', 'sessionScores'] } as const;
 
 /** Every delivered, scored session of a module: which items (and versions) it presented and what was chosen. */
 export async function deliveredResponses(db: Db, module: ModuleCode) {
   const sessions = await db
-    .select({ id: examSessions.id, formId: examSessions.formId })
+    .select({ id: examSessions.id, formId: examSessions.formId, releaseId: examSessions.releaseId, releaseName: bankReleases.name })
     .from(examSessions)
     .innerJoin(sessionScores, eq(sessionScores.sessionId, examSessions.id))
+    .leftJoin(bankReleases, eq(bankReleases.id, examSessions.releaseId))
     .where(and(eq(examSessions.module, module), isNotNull(examSessions.formId), isNotNull(examSessions.startedAt)));
   if (!sessions.length) return { sessions: [], presented: [], answers: [] };
   const formIds = [...new Set(sessions.map((s) => s.formId!))];

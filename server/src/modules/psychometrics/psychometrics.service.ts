@@ -36,7 +36,10 @@ export function createPsychometricsService(deps: { db: Db; exposure?: Partial<Ex
       for (const a of answers) chosen.set(a.sessionId, { ...(chosen.get(a.sessionId) ?? {}), [a.itemId]: a.optionId });
       const rows = sessions.map((s) => ({ candidateId: s.id, presented: byForm.get(s.formId!) ?? [], responses: Object.fromEntries((byForm.get(s.formId!) ?? []).map((id) => [id, chosen.get(s.id)?.[id] ?? null])) }));
       const list = [...items.values()].sort((a, b) => a.itemId.localeCompare(b.itemId));
-      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds: resolveThresholds(thresholds), exposurePolicy };
+      // Which bank releases the analysed sessions drew from (null: the live bank), so statistics can be read per release.
+      const releases = new Map<string | null, { id: string | null; name: string | null; sessions: number }>();
+      for (const s of sessions) releases.set(s.releaseId, { id: s.releaseId, name: s.releaseName, sessions: (releases.get(s.releaseId)?.sessions ?? 0) + 1 });
+      if (!rows.length) return { module, sessions: 0, items: [], form: null, thresholds: resolveThresholds(thresholds), exposurePolicy, releases: [] };
       const result = analyzeResponses(list.map((i) => ({ itemId: i.itemId, key: i.key, optionIds: i.optionIds })), rows, thresholds);
       return {
         module,
@@ -58,6 +61,7 @@ export function createPsychometricsService(deps: { db: Db; exposure?: Partial<Ex
         form: result.form,
         thresholds: result.thresholds,
         exposurePolicy,
+        releases: [...releases.values()],
       };
     },
   };

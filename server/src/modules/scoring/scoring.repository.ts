@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { certificationPolicies, credentials, examSessions, formItems, items, itemVersions, modules, recertActivities, responses, scoreHistory, sessionScores, testCenters, users } from '../../db/schema/index.ts';
+import { bankReleases, certificationPolicies, credentials, examSessions, formItems, items, itemVersions, modules, recertActivities, recertEvidence, responses, scoreHistory, sessionScores, testCenters, users } from '../../db/schema/index.ts';
 import type { CertificationPolicy } from '../../../../shared/certification-policy.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
@@ -9,7 +9,7 @@ import type { ModuleCode } from '../../../../shared/vocabulary.ts';
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
  * An ended session's form, keys and responses to score; names, titles and zones for reports, credentials and exports.
  */
-export const readModel = { reads: ['examSessions', 'formItems', 'items', 'itemVersions', 'modules', 'responses', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['bankReleases', 'examSessions', 'formItems', 'items', 'itemVersions', 'modules', 'responses', 'testCenters', 'users'] } as const;
 
 export async function latestPolicy(db: Db): Promise<CertificationPolicy | undefined> {
   const [row] = await db.select({ body: certificationPolicies.body }).from(certificationPolicies).orderBy(desc(certificationPolicies.createdAt)).limit(1);
@@ -36,6 +36,11 @@ export async function putScore(db: Db, s: { sessionId: string; scoringVersion: s
     .values(s)
     .onConflictDoUpdate({ target: sessionScores.sessionId, set: { scoringVersion: s.scoringVersion, rawScore: s.rawScore, scoredItems: s.scoredItems, percent: s.percent, passed: s.passed, result: s.result, scoredAt: s.scoredAt, revision: s.revision } });
   await db.insert(scoreHistory).values({ sessionId: s.sessionId, revision: s.revision, result: s.result, scoredAt: s.scoredAt, reason });
+}
+
+/** Takes a session's score away (its history rows stay) when an admin reopens the attempt (#17.9). */
+export async function deleteScore(db: Db, sessionId: string) {
+  await db.delete(sessionScores).where(eq(sessionScores.sessionId, sessionId));
 }
 
 export async function centerOf(db: Db, testCenterId: string) {
@@ -122,11 +127,14 @@ export async function sessionHeader(db: Db, sessionId: string) {
       endedAt: examSessions.endedAt,
       endReason: examSessions.endReason,
       formId: examSessions.formId,
+      releaseId: examSessions.releaseId,
+      releaseName: bankReleases.name,
     })
     .from(examSessions)
     .innerJoin(users, eq(users.id, examSessions.candidateId))
     .innerJoin(modules, eq(modules.code, examSessions.module))
     .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .leftJoin(bankReleases, eq(bankReleases.id, examSessions.releaseId))
     .where(eq(examSessions.id, sessionId))
     .limit(1);
   return row;
@@ -143,13 +151,15 @@ export async function scoredSessionsWithItem(db: Db, itemId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
-export async function addRecertActivity(db: Db, a: typeof recertActivities.$inferInsert) {
-  const [row] = await db.insert(recertActivities).values(a).returning();
-  return row!;
-}
-
+/** The activities recorded for a candidate, oldest first, each with its evidence file's label (not its bytes). */
 export async function recertActivitiesOf(db: Db, candidateId: string) {
-  return db.select().from(recertActivities).where(eq(recertActivities.candidateId, candidateId)).orderBy(asc(recertActivities.completedAt));
+  const rows = await db
+    .select({ activity: recertActivities, evidence: { fileName: recertEvidence.fileName, contentType: recertEvidence.contentType, size: recertEvidence.size } })
+    .from(recertActivities)
+    .leftJoin(recertEvidence, eq(recertEvidence.activityId, recertActivities.id))
+    .where(eq(recertActivities.candidateId, candidateId))
+    .orderBy(asc(recertActivities.completedAt), asc(recertActivities.createdAt));
+  return rows.map((r) => ({ ...r.activity, evidence: r.evidence?.fileName ? (r.evidence as { fileName: string; contentType: (typeof recertEvidence.$inferSelect)['contentType']; size: number }) : null }));
 }
 
 export async function allAttemptsForExport(db: Db, candidateIds?: string[]) {

@@ -32,7 +32,7 @@ import * as repo from './scoring.repository.ts';
 export type ScoringRepository = Pick<
   typeof repo,
   | 'latestPolicy' | 'findPolicy' | 'insertPolicy' | 'findScore' | 'putScore' | 'centerOf' | 'attempts' | 'credentialsOf'
-  | 'findCredentialByCode' | 'sessionHeader' | 'scoredSessionsWithItem' | 'addRecertActivity' | 'recertActivitiesOf'
+  | 'findCredentialByCode' | 'sessionHeader' | 'scoredSessionsWithItem' | 'recertActivitiesOf'
   | 'allAttemptsForExport' | 'scoringInput' | 'currentItemVersion'
 >;
 export type ScoringLifecycleRepository = Pick<typeof lifecycleRepo, 'findDisposition' | 'dispositionsOfCandidate' | 'credentialsForSession'>;
@@ -161,6 +161,21 @@ export function createScoringService(deps: ScoringDeps) {
       return { scored: true, passed: result.passed };
     },
 
+    /**
+     * Withdraws the score of a session an admin reopens (#17.9), in the caller's transaction, so the attempt is
+     * scored again when it ends. Refused when the attempt earned a credential (void the result instead: a reopen must
+     * not silently take a certificate away) or when a hold or void rests on it. Audited with the score withdrawn.
+     */
+    async withdrawScoreForReopen(tx: Db, sessionId: string, actor: Actor): Promise<void> {
+      const score = await store.findScore(tx, sessionId);
+      if (!score) return;
+      if ((await lifecycleStore.credentialsForSession(tx, sessionId)).length) throw conflict('This attempt earned a credential; void the result instead of reopening it');
+      const disposition = await lifecycleStore.findDisposition(tx, sessionId);
+      if (disposition) throw conflict(`This result is ${disposition.state === 'void' ? 'void' : 'on hold'}; it cannot be reopened`);
+      await repo.deleteScore(tx, sessionId);
+      await deps.audit.record(actor, { action: 'session.score-withdrawn', subjectType: 'session', subjectId: sessionId, reason: 'the attempt was reopened', details: { rawScore: score.rawScore, passed: score.passed, revision: score.revision, scoringVersion: score.scoringVersion } }, tx);
+    },
+
     /** The score report: candidates their own, proctors their centers', admins all. No item content. */
     async report(actor: Actor, sessionId: string): Promise<ScoreReport> {
       const h = await loadReportable(actor, sessionId);
@@ -196,6 +211,7 @@ export function createScoringService(deps: ScoringDeps) {
         disposition: disposition ? { state: disposition.state, reason: disposition.reason, decidedAt: disposition.decidedAt.toISOString(), countsAsAttempt: disposition.countsAsAttempt } : null,
         candidateUsername: h.candidateUsername,
         formId: h.formId,
+        release: h.releaseId ? { id: h.releaseId, name: h.releaseName ?? h.releaseId } : null,
         timeZone: h.timeZone,
       };
     },
@@ -303,22 +319,10 @@ export function createScoringService(deps: ScoringDeps) {
         fullCpt: fullCptStatus(passes, p),
         eligibility,
         recertification: full
-          ? recertificationProgress({ credentialIssuedAt: full.issuedAt, credentialExpiresAt: full.expiresAt, activities: activities.map((a) => ({ category: a.category, points: a.points, completedAt: a.completedAt, description: a.description })), at: now, policy: p, timeZone: full.timeZone })
+          ? recertificationProgress({ credentialIssuedAt: full.issuedAt, credentialExpiresAt: full.expiresAt, activities: activities.map((a) => ({ id: a.id, category: a.category, points: a.points, completedAt: a.completedAt, description: a.description, status: a.status })), at: now, policy: p, timeZone: full.timeZone })
           : null,
+        recertActivities: [...activities].reverse(),
       };
-    },
-
-    async addRecertActivity(actor: Actor, candidateId: string, a: { category: string; points: number; completedAt: Date; description: string }) {
-      if (actor.role !== 'admin' && actor.userId !== candidateId) throw forbidden();
-      const p = await policy();
-      if (!p.recertification.categories.some((c) => c.id === a.category)) {
-        throw validationFailed(`Unknown category "${a.category}"`, [{ pointer: '/category', message: `one of ${p.recertification.categories.map((c) => c.id).join(', ')}` }]);
-      }
-      return db.transaction(async (tx) => {
-        const row = await store.addRecertActivity(tx, { candidateId, ...a, recordedBy: actor.userId });
-        await deps.audit.record(actor, { action: 'recertification.activity-recorded', subjectType: 'user', subjectId: candidateId, details: { ...a, completedAt: a.completedAt.toISOString() } }, tx);
-        return row;
-      });
     },
 
     /** Attempts as CSV for admins (one row per session). */

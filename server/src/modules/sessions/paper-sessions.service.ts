@@ -61,8 +61,8 @@ export function createPaperSessions(deps: PaperSessionsDeps) {
       if (row.formId) throw new AppError('INVALID_TRANSITION', 'The candidate was already admitted online with a form; this exam is delivered online');
       const previous = await repo.previousFormIds(tx, row.candidateId, row.module, row.id, deps.retakeLookbackForms ?? 1);
       const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
-      await repo.updateSession(tx, id, { delivery: 'paper', formId: form.formId });
-      await audit(tx, actor, row, 'paper-form-assigned', { formId: form.formId, formKind: form.kind, seed: form.seed });
+      await repo.updateSession(tx, id, { delivery: 'paper', formId: form.formId, releaseId: form.releaseId });
+      await audit(tx, actor, row, 'paper-form-assigned', { formId: form.formId, formKind: form.kind, seed: form.seed, releaseId: form.releaseId });
       await repo.notifySession(tx, id, 'paper', { center: row.testCenterId });
       return { session: { ...row, delivery: 'paper', formId: form.formId }, formId: form.formId, items: await repo.loadSessionForm(tx, form.formId), created: true };
     },

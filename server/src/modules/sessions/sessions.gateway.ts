@@ -61,6 +61,8 @@ type Joined = Connection & { phase: Extract<ConnectionPhase, { state: 'joined' }
 /** Background timing, in ms. */
 export const TICK_MS = 1000;
 export const HEARTBEAT_MS = 10_000;
+/** How long disconnect bookkeeping refused by an unreachable database is retried. */
+export const DISCONNECT_RETRY_FOR_MS = 5 * 60_000;
 
 const sessionIdOf = (p: ConnectionPhase): string | null => {
   switch (p.state) {
@@ -262,6 +264,8 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     const c = bySession.get(e.id as string);
     if (!c) return;
     const kind = e.kind as string;
+    // Seat-camera events (a still, a consent) are for proctor consoles only: no reason to read the row.
+    if (kind === 'camera') return;
     if (kind === 'connected') {
       if (e.connectionId !== c.id) replace(c);
       return;
@@ -346,6 +350,25 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   }
 
   const timers: NodeJS.Timeout[] = [];
+  /**
+   * The disconnect's heard-from time lives only here. If the database is away when the socket closes (a restart,
+   * found by bench/chaos), giving up would leave the session's last_seen_at at the last heartbeat, up to
+   * HEARTBEAT_MS + the ping interval earlier, and a long disconnect would be credited that much too much; so the
+   * bookkeeping is retried (250 ms doubling to 2 s, for up to DISCONNECT_RETRY_FOR_MS) until the database answers.
+   * Retrying is harmless: the release only applies while the session still names this connection.
+   */
+  const retries = new Set<NodeJS.Timeout>();
+  let stopping = false;
+  function recordDisconnect(sessionId: string, connectionId: string, heardAt: Date, since = Date.now(), delayMs = 250) {
+    sessions.disconnected(sessionId, connectionId, heardAt).catch((e) => {
+      if (!isRetryableFailure(e) || stopping || Date.now() - since > DISCONNECT_RETRY_FOR_MS) return log('disconnect bookkeeping failed', e);
+      const t = setTimeout(() => {
+        retries.delete(t);
+        recordDisconnect(sessionId, connectionId, heardAt, since, Math.min(2000, delayMs * 2));
+      }, delayMs);
+      retries.add(t);
+    });
+  }
   let unsubscribe: (() => void) | undefined;
 
   return {
@@ -380,7 +403,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         if (code !== undefined && code !== 1006) c.heardAt = clock.now();
         const sessionId = sessionIdOf(c.phase);
         // The disconnect counts from when the candidate was last heard from, not from when the dead socket was reaped.
-        if (close(c) && sessionId) void sessions.disconnected(sessionId, c.id, c.heardAt).catch((e) => log('disconnect bookkeeping failed', e));
+        if (close(c) && sessionId) recordDisconnect(sessionId, c.id, c.heardAt);
       });
       return c;
     },
@@ -404,8 +427,11 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
     },
 
     async stop() {
+      stopping = true;
       for (const t of timers) clearInterval(t);
       timers.length = 0;
+      for (const t of retries) clearTimeout(t);
+      retries.clear();
       liveness.stop();
       unsubscribe?.();
       // Drain first, so the acks of writes in flight still reach their clients; then "going away" (1001), on which

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
-import { examSessions, formItems, itemVersions, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
+import { bankReleases, examSessions, extensionRequests, formItems, itemVersionMedia, itemVersions, media, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
+import type { IncidentCategory, IncidentSeverity } from '../../../../shared/incidents.ts';
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
@@ -10,9 +11,10 @@ import type { ProgressByCenter } from './domain/progress-event.ts';
 /**
  * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
- * The candidate's form and item content (no keys leave), module titles, the center's name and the candidate's name.
+ * The candidate's form and item content (no keys leave) and the images its item versions show, module titles, the
+ * center's name and the candidate's name.
  */
-export const readModel = { reads: ['formItems', 'itemVersions', 'modules', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['bankReleases', 'formItems', 'itemVersionMedia', 'itemVersions', 'media', 'modules', 'testCenters', 'users'] } as const;
 
 export type SessionRow = typeof examSessions.$inferSelect;
 export type SessionPatch = Partial<Omit<typeof examSessions.$inferInsert, 'id' | 'candidateId' | 'createdAt'>>;
@@ -269,8 +271,80 @@ export async function moduleTitles(db: Db): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.code, r.title]));
 }
 
-export async function insertIncident(db: Db, i: { sessionId: string; at: Date; kind: (typeof sessionIncidents.$inferInsert)['kind']; source: 'system' | 'candidate' | 'proctor'; actorId?: string | null; note?: string | null }) {
+export async function insertIncident(
+  db: Db,
+  i: { sessionId: string; at: Date; kind: (typeof sessionIncidents.$inferInsert)['kind']; source: 'system' | 'candidate' | 'proctor' | 'admin'; actorId?: string | null; note?: string | null; category: IncidentCategory; severity: IncidentSeverity },
+) {
   await db.insert(sessionIncidents).values({ ...i, actorId: i.actorId ?? null, note: i.note ?? null });
+}
+
+/** Minutes extended so far (every `extend` entry of the ledger, by a proctor or an approved request), in ms. */
+export async function extendedMs(db: Db, sessionId: string): Promise<number> {
+  const [row] = await db
+    .select({ ms: sql<number>`coalesce(sum(${sessionTimeLedger.amountMs}), 0)::bigint` })
+    .from(sessionTimeLedger)
+    .where(and(eq(sessionTimeLedger.sessionId, sessionId), eq(sessionTimeLedger.kind, 'extend')));
+  return Number(row?.ms ?? 0);
+}
+
+export type ExtensionRequestRow = typeof extensionRequests.$inferSelect;
+
+export async function insertExtensionRequest(db: Db, r: { sessionId: string; minutes: number; reason: string; requestedBy: string; requestedAt: Date }): Promise<ExtensionRequestRow> {
+  const [row] = await db.insert(extensionRequests).values(r).returning();
+  return row!;
+}
+
+export async function pendingExtensionRequest(db: Db, sessionId: string): Promise<ExtensionRequestRow | undefined> {
+  const [row] = await db.select().from(extensionRequests).where(and(eq(extensionRequests.sessionId, sessionId), eq(extensionRequests.status, 'pending'))).limit(1);
+  return row;
+}
+
+/** Locks a request for its decision (two admins deciding at once: the second sees it decided). */
+export async function lockExtensionRequest(db: Db, id: string): Promise<ExtensionRequestRow | undefined> {
+  const [row] = await db.select().from(extensionRequests).where(eq(extensionRequests.id, id)).for('update').limit(1);
+  return row;
+}
+
+export async function decideExtensionRequest(db: Db, id: string, d: { status: 'approved' | 'declined'; decidedBy: string; decidedAt: Date; decisionNote: string | null }) {
+  await db.update(extensionRequests).set(d).where(eq(extensionRequests.id, id));
+}
+
+/** Extension requests with the session's candidate, center and module and the requesting proctor's name, oldest first. */
+export async function listExtensionRequests(db: Db, f: { status: 'pending' | 'approved' | 'declined'; testCenterIds: string[] | null; testCenterId?: string }) {
+  const requester = sql<string>`(select u.display_name from ${users} u where u.id = ${extensionRequests.requestedBy})`;
+  const decider = sql<string | null>`(select u.display_name from ${users} u where u.id = ${extensionRequests.decidedBy})`;
+  return db
+    .select({
+      id: extensionRequests.id,
+      sessionId: extensionRequests.sessionId,
+      minutes: extensionRequests.minutes,
+      reason: extensionRequests.reason,
+      status: extensionRequests.status,
+      requestedAt: extensionRequests.requestedAt,
+      requestedBy: requester,
+      decidedAt: extensionRequests.decidedAt,
+      decidedBy: decider,
+      decisionNote: extensionRequests.decisionNote,
+      candidateName: users.displayName,
+      module: examSessions.module,
+      sessionState: examSessions.state,
+      testCenterId: examSessions.testCenterId,
+      testCenter: testCenters.name,
+      timeZone: testCenters.timeZone,
+    })
+    .from(extensionRequests)
+    .innerJoin(examSessions, eq(examSessions.id, extensionRequests.sessionId))
+    .innerJoin(users, eq(users.id, examSessions.candidateId))
+    .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .where(
+      and(
+        eq(extensionRequests.status, f.status),
+        f.testCenterIds ? inArray(examSessions.testCenterId, f.testCenterIds.length ? f.testCenterIds : ['00000000-0000-0000-0000-000000000000']) : undefined,
+        f.testCenterId ? eq(examSessions.testCenterId, f.testCenterId) : undefined,
+      ),
+    )
+    .orderBy(asc(extensionRequests.requestedAt))
+    .limit(500);
 }
 
 /**
@@ -290,13 +364,26 @@ export async function recordHeartbeats(db: Db, beats: { id: string; at: Date; rt
   }
 }
 
-export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string; timeZone: string }> {
+export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: string; testCenter: string; timeZone: string; releaseName: string | null }> {
   const [row] = await db
-    .select({ moduleTitle: modules.title, testCenter: testCenters.name, timeZone: testCenters.timeZone })
+    .select({ moduleTitle: modules.title, testCenter: testCenters.name, timeZone: testCenters.timeZone, releaseName: bankReleases.name })
     .from(examSessions)
     .innerJoin(modules, eq(modules.code, examSessions.module))
     .innerJoin(testCenters, eq(testCenters.id, examSessions.testCenterId))
+    .leftJoin(bankReleases, eq(bankReleases.id, examSessions.releaseId))
     .where(eq(examSessions.id, id))
     .limit(1);
-  return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC' };
+  return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC', releaseName: null };
+}
+
+/** An image one of the form's item versions shows, or undefined: the only way a candidate reaches media. */
+export async function formMedia(db: Db, formId: string, sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
+  const [row] = await db
+    .select({ mediaType: media.mediaType, bytes: media.bytes })
+    .from(formItems)
+    .innerJoin(itemVersionMedia, and(eq(itemVersionMedia.itemId, formItems.itemId), eq(itemVersionMedia.version, formItems.itemVersion), eq(itemVersionMedia.sha256, sha256)))
+    .innerJoin(media, eq(media.sha256, itemVersionMedia.sha256))
+    .where(eq(formItems.formId, formId))
+    .limit(1);
+  return row;
 }

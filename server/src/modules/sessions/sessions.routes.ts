@@ -4,7 +4,15 @@ import { noBody, okSchema } from '../../../../shared/api/common.ts';
 import {
   admitSchema,
   breakRequestSchema,
+  approveExtensionSchema,
+  declineExtensionSchema,
+  extendResultSchema,
   extendSchema,
+  extensionDecisionSchema,
+  extensionRequestQuerySchema,
+  extensionRequestSchema,
+  reopenSchema,
+  terminateSchema,
   handbookAckSchema,
   handbookSchema,
   launchCodeSchema,
@@ -21,6 +29,9 @@ import {
   sessionToolsSchema,
   timeLedgerEntrySchema,
 } from '../../../../shared/api/sessions.ts';
+import { mediaParamsSchema } from '../../../../shared/api/item-bank.ts';
+import { fileResponse } from '../../../../shared/api/common.ts';
+import { sendImage } from '../../platform/http/image-reply.ts';
 import { HANDBOOK_SECTIONS, HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { SessionsService } from './sessions.service.ts';
@@ -29,6 +40,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
   const staff = { onRequest: requireRole('proctor', 'admin') };
   const anyone = { onRequest: requireRole('candidate', 'proctor', 'admin') };
   const candidate = { onRequest: requireRole('candidate') };
+  const admin = { onRequest: requireRole('admin') };
   const params = sessionParamsSchema;
   const ok = { ok: true as const };
 
@@ -60,8 +72,24 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
       timeMultiplier: s.timeMultiplier,
       time: s.time,
       seat: s.seatLabel,
+      // Staff see which bank release the form came from; a candidate has no use for it.
+      ...(actorOf(req).role !== 'candidate' ? { release: s.releaseId ? { id: s.releaseId, name: s.releaseName ?? s.releaseId } : null } : {}),
     };
   });
+
+  app.get(
+    '/api/sessions/:id/media/:sha256',
+    {
+      ...candidate,
+      schema: {
+        tags: ['sessions'],
+        summary: "An image of an item on the candidate's own form, while the exam is in progress (private, no-store)",
+        params: sessionParamsSchema.extend(mediaParamsSchema.shape),
+        response: { 200: fileResponse('The image', 'image/png', 'image/jpeg', 'image/svg+xml') },
+      },
+    },
+    async (req, reply) => sendImage(reply, await sessions.candidateMedia(actorOf(req), req.params.id, req.params.sha256)),
+  );
 
   app.get('/api/handbook', { ...anyone, schema: { tags: ['sessions'], summary: 'The candidate rules to acknowledge before the exam', response: { 200: handbookSchema } } }, async () => ({ version: HANDBOOK_VERSION, sections: HANDBOOK_SECTIONS }));
 
@@ -89,8 +117,16 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     await sessions.resume(actorOf(req), req.params.id, req.body.reason);
     return ok;
   });
-  app.post('/api/sessions/:id/extend', { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes', params, body: extendSchema, response: { 200: okSchema } } }, async (req) => {
-    await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
+  app.post(
+    '/api/sessions/:id/extend',
+    { ...staff, schema: { tags: ['proctoring'], summary: 'Give extra minutes (200); past the per-exam cap a proctor files a request for an admin (202)', params, body: extendSchema, response: { 200: extendResultSchema, 202: extendResultSchema } } },
+    async (req, reply) => {
+      const r = await sessions.extend(actorOf(req), req.params.id, req.body.minutes, req.body.reason);
+      return reply.status(r.outcome === 'requested' ? 202 : 200).send(r);
+    },
+  );
+  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now under an incident category, with a note (recorded as terminated, never passed)', params, body: terminateSchema, response: { 200: okSchema } } }, async (req) => {
+    await sessions.terminate(actorOf(req), req.params.id, req.body);
     return ok;
   });
   app.put('/api/sessions/:id/seat', { ...staff, schema: { tags: ['proctoring'], summary: 'Assign, change or clear the seat / workstation (unique per center and day)', params, body: seatRequestSchema, response: { 200: seatResponseSchema } } }, async (req) => {
@@ -101,8 +137,17 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     await sessions.startBreak(actorOf(req), req.params.id, req.body.note ?? null);
     return ok;
   });
-  app.post('/api/sessions/:id/terminate', { ...staff, schema: { tags: ['proctoring'], summary: 'End the exam now (recorded as terminated, never passed)', params, body: reasonSchema, response: { 200: okSchema } } }, async (req) => {
-    await sessions.terminate(actorOf(req), req.params.id, req.body.reason);
+  app.get('/api/extension-requests', { ...staff, schema: { tags: ['oversight'], summary: "Extensions past the cap (pending by default): a proctor's centers, or every center for an admin", querystring: extensionRequestQuerySchema, response: { 200: z.array(extensionRequestSchema) } } }, async (req) =>
+    sessions.extensionRequests(actorOf(req), req.query),
+  );
+  app.post('/api/admin/extension-requests/:id/approve', { ...admin, schema: { tags: ['oversight'], summary: 'Approve an extension past the cap (the minutes are added now)', params, body: approveExtensionSchema, response: { 200: extensionDecisionSchema } } }, async (req) =>
+    sessions.decideExtension(actorOf(req), req.params.id, 'approved', req.body.note ?? null),
+  );
+  app.post('/api/admin/extension-requests/:id/decline', { ...admin, schema: { tags: ['oversight'], summary: 'Decline an extension past the cap, saying why', params, body: declineExtensionSchema, response: { 200: extensionDecisionSchema } } }, async (req) =>
+    sessions.decideExtension(actorOf(req), req.params.id, 'declined', req.body.note),
+  );
+  app.post('/api/admin/sessions/:id/reopen', { ...admin, schema: { tags: ['oversight'], summary: 'Reopen a terminated or expired attempt: back to paused with the time it had left (plus any credit)', params, body: reopenSchema, response: { 200: okSchema } } }, async (req) => {
+    await sessions.reopen(actorOf(req), req.params.id, req.body);
     return ok;
   });
 

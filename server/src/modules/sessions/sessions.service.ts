@@ -39,7 +39,8 @@ import {
   usedAt,
 } from './domain/session-clock.ts';
 import { PROGRESS_PAYLOAD_BYTES, progressPayloads } from './domain/progress-event.ts';
-import { DISCONNECTED, isEnded, transition, type SessionEvent } from './domain/session-lifecycle.ts';
+import { DISCONNECTED, isEnded, isLive, transition, type SessionEvent } from './domain/session-lifecycle.ts';
+import { defaultClassification, type IncidentCategory, type IncidentKind, type IncidentSeverity } from '../../../../shared/incidents.ts';
 import { admitSession, admitWrite, type WriteMessage, type WriteOutcome } from './domain/write-admission.ts';
 import { createSessionSweeps } from './sessions.sweeps.ts';
 import * as repo from './sessions.repository.ts';
@@ -58,6 +59,11 @@ export interface EligibilityPort {
 /** Scores an ended session (called once, under the session's row lock, after the session has ended). */
 export interface ScoringPort {
   scoreEndedSession(tx: Db, session: repo.SessionRow, now: Date): Promise<{ scored: boolean; passed: boolean }>;
+  /**
+   * Takes back the score of a session an admin reopens (#17.9), in the caller's transaction; refuses (409) when the
+   * attempt earned a credential or its result is held or void. Without it a scored session cannot be reopened.
+   */
+  withdrawScoreForReopen?(tx: Db, sessionId: string, actor: Actor): Promise<void>;
 }
 
 export interface SessionsConfig {
@@ -68,8 +74,28 @@ export interface SessionsConfig {
   graceMs: number;
   /** A connection not heard from for this long is no longer live (the liveness timeout). */
   liveTimeoutMs: number;
+  /** #17.9: a proctor may extend an exam by at most this much in total; beyond it the extension waits for an admin. */
+  extensionCapMs: number;
 }
-export const DEFAULT_SESSIONS_CONFIG: SessionsConfig = { retakeLookbackForms: 1, warningMinutes: DEFAULT_WARNING_MINUTES, disconnect: DEFAULT_DISCONNECT_POLICY, graceMs: IN_FLIGHT_GRACE_MS, liveTimeoutMs: 12_000 };
+export const DEFAULT_EXTENSION_CAP_MS = 30 * 60_000;
+export const DEFAULT_SESSIONS_CONFIG: SessionsConfig = { retakeLookbackForms: 1, warningMinutes: DEFAULT_WARNING_MINUTES, disconnect: DEFAULT_DISCONNECT_POLICY, graceMs: IN_FLIGHT_GRACE_MS, liveTimeoutMs: 12_000, extensionCapMs: DEFAULT_EXTENSION_CAP_MS };
+
+/** What an incident carries besides its kind; the category and severity default to the kind's (shared/incidents.ts). */
+export interface IncidentInput {
+  sessionId: string;
+  at: Date;
+  kind: IncidentKind;
+  source: 'system' | 'candidate' | 'proctor' | 'admin';
+  actorId?: string | null;
+  note?: string | null;
+  category?: IncidentCategory;
+  severity?: IncidentSeverity;
+}
+
+/** What a proctor's extend did: applied at once, or past the cap, filed as a request for an admin. */
+export type ExtendOutcome =
+  | { outcome: 'extended'; minutes: number; extendedMinutes: number; capMinutes: number; requestId: null }
+  | { outcome: 'requested'; minutes: number; extendedMinutes: number; capMinutes: number; requestId: string };
 
 /** `<clientInstanceId>/<socket id>`, or a bare socket id from a client that sends no instance id. */
 const instanceOf = (connectionId: string) => (connectionId.includes('/') ? connectionId.slice(0, connectionId.indexOf('/')) : null);
@@ -92,6 +118,7 @@ export type SessionsRepository = Pick<
   | 'previousFormIds' | 'loadSessionForm' | 'loadResponses' | 'shareLockSessions' | 'upsertAnswers' | 'upsertFlags' | 'setPositions'
   | 'claimExpired' | 'claimDisconnected' | 'claimUnscored' | 'releaseConnection' | 'notifySession' | 'moduleTitles' | 'insertIncident'
   | 'recordHeartbeats' | 'sessionNames' | 'notifyProgress' | 'claimBreaksOver' | 'seatHolder' | 'centerTimeZone'
+  | 'extendedMs' | 'insertExtensionRequest' | 'pendingExtensionRequest' | 'lockExtensionRequest' | 'decideExtensionRequest' | 'listExtensionRequests'
 >;
 
 export interface SessionsDeps {
@@ -157,29 +184,36 @@ export function createSessionsService(deps: SessionsDeps) {
     row: repo.SessionRow,
     event: SessionEvent,
     at: Date,
-    opts: { actor?: Actor | null; reason?: string | null; patch?: repo.SessionPatch } = {},
+    opts: { actor?: Actor | null; reason?: string | null; creditReason?: string; patch?: repo.SessionPatch } = {},
   ): Promise<{ row: repo.SessionRow; clockChanged: boolean }> {
-    const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt, pauseReason: row.pauseReason }, event, at);
+    const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt, pauseReason: row.pauseReason, endReason: row.endReason }, event, at);
     if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
     let patch: repo.SessionPatch = { state: r.state, pauseReason: r.pauseReason, ...(r.state !== 'paused' && row.breakEndsAt ? { breakEndsAt: null } : {}), ...opts.patch };
     if (r.clock.length) {
       const next = r.clock.reduce(applyEntry, clockOf(row));
       patch = { ...patch, allowedMs: next.allowedMs, usedMs: next.usedMs, runningSince: next.runningSince, deadlineAt: deadlineOf(next) };
-      await store.appendLedger(tx, r.clock.map((e) => ledgerRow(row.id, e, opts.actor?.userId ?? null, opts.reason ?? null)));
+      await store.appendLedger(tx, r.clock.map((e) => ledgerRow(row.id, e, opts.actor?.userId ?? null, opts.reason ?? null, opts.creditReason)));
     }
     await store.updateSession(tx, row.id, patch);
     return { row: { ...row, ...patch } as repo.SessionRow, clockChanged: r.clock.length > 0 };
   }
 
-  const ledgerRow = (sessionId: string, e: LedgerEntry, actorId: string | null, reason: string | null) => ({
+  const ledgerRow = (sessionId: string, e: LedgerEntry, actorId: string | null, reason: string | null, creditReason = 'time lost to a disconnect') => ({
     sessionId,
     at: e.at,
     kind: e.kind,
     amountMs: 'ms' in e ? e.ms : null,
     actorId,
     // A credit says what it is for; the other entries carry the reason of the change that made them.
-    reason: e.kind === 'credit' ? 'time lost to a disconnect' : reason,
+    reason: e.kind === 'credit' ? creditReason : reason,
   });
+
+  /** Records an incident; the category and severity are the kind's defaults unless the proctor chose them. */
+  const incident = (tx: Db, i: IncidentInput) => {
+    const d = defaultClassification(i.kind);
+    return store.insertIncident(tx, { ...i, category: i.category ?? d.category, severity: i.severity ?? d.severity });
+  };
+  const sourceOf = (actor: Actor | null): IncidentInput['source'] => (actor?.role === 'admin' ? 'admin' : actor?.role === 'proctor' ? 'proctor' : 'system');
 
   async function loadForActor(tx: Db, actor: Actor, id: string, lock: boolean): Promise<repo.SessionRow> {
     const row = lock ? await store.lockSession(tx, id) : await store.findSession(tx, id);
@@ -197,12 +231,13 @@ export function createSessionsService(deps: SessionsDeps) {
   }
 
   /** Ends a session (submit, time-up, termination) in the caller's transaction; exactly once because the row is locked and the transition checked. */
-  async function end(tx: Db, row: repo.SessionRow, reason: 'submitted' | 'expired' | 'terminated', actor: Actor | null, now: Date, note?: string) {
+  async function end(tx: Db, row: repo.SessionRow, reason: 'submitted' | 'expired' | 'terminated', actor: Actor | null, now: Date, note?: string, classification?: { category: IncidentCategory; severity: IncidentSeverity }) {
     const event: SessionEvent = reason === 'submitted' ? { type: 'submit' } : reason === 'expired' ? { type: 'expire' } : { type: 'terminate', reason: note ?? '' };
     // Time-up ends at the deadline itself, not when the sweeper happened to run.
     const at = reason === 'expired' && row.deadlineAt ? row.deadlineAt : now;
     await commit(tx, row, event, at, { actor, reason, patch: { endedAt: at, endReason: reason, endNote: note ?? null } });
-    await record(tx, actor, row, reason === 'expired' ? 'expired' : reason, note ?? null);
+    await record(tx, actor, row, reason === 'expired' ? 'expired' : reason, note ?? null, classification ?? {});
+    if (reason === 'terminated') await incident(tx, { sessionId: row.id, at, kind: 'terminated', source: sourceOf(actor), actorId: actor?.userId ?? null, note: note ?? null, ...classification });
     await store.notifySession(tx, row.id, 'ended', { reason, center: row.testCenterId });
   }
 
@@ -261,7 +296,7 @@ export function createSessionsService(deps: SessionsDeps) {
     const after = await commit(tx, row, { type: 'auto-pause', creditMs: d.creditMs, hold: d.hold }, now, { reason: DISCONNECTED, patch: { disconnectCreditedMs: row.disconnectCreditedMs + d.creditMs } });
     const reason = after.row.pauseReason ?? DISCONNECTED;
     await record(tx, null, row, 'auto-paused', reason, { creditedMs: d.creditMs, creditedTotalMs: row.disconnectCreditedMs + d.creditMs, goneMs: d.goneMs, waitsForProctor: d.hold });
-    await store.insertIncident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(d.goneMs / 1000)} s; paused, ${Math.round(d.creditMs / 1000)} s credited; ${d.why}` });
+    await incident(tx, { sessionId: row.id, at: now, kind: 'auto-pause', source: 'system', note: `Disconnected for ${Math.round(d.goneMs / 1000)} s; paused, ${Math.round(d.creditMs / 1000)} s credited; ${d.why}` });
     await store.notifySession(tx, row.id, 'paused', { center: row.testCenterId, reason });
   }
 
@@ -284,7 +319,7 @@ export function createSessionsService(deps: SessionsDeps) {
       patch: { breakEndsAt: endsAt, ...(brk.kind === 'scheduled' ? { breaksTaken: row.breaksTaken + 1 } : {}) },
     });
     const note = `${what[0]!.toUpperCase()}${what.slice(1)} started by the ${by.source}${by.minutes !== null ? `, ${by.minutes} min` : ''}${by.note ? `: ${by.note}` : ''}`;
-    await store.insertIncident(tx, { sessionId: row.id, at: now, kind: 'break-started', source: by.source, actorId: by.actor.userId, note });
+    await incident(tx, { sessionId: row.id, at: now, kind: 'break-started', source: by.source === 'candidate' ? 'candidate' : sourceOf(by.actor), actorId: by.actor.userId, note });
     await record(tx, by.actor, row, 'break-started', by.note ?? null, { kind: brk.kind, clock: brk.clock, minutes: by.minutes, endsAt: endsAt?.toISOString() ?? null });
     await store.notifySession(tx, row.id, 'paused', { center: row.testCenterId });
   }
@@ -294,7 +329,7 @@ export function createSessionsService(deps: SessionsDeps) {
     const brk = breakOf(row.pauseReason);
     await commit(tx, row, source === 'proctor' ? { type: 'resume' } : { type: 'break-end' }, now, { actor, reason: 'break ended', patch: { lastSeenAt: now } });
     const how = source === 'system' ? 'its time is over' : `ended by the ${source}`;
-    await store.insertIncident(tx, { sessionId: row.id, at: now, kind: 'break-ended', source, actorId: actor?.userId ?? null, note: `${brk ? breakLabel(brk) : 'break'}: ${how}` });
+    await incident(tx, { sessionId: row.id, at: now, kind: 'break-ended', source: source === 'proctor' ? sourceOf(actor) : source, actorId: actor?.userId ?? null, note: `${brk ? breakLabel(brk) : 'break'}: ${how}` });
     await record(tx, actor, row, 'break-ended', how, { kind: brk?.kind ?? null, clock: brk?.clock ?? null });
     await store.notifySession(tx, row.id, 'resumed', { center: row.testCenterId });
   }
@@ -463,8 +498,8 @@ export function createSessionsService(deps: SessionsDeps) {
         const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
         // A seat given at admission replaces the one from scheduling; without one the scheduled seat stays.
         const seat = input.seat !== undefined ? await seatPatch(tx, row, input.seat) : {};
-        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId, ...seat } });
-        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed, ...(input.seat !== undefined ? { seat: input.seat, previousSeat: row.seatLabel } : {}) });
+        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId, releaseId: form.releaseId, ...seat } });
+        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed, releaseId: form.releaseId, ...(input.seat !== undefined ? { seat: input.seat, previousSeat: row.seatLabel } : {}) });
         await store.notifySession(tx, id, 'admitted', { center: row.testCenterId });
       }));
     },
@@ -495,6 +530,7 @@ export function createSessionsService(deps: SessionsDeps) {
       proctorAction(actor, id, async (tx, row, now) => {
         await commit(tx, row, { type: 'pause', reason }, now, { actor, reason });
         await record(tx, actor, row, 'paused', reason);
+        await incident(tx, { sessionId: id, at: now, kind: 'paused', source: sourceOf(actor), actorId: actor.userId, note: reason });
         await store.notifySession(tx, id, 'paused', { center: row.testCenterId });
       }),
 
@@ -503,15 +539,42 @@ export function createSessionsService(deps: SessionsDeps) {
         if (row.state === 'paused' && breakOf(row.pauseReason)) return finishBreak(tx, row, now, actor, 'proctor');
         await commit(tx, row, { type: 'resume' }, now, { actor, reason: reason ?? null, patch: { lastSeenAt: now } });
         await record(tx, actor, row, 'resumed', reason);
+        await incident(tx, { sessionId: id, at: now, kind: 'resumed', source: sourceOf(actor), actorId: actor.userId, note: reason ?? null });
         await store.notifySession(tx, id, 'resumed', { center: row.testCenterId });
       }),
 
-    extend: (actor: Actor, id: string, minutes: number, reason: string) =>
-      proctorAction(actor, id, async (tx, row, now) => {
+    /**
+     * Extra minutes (#17.9). Within the per-exam cap (extensionCapMs, counting every extension so far) the time is
+     * added at once; past it a proctor's extension becomes a pending request that an admin approves or declines. An
+     * admin's own extension is applied (the admin is the approver), and audited as past the cap.
+     */
+    async extend(actor: Actor, id: string, minutes: number, reason: string): Promise<ExtendOutcome> {
+      let out: ExtendOutcome | undefined;
+      await proctorAction(actor, id, async (tx, row, now) => {
+        const before = await store.extendedMs(tx, id);
+        const capMinutes = Math.round(config.extensionCapMs / 60_000);
+        const overCap = before + minutes * 60_000 > config.extensionCapMs;
+        if (overCap && actor.role !== 'admin') {
+          // The request is only worth filing if the extension could be applied now.
+          const check = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt, pauseReason: row.pauseReason }, { type: 'extend', minutes }, now);
+          if (!check.ok) throw new AppError('INVALID_TRANSITION', check.reason[0]!.toUpperCase() + check.reason.slice(1));
+          if (await store.pendingExtensionRequest(tx, id)) throw new AppError('CONFLICT', 'An extension request for this exam is already waiting for an admin');
+          const req = await store.insertExtensionRequest(tx, { sessionId: id, minutes, reason, requestedBy: actor.userId, requestedAt: now });
+          const note = `${minutes} min requested (${Math.round(before / 60_000)} of ${capMinutes} min cap already given): ${reason}`;
+          await record(tx, actor, row, 'extension-requested', reason, { minutes, requestId: req.id, extendedMinutes: Math.round(before / 60_000), capMinutes });
+          await incident(tx, { sessionId: id, at: now, kind: 'extension-requested', source: sourceOf(actor), actorId: actor.userId, note });
+          await store.notifySession(tx, id, 'incident', { center: row.testCenterId });
+          out = { outcome: 'requested', minutes, extendedMinutes: Math.round(before / 60_000), capMinutes, requestId: req.id };
+          return;
+        }
         await commit(tx, row, { type: 'extend', minutes }, now, { actor, reason });
-        await record(tx, actor, row, 'extended', reason, { minutes });
+        await record(tx, actor, row, 'extended', reason, { minutes, ...(overCap ? { overCap: true, capMinutes } : {}) });
+        await incident(tx, { sessionId: id, at: now, kind: 'extended', source: sourceOf(actor), actorId: actor.userId, note: `${minutes} min: ${reason}` });
         await store.notifySession(tx, id, 'extended', { center: row.testCenterId, minutes });
-      }),
+        out = { outcome: 'extended', minutes, extendedMinutes: Math.round((before + minutes * 60_000) / 60_000), capMinutes, requestId: null };
+      });
+      return out!;
+    },
 
     /** A proctor starts an unscheduled break for a seat (#17.10): the clock runs; the candidate resumes. */
     startBreak: (actor: Actor, id: string, note?: string | null) =>
@@ -543,9 +606,81 @@ export function createSessionsService(deps: SessionsDeps) {
       });
     },
 
-    async terminate(actor: Actor, id: string, reason: string) {
-      await proctorAction(actor, id, (tx, row, now) => end(tx, row, 'terminated', actor, now, reason));
+    /** Extension requests (pending by default): a proctor sees their centers', an admin every center's. */
+    async extensionRequests(actor: Actor, f: { status?: 'pending' | 'approved' | 'declined'; testCenterId?: string }) {
+      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Extension requests are for proctors and admins');
+      if (f.testCenterId) assertTestCenterAccess(actor, f.testCenterId);
+      return store.listExtensionRequests(db, { status: f.status ?? 'pending', testCenterIds: actor.role === 'admin' ? null : actor.testCenterIds, testCenterId: f.testCenterId });
+    },
+
+    /**
+     * An admin approves or declines a pending extension request. Approving adds the minutes through the lifecycle
+     * (refused, and the request left pending, when the exam has ended meanwhile: decline it then). Audited with both
+     * people: the proctor who asked and the admin who decided.
+     */
+    async decideExtension(actor: Actor, requestId: string, decision: 'approved' | 'declined', note: string | null) {
+      if (actor.role !== 'admin') throw forbidden('Only admins approve or decline extensions past the cap');
+      return db.transaction(async (tx) => {
+        const req = await store.lockExtensionRequest(tx, requestId);
+        if (!req) throw notFound('extension request');
+        if (req.status !== 'pending') throw new AppError('CONFLICT', `This request was already ${req.status}`);
+        const row = await store.lockSession(tx, req.sessionId);
+        if (!row) throw notFound('exam session');
+        const now = clock.now();
+        const details = { requestId, minutes: req.minutes, requestedBy: req.requestedBy, requestedAt: req.requestedAt.toISOString(), decidedBy: actor.userId };
+        if (decision === 'approved') {
+          await commit(tx, row, { type: 'extend', minutes: req.minutes }, now, { actor, reason: `approved extension: ${req.reason}` });
+          await store.notifySession(tx, row.id, 'extended', { center: row.testCenterId, minutes: req.minutes });
+        }
+        await store.decideExtensionRequest(tx, requestId, { status: decision, decidedBy: actor.userId, decidedAt: now, decisionNote: note });
+        await record(tx, actor, row, decision === 'approved' ? 'extension-approved' : 'extension-declined', note ?? req.reason, details);
+        await incident(tx, {
+          sessionId: row.id,
+          at: now,
+          kind: decision === 'approved' ? 'extension-approved' : 'extension-declined',
+          source: 'admin',
+          actorId: actor.userId,
+          note: `${req.minutes} min ${decision}${note ? `: ${note}` : ''}`,
+        });
+        await store.notifySession(tx, row.id, 'incident', { center: row.testCenterId });
+        return { id: requestId, status: decision, sessionId: row.id, minutes: req.minutes };
+      });
+    },
+
+    /** Ends the exam now; the category and the note (shown to the candidate) are on the incident record (#17.8). */
+    async terminate(actor: Actor, id: string, input: { note: string; category: IncidentCategory; severity?: IncidentSeverity }) {
+      await proctorAction(actor, id, (tx, row, now) => end(tx, row, 'terminated', actor, now, input.note, { category: input.category, severity: input.severity ?? 'high' }));
       scoreSoon(id);
+    },
+
+    /**
+     * An admin reopens a wrongly terminated attempt or one that ended in error (#17.9): through the lifecycle's
+     * `reopen`, the session goes back to `paused` (reason `reopened`) with the time it had left when it ended, plus
+     * `creditMinutes`; a score already recorded is withdrawn (scoring refuses when a credential or a hold/void rests
+     * on it). The proctor resumes it; the candidate reconnects to it. Audited and on the timeline as an incident.
+     */
+    async reopen(actor: Actor, id: string, input: { reason: string; creditMinutes?: number }) {
+      if (actor.role !== 'admin') throw forbidden('Only admins reopen an ended exam');
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, id, true);
+        const now = clock.now();
+        const creditMs = Math.round((input.creditMinutes ?? 0) * 60_000);
+        const leftMs = Math.max(0, row.allowedMs - row.usedMs);
+        const previous = { state: row.state, endReason: row.endReason, endNote: row.endNote, endedAt: row.endedAt?.toISOString() ?? null };
+        const wasScored = row.state === 'scored';
+        // The lifecycle decides first (a submitted exam is refused before anything else changes).
+        const after = await commit(tx, row, { type: 'reopen', creditMs }, now, { actor, reason: input.reason, creditReason: `reopened by an admin: ${input.reason}`, patch: { endedAt: null, endReason: null, endNote: null } });
+        // A session that ended with no time left needs credit, or it would end again the moment it resumes (the
+        // transaction is rolled back: nothing of the reopen is kept).
+        if (after.row.allowedMs - after.row.usedMs <= 0) throw validationFailed('No time was left when this exam ended: credit some minutes to reopen it', [{ pointer: '/creditMinutes', message: 'credit at least 1 minute' }]);
+        if (wasScored) {
+          if (!deps.scoring?.withdrawScoreForReopen) throw new AppError('CONFLICT', 'This attempt has been scored and its score cannot be withdrawn here');
+          await deps.scoring.withdrawScoreForReopen(tx, id, actor);
+        }
+        await record(tx, actor, row, 'reopened', input.reason, { ...previous, timeLeftMs: leftMs, creditedMs: creditMs });
+        await incident(tx, { sessionId: id, at: now, kind: 'reopened', source: 'admin', actorId: actor.userId, note: `Reopened after ${previous.endReason ?? previous.state}; ${Math.round((leftMs + creditMs) / 60_000)} min left (${Math.round(creditMs / 60_000)} credited): ${input.reason}` });
+        await store.notifySession(tx, id, 'paused', { center: row.testCenterId, reason: 'reopened' });
+      });
     },
 
     /** The candidate submits (over the socket). */
@@ -598,7 +733,7 @@ export function createSessionsService(deps: SessionsDeps) {
         }
         if (takeover) {
           await record(tx, null, row, 'second-connection', 'a new connection took over the session', { previousConnection });
-          await store.insertIncident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
+          await incident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
         await store.notifySession(tx, sessionId, 'connected', { connectionId, center: row.testCenterId });
         return { row: after.row, previousConnection };
@@ -633,8 +768,27 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await store.findSession(tx, sessionId);
         await store.releaseConnection(tx, sessionId, connectionId, lastHeardAt);
-        if (row) await store.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
+        if (!row) return;
+        // Only the live connection's close is a disconnect (a replaced connection closing is not), and only during the exam.
+        if (row.connectionId === connectionId && isLive(row.state)) {
+          await incident(tx, { sessionId, at: lastHeardAt, kind: 'disconnected', source: 'system', note: row.state === 'paused' ? 'The connection closed while the exam was paused' : 'The connection closed during the exam' });
+        }
+        await store.notifySession(tx, sessionId, 'disconnected', { center: row.testCenterId });
       });
+    },
+
+    /**
+     * An image of an item on the candidate's own form, only while the exam is in progress (not paused, not ended):
+     * another candidate's session is 404 like any session they cannot see, a session not in progress is 403, an image
+     * no item of the form shows is 404.
+     */
+    async candidateMedia(actor: Actor, sessionId: string, sha256: string) {
+      if (actor.role !== 'candidate') throw forbidden('only the candidate of the session fetches its images');
+      const row = await loadForActor(db, actor, sessionId, false);
+      if (row.state !== 'in_progress' || !row.formId) throw forbidden('images are shown only while the exam is in progress');
+      const found = await repo.formMedia(db, row.formId, sha256);
+      if (!found) throw notFound('image');
+      return found;
     },
 
     /** The candidate tools the module's blueprint allows (#17.3); a blueprint that says nothing allows the basic calculator. */
@@ -650,9 +804,9 @@ export function createSessionsService(deps: SessionsDeps) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
         await record(tx, actor, row, 'signal', kind, { kind, ...(coalesced ? { coalesced } : {}) });
-        const incident = SIGNAL_INCIDENTS[kind];
+        const kindOf = SIGNAL_INCIDENTS[kind];
         const note = coalesced ? `and ${coalesced} more since the last one recorded` : undefined;
-        if (incident) await store.insertIncident(tx, { sessionId, at: clock.now(), kind: incident, source: 'candidate', actorId: actor.userId, ...(note ? { note } : {}) });
+        if (kindOf) await incident(tx, { sessionId, at: clock.now(), kind: kindOf, source: 'candidate', actorId: actor.userId, ...(note ? { note } : {}) });
         await store.notifySession(tx, sessionId, 'signal', { center: row.testCenterId, signal: kind });
       });
     },
@@ -672,19 +826,33 @@ export function createSessionsService(deps: SessionsDeps) {
         if (row.state !== 'in_progress' && row.state !== 'paused') throw new AppError('INVALID_TRANSITION', `The exam is ${row.state.replaceAll('_', ' ')}: messages reach candidates only during the exam`);
         const at = clock.now();
         const answersHand = opts.answersHand ?? false;
-        await store.insertIncident(tx, { sessionId, at, kind: answersHand ? 'hand-answered' : 'proctor-message', source: 'proctor', actorId: actor.userId, note: text });
+        await incident(tx, { sessionId, at, kind: answersHand ? 'hand-answered' : 'proctor-message', source: sourceOf(actor), actorId: actor.userId, note: text });
         await record(tx, actor, row, answersHand ? 'hand-answered' : 'message-sent', text, { scope: opts.scope });
         await store.notifySession(tx, sessionId, 'message', { center: row.testCenterId, text, scope: opts.scope, at: at.toISOString(), answersHand });
       });
     },
 
-    /** A proctor's incident note on a session. */
-    async addIncidentNote(actor: Actor, sessionId: string, note: string) {
+    /**
+     * A seat-camera incident (#17.11) the camera module reports for the session's candidate: the camera failed
+     * (permission denied, no device) or the candidate declined it. Audited and raised on the proctor's console.
+     */
+    async cameraIncident(actor: Actor, sessionId: string, kind: 'camera-failed' | 'camera-declined', note: string) {
+      await db.transaction(async (tx) => {
+        const row = await loadForActor(tx, actor, sessionId, false);
+        await incident(tx, { sessionId, at: clock.now(), kind, source: 'candidate', actorId: actor.userId, note });
+        await record(tx, actor, row, kind, note);
+        await store.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
+      });
+    },
+
+    /** A proctor's incident note on a session, under a category and a severity (#17.8; default other / low). */
+    async addIncidentNote(actor: Actor, sessionId: string, note: string, c: { category?: IncidentCategory; severity?: IncidentSeverity } = {}) {
       if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins record incidents');
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
-        await store.insertIncident(tx, { sessionId, at: clock.now(), kind: 'proctor-note', source: 'proctor', actorId: actor.userId, note });
-        await record(tx, actor, row, 'incident-noted', note);
+        const classification = { ...defaultClassification('proctor-note'), ...c };
+        await incident(tx, { sessionId, at: clock.now(), kind: 'proctor-note', source: sourceOf(actor), actorId: actor.userId, note, ...classification });
+        await record(tx, actor, row, 'incident-noted', note, classification);
         await store.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },

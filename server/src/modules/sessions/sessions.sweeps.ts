@@ -5,7 +5,7 @@
  * e.g. the process died in between). Each claims its rows with FOR UPDATE SKIP LOCKED and re-checks the transition
  * under the lock, so running them on every instance at once ends, pauses, resumes and scores each session exactly once. Scheduled on platform/jobs.ts.
  */
-import type { Db } from '../../db/client.ts';
+import { isDatabaseUnavailable, type Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Jobs } from '../../platform/jobs.ts';
@@ -14,6 +14,15 @@ import type * as repo from './sessions.repository.ts';
 
 /** How often the sweeps run on each instance. */
 export const SWEEP_MS = 1000;
+/**
+ * After a sweep found the database unreachable, the disconnect sweep waits this long once it answers again: the
+ * heartbeats that keep connected candidates' last_seen_at fresh (every 10 s, HEARTBEAT_MS in sessions.gateway.ts)
+ * failed meanwhile, and pausing before they land would take every candidate on an open socket for gone (found by
+ * bench/chaos: a 25 s PostgreSQL restart paused all of them). Real disconnects are paused this much later, with the
+ * same credit (it counts from when the candidate was last heard from); one who returns before the hold ends was never
+ * paused and is charged for it, as for a disconnect shorter than the limit.
+ */
+export const OUTAGE_HOLD_MS = 12_000;
 
 /** What the sweeps need of the sessions service's internals (its transitions, under the caller's transaction). */
 export interface SweepDeps {
@@ -86,12 +95,31 @@ export function createSessionSweeps(deps: SweepDeps) {
 }
 export type SessionSweeps = ReturnType<typeof createSessionSweeps>;
 
-/** Runs the sweeps in order, every SWEEP_MS, on this instance's jobs. */
-export function scheduleSessionSweeps(jobs: Jobs, sweeps: Pick<SessionSweeps, 'expireDue' | 'pauseDisconnected' | 'scorePending' | 'endBreaksOver'>, intervalMs = SWEEP_MS) {
+/**
+ * Runs the sweeps in order, every SWEEP_MS, on this instance's jobs; the disconnect sweep holds for OUTAGE_HOLD_MS
+ * after the database was unreachable (the end of scheduled breaks does not: it depends on the clock, not heartbeats). `now` is monotonic milliseconds (injectable for tests).
+ */
+export function scheduleSessionSweeps(
+  jobs: Jobs,
+  sweeps: Pick<SessionSweeps, 'expireDue' | 'pauseDisconnected' | 'scorePending' | 'endBreaksOver'>,
+  intervalMs = SWEEP_MS,
+  now: () => number = () => performance.now(),
+) {
+  let unreachable = false;
+  let holdUntil = 0;
   jobs.every('session-sweeps', intervalMs, async () => {
-    await sweeps.expireDue();
-    await sweeps.endBreaksOver();
-    await sweeps.pauseDisconnected();
-    await sweeps.scorePending();
+    try {
+      await sweeps.expireDue();
+      if (unreachable) {
+        unreachable = false;
+        holdUntil = now() + OUTAGE_HOLD_MS;
+      }
+      await sweeps.endBreaksOver();
+      if (now() >= holdUntil) await sweeps.pauseDisconnected();
+      await sweeps.scorePending();
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) unreachable = true;
+      throw e;
+    }
   });
 }

@@ -13,8 +13,10 @@ export const CSV_COLUMNS = [
 ] as const;
 /** Written only when an item has statistics; read when present. */
 export const CSV_STATS_COLUMNS = ['stats_p', 'stats_point_biserial', 'stats_n'] as const;
-const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['option_e', 'topics', 'enemy_group', ...CSV_STATS_COLUMNS]);
-const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...CSV_COLUMNS, ...CSV_STATS_COLUMNS]);
+/** The stem's image: its path (relative to the sheet, or sha256:<hex> of a stored image) and its alt text. */
+export const CSV_IMAGE_COLUMNS = ['image', 'image_alt'] as const;
+const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['option_e', 'topics', 'enemy_group', ...CSV_STATS_COLUMNS, ...CSV_IMAGE_COLUMNS]);
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set([...CSV_COLUMNS, ...CSV_STATS_COLUMNS, ...CSV_IMAGE_COLUMNS]);
 const OPTION_COLUMNS = ['option_a', 'option_b', 'option_c', 'option_d', 'option_e'] as const;
 
 // ---- import ---------------------------------------------------------------------------------------------------------
@@ -53,7 +55,7 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
     const col = normaliseHeader(f.value);
     const at = { file: name, line: header.line, column: index + 1 };
     if (col === '') unnamed.push(index);
-    else if (!KNOWN_COLUMNS.has(col)) problems.push({ ...at, pointer: '', message: `unknown column "${f.value.trim()}"; the columns are ${[...CSV_COLUMNS, ...CSV_STATS_COLUMNS].join(', ')}` });
+    else if (!KNOWN_COLUMNS.has(col)) problems.push({ ...at, pointer: '', message: `unknown column "${f.value.trim()}"; the columns are ${[...CSV_COLUMNS, ...CSV_STATS_COLUMNS, ...CSV_IMAGE_COLUMNS].join(', ')}` });
     else if (columnAt.has(col)) problems.push({ ...at, pointer: `/${col}`, message: `column "${col}" appears twice (first as column ${columnAt.get(col)! + 1})` });
     else columnAt.set(col, index);
   });
@@ -129,6 +131,11 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
       } else stats[field] = n;
     }
 
+    const image = row.cell('image');
+    if (!image && row.cell('image_alt')) {
+      problem('image_alt', 'alt text is given but the image column is empty');
+      bad = true;
+    }
     const key = row.cell('key').toUpperCase();
     const raw = {
       id: row.cell('id'),
@@ -136,6 +143,7 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
       kwa: row.cell('kwa').toUpperCase(),
       status: row.cell('status').toLowerCase(),
       stem: row.cell('stem'),
+      ...(image ? { image: { src: image, alt: row.cell('image_alt') } } : {}),
       options,
       key,
       rationale: row.cell('rationale'),
@@ -151,6 +159,7 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
         let col: string;
         if (field === 'options') col = typeof index === 'number' ? OPTION_COLUMNS[index]! : (OPTION_COLUMNS[Math.min(options.length, 4)] ?? 'option_a');
         else if (field === 'stats') col = index === 'pointBiserial' ? 'stats_point_biserial' : index === 'n' ? 'stats_n' : 'stats_p';
+        else if (field === 'image') col = index === 'alt' ? 'image_alt' : 'image';
         else col = String(field ?? 'id');
         let message = issue.message;
         if (field === 'key' && key === '') message = 'key must be the id of one option, e.g. "B"';
@@ -191,8 +200,8 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
   kept.forEach(({ item, row }, i) => {
     bank.items.push(item);
     positions[`/items/${i}`] = { line: row.line };
-    for (const col of [...CSV_COLUMNS, ...CSV_STATS_COLUMNS]) {
-      const field = col.startsWith('option_') ? `options/${OPTION_COLUMNS.indexOf(col as (typeof OPTION_COLUMNS)[number])}/text` : col.startsWith('stats_') ? 'stats' : col;
+    for (const col of [...CSV_COLUMNS, ...CSV_STATS_COLUMNS, ...CSV_IMAGE_COLUMNS]) {
+      const field = col.startsWith('option_') ? `options/${OPTION_COLUMNS.indexOf(col as (typeof OPTION_COLUMNS)[number])}/text` : col.startsWith('stats_') ? 'stats' : col === 'image' ? 'image/src' : col === 'image_alt' ? 'image/alt' : col;
       if (columnAt.has(col)) positions[`/items/${i}/${field}`] = row.where(col);
     }
   });
@@ -218,7 +227,10 @@ export function importBankCsv(text: string, name: string): CsvImportResult {
  */
 export function exportBankCsv(bank: BankFile): string {
   const withStats = bank.items.some((i) => i.stats);
-  const columns: string[] = [...CSV_COLUMNS, ...(withStats ? CSV_STATS_COLUMNS : [])];
+  const withImages = bank.items.some((i) => i.image);
+  const pictured = bank.items.find((i) => i.options.some((o) => o.image));
+  if (pictured) throw new Error(`item ${pictured.id}: an option has an image, which a CSV sheet cannot carry; export the bank as QTI or JSON`);
+  const columns: string[] = [...CSV_COLUMNS, ...(withStats ? CSV_STATS_COLUMNS : []), ...(withImages ? CSV_IMAGE_COLUMNS : [])];
   const lines = [columns.join(',')];
   for (const item of bank.items) {
     const groups = bank.enemyGroups.filter((g) => g.itemIds.includes(item.id)).map((g) => g.id);
@@ -235,6 +247,8 @@ export function exportBankCsv(bank: BankFile): string {
       stats_p: item.stats ? String(item.stats.p) : '',
       stats_point_biserial: item.stats?.pointBiserial !== undefined ? String(item.stats.pointBiserial) : '',
       stats_n: item.stats?.n !== undefined ? String(item.stats.n) : '',
+      image: item.image?.src ?? '',
+      image_alt: item.image?.alt ?? '',
     };
     OPTION_COLUMNS.forEach((c, i) => (values[c] = item.options[i]?.text ?? ''));
     lines.push(columns.map((c) => csvCell(values[c] ?? '')).join(','));

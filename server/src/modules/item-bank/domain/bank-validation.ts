@@ -8,6 +8,8 @@ import {
   blueprintSchema,
   contentOf,
   enemyGroupSchema,
+  imagesOf,
+  MEDIA_REF,
   itemSchema,
   moduleDefinitionSchema,
   type BankFile,
@@ -23,11 +25,30 @@ export type { ItemChange };
 import { JsonSyntaxError, locate, parseJsonWithPositions, toPointer, type SourcePosition } from '../../../../../shared/json-source-map.ts';
 import type { ModuleCode } from '../../../../../shared/vocabulary.ts';
 import { canonicalJson, type BankSnapshot, type SnapshotItem } from './bank-snapshot.ts';
+import { checkImage, type MediaType } from './media-check.ts';
 
 export interface BankSource {
   /** A name for messages, usually the file path. */
   name: string;
   text: string;
+  /** The image files its items name, by their `src` path (relative to the bank file). */
+  files?: ReadonlyMap<string, Uint8Array>;
+}
+
+/**
+ * How images are resolved: the hash function (the domain has none of its own) and the hashes the bank stores
+ * (absent when validating offline, without a bank: `sha256:` references are then not checked).
+ */
+export interface MediaContext {
+  sha256: (bytes: Uint8Array) => string;
+  stored?: ReadonlySet<string>;
+}
+
+/** An image the import stores (content-addressed: storing one twice is no change). */
+export interface PlannedMedia {
+  sha256: string;
+  mediaType: MediaType;
+  bytes: Uint8Array;
 }
 
 export type DefinitionChange = 'new' | 'unchanged';
@@ -37,6 +58,8 @@ export interface ImportPlan {
   blueprints: { blueprint: Blueprint; change: DefinitionChange }[];
   items: { item: Item; change: ItemChange; fromVersion: number | null }[];
   enemyGroups: { group: EnemyGroup; change: 'new' | 'changed' | 'unchanged' }[];
+  /** Images the items reference that came with the files (by path); each item's `src` now names its hash. */
+  media: PlannedMedia[];
   summary: ImportSummary;
 }
 
@@ -74,7 +97,53 @@ const envelopeSchema = bankFileSchema.extend({
   items: z.array(z.unknown()).default([]),
 });
 
-function parseSources(sources: BankSource[], problems: Problem[]): { parsed: ParsedSource[]; rawItemIds: Set<string> } {
+/**
+ * Resolves an item's image paths against its file's images: each is checked (media-check.ts) and hashed, and its
+ * `src` becomes `sha256:<hex>`, so an unchanged image is no content change and a changed one makes a new version.
+ * A `sha256:` src must name an image the bank stores or this import brings.
+ */
+function resolveImages(
+  item: Item,
+  source: BankSource,
+  loc: { name: string; positions: Map<string, SourcePosition> },
+  index: number,
+  media: MediaContext | undefined,
+  planned: Map<string, PlannedMedia>,
+  problems: Problem[],
+): Item {
+  const refs = imagesOf(item);
+  if (refs.length === 0) return item;
+  const out: Item = { ...item, options: item.options.map((o) => ({ ...o })) };
+  for (const { path, ref } of refs) {
+    const where = ['items', index, ...path, 'src'];
+    let src = ref.src;
+    if (!MEDIA_REF.test(src)) {
+      // A browser sends chosen files by name without their folder: `gauge.svg` stands for `media/gauge.svg`.
+      const bytes = source.files?.get(src) ?? source.files?.get(src.slice(src.replaceAll('\\', '/').lastIndexOf('/') + 1));
+      if (!bytes) {
+        problems.push(at(loc, where, `image file "${src}" is not in the upload; image paths are relative to the bank file`));
+        continue;
+      }
+      const check = checkImage(bytes, src);
+      if (!check.ok) {
+        problems.push(at(loc, where, check.message));
+        continue;
+      }
+      if (!media) continue; // offline validation without a hash function: the file is checked, nothing is stored
+      src = `sha256:${media.sha256(bytes)}`;
+      if (!planned.has(src)) planned.set(src, { sha256: src.slice(7), mediaType: check.mediaType, bytes });
+    } else if (media?.stored && !media.stored.has(src.slice(7)) && !planned.has(src)) {
+      problems.push(at(loc, where, `image ${src} is not stored in the bank; give the file's path instead`));
+      continue;
+    }
+    const resolved = { src, alt: ref.alt };
+    if (path[0] === 'image') out.image = resolved;
+    else out.options[path[1] as number]!.image = resolved;
+  }
+  return out;
+}
+
+function parseSources(sources: BankSource[], problems: Problem[], media?: MediaContext, planned = new Map<string, PlannedMedia>()): { parsed: ParsedSource[]; rawItemIds: Set<string> } {
   const parsed: ParsedSource[] = [];
   const rawItemIds = new Set<string>();
   for (const source of sources) {
@@ -111,7 +180,7 @@ function parseSources(sources: BankSource[], problems: Problem[]): { parsed: Par
       modules: each('modules', moduleDefinitionSchema),
       blueprints: each('blueprints', blueprintSchema),
       enemyGroups: each('enemyGroups', enemyGroupSchema),
-      items: each('items', itemSchema),
+      items: each('items', itemSchema).map((item, i) => resolveImages(item, source, loc, indexes.items[i]!, media, planned, problems)),
     };
     parsed.push({ name: source.name, file, positions: json.positions, indexes });
   }
@@ -131,9 +200,10 @@ const weightTolerance = 0.5;
  * Checks the documents and plans their import into `bank`. Files are validated together, so one file may hold the
  * catalog and another the items that use it.
  */
-export function validateBankSources(sources: BankSource[], bank: BankSnapshot): ValidationResult {
+export function validateBankSources(sources: BankSource[], bank: BankSnapshot, media?: MediaContext): ValidationResult {
   const problems: Problem[] = [];
-  const { parsed, rawItemIds } = parseSources(sources, problems);
+  const planned = new Map<string, PlannedMedia>();
+  const { parsed, rawItemIds } = parseSources(sources, problems, media, planned);
 
   // Modules and their current catalogs after this import.
   const currentCatalog = new Map<ModuleCode, KwaCatalog>();
@@ -149,6 +219,7 @@ export function validateBankSources(sources: BankSource[], bank: BankSnapshot): 
     blueprints: [],
     items: [],
     enemyGroups: [],
+    media: [...planned.values()].filter((m) => !media?.stored?.has(m.sha256)),
     summary: { itemsNew: 0, itemsChanged: 0, itemsUnchanged: 0, itemsStatusChanged: 0, itemsRetired: 0, catalogsNew: 0, blueprintsNew: 0, enemyGroupsChanged: 0 },
   };
 

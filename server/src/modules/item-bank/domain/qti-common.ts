@@ -26,6 +26,14 @@ export const QTI_METADATA_V3_NS = 'http://www.imsglobal.org/xsd/imsqti_metadata_
  */
 export const CPT_NS = 'urn:cpt-exam:qti-bank:1';
 
+/**
+ * Exports since the QTI 3.0 manifest fix carry the same data as a LOM classification (purpose source/value below) whose
+ * taxa are `status:…`, `topic:…`, `enemy-group:…` and `stats:p=…;pointBiserial=…;n=…`: the content-package profile
+ * allows no foreign element in a resource's metadata. The importer reads both forms.
+ */
+export const CPT_DATA_SOURCE = 'cpt-exam';
+export const CPT_DATA_PURPOSE = 'cpt-exam item data';
+
 export const ITEM_RESOURCE_TYPES: ReadonlySet<string> = new Set(['imsqti_item_xmlv2p0', 'imsqti_item_xmlv2p1', 'imsqti_item_xmlv2p2', 'imsqti_item_xmlv3p0']);
 export const TEST_RESOURCE_TYPES: ReadonlySet<string> = new Set(['imsqti_test_xmlv2p1', 'imsqti_test_xmlv2p2', 'imsqti_test_xmlv3p0']);
 /** QTI 1.x resources ("imsqti_xmlv1p2", "imsqti_item_xmlv1p2"...): reported, never silently passed over. */

@@ -10,6 +10,7 @@ import { JsonSyntaxError, locate, parseJsonWithPositions, toPointer } from '../.
 import { OPTION_IDS, type ItemStatus, type ModuleCode } from '../../../../../shared/vocabulary.ts';
 import {
   BANK_DATA_FILE,
+  CPT_DATA_PURPOSE,
   CPT_NS,
   ITEM_NAMESPACES,
   ITEM_RESOURCE_TYPES,
@@ -479,27 +480,55 @@ function convertChoiceItem(
     build: () => {
       let assetProblems = false;
       const file = pkg.label + path;
-      const onImage = (el: XmlElement, src: string): string => {
+      /** Resolves an image to its package member; undefined when it is external or a problem was reported. */
+      const member = (el: XmlElement, src: string): string | undefined => {
         const raw = src.trim();
         if (raw.startsWith('data:')) {
           state.problem(file, `item "${identifier}": an image is embedded as a data: URI; put it in the package as a file and reference it`, el);
           assetProblems = true;
-          return '[image]';
+          return undefined;
         }
-        if (isExternalHref(raw)) return `[image: ${raw}]`;
+        if (isExternalHref(raw)) return undefined;
         const resolved = joinPath(dirOf(path), decodeHref(raw));
-        const member = resolved === null ? undefined : findMember(pkg, resolved);
-        if (!member) {
+        const found = resolved === null ? undefined : findMember(pkg, resolved);
+        if (!found) {
           state.problem(file, `item "${identifier}": image "${resolved ?? raw}" is not in the package`, el);
           assetProblems = true;
-          return `[image: ${resolved ?? raw}]`;
+          return undefined;
         }
-        state.assets.set(member, pkg.members.get(member)!);
-        return `[image: ${member}]`;
+        state.assets.set(found, pkg.members.get(found)!);
+        return found;
+      };
+      // Rationale images stay text: our format shows images only under the stem and in options.
+      const onImage = (el: XmlElement, src: string): string => {
+        const m = member(el, src);
+        return m ? `[image: ${m}]` : src.trim().startsWith('data:') ? '[image]' : `[image: ${src.trim()}]`;
+      };
+      /** Stem and option images become the item's `image` fields (with their alt text); more than one is a problem. */
+      const collect = (where: string, list: { src: string; alt: string }[]) => (el: XmlElement, src: string): string => {
+        const m = member(el, src);
+        if (!m) return isExternalHref(src.trim()) ? `[image: ${src.trim()}]` : '';
+        const alt = squash(qn(el) === 'img' ? attr(el, 'alt') : (attr(el, 'title') ?? textContent(el)));
+        if (!alt) {
+          state.problem(file, `item "${identifier}": image "${m}" in the ${where} has no alt text; write what it shows in alt="…" (screen readers read it)`, el);
+          assetProblems = true;
+        }
+        if (list.length === 1) {
+          state.problem(file, `item "${identifier}": the ${where} shows more than one image ("${list[0]!.src}", "${m}"); an item shows one image under its stem and one in each option`, el);
+          assetProblems = true;
+        }
+        list.push({ src: m, alt });
+        return '';
       };
       const markup = new Set([root.ns, '', XHTML_NS]);
-      const stem = renderBody(body, interaction, markup, onImage);
-      const options = choices.map((c, i) => ({ id: OPTION_IDS[i]!, text: renderFlow(c.children, markup, onImage) }));
+      const stemImages: { src: string; alt: string }[] = [];
+      const stem = renderBody(body, interaction, markup, collect('stem', stemImages));
+      const options = choices.map((c, i) => {
+        const imgs: { src: string; alt: string }[] = [];
+        const text = renderFlow(c.children, markup, collect(`choice "${choiceIds[i]}"`, imgs));
+        // An option that is only a picture takes its alt text as its text (our options always have text).
+        return { id: OPTION_IDS[i]!, text: text || (imgs[0]?.alt ?? ''), ...(imgs[0] ? { image: imgs[0] } : {}) };
+      });
       const rationale = feedback.map((f) => renderFlow(f.children, markup, onImage)).filter((t) => t !== '').join('\n\n');
       const cpt = cptMetadata(metadata);
       const module = state.options.module ?? (kwaCode.split('-')[0] as ModuleCode);
@@ -510,6 +539,7 @@ function convertChoiceItem(
         kwa: kwaCode,
         status,
         stem,
+        ...(stemImages[0] ? { image: stemImages[0] } : {}),
         options,
         key,
         rationale,
@@ -673,15 +703,22 @@ function cptElements(metadata: XmlElement | null, local: string): XmlElement[] {
   return descendants(metadata).filter((e) => e.ns === CPT_NS && e.local === local);
 }
 
-/** The item's `cpt:` metadata in the manifest (our own export writes it). */
+/**
+ * Our own round-trip data in the manifest: the `cpt-exam item data` LOM classification (current exports), or `cpt:`
+ * elements (exports before the QTI 3.0 manifest fix).
+ */
 function cptMetadata(metadata: XmlElement | null): { status?: string; topics: string[]; enemyGroups: string[]; stats?: ItemStats } {
+  const fromLom = cptClassification(metadata);
   const text = (local: string) => cptElements(metadata, local).map((e) => squash(textContent(e))).filter((v) => v !== '');
-  const status = text('status')[0];
+  const taxa = (prefix: string) => fromLom.filter((v) => v.startsWith(prefix)).map((v) => v.slice(prefix.length)).filter((v) => v !== '');
+  const status = taxa('status:')[0] ?? text('status')[0];
   const statsEl = cptElements(metadata, 'stats')[0];
+  const statsTaxon = taxa('stats:')[0];
+  const statsAttrs = new Map<string, string>(statsTaxon !== undefined ? statsTaxon.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]) : []);
   let stats: ItemStats | undefined;
-  if (statsEl) {
+  if (statsEl || statsTaxon !== undefined) {
     const num = (name: string) => {
-      const v = attr(statsEl, name);
+      const v = statsTaxon !== undefined ? statsAttrs.get(name) : attr(statsEl!, name);
       return v === undefined || squash(v) === '' ? undefined : Number(v);
     };
     const p = num('p');
@@ -691,7 +728,18 @@ function cptMetadata(metadata: XmlElement | null): { status?: string; topics: st
       stats = { p, ...(pb !== undefined ? { pointBiserial: pb } : {}), ...(n !== undefined ? { n } : {}) };
     }
   }
-  return { ...(status ? { status } : {}), topics: text('topic'), enemyGroups: text('enemyGroup'), ...(stats ? { stats } : {}) };
+  const topics = fromLom.length ? taxa('topic:') : text('topic');
+  const enemyGroups = fromLom.length ? taxa('enemy-group:') : text('enemyGroup');
+  return { ...(status ? { status } : {}), topics, enemyGroups, ...(stats ? { stats } : {}) };
+}
+
+/** The taxon ids of the `cpt-exam item data` LOM classification, in order (empty when there is none). */
+function cptClassification(metadata: XmlElement | null): string[] {
+  if (!metadata) return [];
+  const ours = descendants(metadata).filter(
+    (e) => e.local === 'classification' && childElements(e).some((p) => p.local === 'purpose' && childElements(p).some((v) => v.local === 'value' && squash(textContent(v)) === CPT_DATA_PURPOSE)),
+  );
+  return ours.flatMap((c) => descendants(c).filter((e) => e.local === 'taxon').flatMap((t) => childElements(t).filter((e) => e.local === 'id').map((e) => squash(textContent(e)))));
 }
 
 /** LOM general/keyword values as kebab-case topic tags, when no cpt:topic is given. */

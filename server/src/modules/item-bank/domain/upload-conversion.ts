@@ -100,7 +100,8 @@ export function convertUpload(file: { name: string; bytes: Uint8Array }, options
   result.skipped.push(...qti.skipped);
   result.assets.push(...qti.assets);
   result.itemOrigins.push(...qti.origins);
-  result.sources.push({ name, text: JSON.stringify(qti.bank, null, 2) + '\n' });
+  // The package's images, by their path in the package: the converted items name them so (docs/qti-and-csv.md).
+  result.sources.push({ name, text: JSON.stringify(qti.bank, null, 2) + '\n', files: new Map(qti.assets.map((a) => [a.path, a.bytes])) });
   const table: Record<string, SourceOrigin> = { '': { file: file.name } };
   qti.origins.forEach((o, i) => (table[`/items/${i}`] = { file: o.file, line: o.line, column: o.column }));
   Object.assign(table, qti.bankDataOrigins);
@@ -134,4 +135,26 @@ export function relocateProblems(problems: Problem[], conversion: Pick<UploadCon
       if (ptr === '') return p;
     }
   });
+}
+
+/** Image files travel next to a bank file in an upload (or on disk) and are never bank files themselves. */
+export function isImageFileName(name: string): boolean {
+  return /\.(png|jpe?g|svg)$/i.test(name);
+}
+
+/**
+ * A bank JSON upload's items (or a sheet's image column) name their images by paths relative to the bank file; the
+ * other files of the same upload are those images (`media/gauge.svg` next to `bank.json`, or `banks/media/gauge.svg` next to
+ * `banks/safety.json`). Other formats are returned as they are.
+ */
+export function withUploadedImages(conversion: UploadConversion, uploadName: string, images: { name: string; bytes: Uint8Array }[]): UploadConversion {
+  if ((conversion.format !== 'json' && conversion.format !== 'csv') || images.length === 0) return conversion;
+  const slash = uploadName.replaceAll('\\', '/').lastIndexOf('/');
+  const dir = slash < 0 ? '' : uploadName.slice(0, slash + 1);
+  const files = new Map<string, Uint8Array>();
+  for (const img of images) {
+    const n = img.name.replaceAll('\\', '/');
+    files.set(dir && n.startsWith(dir) ? n.slice(dir.length) : n, img.bytes);
+  }
+  return { ...conversion, sources: conversion.sources.map((s) => ({ ...s, files })), assets: [...conversion.assets, ...images.map((i) => ({ path: i.name, bytes: i.bytes }))] };
 }

@@ -11,11 +11,13 @@ export interface RecertActivity {
   points: number;
   completedAt: Date;
   description: string;
+  /** An admin's decision on a candidate's report; absent means approved. Only approved activities count. */
+  status?: 'pending' | 'approved' | 'rejected';
 }
 
-export type NotCountedReason = 'before-window' | 'after-window' | 'in-the-future' | 'unknown-category' | 'invalid-points' | 'category-cap-reached';
+export type NotCountedReason = 'before-window' | 'after-window' | 'in-the-future' | 'unknown-category' | 'invalid-points' | 'awaiting-approval' | 'rejected' | 'category-cap-reached';
 
-export interface RecertificationProgress {
+export interface RecertificationProgress<A extends RecertActivity = RecertActivity> {
   pointsEarned: number;
   pointsRequired: number;
   pointsMissing: number;
@@ -30,9 +32,11 @@ export interface RecertificationProgress {
   expired: boolean;
   /** Application open and enough points. */
   canApply: boolean;
+  /** Points of activities in the window still waiting for an admin's approval (not in pointsEarned). */
+  pointsPending: number;
   /** In completion order; pointsCounted is less than points when a category cap was reached. */
-  countedActivities: Array<RecertActivity & { pointsCounted: number }>;
-  notCounted: Array<{ activity: RecertActivity; reason: NotCountedReason }>;
+  countedActivities: Array<A & { pointsCounted: number }>;
+  notCounted: Array<{ activity: A; reason: NotCountedReason }>;
 }
 
 /**
@@ -40,20 +44,21 @@ export interface RecertificationProgress {
  *   `windowYears` years before the local expiry date (so a 5-year window on a 5-year credential starts at the start of
  *   its issue day).
  * - An activity counts when windowStart ≤ completedAt < windowEnd, completedAt ≤ at, its category is in the policy and
- *   its points are a finite number > 0. Activities are applied in completion order; a category with maxPoints stops
+ *   its points are a finite number > 0, and it is approved (a pending one adds to pointsPending, a rejected one never
+ *   counts). Activities are applied in completion order; a category with maxPoints stops
  *   counting at its cap (the activity that crosses it counts in part).
  * - applicationOpensAt = the start of the local date applicationOpensDaysBeforeExpiry calendar days before the local
  *   expiry date; the application is open from then until windowEnd.
  * `timeZone` should be the zone the credential dates were computed in (default UTC).
  */
-export function recertificationProgress(args: {
+export function recertificationProgress<A extends RecertActivity>(args: {
   credentialIssuedAt: Date;
   credentialExpiresAt: Date;
-  activities: RecertActivity[];
+  activities: A[];
   at: Date;
   policy: CertificationPolicy;
   timeZone?: string;
-}): RecertificationProgress {
+}): RecertificationProgress<A> {
   const { credentialExpiresAt, at, policy } = args;
   const rules = policy.recertification;
   const tz = args.timeZone ?? 'UTC';
@@ -65,8 +70,9 @@ export function recertificationProgress(args: {
 
   const caps = new Map(rules.categories.map((c) => [c.id, c.maxPoints ?? Number.POSITIVE_INFINITY]));
   const byCategory: Record<string, number> = Object.fromEntries(rules.categories.map((c) => [c.id, 0]));
-  const countedActivities: RecertificationProgress['countedActivities'] = [];
-  const notCounted: RecertificationProgress['notCounted'] = [];
+  const countedActivities: RecertificationProgress<A>['countedActivities'] = [];
+  const notCounted: RecertificationProgress<A>['notCounted'] = [];
+  let pointsPending = 0;
 
   const ordered = [...args.activities].sort((a, b) => a.completedAt.getTime() - b.completedAt.getTime());
   for (const activity of ordered) {
@@ -78,6 +84,10 @@ export function recertificationProgress(args: {
     else if (t > at.getTime()) reason = 'in-the-future';
     else if (t < windowStart.getTime()) reason = 'before-window';
     else if (t >= windowEnd.getTime()) reason = 'after-window';
+    else if (activity.status === 'pending') {
+      reason = 'awaiting-approval';
+      pointsPending += activity.points;
+    } else if (activity.status === 'rejected') reason = 'rejected';
     else if (byCategory[activity.category]! >= cap) reason = 'category-cap-reached';
     if (reason) {
       notCounted.push({ activity, reason });
@@ -103,6 +113,7 @@ export function recertificationProgress(args: {
     applicationOpen,
     expired: at.getTime() >= windowEnd.getTime(),
     canApply: applicationOpen && requirementMet,
+    pointsPending,
     countedActivities,
     notCounted,
   };

@@ -5,6 +5,13 @@
  * over both unions: adding a state or an event fails to compile until every case handles it.
  *
  *   scheduled → checked_in → in_progress ⇄ paused → submitted | expired | terminated → scored
+ *   terminated | expired | scored (after one of those two) → paused                                    (reopen)
+ *   in_progress → paused on a break (break) → in_progress (break-end, or a proctor's resume)              (#17.10)
+ *
+ * `reopen` (#17.9) is an admin's undo of a wrong termination or an attempt that ended in error (time ran out while
+ * something failed): a terminated or expired session, or one scored after such an end, goes back to `paused` with the
+ * reason REOPENED and waits for the proctor to resume it. The clock stopped at the end, so the time that was left is
+ * still there; the admin may credit more (time lost to the error). A submitted attempt is never reopened.
  *
  * Two events belong to the connection rather than to a person: `auto-pause` (the candidate has been gone past the
  * disconnect limit; the clock stops and the lost time is credited) and `reconnect` (the candidate's socket said
@@ -19,6 +26,8 @@ export const DISCONNECTED = 'disconnected';
 /** The pause reason of a disconnect pause that waits for the proctor (credit cap reached, or the policy says so). */
 export const DISCONNECTED_HOLD = 'disconnected-proctor';
 export const isDisconnectPause = (reason: string | null | undefined) => reason === DISCONNECTED || reason === DISCONNECTED_HOLD;
+/** The pause reason of a session an admin reopened; the proctor resumes it. */
+export const REOPENED = 'reopened';
 
 export type SessionEvent =
   | { type: 'check-in' }
@@ -38,6 +47,8 @@ export type SessionEvent =
   | { type: 'paper-submit' }
   | { type: 'expire' }
   | { type: 'terminate'; reason: string }
+  /** An admin reopens a terminated or expired attempt; `creditMs` is extra time credited (may be 0). */
+  | { type: 'reopen'; creditMs: number }
   | { type: 'score' };
 
 export interface LifecycleView {
@@ -48,6 +59,8 @@ export interface LifecycleView {
   handbookAcknowledged: boolean;
   /** Why a paused session is paused (DISCONNECTED for an automatic pause); null otherwise. */
   pauseReason?: string | null;
+  /** How an ended session ended (submitted, expired, terminated); decides whether a scored session may be reopened. */
+  endReason?: string | null;
 }
 
 /** The next state, the pause reason it carries, and the clock entries the change implies (stamped with `at`). */
@@ -119,6 +132,14 @@ export function transition(view: LifecycleView, event: SessionEvent, at: Date): 
       return state === 'in_progress' || (state === 'paused' && breakOf(pauseReason)?.clock === 'runs') ? to('expired', [{ kind: 'stop', at }]) : refuse(`cannot expire: the session is ${label(state)}`);
     case 'terminate':
       return isEnded(state) ? refuse(`cannot terminate: the session is already ${label(state)}`) : to('terminated', [{ kind: 'stop', at }]);
+    case 'reopen': {
+      if (!(event.creditMs >= 0)) return refuse('credited time cannot be negative');
+      const endedBy = state === 'scored' ? (view.endReason ?? null) : state;
+      if (endedBy !== 'terminated' && endedBy !== 'expired') {
+        return refuse(isEnded(state) ? 'only a terminated attempt or one whose time ran out can be reopened; a submitted exam cannot' : `cannot reopen: the session is ${label(state)}, not ended`);
+      }
+      return to('paused', event.creditMs > 0 ? [{ kind: 'credit', at, ms: Math.round(event.creditMs) }] : [], REOPENED);
+    }
     case 'score':
       return state === 'submitted' || state === 'expired' || state === 'terminated' ? to('scored') : refuse(`cannot score: the session is ${label(state)}`);
     default:
