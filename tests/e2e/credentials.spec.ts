@@ -118,7 +118,7 @@ test('a candidate signs in with the launch code from the admission ticket and la
 });
 
 test('time-up: with a one-minute blueprint the exam ends by itself and the candidate is told', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(210_000);
   const author = await playwrightRequest.newContext({ baseURL: BASE });
   await author.post('/api/auth/login', { data: { username: 'author', password: 'demo-password-1' } });
   const grn = await (await author.get('/api/bank/export?module=GRN')).json();
