@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import type { Services } from '../../server/src/compose.ts';
-import { loginAs } from './build-app.ts';
+import { buildTestApp, loginAs, type TestApp } from './build-app.ts';
+import type { DbKind } from './test-db.ts';
 
 export async function importSampleModule(services: Services, file = 'item-bank/safety.json') {
   await services.itemBank.importSources(null, [{ name: file, text: readFileSync(file, 'utf8') }]);
@@ -52,4 +53,18 @@ export async function startedSession(app: FastifyInstance, opts: Parameters<type
   await step(`/api/sessions/${s.sessionId}/handbook`, s.candidate, { version: HANDBOOK_VERSION });
   await step(`/api/sessions/${s.sessionId}/start`, s.candidate);
   return s;
+}
+
+/**
+ * A test app listening on a loopback port with the Safety bank loaded, and a signed-in proctor of another test center:
+ * the outsider every proctoring test expects to be refused.
+ */
+export async function listeningAppWithOutsider(kind: DbKind, centerCode: string): Promise<{ t: TestApp; base: string; outsider: { cookie: string } }> {
+  const t = await buildTestApp(kind);
+  await importSampleModule(t.services);
+  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  await t.services.accounts.createTestCenter(null, { code: centerCode, name: 'Another center', timeZone: 'America/Denver' });
+  const username = `${centerCode.toLowerCase()}-proctor`;
+  await t.services.accounts.createUser(null, { username, displayName: 'Other Proctor', role: 'proctor', password: 'Another center proctor 1', testCenterCodes: [centerCode] });
+  return { t, base, outsider: await loginAs(t.app, username, 'Another center proctor 1') };
 }

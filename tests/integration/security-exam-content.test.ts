@@ -5,9 +5,9 @@
  * only; a proctor of another center gets 403 from `admit` with nothing about the candidate's eligibility.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
+import { loginAs, type TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
-import { importSampleModule, newCandidate, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
+import { listeningAppWithOutsider, newCandidate, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
 
 describe.each(DB_KINDS)('exam content and answers over REST on %s', (kind) => {
@@ -16,12 +16,7 @@ describe.each(DB_KINDS)('exam content and answers over REST on %s', (kind) => {
   let outsider: { cookie: string };
 
   beforeAll(async () => {
-    t = await buildTestApp(kind);
-    await importSampleModule(t.services);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    await t.services.accounts.createTestCenter(null, { code: 'OTHER-14', name: 'Another center', timeZone: 'America/Denver' });
-    await t.services.accounts.createUser(null, { username: 'other-center-proctor', displayName: 'Other Proctor', role: 'proctor', password: 'other-proctor-1', testCenterCodes: ['OTHER-14'] });
-    outsider = await loginAs(t.app, 'other-center-proctor', 'other-proctor-1');
+    ({ t, base, outsider } = await listeningAppWithOutsider(kind, 'OTHER-14'));
   }, 240_000);
   afterAll(async () => {
     await t?.close();

@@ -11,7 +11,7 @@ import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 import { fakeClock } from '../helpers/fake-clock.ts';
 import { pdfText } from '../helpers/pdf-tools.ts';
-import { importSampleModule, startedSession } from '../helpers/session-fixture.ts';
+import { importSampleModule, listeningAppWithOutsider, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
 
 describe.each(DB_KINDS)('incidents and oversight on %s', (kind) => {
@@ -19,12 +19,7 @@ describe.each(DB_KINDS)('incidents and oversight on %s', (kind) => {
   let base: string;
   let outsider: { cookie: string };
   beforeAll(async () => {
-    t = await buildTestApp(kind);
-    await importSampleModule(t.services);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    await t.services.accounts.createTestCenter(null, { code: 'INC-02', name: 'Another center', timeZone: 'America/Denver' });
-    await t.services.accounts.createUser(null, { username: 'inc-proctor', displayName: 'Other Proctor', role: 'proctor', password: 'other-proctor-1', testCenterCodes: ['INC-02'] });
-    outsider = await loginAs(t.app, 'inc-proctor', 'other-proctor-1');
+    ({ t, base, outsider } = await listeningAppWithOutsider(kind, 'INC-02'));
   });
   afterAll(() => t?.close());
 

@@ -4,10 +4,10 @@
  * the candidates' sockets at once; each is an incident on the timeline and is audited; roles and centers are checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
+import type { TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 import { ProctorClient } from '../helpers/proctor-client.ts';
-import { importSampleModule, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
+import { listeningAppWithOutsider, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
 
 describe.each(DB_KINDS)('proctor messages and raised hands on %s', (kind) => {
@@ -15,12 +15,7 @@ describe.each(DB_KINDS)('proctor messages and raised hands on %s', (kind) => {
   let base: string;
   let outsider: { cookie: string };
   beforeAll(async () => {
-    t = await buildTestApp(kind);
-    await importSampleModule(t.services);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    await t.services.accounts.createTestCenter(null, { code: 'MSG-02', name: 'Another center', timeZone: 'America/Denver' });
-    await t.services.accounts.createUser(null, { username: 'msg-proctor', displayName: 'Other Proctor', role: 'proctor', password: 'other-proctor-1', testCenterCodes: ['MSG-02'] });
-    outsider = await loginAs(t.app, 'msg-proctor', 'other-proctor-1');
+    ({ t, base, outsider } = await listeningAppWithOutsider(kind, 'MSG-02'));
   });
   afterAll(() => t?.close());
 

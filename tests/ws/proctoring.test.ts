@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
+import type { TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 import { ProctorClient } from '../helpers/proctor-client.ts';
-import { importSampleModule, newCandidate, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
+import { listeningAppWithOutsider, newCandidate, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
 
 describe.each(DB_KINDS)('proctoring on %s', (kind) => {
@@ -10,12 +10,7 @@ describe.each(DB_KINDS)('proctoring on %s', (kind) => {
   let base: string;
   let outsider: { cookie: string };
   beforeAll(async () => {
-    t = await buildTestApp(kind);
-    await importSampleModule(t.services);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    await t.services.accounts.createTestCenter(null, { code: 'OTHER-02', name: 'Another center', timeZone: 'America/Denver' });
-    await t.services.accounts.createUser(null, { username: 'other-proctor', displayName: 'Other Proctor', role: 'proctor', password: 'Another center proctor 1', testCenterCodes: ['OTHER-02'] });
-    outsider = await loginAs(t.app, 'other-proctor', 'Another center proctor 1');
+    ({ t, base, outsider } = await listeningAppWithOutsider(kind, 'OTHER-02'));
   });
   afterAll(async () => {
     await t?.close();
