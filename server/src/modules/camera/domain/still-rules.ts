@@ -1,10 +1,11 @@
 /**
  * The rules for a seat-camera still (#17.11). Pure: bytes, times and the setting come in, a decision goes out.
  */
+import { sniffFileType } from '../../../../../shared/file-signature.ts';
 
 /** A JPEG starts with SOI (FF D8) followed by a marker (FF). The declared type is never trusted; the bytes are. */
 export function isJpeg(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  return bytes.length >= 4 && sniffFileType(bytes) === 'image/jpeg';
 }
 
 /**

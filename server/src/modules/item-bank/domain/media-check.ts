@@ -7,6 +7,7 @@
  * fence. Pure.
  */
 import { decodeXmlBytes, descendants, parseXml, textContent, XmlEncodingError, XmlSyntaxError } from './xml-reader.ts';
+import { sniffFileType } from '../../../../../shared/file-signature.ts';
 
 export const MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
@@ -24,13 +25,9 @@ const REFUSED_ELEMENTS = new Set(['script', 'foreignobject', 'iframe', 'embed', 
 
 export type ImageCheck = { ok: true; mediaType: MediaType } | { ok: false; message: string };
 
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const startsWith = (b: Uint8Array, sig: number[]) => b.length >= sig.length && sig.every((v, i) => b[i] === v);
-
 export function sniffMediaType(bytes: Uint8Array): 'image/png' | 'image/jpeg' | null {
-  if (startsWith(bytes, PNG)) return 'image/png';
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  return null;
+  const type = sniffFileType(bytes);
+  return type === 'image/png' || type === 'image/jpeg' ? type : null;
 }
 
 const kib = (n: number) => `${Math.round(n / 1024)} KB`;

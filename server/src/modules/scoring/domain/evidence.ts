@@ -2,15 +2,8 @@
  * What a recertification evidence file is, read from its first bytes (never from its name or the type a browser
  * claims): PDF, PNG or JPEG, the only kinds accepted and served back.
  */
-export type EvidenceType = 'application/pdf' | 'image/png' | 'image/jpeg';
+import { sniffFileType, type SniffedType } from '../../../../../shared/file-signature.ts';
 
-const SIGNATURES: Array<[EvidenceType, number[]]> = [
-  ['application/pdf', [0x25, 0x50, 0x44, 0x46, 0x2d]], // %PDF-
-  ['image/png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
-  ['image/jpeg', [0xff, 0xd8, 0xff]],
-];
+export type EvidenceType = SniffedType;
 
-export function sniffEvidence(bytes: Uint8Array): EvidenceType | null {
-  for (const [type, sig] of SIGNATURES) if (bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b)) return type;
-  return null;
-}
+export const sniffEvidence = (bytes: Uint8Array): EvidenceType | null => sniffFileType(bytes);
