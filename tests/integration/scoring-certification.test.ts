@@ -165,9 +165,11 @@ describe.each(DB_KINDS)('scoring and certification on %s', (kind) => {
     expect(s.report.result.passed).toBe(false);
     // Pretend the key of one delivered item was wrong: the author "corrects" it to the option this candidate chose.
     const saved = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/responses`, headers: s.proctor })).json() as { itemId: string; optionId: string }[];
-    const target = saved[0]!;
     const author = await loginAs(t.app, 'author');
     const bank = (await t.app.inject({ url: '/api/bank/export?module=MA', headers: author })).json();
+    // A pretest item is unscored, so correcting its key changes no score: pick an operational one.
+    const operational = new Set(bank.items.filter((i: { status: string }) => i.status === 'operational').map((i: { id: string }) => i.id));
+    const target = saved.find((r) => operational.has(r.itemId))!;
     bank.items.find((i: { id: string }) => i.id === target.itemId).key = target.optionId;
     const imp = await t.app.inject({ method: 'POST', url: '/api/bank/import', headers: author, payload: { files: [{ name: 'fix.json', text: JSON.stringify(bank) }] } });
     expect(imp.json().summary.itemsChanged).toBe(1);

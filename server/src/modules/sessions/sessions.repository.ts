@@ -126,7 +126,8 @@ export async function loadResponses(db: Db, sessionId: string) {
   return db
     .select({ itemId: responses.itemId, optionId: responses.optionId, flagged: responses.flagged, answerSeq: responses.answerSeq, flagSeq: responses.flagSeq, answeredAt: responses.answeredAt })
     .from(responses)
-    .where(eq(responses.sessionId, sessionId));
+    .where(eq(responses.sessionId, sessionId))
+    .orderBy(asc(responses.itemId));
 }
 
 /**
