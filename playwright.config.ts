@@ -11,6 +11,9 @@ export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results/e2e',
   timeout: 60_000,
+  // Assertions wait up to 10 s, not Playwright's 5 s: a candidate page that loads its questions over the socket takes
+  // longer than 5 s on a 2-core machine that is busy with other work (seen: "Loading your questions…" at 5 s).
+  expect: { timeout: 10_000 },
   workers: 1,
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

@@ -3,7 +3,7 @@
  * declines them), and, for an admin, the day's terminated or timed-out attempts that can be reopened. Every decision
  * is audited on the server with both people.
  */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { Dialog } from '../../components/ui/dialog.tsx';
 import { spokenDuration } from '../../lib/clock-offset.ts';
@@ -11,7 +11,8 @@ import * as proctorApi from './api.ts';
 import type { ErrorBody, ExtensionRequest, TestCenter } from './api.ts';
 import { moduleTitle } from './roster.ts';
 import { formatZonedCompact } from '../../lib/zoned-time.ts';
-import { ApiErrorMessage, useAction } from './seat-dialogs.tsx';
+import { ApiErrorMessage, Buttons, useAction } from './seat-dialogs.tsx';
+import { BusySubmit, CheckedInput } from '../../components/ui/form-parts.tsx';
 
 const END_TEXT: Record<string, string> = { terminated: 'Terminated', expired: 'Time ran out' };
 /** Seats an admin may reopen: ended by termination or time-up (scored or not yet). */
@@ -149,7 +150,6 @@ function DecideDialog({ request, decision, onClose, onDone }: { request: Extensi
   const [note, setNote] = useState('');
   const [tried, setTried] = useState(false);
   const first = useRef<HTMLInputElement>(null);
-  const id = useId();
   const { busy, error, run } = useAction();
   const problem = decision === 'decline' && note.trim().length < 3 ? 'Say why (at least 3 characters).' : null;
   async function submit(e: FormEvent) {
@@ -165,24 +165,13 @@ function DecideDialog({ request, decision, onClose, onDone }: { request: Extensi
         <p>
           Requested by {request.requestedBy ?? 'a proctor'}: “{request.reason}”. {decision === 'approve' ? 'The minutes are added to the exam now.' : 'Nothing is added; the proctor sees the decision.'}
         </p>
-        <label>
-          {decision === 'approve' ? 'Note (optional)' : 'Why'}
-          <input ref={first} value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} required={decision === 'decline'} aria-invalid={tried && problem ? true : undefined} aria-describedby={tried && problem ? `${id}-err` : undefined} />
-        </label>
-        {tried && problem && (
-          <p id={`${id}-err`} className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <CheckedInput label={decision === 'approve' ? 'Note (optional)' : 'Why'} problem={tried ? problem : null} inputRef={first} value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} required={decision === 'decline'} />
         <ApiErrorMessage error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : decision === 'approve' ? 'Approve extension' : 'Decline extension'}
-          </button>
-        </div>
+        <Buttons onCancel={onClose}>
+          <BusySubmit busy={busy} busyLabel="Saving…">
+            {decision === 'approve' ? 'Approve extension' : 'Decline extension'}
+          </BusySubmit>
+        </Buttons>
       </form>
     </Dialog>
   );
@@ -193,7 +182,6 @@ function ReopenDialog({ row, onClose, onDone }: { row: RosterRow; onClose: () =>
   const [credit, setCredit] = useState(row.remainingMs > 0 ? '0' : '10');
   const [tried, setTried] = useState(false);
   const first = useRef<HTMLInputElement>(null);
-  const id = useId();
   const { busy, error, run } = useAction();
   const n = Number(credit);
   const reasonProblem = reason.trim().length < 3 ? 'Give a reason (at least 3 characters).' : null;
@@ -211,33 +199,14 @@ function ReopenDialog({ row, onClose, onDone }: { row: RosterRow; onClose: () =>
           The exam goes back to paused with {row.remainingMs > 0 ? spokenDuration(row.remainingMs) : 'no time'} left, plus the minutes you credit. Its score is withdrawn and
           it is scored again when it ends.
         </p>
-        <label>
-          Reason
-          <input ref={first} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} required aria-invalid={tried && reasonProblem ? true : undefined} aria-describedby={tried && reasonProblem ? `${id}-reason` : undefined} />
-        </label>
-        {tried && reasonProblem && (
-          <p id={`${id}-reason`} className="error" role="alert">
-            {reasonProblem}
-          </p>
-        )}
-        <label>
-          Minutes to credit (0 to 120)
-          <input type="number" inputMode="numeric" min={0} max={120} step={1} value={credit} onChange={(e) => setCredit(e.target.value)} className="pc-narrow" aria-invalid={tried && creditProblem ? true : undefined} aria-describedby={tried && creditProblem ? `${id}-credit` : undefined} />
-        </label>
-        {tried && creditProblem && (
-          <p id={`${id}-credit`} className="error" role="alert">
-            {creditProblem}
-          </p>
-        )}
+        <CheckedInput label="Reason" problem={tried ? reasonProblem : null} inputRef={first} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} required />
+        <CheckedInput label="Minutes to credit (0 to 120)" problem={tried ? creditProblem : null} type="number" inputMode="numeric" min={0} max={120} step={1} value={credit} onChange={(e) => setCredit(e.target.value)} className="pc-narrow" />
         <ApiErrorMessage error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy}>
-            {busy ? 'Reopening…' : 'Reopen exam'}
-          </button>
-        </div>
+        <Buttons onCancel={onClose}>
+          <BusySubmit busy={busy} busyLabel="Reopening…">
+            Reopen exam
+          </BusySubmit>
+        </Buttons>
       </form>
     </Dialog>
   );

@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { RosterRow } from '../../../../shared/api/proctoring.ts';
 import { Dialog } from '../../components/ui/dialog.tsx';
+import { CheckedInput } from '../../components/ui/form-parts.tsx';
 import { spokenDuration } from '../../lib/clock-offset.ts';
 import * as proctorApi from './api.ts';
 import type { ErrorBody, TestCenter, TimelineEvent } from './api.ts';
@@ -62,10 +63,7 @@ function ReasonInput({ value, onChange, problem, inputRef, label = 'Reason', sug
   const id = useId();
   return (
     <>
-      <label>
-        {label}
-        <input ref={inputRef} value={value} onChange={(e) => onChange(e.target.value)} required minLength={MIN_REASON} maxLength={500} aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-err` : undefined} list={suggestions ? `${id}-list` : undefined} autoComplete="off" />
-      </label>
+      <CheckedInput label={label} problem={problem} inputRef={inputRef} value={value} onChange={(e) => onChange(e.target.value)} required minLength={MIN_REASON} maxLength={500} list={suggestions ? `${id}-list` : undefined} autoComplete="off" />
       {suggestions && (
         <datalist id={`${id}-list`}>
           {suggestions.map((s) => (
@@ -73,16 +71,11 @@ function ReasonInput({ value, onChange, problem, inputRef, label = 'Reason', sug
           ))}
         </datalist>
       )}
-      {problem && (
-        <p id={`${id}-err`} className="error" role="alert">
-          {problem}
-        </p>
-      )}
     </>
   );
 }
 
-function Buttons({ children, onCancel, cancelText = 'Cancel' }: { children: ReactNode; onCancel: () => void; cancelText?: string }) {
+export function Buttons({ children, onCancel, cancelText = 'Cancel' }: { children: ReactNode; onCancel: () => void; cancelText?: string }) {
   return (
     <div className="dialog-actions">
       <button type="button" className="secondary" onClick={onCancel}>
@@ -186,23 +179,7 @@ const SEAT_HINT = 'A seat or workstation: 1-12 letters, digits, spaces or dashes
 const seatProblem = (v: string) => (v.trim() === '' || SEAT_LABEL_PATTERN.test(v.trim()) ? null : 'A seat is 1-12 letters, digits, spaces or dashes, starting with a letter or digit.');
 
 function SeatInput({ value, onChange, problem, inputRef }: { value: string; onChange: (v: string) => void; problem: string | null; inputRef?: React.RefObject<HTMLInputElement | null> }) {
-  const id = useId();
-  return (
-    <>
-      <label>
-        Seat / workstation
-        <input ref={inputRef} value={value} onChange={(e) => onChange(e.target.value)} maxLength={12} className="pc-narrow" autoComplete="off" aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-err ${id}-hint` : `${id}-hint`} />
-      </label>
-      <p id={`${id}-hint`} className="muted pc-small">
-        {SEAT_HINT}
-      </p>
-      {problem && (
-        <p id={`${id}-err`} className="error" role="alert">
-          {problem}
-        </p>
-      )}
-    </>
-  );
+  return <CheckedInput label="Seat / workstation" problem={problem} hint={SEAT_HINT} inputRef={inputRef} value={value} onChange={(e) => onChange(e.target.value)} maxLength={12} className="pc-narrow" autoComplete="off" />;
 }
 
 /** Assign, change or clear the seat (#17.7); the server refuses a seat someone else has that day, naming them. */
