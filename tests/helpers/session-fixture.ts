@@ -1,5 +1,6 @@
 /** Gets a demo candidate into a running exam through the real API, the way a testing center does it. */
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import type { Services } from '../../server/src/compose.ts';
@@ -67,4 +68,22 @@ export async function listeningAppWithOutsider(kind: DbKind, centerCode: string)
   const username = `${centerCode.toLowerCase()}-proctor`;
   await t.services.accounts.createUser(null, { username, displayName: 'Other Proctor', role: 'proctor', password: 'Another center proctor 1', testCenterCodes: [centerCode] });
   return { t, base, outsider: await loginAs(t.app, username, 'Another center proctor 1') };
+}
+
+/**
+ * The authoring suites' shared set-up, for use inside a describe block: an app with the Green Production bank and the
+ * demo author and admin signed in (with their user ids, which audit and review records name). Closed after the block.
+ */
+export function greenAuthoringApp(kind: DbKind) {
+  const ctx = {} as { t: TestApp; author: { cookie: string }; admin: { cookie: string }; ids: { author: string; admin: string } };
+  beforeAll(async () => {
+    ctx.t = await buildTestApp(kind);
+    await importSampleModule(ctx.t.services, 'item-bank/green.json');
+    ctx.author = await loginAs(ctx.t.app, 'author');
+    ctx.admin = await loginAs(ctx.t.app, 'admin');
+    const idOf = async (username: string) => (await ctx.t.services.accounts.findUserByUsername(username))!.id;
+    ctx.ids = { author: await idOf('author'), admin: await idOf('admin') };
+  });
+  afterAll(() => ctx.t?.close());
+  return ctx;
 }

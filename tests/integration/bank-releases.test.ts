@@ -5,28 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { examSessions } from '../../server/src/db/schema/index.ts';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
-import { importSampleModule, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
+import type { TestApp } from '../helpers/build-app.ts';
+import { greenAuthoringApp, scheduleSession, startedSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
 
 const green = JSON.parse(readFileSync('item-bank/green.json', 'utf8')) as { items: { id: string; stem: string; status: string }[] };
 
 describe.each(DB_KINDS)('bank releases on %s', (kind) => {
+  const app = greenAuthoringApp(kind);
   let t: TestApp;
   let author: { cookie: string };
   let admin: { cookie: string };
   let ids: { author: string; admin: string };
   let first: { id: string; name: string };
-  beforeAll(async () => {
-    t = await buildTestApp(kind);
-    await importSampleModule(t.services, 'item-bank/green.json');
-    author = await loginAs(t.app, 'author');
-    admin = await loginAs(t.app, 'admin');
-    ids = { author: (await t.services.accounts.findUserByUsername('author'))!.id, admin: (await t.services.accounts.findUserByUsername('admin'))!.id };
-  });
-  afterAll(() => t?.close());
+  beforeAll(() => void ({ t, author, admin, ids } = app));
 
   const liveGrn = green.items.filter((i) => i.status === 'operational' || i.status === 'pretest');
   const propose = (headers: { cookie: string }, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/bank/releases', headers, payload });

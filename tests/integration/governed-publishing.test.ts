@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
-import { importSampleModule, scheduleSession } from '../helpers/session-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loginAs, type TestApp } from '../helpers/build-app.ts';
+import { greenAuthoringApp, scheduleSession } from '../helpers/session-fixture.ts';
 import { DB_KINDS } from '../helpers/test-db.ts';
 
 const green = JSON.parse(readFileSync('item-bank/green.json', 'utf8')) as { blueprints: Record<string, unknown>[] };
@@ -12,18 +12,12 @@ const blueprintFile = (version: string, overrides: Record<string, unknown> = {})
 });
 
 describe.each(DB_KINDS)('governed publishing on %s', (kind) => {
+  const app = greenAuthoringApp(kind);
   let t: TestApp;
   let author: { cookie: string };
   let admin: { cookie: string };
   let ids: { author: string; admin: string };
-  beforeAll(async () => {
-    t = await buildTestApp(kind);
-    await importSampleModule(t.services, 'item-bank/green.json');
-    author = await loginAs(t.app, 'author');
-    admin = await loginAs(t.app, 'admin');
-    ids = { author: (await t.services.accounts.findUserByUsername('author'))!.id, admin: (await t.services.accounts.findUserByUsername('admin'))!.id };
-  });
-  afterAll(() => t?.close());
+  beforeAll(() => void ({ t, author, admin, ids } = app));
 
   /** A newly scheduled sitting's time allowance, as the proctor sees it. */
   const scheduledMinutes = async () => {
