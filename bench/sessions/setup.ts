@@ -19,6 +19,7 @@ import { hashPassword } from '../../server/src/platform/password-hasher.ts';
 import type { Actor } from '../../server/src/platform/actor.ts';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import { MODULE_CODES, type ModuleCode } from '../../shared/vocabulary.ts';
+import { ratesPerBlock } from '../lib/stats.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
 /** Test centers are created with this code prefix, `perCenter` candidates (seats) each. */
@@ -64,17 +65,6 @@ export interface SetupTimings {
   admitPerSByBlock: number[];
   admitBlockSize: number;
   handbookMs: number;
-}
-
-/** Completions per second per block of `size` (the last block may be shorter), from completion times in order (ms since the phase start). */
-export function ratesPerBlock(doneAtMs: number[], size: number): number[] {
-  const out: number[] = [];
-  for (let from = 0; from < doneAtMs.length; from += size) {
-    const to = Math.min(from + size, doneAtMs.length);
-    const ms = doneAtMs[to - 1]! - (from === 0 ? 0 : doneAtMs[from - 1]!);
-    out.push(Math.round(((to - from) / Math.max(ms, 1)) * 10_000) / 10);
-  }
-  return out;
 }
 
 export async function prepareCandidates(opts: {
