@@ -148,3 +148,13 @@ export function ensureOpenFilesLimit(pid: number, need: number): { limit: number
     return { limit: before, raisedFrom: null, error: String((e as Error).message).slice(0, 200) };
   }
 }
+
+/** How many local ports loopback clients can use (net.ipv4.ip_local_port_range), or null if unreadable. */
+export function localPortCount(): number | null {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return hi! - lo! + 1;
+  } catch {
+    return null;
+  }
+}

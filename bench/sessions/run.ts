@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker } from './ipc.ts';
 import { runPgbench, type PgbenchResult } from './pgbench.ts';
-import { cpuBetween, cpuSnapshot, ensureOpenFilesLimit, listenOverflows, rssKiB, type CpuSnapshot } from '../lib/proc-stats.ts';
+import { cpuBetween, cpuSnapshot, ensureOpenFilesLimit, listenOverflows, localPortCount, rssKiB, type CpuSnapshot } from '../lib/proc-stats.ts';
 import { forcedGc, INSPECT_FLAG, inspectorUrl } from '../lib/inspector-gc.ts';
 import { fmt, printTable, runFigures, xactPerStart } from './figures.ts';
 import { counterDelta, dbCounters, liveConnections, prepareCandidates, verifyDurable } from './setup.ts';
@@ -215,6 +215,9 @@ async function main() {
     const serverPid = server.child.pid!;
     // Every candidate holds a socket, and a cold start opens a REST connection too: raise the limits if they are short.
     const fdLimits: Record<string, ReturnType<typeof ensureOpenFilesLimit>> = { server: ensureOpenFilesLimit(serverPid, 2 * N + 2048) };
+    // Each candidate's socket (and, cold, its REST connection) takes a local port of 127.0.0.1.
+    const ports = localPortCount();
+    if (ports !== null && 2 * N > ports) log(`WARNING: ${2 * N} loopback connections may be needed but net.ipv4.ip_local_port_range has ${ports} ports`);
     const pgVersion = await (async () => {
       const c = new pg.Client({ connectionString: db!.url });
       await c.connect();
