@@ -135,7 +135,7 @@ export function runFigures(m: RunMeasurements): Figure[] {
   add(
     'admissions-flat',
     `  per block of ${m.admissions.blockSize} (last / first)`,
-    `${m.admissions.perSByBlock.map((r) => fmt(r, 0)).join(', ')}/s (${fmt(flat.ratio, 2)})`,
+    `${m.admissions.perSByBlock.map((r) => fmt(r, r >= 100 ? 0 : 1)).join(', ')}/s (${fmt(flat.ratio, 2)})`,
     `flat: last >= ${TARGETS.admissionsFlatRatio} x first`,
     flat.flat,
   );

@@ -229,7 +229,7 @@ async function main() {
 
     log('setup: candidates, sign-in, schedule, check-in, admit (form assembly), handbook');
     const setupStart = performance.now();
-    const setup = await prepareCandidates({ databaseUrl: db.url, tokenSecret: TOKEN_SECRET, serverUrl: server.url, sessions: N, perCenter: Number(args['per-center']), productLogins: Number(args['product-logins']), concurrency: Number(args['setup-concurrency']), log });
+    const setup = await prepareCandidates({ databaseUrl: db.url, tokenSecret: TOKEN_SECRET, serverUrl: server.url, sessions: N, perCenter: Number(args['per-center']), productLogins: Number(args['product-logins']), concurrency: Number(args['setup-concurrency']), admitBlockSize: Number(args['admit-block']), log });
     const setupS = (performance.now() - setupStart) / 1000;
     log(`setup done in ${setupS.toFixed(0)} s (${setup.centers} test centers of ${args['per-center']} seats, modules ${setup.modules.join(', ')})`);
 
