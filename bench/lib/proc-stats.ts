@@ -1,7 +1,9 @@
 /**
  * Linux /proc readings for the benchmark: a process's resident memory (VmRSS) and CPU time, PostgreSQL's CPU time
- * (every process named postgres), and the machine's busy share. Read-only; no process is touched.
+ * (every process named postgres), the machine's busy share and listen-queue overflows, and open-file limits (the
+ * one thing it changes: ensureOpenFilesLimit raises a bench child's limit so it can hold 10,000 sockets).
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc/<pid>/stat times; 100 on every Linux this runs on (getconf CLK_TCK). */
@@ -120,4 +122,39 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot) {
     /** Busy cores not accounted to this benchmark's processes: other work on the machine, plus softirq. */
     otherCores: r(Math.max(0, cores - ours)),
   };
+}
+
+/** A process's soft limit on open files (/proc/<pid>/limits), or null if it is gone. */
+export function openFilesLimit(pid: number): number | null {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Makes sure a process may open `need` files: raises its soft and hard limit with prlimit(1) when they are lower
+ * (root can raise both up to fs.nr_open). Returns the limit it has afterwards and whether it was raised.
+ */
+export function ensureOpenFilesLimit(pid: number, need: number): { limit: number | null; raisedFrom: number | null; error?: string } {
+  const before = openFilesLimit(pid);
+  if (before === null || before >= need) return { limit: before, raisedFrom: null };
+  try {
+    execFileSync('prlimit', ['--pid', String(pid), `--nofile=${need}:${need}`], { stdio: 'pipe' });
+    return { limit: openFilesLimit(pid), raisedFrom: before };
+  } catch (e) {
+    return { limit: before, raisedFrom: null, error: String((e as Error).message).slice(0, 200) };
+  }
+}
+
+/** How many local ports loopback clients can use (net.ipv4.ip_local_port_range), or null if unreadable. */
+export function localPortCount(): number | null {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return hi! - lo! + 1;
+  } catch {
+    return null;
+  }
 }

@@ -55,3 +55,14 @@ export class Samples {
     return this.buf.slice(0, this.length);
   }
 }
+
+/** Completions per second per block of `size` (the last block may be shorter), from completion times in order (ms since the phase start). */
+export function ratesPerBlock(doneAtMs: number[], size: number): number[] {
+  const out: number[] = [];
+  for (let from = 0; from < doneAtMs.length; from += size) {
+    const to = Math.min(from + size, doneAtMs.length);
+    const ms = doneAtMs[to - 1]! - (from === 0 ? 0 : doneAtMs[from - 1]!);
+    out.push(Math.round(((to - from) / Math.max(ms, 1)) * 10_000) / 10);
+  }
+  return out;
+}

@@ -58,6 +58,17 @@ export interface StartReport {
   loopDelayP99Ms: number | null;
   /** Size of each snapshot with items, bytes. */
   snapshotBytes: Float64Array;
+  /** Admission-queue messages ({ type: 'queue', position, expectedWaitMs }) the server sent to queued starts. */
+  queue: QueueSeen;
+}
+
+/** What the candidates saw of the server's start queue. */
+export interface QueueSeen {
+  messages: number;
+  /** Candidates that got at least one queue message. */
+  candidates: number;
+  maxPosition: number | null;
+  maxExpectedWaitMs: number | null;
 }
 
 export interface AckedAnswer {

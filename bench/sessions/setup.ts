@@ -19,6 +19,7 @@ import { hashPassword } from '../../server/src/platform/password-hasher.ts';
 import type { Actor } from '../../server/src/platform/actor.ts';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import { MODULE_CODES, type ModuleCode } from '../../shared/vocabulary.ts';
+import { ratesPerBlock } from '../lib/stats.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
 /** Test centers are created with this code prefix, `perCenter` candidates (seats) each. */
@@ -58,6 +59,11 @@ export interface SetupTimings {
   admitMs: number;
   admitMsEachP50: number;
   admitMsEachP99: number;
+  /** Admissions per second over the whole admission phase (every candidate: LOFT form assembly + write). */
+  admitPerS: number;
+  /** Admissions per second per block of `admitBlockSize` in completion order: flat, or slowing as forms accumulate. */
+  admitPerSByBlock: number[];
+  admitBlockSize: number;
   handbookMs: number;
 }
 
@@ -70,6 +76,8 @@ export async function prepareCandidates(opts: {
   perCenter: number;
   productLogins: number;
   concurrency: number;
+  /** Admissions per block for the admission rate series (default 500). */
+  admitBlockSize?: number;
   log: (m: string) => void;
 }): Promise<{ candidates: Candidate[]; modules: ModuleCode[]; centers: number; timings: SetupTimings }> {
   const config = parseConfig({ DATABASE_URL: opts.databaseUrl, TOKEN_SECRET: opts.tokenSecret, LOG_LEVEL: 'warn' });
@@ -165,11 +173,13 @@ export async function prepareCandidates(opts: {
     const checkInMs = performance.now() - t;
     t = performance.now();
     const admitEach: number[] = [];
+    const admitDoneAt: number[] = [];
     let lastLog = performance.now();
     await pool(users, opts.concurrency, async (_u, i) => {
       const a = performance.now();
       await services.sessions.admit(proctor, sessionIds[i]!, { idConfirmed: true });
       admitEach.push(performance.now() - a);
+      admitDoneAt.push(performance.now() - t);
       if (performance.now() - lastLog > 15_000) {
         lastLog = performance.now();
         opts.log(`    admitted ${admitEach.length}/${users.length}`);
@@ -177,7 +187,9 @@ export async function prepareCandidates(opts: {
     });
     const admitMs = performance.now() - t;
     admitEach.sort((a, b) => a - b);
-    opts.log(`  admitted (one assembled form each) in ${(admitMs / 1000).toFixed(1)} s`);
+    const admitBlockSize = opts.admitBlockSize ?? 500;
+    const admitPerSByBlock = ratesPerBlock(admitDoneAt, admitBlockSize);
+    opts.log(`  admitted (one assembled form each) in ${(admitMs / 1000).toFixed(1)} s: ${(users.length / (admitMs / 1000)).toFixed(1)}/s; per block of ${admitBlockSize}: ${admitPerSByBlock.join(', ')}/s`);
     t = performance.now();
     await pool(users, opts.concurrency, (u, i) => services.sessions.acknowledgeHandbook(candidateActor(u, i), sessionIds[i]!, HANDBOOK_VERSION));
     const handbookMs = performance.now() - t;
@@ -198,6 +210,9 @@ export async function prepareCandidates(opts: {
         admitMs: Math.round(admitMs),
         admitMsEachP50: Math.round(admitEach[Math.floor(admitEach.length / 2)] ?? 0),
         admitMsEachP99: Math.round(admitEach[Math.min(admitEach.length - 1, Math.ceil(admitEach.length * 0.99) - 1)] ?? 0),
+        admitPerS: Math.round((users.length / Math.max(admitMs / 1000, 0.001)) * 10) / 10,
+        admitPerSByBlock,
+        admitBlockSize,
         handbookMs: Math.round(handbookMs),
       },
     };

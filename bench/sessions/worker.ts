@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol/session-protocol.ts';
-import type { AckedAnswer, FromWorker, LoadConfig, LoadReport, PrepareReport, StartFlow, StartReport, ToWorker, WorkerCandidate } from './ipc.ts';
+import type { AckedAnswer, FromWorker, LoadConfig, LoadReport, PrepareReport, QueueSeen, StartFlow, StartReport, ToWorker, WorkerCandidate } from './ipc.ts';
 import { Samples } from '../lib/stats.ts';
 import { serveParent } from '../lib/child-process.ts';
 import { closeSeats, errorCounter, itemsArrive, openSeat, postBearer, rand, sleep } from '../lib/load-socket.ts';
@@ -37,6 +37,7 @@ interface Cand {
   closing: boolean;
   open: boolean;
   sent: number;
+  queued: boolean;
 }
 
 let base = '';
@@ -59,25 +60,45 @@ let ackMaxPerSecond: number[] = [];
 let phaseStartWall = 0;
 let recordTimeSync = false;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+const queueSeen: QueueSeen = { messages: 0, candidates: 0, maxPosition: null, maxExpectedWaitMs: null };
 
 const loopDelayP99 = () => (loopDelay.count ? Math.round(loopDelay.percentile(99) / 1e4) / 100 : null);
 /** As the exam page (client/src/features/exam-session/exam-controller.ts): 3 clock probes after every hello. */
 const PROBES_ON_CONNECT = 3;
 
+/**
+ * A message as bytes, whatever frame it came in: the server may send text frames, or pre-serialized bytes (binary
+ * frames); only the JSON inside counts.
+ */
+function messageBytes(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
 function onMessage(c: Cand, data: WebSocket.RawData) {
   const now = performance.now();
-  let m: { type: string; seq?: number; items?: { itemId: string; options: { id: string }[] }[]; code?: string; clientSentAt?: number };
+  const bytes = messageBytes(data);
+  let m: { type: string; seq?: number; items?: { itemId: string; options: { id: string }[] }[]; code?: string; clientSentAt?: number; position?: number; expectedWaitMs?: number };
   try {
-    m = JSON.parse(String(data));
+    m = JSON.parse(bytes.toString('utf8'));
   } catch {
     countError('bad-json-from-server');
     return;
   }
   switch (m.type) {
+    case 'queue':
+      // The start is queued by the server's admission control: the candidate waits; start-to-first-item keeps running.
+      queueSeen.messages++;
+      if (!c.queued) queueSeen.candidates++;
+      c.queued = true;
+      if (typeof m.position === 'number') queueSeen.maxPosition = Math.max(queueSeen.maxPosition ?? 0, m.position);
+      if (typeof m.expectedWaitMs === 'number') queueSeen.maxExpectedWaitMs = Math.max(queueSeen.maxExpectedWaitMs ?? 0, m.expectedWaitMs);
+      return;
     case 'snapshot':
       c.onSnapshot?.();
       if (!c.items && m.items && m.items.length > 0) {
-        snapshotBytes.push(typeof data === 'string' ? Buffer.byteLength(data) : (data as Buffer).length);
+        snapshotBytes.push(bytes.length);
         c.items = m.items.map((i) => ({ itemId: i.itemId, options: i.options.map((o) => o.id) }));
         c.onItems?.();
       }
@@ -122,7 +143,7 @@ function onMessage(c: Cand, data: WebSocket.RawData) {
       countError(`server:${m.type}`);
       return;
     default:
-      return; // time-warning, resumed, extended: nothing to do
+      return; // time-warning, resumed, extended and messages this generator does not know: nothing to do
   }
 }
 
@@ -169,6 +190,9 @@ async function preparePhase(limitMs: number, concurrency: number): Promise<Prepa
   return { type: 'prepared', ok, connectAndHelloMs: helloMs.toArray(), errors: { ...errors } };
 }
 
+/** A start the server took: 200, or any 2xx (a start queued by admission control may answer 202 and push the items later). */
+const accepted = (status: number | string) => typeof status === 'number' && status >= 200 && status < 300;
+
 async function startPhase(t0: number, windowMs: number, limitMs: number, flow: StartFlow): Promise<StartReport> {
   const total = new Samples();
   const rest = new Samples();
@@ -186,7 +210,7 @@ async function startPhase(t0: number, windowMs: number, limitMs: number, flow: S
       const items = itemsArrive(c, deadline);
       const status = await postBearer(`${base}/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
       const b = performance.now();
-      if (status !== 200) return void countError(`rest-start:${status}`);
+      if (!accepted(status)) return void countError(`rest-start:${status}`);
       if (!(await items)) return void countError('pushed-snapshot-timeout');
       const e = performance.now();
       rest.push(b - a);
@@ -195,7 +219,7 @@ async function startPhase(t0: number, windowMs: number, limitMs: number, flow: S
     } else {
       const status = await postBearer(`${base}/api/sessions/${c.sessionId}/start`, c.token, Math.max(1, deadline - Date.now()));
       const b = performance.now();
-      if (status !== 200) return void countError(`rest-start:${status}`);
+      if (!accepted(status)) return void countError(`rest-start:${status}`);
       if (!(await openSeat(c, `${base.replace(/^http/, 'ws')}/ws/session`, c.token, Math.max(1, deadline - Date.now()), (d) => onMessage(c, d), countError))) return void countError('ws-connect-failed');
       const d = performance.now();
       const items = itemsArrive(c, deadline);
@@ -217,7 +241,7 @@ async function startPhase(t0: number, windowMs: number, limitMs: number, flow: S
     runs.push(delay > 0 ? sleep(delay).then(() => one(c)) : one(c));
   }
   await Promise.all(runs);
-  return { type: 'started', total: total.toArray(), rest: rest.toArray(), wsOpen: wsOpen.toArray(), helloToSnapshot: helloToSnapshot.toArray(), lastDoneWall, ok, failed: cands.length - ok, errors: { ...errors }, loopDelayP99Ms: loopDelayP99(), snapshotBytes: snapshotBytes.toArray() };
+  return { type: 'started', total: total.toArray(), rest: rest.toArray(), wsOpen: wsOpen.toArray(), helloToSnapshot: helloToSnapshot.toArray(), lastDoneWall, ok, failed: cands.length - ok, errors: { ...errors }, loopDelayP99Ms: loopDelayP99(), snapshotBytes: snapshotBytes.toArray(), queue: { ...queueSeen } };
 }
 
 function sendWrite(c: Cand, kind: 'answer' | 'visit', item: Item) {
@@ -333,7 +357,7 @@ serveParent<ToWorker, FromWorker>(
     switch (m.type) {
       case 'init':
         base = m.url;
-        cands = m.candidates.map((w: WorkerCandidate) => ({ sessionId: w.sessionId, token: w.token, ws: null, items: null, onItems: null, onSnapshot: null, seq: 0, nextItem: 0, pending: new Map(), acked: new Map(), closing: false, open: false, sent: 0 }));
+        cands = m.candidates.map((w: WorkerCandidate) => ({ sessionId: w.sessionId, token: w.token, ws: null, items: null, onItems: null, onSnapshot: null, seq: 0, nextItem: 0, pending: new Map(), acked: new Map(), closing: false, open: false, sent: 0, queued: false }));
         loopDelay.enable();
         return { type: 'ready' };
       case 'prepare':
