@@ -55,7 +55,7 @@ function backfillStatements(): string[] {
     .filter((s) => !s.startsWith('CREATE TABLE'));
 }
 
-describe.each(DB_KINDS)('exposure counters on %s', { timeout: 600_000 }, (kind) => {
+describe.each(DB_KINDS)('exposure counters on %s', { timeout: 900_000 }, (kind) => {
   let t: TestApp;
   let db: Db;
   const clock = fakeClock(new Date());
@@ -176,5 +176,5 @@ describe.skipIf(!process.env.DATABASE_URL)('exposure counters with two instances
     } finally {
       await c.end();
     }
-  }, 300_000);
+  }, 600_000);
 });
