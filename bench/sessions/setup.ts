@@ -3,8 +3,9 @@
  * ready to start. Everything that matters goes through the product's own services (composeServices on the bench
  * database): test center, proctor, scheduling, check-in, admission (form assembly), handbook. Two shortcuts, both
  * bench-only SQL and documented in docs/performance.md:
- *  - candidates: ONE scrypt hash (platform/password-hasher.ts) is computed and inserted for every candidate in bulk
- *    (users + test_center_members), instead of N x scrypt through accounts.createUser;
+ *  - candidates (bench/lib/bench-candidates.ts): ONE scrypt hash (platform/password-hasher.ts) is computed and
+ *    inserted for every candidate in bulk (users + test_center_members), instead of N x scrypt through
+ *    accounts.createUser;
  *  - sign-in: the first `productLogins` candidates sign in through POST /api/auth/token on the server; the others get
  *    auth_sessions rows computed exactly as auth.service.ts does (random 32-byte token, HMAC-SHA256 with TOKEN_SECRET,
  *    base64url), and one of those tokens is checked against GET /api/auth/me before the run.
@@ -15,15 +16,12 @@ import { parseConfig } from '../../server/src/config/env.ts';
 import { composeServices } from '../../server/src/compose.ts';
 import { openDatabase, type Database } from '../../server/src/db/client.ts';
 import { systemClock } from '../../server/src/platform/clock.ts';
-import { hashPassword } from '../../server/src/platform/password-hasher.ts';
-import type { Actor } from '../../server/src/platform/actor.ts';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
-import { MODULE_CODES, type ModuleCode } from '../../shared/vocabulary.ts';
+import type { ModuleCode } from '../../shared/vocabulary.ts';
+import { BENCH_PASSWORD, benchModules, createBenchCandidates, pool } from '../lib/bench-candidates.ts';
 import { ratesPerBlock } from '../lib/stats.ts';
 
-export const BENCH_PASSWORD = 'bench-password-1';
-/** Test centers are created with this code prefix, `perCenter` candidates (seats) each. */
-export const BENCH_CENTER_PREFIX = 'BENCH-';
+export { BENCH_PASSWORD, pool } from '../lib/bench-candidates.ts';
 
 export interface Candidate {
   index: number;
@@ -32,20 +30,6 @@ export interface Candidate {
   sessionId: string;
   module: ModuleCode;
   token: string;
-}
-
-/** Runs fn over items with at most `limit` in flight; bounded by the item count. */
-export async function pool<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }
 
 export interface SetupTimings {
@@ -86,43 +70,9 @@ export async function prepareCandidates(opts: {
   const sql = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
   try {
     const centerCount = Math.max(1, Math.ceil(opts.sessions / opts.perCenter));
-    const codes = Array.from({ length: centerCount }, (_, i) => `${BENCH_CENTER_PREFIX}${String(i + 1).padStart(3, '0')}`);
-    const centers = await pool(codes, 4, (code) => services.accounts.createTestCenter(null, { code, name: `Benchmark center ${code}`, timeZone: 'America/Chicago' }));
-    // One proctor who staffs every bench center (a proctor may belong to several).
-    const proctorUser = await services.accounts.createUser(null, { username: 'bench-proctor', displayName: 'Bench Proctor', role: 'proctor', password: BENCH_PASSWORD, testCenterCodes: codes });
-    const proctor = (await services.accounts.actorFor(proctorUser.id))!;
-    const centerOf = (i: number) => centers[Math.floor(i / opts.perCenter)]!;
-
-    // Modules with a blueprint in the sample bank the server loaded on first start; candidates are spread over them.
-    const modules: ModuleCode[] = [];
-    for (const m of MODULE_CODES) {
-      try {
-        await services.assembly.blueprintFor(m);
-        modules.push(m);
-      } catch {
-        // no blueprint for this module in the bank
-      }
-    }
-    if (!modules.length) throw new Error('the server loaded no blueprints; is item-bank/ present?');
-
-    // Candidates in bulk with one precomputed hash (bench-only SQL).
+    const modules = await benchModules(services);
     let t = performance.now();
-    const hash = await hashPassword(BENCH_PASSWORD);
-    const users: { id: string; username: string }[] = [];
-    for (let from = 0; from < opts.sessions; from += 1000) {
-      const names = Array.from({ length: Math.min(1000, opts.sessions - from) }, (_, i) => `bench-cand-${String(from + i).padStart(6, '0')}`);
-      const r = await sql.query<{ id: string; username: string }>(
-        `insert into users (username, display_name, role, password_hash)
-         select u, 'Bench Candidate ' || u, 'candidate', $2 from unnest($1::text[]) as u
-         returning id, username`,
-        [names, hash],
-      );
-      // usernames sort in index order, so candidate i sits in center floor(i / perCenter)
-      const byName = new Map(r.rows.map((x) => [x.username, x.id]));
-      await sql.query(`insert into test_center_members (user_id, test_center_id) select * from unnest($1::uuid[], $2::uuid[])`, [names.map((n) => byName.get(n)!), names.map((_, i) => centerOf(from + i).id)]);
-      users.push(...r.rows);
-    }
-    users.sort((a, b) => a.username.localeCompare(b.username));
+    const { users, proctor, centerOf, candidateActor } = await createBenchCandidates(services, sql, { count: opts.sessions, perCenter: opts.perCenter });
     const usersMs = performance.now() - t;
     opts.log(`  ${users.length} candidates inserted in ${(usersMs / 1000).toFixed(1)} s (one scrypt hash)`);
 
@@ -159,17 +109,16 @@ export async function prepareCandidates(opts: {
     opts.log(`  sign-in: ${productLogins} through POST /api/auth/token (${productLoginMsEach?.toFixed(0) ?? '-'} ms each), ${directTokens} auth_sessions rows with the service's HMAC`);
 
     // Sessions through the services, as a testing center does it: schedule, check in, admit (assembles a form), handbook.
-    const candidateActor = (u: { id: string; username: string }, i: number): Actor => ({ userId: u.id, username: u.username, displayName: `Bench Candidate ${u.username}`, role: 'candidate', testCenterIds: [centerOf(i).id] });
     const scheduledAt = new Date();
     t = performance.now();
     const sessionIds = await pool(users, opts.concurrency, async (u, i) => {
-      const row = await services.sessions.schedule(proctor, { candidateId: u.id, module: modules[i % modules.length]!, testCenterId: centerOf(i).id, scheduledAt });
+      const row = await services.sessions.schedule(proctor, { candidateId: u.id, module: modules[i % modules.length]!, testCenterId: centerOf(i), scheduledAt });
       return row.id;
     });
     const scheduleMs = performance.now() - t;
     opts.log(`  scheduled in ${(scheduleMs / 1000).toFixed(1)} s`);
     t = performance.now();
-    await pool(users, opts.concurrency, (u, i) => services.sessions.checkIn(candidateActor(u, i), sessionIds[i]!));
+    await pool(users, opts.concurrency, (u, i) => services.sessions.checkIn(candidateActor(i), sessionIds[i]!));
     const checkInMs = performance.now() - t;
     t = performance.now();
     const admitEach: number[] = [];
@@ -191,7 +140,7 @@ export async function prepareCandidates(opts: {
     const admitPerSByBlock = ratesPerBlock(admitDoneAt, admitBlockSize);
     opts.log(`  admitted (one assembled form each) in ${(admitMs / 1000).toFixed(1)} s: ${(users.length / (admitMs / 1000)).toFixed(1)}/s; per block of ${admitBlockSize}: ${admitPerSByBlock.join(', ')}/s`);
     t = performance.now();
-    await pool(users, opts.concurrency, (u, i) => services.sessions.acknowledgeHandbook(candidateActor(u, i), sessionIds[i]!, HANDBOOK_VERSION));
+    await pool(users, opts.concurrency, (u, i) => services.sessions.acknowledgeHandbook(candidateActor(i), sessionIds[i]!, HANDBOOK_VERSION));
     const handbookMs = performance.now() - t;
 
     const candidates = users.map((u, i) => ({ index: i, userId: u.id, username: u.username, sessionId: sessionIds[i]!, module: modules[i % modules.length]!, token: tokens[i]! }));

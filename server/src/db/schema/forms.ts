@@ -51,3 +51,24 @@ export const formItems = pgTable(
   },
   (t) => [primaryKey({ columns: [t.formId, t.position] }), index('form_items_item_idx').on(t.itemId)],
 );
+
+/**
+ * Exposure counters (docs/decisions/0009-exposure-counters.md): how many published forms each module has, and on how
+ * many of them each item stands. Kept by the assembly repository in the transaction that publishes a form, so that an
+ * admission reads a module's item rows instead of aggregating every form ever published.
+ */
+export const exposureModules = pgTable('exposure_modules', {
+  module: moduleCodeEnum('module').primaryKey(),
+  forms: integer('forms').notNull(),
+});
+
+export const exposureItems = pgTable(
+  'exposure_items',
+  {
+    module: moduleCodeEnum('module').notNull(),
+    itemId: text('item_id').notNull(),
+    /** Published forms of the module holding the item (form_items rows, as the aggregate counted them). */
+    forms: integer('forms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.module, t.itemId] })],
+);

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { blueprints, formItems, forms } from '../../db/schema/index.ts';
+import { blueprints, exposureItems, exposureModules, formItems, forms } from '../../db/schema/index.ts';
 import type { Blueprint } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { FormItem } from './domain/assembly-types.ts';
@@ -60,6 +60,7 @@ export async function insertForm(db: Db, f: NewForm, now: Date): Promise<string>
     })
     .returning({ id: forms.id });
   await db.insert(formItems).values(f.items.map((it, position) => ({ formId: row!.id, position, itemId: it.itemId, itemVersion: it.version, kwa: it.kwa, role: it.role, optionOrder: it.optionOrder })));
+  if (f.status === 'published') await countPublishedForm(db, row!.id, f.module);
   return row!.id;
 }
 
@@ -111,9 +112,10 @@ export async function listForms(db: Db, filter: { module?: ModuleCode; kind?: 'l
  * proposal), or undefined when the form was neither a draft nor proposed.
  */
 export async function publishForm(db: Db, id: string, by: string | null, now: Date): Promise<{ proposedBy: string | null } | undefined> {
-  const [before] = await db.select({ proposedBy: forms.publishProposedBy, status: forms.status }).from(forms).where(eq(forms.id, id)).for('update');
+  const [before] = await db.select({ proposedBy: forms.publishProposedBy, status: forms.status, module: forms.module }).from(forms).where(eq(forms.id, id)).for('update');
   if (!before || before.status === 'published') return undefined;
   await db.update(forms).set({ status: 'published', publishedAt: now, publishedBy: by }).where(eq(forms.id, id));
+  await countPublishedForm(db, id, before.module);
   return { proposedBy: before.status === 'proposed' ? before.proposedBy : null };
 }
 
@@ -131,14 +133,36 @@ export async function rejectPublication(db: Db, id: string): Promise<{ proposedB
   return before;
 }
 
+/**
+ * Adds a form that has just become published to its module's exposure counters, in the caller's transaction: the
+ * counters change exactly when the set of published forms does (insertForm and publishForm are the only ways a form
+ * becomes published; none is ever deleted or unpublished), so they always equal the aggregate over those forms
+ * (docs/decisions/0009-exposure-counters.md). Each statement is an atomic upsert, so instances admitting at once never
+ * lose an increment. Every writer locks the module's row first and its items in id order, so concurrent admissions
+ * of a module queue behind each other instead of deadlocking.
+ */
+async function countPublishedForm(db: Db, formId: string, module: ModuleCode): Promise<void> {
+  await db
+    .insert(exposureModules)
+    .values({ module, forms: 1 })
+    .onConflictDoUpdate({ target: exposureModules.module, set: { forms: sql`${exposureModules.forms} + 1` } });
+  await db
+    .insert(exposureItems)
+    .select(
+      db
+        .select({ module: sql<ModuleCode>`${module}::module_code`.as('module'), itemId: formItems.itemId, forms: sql<number>`count(*)::int`.as('forms') })
+        .from(formItems)
+        .where(eq(formItems.formId, formId))
+        .groupBy(formItems.itemId)
+        .orderBy(asc(formItems.itemId)),
+    )
+    .onConflictDoUpdate({ target: [exposureItems.module, exposureItems.itemId], set: { forms: sql`${exposureItems.forms} + excluded.forms` } });
+}
+
+/** How many published forms the module has and how many of them hold each item (items on none are absent). */
 export async function exposureCounts(db: Db, module: ModuleCode): Promise<{ counts: Record<string, number>; forms: number }> {
-  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(forms).where(and(eq(forms.module, module), eq(forms.status, 'published')));
-  const rows = await db
-    .select({ itemId: formItems.itemId, n: sql<number>`count(*)::int` })
-    .from(formItems)
-    .innerJoin(forms, eq(forms.id, formItems.formId))
-    .where(and(eq(forms.module, module), eq(forms.status, 'published')))
-    .groupBy(formItems.itemId);
+  const [total] = await db.select({ n: exposureModules.forms }).from(exposureModules).where(eq(exposureModules.module, module));
+  const rows = await db.select({ itemId: exposureItems.itemId, n: exposureItems.forms }).from(exposureItems).where(eq(exposureItems.module, module));
   return { counts: Object.fromEntries(rows.map((r) => [r.itemId, r.n])), forms: total?.n ?? 0 };
 }
 

@@ -74,6 +74,9 @@ function infeasible(module: string, inf: Infeasibility): never {
   throw ruleViolation(`No ${module} form can be assembled: ${inf.message}`, { shortages: inf.shortages, details: inf.details });
 }
 
+/** The module's current bank release, or null when it has none (the live bank). */
+type CurrentRelease = Awaited<ReturnType<AssemblyDeps['itemBank']['currentRelease']>>;
+
 export function createAssemblyService(deps: AssemblyDeps) {
   const { db, clock } = deps;
 
@@ -92,8 +95,8 @@ export function createAssemblyService(deps: AssemblyDeps) {
    * The assembler's input: the module's current release's items (pinned versions) when it has a release, otherwise the
    * live bank's (docs/authoring.md, "Bank releases"). `releaseId` says which.
    */
-  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db): Promise<AssemblyRequest & { releaseId: string | null }> {
-    const release = await deps.itemBank.currentRelease(module, tx);
+  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db, known?: { release: CurrentRelease }): Promise<AssemblyRequest & { releaseId: string | null }> {
+    const release = known ? known.release : await deps.itemBank.currentRelease(module, tx);
     const releaseId = release?.id ?? null;
     const snapshot = release ? await deps.itemBank.releaseSnapshot(release.id, tx) : await deps.itemBank.snapshot(tx);
     const exposure = await repo.exposureCounts(tx, module);
@@ -132,12 +135,13 @@ export function createAssemblyService(deps: AssemblyDeps) {
 
     /**
      * Linear-on-the-fly at admission: a fresh form for this candidate from a new recorded seed, sharing at most the
-     * configured share of items with the forms they saw before. Runs in the caller's transaction.
+     * configured share of items with the forms they saw before. Runs in the caller's transaction; `release` is the
+     * module's current release as the caller read it in that transaction (not read again).
      */
-    async assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
+    async assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor; release: CurrentRelease }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion, tx);
       const seed = randomBytes(12).toString('base64url');
-      const { releaseId, ...req } = await request(input.module, blueprint, seed, tx);
+      const { releaseId, ...req } = await request(input.module, blueprint, seed, tx, { release: input.release });
       const previouslySeen = await repo.itemIdsOnForms(tx, input.previousFormIds);
       if (previouslySeen.length) {
         req.previouslySeen = previouslySeen;
@@ -163,7 +167,7 @@ export function createAssemblyService(deps: AssemblyDeps) {
     async formForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
       const release = await deps.itemBank.currentRelease(input.module, tx);
       const fixed = (await repo.publishedFixedFormIds(tx, input.module, input.blueprintVersion, release ? release.id : undefined)).filter((id) => !input.previousFormIds.includes(id));
-      if (fixed.length === 0) return { ...(await this.assembleForSession(tx, input)), kind: 'linear-on-the-fly' as const };
+      if (fixed.length === 0) return { ...(await this.assembleForSession(tx, { ...input, release })), kind: 'linear-on-the-fly' as const };
       const formId = fixed[randomInt(fixed.length)]!;
       const form = await repo.findForm(tx, formId);
       return { formId, items: await repo.findFormItems(tx, formId), seed: form!.seed, kind: 'fixed' as const, releaseId: form!.releaseId };
