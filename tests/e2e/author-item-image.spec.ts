@@ -10,7 +10,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { focusedName } from './exam-helpers.ts';
 
 const PASSWORD = 'demo-password-1';
-test.describe.configure({ timeout: 240_000 });
+// Upload, save and preview, with axe on four screens: several minutes on a machine at load 30.
+test.describe.configure({ timeout: 420_000 });
 
 async function checkScreen(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });

@@ -21,7 +21,8 @@ const SVG = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" vi
 const FLOOR = new Uint8Array(readFileSync('item-bank/media/floor-marking.svg'));
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-describe.each(DB_KINDS)('the item editor adds pictures, and practice tests show them, on %s', (kind) => {
+// Up to 12 s a test at load 33; a generous budget for busier hours.
+describe.each(DB_KINDS)('the item editor adds pictures, and practice tests show them, on %s', { timeout: 120_000 }, (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp(kind);
