@@ -5,29 +5,12 @@
  * with its alt text in the item and in the candidate preview; then removes it as version 3. axe on each screen.
  */
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { focusedName } from './exam-helpers.ts';
+import { expect, test } from '@playwright/test';
+import { checkScreen, tabTo } from './exam-helpers.ts';
 
 const PASSWORD = 'demo-password-1';
 // Upload, save and preview, with axe on four screens: several minutes on a machine at load 30.
 test.describe.configure({ timeout: 420_000 });
-
-async function checkScreen(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
-  const axe = await new AxeBuilder({ page }).analyze();
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), `axe on ${name}`).toEqual([]);
-}
-
-/** Tab (forwards) until the focused control's accessible name matches. */
-async function tabTo(page: Page, name: RegExp, max = 80) {
-  for (let i = 0; i < max; i++) {
-    if (name.test(await focusedName(page))) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`never reached ${name}; focus is on "${await focusedName(page)}"`);
-}
 
 test('an author adds a picture with alt text to an item by keyboard, saves a new version, sees it in the preview, and removes it', async ({ page }) => {
   const stamp = Date.now().toString(36).toUpperCase();
@@ -46,12 +29,12 @@ test('an author adds a picture with alt text to an item by keyboard, saves a new
   await itemsPanel.getByRole('button', { name: id, exact: true }).click();
   const detail = page.getByRole('region', { name: new RegExp(id) });
   await expect(detail.getByRole('heading', { name: new RegExp(`${id} · version 1`) })).toBeFocused();
-  await tabTo(page, /^Edit$/);
+  await tabTo(page, /^Edit$/, 80);
   await page.keyboard.press('Enter');
   await expect(detail.getByText('Delivered versions never change.')).toBeVisible();
 
   // A file that is no image: the server's check says what and which file, at the field.
-  await tabTo(page, /^Add a picture for the stem$/);
+  await tabTo(page, /^Add a picture for the stem$/, 80);
   let chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Space');
   await (await chooser).setFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('Gauge should read 80 psi.') });
@@ -72,7 +55,7 @@ test('an author adds a picture with alt text to an item by keyboard, saves a new
   await expect(detail.getByText('Saving makes version 2.')).toBeVisible();
 
   // Saving without alt text: the summary takes focus and names the field; the field says why.
-  await tabTo(page, /^Save$/);
+  await tabTo(page, /^Save$/, 80);
   await page.keyboard.press('Enter');
   const summary = detail.locator('.author-error-summary');
   await expect(summary).toBeFocused();
@@ -87,14 +70,14 @@ test('an author adds a picture with alt text to an item by keyboard, saves a new
   const altText = 'A green bar chart with a white line rising to a peak in the middle and falling again.';
   await page.keyboard.type(altText);
   await checkScreen(page, 'author-item-image-edit');
-  await tabTo(page, /^Save$/);
+  await tabTo(page, /^Save$/, 80);
   await page.keyboard.press('Enter');
   await expect(detail.getByTestId('item-notice')).toContainText('Saved as version 2');
   await expect(detail.getByRole('heading', { name: new RegExp(`${id} · version 2`) })).toBeVisible();
   await expect(detail.getByRole('img', { name: altText })).toBeVisible();
 
   // The candidate preview shows it with its alt text.
-  await tabTo(page, /^Preview as candidate$/);
+  await tabTo(page, /^Preview as candidate$/, 80);
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: `Preview of ${id}` });
   const shown = dialog.getByRole('img', { name: altText });
@@ -105,12 +88,12 @@ test('an author adds a picture with alt text to an item by keyboard, saves a new
   await expect(dialog).toHaveCount(0);
 
   // Removing it is version 3; version 2 keeps its picture (the history lists both).
-  await tabTo(page, /^Edit$/);
+  await tabTo(page, /^Edit$/, 80);
   await page.keyboard.press('Enter');
-  await tabTo(page, /^Remove the picture for the stem$/);
+  await tabTo(page, /^Remove the picture for the stem$/, 80);
   await page.keyboard.press('Enter');
   await expect(page.getByLabel('Add a picture for the stem')).toBeFocused();
-  await tabTo(page, /^Save$/);
+  await tabTo(page, /^Save$/, 80);
   await page.keyboard.press('Enter');
   await expect(detail.getByTestId('item-notice')).toContainText('Saved as version 3');
   await expect(detail.getByRole('img', { name: altText })).toHaveCount(0);
