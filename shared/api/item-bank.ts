@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUT_ROUNDING_RULES, itemBaseSchema, topicSchema } from '../item-bank-format.ts';
+import { CUT_ROUNDING_RULES, imageRefSchema, itemBaseSchema, topicSchema } from '../item-bank-format.ts';
 import { itemStatusSchema, moduleCodeSchema, OPTION_IDS } from '../vocabulary.ts';
 import { problemSchema, timestamp } from './common.ts';
 
@@ -25,7 +25,11 @@ export const itemEditSchema = itemBaseSchema
   .pick({ kwa: true, status: true, stem: true, image: true, options: true, key: true, rationale: true })
   .partial()
   // Not the item schema's topics: its default ([]) would erase an item's topics whenever an edit leaves them out.
-  .extend({ topics: z.array(topicSchema).max(12).optional() });
+  .extend({
+    topics: z.array(topicSchema).max(12).optional(),
+    /** null takes the stem's picture away; an option's picture goes with the option's entry in `options`. */
+    image: imageRefSchema.nullable().optional(),
+  });
 
 export const analysisQuerySchema = z.strictObject({
   module: moduleCodeSchema,
@@ -161,6 +165,29 @@ export const itemPreviewSchema = z.object({
   stem: z.string(),
   image: imageResponseSchema.optional(),
   options: z.array(z.object({ id: z.string(), text: z.string(), image: imageResponseSchema.optional() })),
+});
+
+/**
+ * POST /api/bank/media: one picture for the item editor (authors, admins), as base64 with its file name (the name only
+ * labels messages; the type is read from the bytes). The answer's `src` goes into an item's `image` with alt text.
+ */
+export const MEDIA_UPLOAD_BODY_LIMIT = 4 * 1024 * 1024;
+export const mediaUploadRequestSchema = z.strictObject({
+  name: z.string().trim().min(1, { error: 'give the file name' }).max(300),
+  base64: z
+    .string()
+    .min(1, { error: 'the file is empty' })
+    .max(MEDIA_UPLOAD_BODY_LIMIT - 4096)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'base64 must be the standard alphabet (A-Z, a-z, 0-9, +, /) with = padding' }),
+});
+export const mediaUploadResponseSchema = z.object({
+  /** `sha256:<hex>`: what an item's image `src` names. */
+  src: z.string(),
+  sha256: z.string(),
+  mediaType: z.enum(['image/png', 'image/jpeg', 'image/svg+xml']),
+  size: z.number().int(),
+  /** False when the bank already stored the same bytes (same hash, nothing written). */
+  stored: z.boolean(),
 });
 
 /** GET /api/bank/media/:sha256 (authors, admins) and GET /api/sessions/:id/media/:sha256 (the session's candidate). */

@@ -81,13 +81,11 @@ export const practiceOverviewSchema = z.object({
   attempts: z.array(practiceSummarySchema),
 });
 
+/** A question as it was shown (candidateItemSchema: stem, options in the shown order, pictures) with its key and why. */
 export const reviewedItemSchema = z.object({
-  position: z.number().int(),
-  itemId: z.string(),
+  ...candidateItemSchema.shape,
   kwa: z.string(),
   kwaTitle: z.string(),
-  stem: z.string(),
-  options: z.array(z.object({ id: z.string(), text: z.string() })),
   chosen: z.string().nullable(),
   key: z.string(),
   correct: z.boolean(),

@@ -68,6 +68,7 @@ const MATRIX: Record<string, Role[]> = {
   'GET /api/bank/items/{id}/preview': AUTHORS,
   'GET /api/bank/coverage': AUTHORS,
   'GET /api/bank/media/{sha256}': AUTHORS, // any image of the bank, for authoring
+  'POST /api/bank/media': AUTHORS, // the item editor's picture upload, role checked before the body (item-media-editor.test.ts)
   'POST /api/bank/upload': AUTHORS,
   'GET /api/bank/export.{format}': AUTHORS,
   'GET /api/bank/export': AUTHORS,
@@ -162,6 +163,7 @@ const MATRIX: Record<string, Role[]> = {
   'POST /api/practice/{id}/responses': CANDIDATE,
   'POST /api/practice/{id}/submit': CANDIDATE,
   'GET /api/practice/{id}/review': CANDIDATE,
+  'GET /api/practice/{id}/media/{sha256}': CANDIDATE, // own practice test, an image one of its questions shows (item-media-editor.test.ts)
   'POST /api/sessions/{id}/paper': PROCTORS,
   'GET /api/sessions/{id}/paper': PROCTORS,
   'GET /api/sessions/{id}/paper/booklet.pdf': PROCTORS,

@@ -134,7 +134,7 @@ test('an author fixes an upload from its dry-run problems, commits, finds, edits
   await expect(detail.locator('.author-field').filter({ has: page.getByLabel('Topics') }).locator('.author-field-error')).toContainText('kebab-case');
   await detail.getByLabel('Topics').fill('sustainability, trial-run');
   const newStem = `Which benefit is most direct when a plant cuts its electricity use (edited ${stamp})?`;
-  await detail.getByLabel('Stem').fill(newStem);
+  await detail.getByLabel('Stem', { exact: true }).fill(newStem);
   await checkScreen(page, 'author-item-edit');
   await detail.getByRole('button', { name: 'Save' }).click();
   await expect(detail.getByTestId('item-notice')).toContainText('Saved as version 2');

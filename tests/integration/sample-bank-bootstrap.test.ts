@@ -21,9 +21,9 @@ describe.each(DB_KINDS)('loading the sample banks at first start on %s', { timeo
     for (const i of items) if (i.status === 'practice') practice.set(i.module, (practice.get(i.module) ?? 0) + 1);
     expect(Object.fromEntries(practice)).toEqual({ GRN: 25, MA: 25, MPP: 25, QPM: 25, SAF: 25 });
     expect(items.filter((i) => i.status !== 'practice')).toHaveLength(835);
-    // The five diagrams are read from item-bank/media/ next to the bank files and stored by their hash.
+    // The six diagrams (one on a practice item, SAF-Q20) are read from item-bank/media/ next to the bank files and stored by their hash.
     const pictured = items.filter((i) => i.content.image);
-    expect(pictured.map((i) => i.id).sort()).toEqual(['MA-170', 'MPP-177', 'QPM-163', 'SAF-163', 'SAF-164']);
+    expect(pictured.map((i) => i.id).sort()).toEqual(['MA-170', 'MPP-177', 'QPM-163', 'SAF-163', 'SAF-164', 'SAF-Q20']);
     for (const i of pictured) expect((await t.services.itemBank.media(i.content.image!.src.slice('sha256:'.length))).mediaType).toBe('image/svg+xml');
     expect(await loadSampleBankIfEmpty(t.services, 'item-bank')).toEqual({ loaded: false, items: 0 });
   });

@@ -99,6 +99,11 @@ describe('problems', () => {
     expect(fieldOfPointer('/items/0/key')).toBe('key');
     expect(fieldOfPointer('/items/0/options')).toBe('options');
     expect(fieldOfPointer('')).toBeNull();
+    // A picture's problems go to the picture's alt text field, not to the stem's or the option's text.
+    expect(fieldOfPointer('/body/image/alt')).toBe('image');
+    expect(fieldOfPointer('/items/0/image/src')).toBe('image');
+    expect(fieldOfPointer('/body/options/2/image/alt')).toBe('option-2-image');
+    expect(fieldOfPointer('/items/0/options/2/image/src')).toBe('option-2-image');
   });
 });
 
@@ -109,6 +114,18 @@ describe('edits', () => {
     expect(editPatch(item, { ...d, status: 'retired' })).toEqual({ status: 'retired', topics: ['sustainability'] });
     expect(editPatch(item, { ...d, stem: 'New?' })).toEqual({ stem: 'New?', topics: ['sustainability'] });
     expect(editPatch(item, { ...d, topics: 'Sustainability, energy-cost  energy-cost' })).toEqual({ topics: ['sustainability', 'energy-cost'] });
+  });
+
+  it('sends the stem picture when it is added, changed or removed (null), and counts it as a new version', () => {
+    const d = draftOf(item);
+    const image = { src: `sha256:${'a'.repeat(64)}`, alt: 'A gauge' };
+    expect(editPatch(item, { ...d, image })).toEqual({ image, topics: ['sustainability'] });
+    expect(makesNewVersion(item, editPatch(item, { ...d, image }))).toBe(true);
+    const pictured = { ...item, content: { ...item.content, image } };
+    expect(editPatch(pictured, draftOf(pictured))).toEqual({});
+    expect(editPatch(pictured, { ...draftOf(pictured), image: null })).toEqual({ image: null, topics: ['sustainability'] });
+    expect(editPatch(pictured, { ...draftOf(pictured), image: { ...image, alt: 'A pressure gauge' } })).toMatchObject({ image: { alt: 'A pressure gauge' } });
+    expect(makesNewVersion(pictured, editPatch(pictured, { ...draftOf(pictured), image: null }))).toBe(true);
   });
 
   it('knows when a patch makes a new version', () => {

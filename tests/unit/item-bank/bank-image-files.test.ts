@@ -9,7 +9,7 @@ describe('readBankImages', () => {
   it('reads the sample diagrams next to item-bank/diagrams.json', async () => {
     const text = readFileSync('item-bank/diagrams.json', 'utf8');
     const files = await readBankImages('item-bank/diagrams.json', text);
-    expect([...files.keys()].sort()).toEqual(['media/dial-gauge.svg', 'media/hearing-sign.svg', 'media/lockout-tag.svg', 'media/pid-fragment.svg', 'media/steel-rule.svg']);
+    expect([...files.keys()].sort()).toEqual(['media/dial-gauge.svg', 'media/floor-marking.svg', 'media/hearing-sign.svg', 'media/lockout-tag.svg', 'media/pid-fragment.svg', 'media/steel-rule.svg']);
     expect(Buffer.from(files.get('media/dial-gauge.svg')!).equals(readFileSync('item-bank/media/dial-gauge.svg'))).toBe(true);
   });
 

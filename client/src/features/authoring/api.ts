@@ -5,7 +5,7 @@
  */
 import type { Me } from '../../../../shared/api/auth.ts';
 import type { ErrorBody, Problem } from '../../../../shared/errors.ts';
-import type { ItemContent, ItemOption } from '../../../../shared/item-bank-format.ts';
+import type { ImageRef, ItemContent, ItemOption } from '../../../../shared/item-bank-format.ts';
 import type { ItemStatus, ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { Wire } from '../../../../shared/api/common.ts';
 import type {
@@ -24,6 +24,8 @@ import type {
   itemReviewRequestSchema,
   itemReviewResponseSchema,
   KwaCoverage,
+  mediaUploadRequestSchema,
+  mediaUploadResponseSchema,
   skippedItemSchema,
 } from '../../../../shared/api/item-bank.ts';
 import type { rescoreRequestSchema, rescoreResultSchema } from '../../../../shared/api/score-report.ts';
@@ -32,7 +34,7 @@ import type { DeliveredItemStatistics, FlagThresholds, FormStatistics, ItemFlag,
 import type { proposalDecisionSchema, proposalSchema } from '../../../../shared/api/authoring.ts';
 import { api, type ApiResult } from '../../lib/api-client.ts';
 
-export type { ApiResult, BlueprintCoverage, ImportSummary, ItemChange, ErrorBody, ItemContent, ItemFlag, ItemOption, ItemStatus, KwaCoverage, Me, ModuleAnalysis, ModuleCode, OptionStats, Problem };
+export type { ApiResult, BlueprintCoverage, ImageRef, ImportSummary, ItemChange, ErrorBody, ItemContent, ItemFlag, ItemOption, ItemStatus, KwaCoverage, Me, ModuleAnalysis, ModuleCode, OptionStats, Problem };
 export type ItemAnalysis = DeliveredItemStatistics;
 export type FormAnalysis = FormStatistics;
 export type Thresholds = FlagThresholds;
@@ -97,6 +99,11 @@ export const uploadFiles = (files: { name: string; base64: string }[], dryRun: b
 
 export const listItems = (f: ItemFilter) => api<BankItem[]>('GET', `/api/bank/items${query({ module: f.module, kwa: f.kwa, status: f.status, topic: f.topic })}`);
 export const editItem = (id: string, patch: ItemEdit) => api<EditResponse>('PUT', `/api/bank/items/${enc(id)}`, patch);
+/** One picture for the editor: the server checks and stores it by hash; its `src` goes into an item's image with alt text. */
+export type UploadedImage = Wire<typeof mediaUploadResponseSchema>;
+export const uploadImage = (name: string, base64: string) => api<UploadedImage>('POST', '/api/bank/media', { name, base64 } satisfies Wire<typeof mediaUploadRequestSchema>);
+/** A stored picture of the bank, from the staff media route. */
+export const bankImageUrl = (src: string) => `/api/bank/media/${src.replace(/^sha256:/, '')}`;
 export const retireItem = (id: string) => api<EditResponse>('POST', `/api/bank/items/${enc(id)}/retire`);
 export const previewItem = (id: string) => api<ItemPreview>('GET', `/api/bank/items/${enc(id)}/preview`);
 export const getCoverage = () => api<BlueprintCoverage[]>('GET', '/api/bank/coverage');

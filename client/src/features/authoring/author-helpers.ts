@@ -2,7 +2,7 @@
  * Pure helpers of the author workspace: file kinds and encodings for upload, problem locations and source excerpts,
  * edit patches, coverage levels, sorting and number formats. No React, no DOM (tests/unit/client/author-helpers.test.ts).
  */
-import type { BankItem, ItemChange, ItemContent, ItemEdit, ItemOption, Problem } from './api.ts';
+import type { BankItem, ImageRef, ItemChange, ItemContent, ItemEdit, ItemOption, Problem } from './api.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Upload
@@ -100,10 +100,11 @@ export function sourceExcerpt(text: string, line: number, column?: number, width
  * bank validation of the edited item points into a one-item bank file (/items/0/key).
  */
 export function fieldOfPointer(pointer: string): string | null {
-  const m = /^\/(?:body|items\/\d+)\/([A-Za-z]+)(?:\/(\d+))?/.exec(pointer);
+  const m = /^\/(?:body|items\/\d+)\/([A-Za-z]+)(?:\/(\d+))?(\/image\b)?/.exec(pointer);
   if (!m) return null;
-  const [, field, index] = m;
-  if (field === 'options' && index !== undefined) return `option-${index}`;
+  const [, field, index, image] = m;
+  // A picture's problem (its alt text, its src) belongs to the picture's own field, not the option's text.
+  if (field === 'options' && index !== undefined) return image ? `option-${index}-image` : `option-${index}`;
   return field ?? null;
 }
 
@@ -142,6 +143,8 @@ export interface ItemDraft {
   kwa: string;
   status: BankItem['status'];
   stem: string;
+  /** The stem's picture (`sha256:` src and alt text), or null for none. An option's picture sits in its option. */
+  image: ImageRef | null;
   options: ItemOption[];
   key: string;
   rationale: string;
@@ -150,8 +153,10 @@ export interface ItemDraft {
 
 export function draftOf(item: BankItem): ItemDraft {
   const c = item.content;
-  return { kwa: c.kwa, status: item.status, stem: c.stem, options: c.options.map((o) => ({ ...o })), key: c.key, rationale: c.rationale, topics: c.topics.join(', ') };
+  return { kwa: c.kwa, status: item.status, stem: c.stem, image: c.image ? { ...c.image } : null, options: c.options.map((o) => ({ ...o, ...(o.image ? { image: { ...o.image } } : {}) })), key: c.key, rationale: c.rationale, topics: c.topics.join(', ') };
 }
+
+const sameImage = (a: ImageRef | null | undefined, b: ImageRef | null | undefined) => (a?.src ?? null) === (b?.src ?? null) && (a?.alt ?? null) === (b?.alt ?? null);
 
 /**
  * The PUT body for a draft: only what differs from the item. `topics` is always sent with any change, because the
@@ -164,6 +169,8 @@ export function editPatch(item: BankItem, draft: ItemDraft): ItemEdit {
   if (draft.kwa !== c.kwa) patch.kwa = draft.kwa;
   if (draft.status !== item.status) patch.status = draft.status;
   if (draft.stem !== c.stem) patch.stem = draft.stem;
+  // null takes the stem's picture away (leaving `image` out would keep it).
+  if (!sameImage(draft.image, c.image)) patch.image = draft.image;
   if (JSON.stringify(draft.options) !== JSON.stringify(c.options)) patch.options = draft.options;
   if (draft.key !== c.key) patch.key = draft.key;
   if (draft.rationale !== c.rationale) patch.rationale = draft.rationale;
@@ -178,6 +185,7 @@ export function makesNewVersion(item: BankItem, patch: ItemEdit): boolean {
   return (
     (patch.kwa !== undefined && patch.kwa !== c.kwa) ||
     (patch.stem !== undefined && patch.stem !== c.stem) ||
+    (patch.image !== undefined && !sameImage(patch.image, c.image)) ||
     (patch.options !== undefined && JSON.stringify(patch.options) !== JSON.stringify(c.options)) ||
     (patch.key !== undefined && patch.key !== c.key) ||
     (patch.rationale !== undefined && patch.rationale !== c.rationale) ||

@@ -10,6 +10,7 @@ import { fmt } from './author-helpers.ts';
 import { useFocusOn } from './use-focus.ts';
 import { ItemEditor, savedText } from './item-editor.tsx';
 import { ItemReview } from './item-review.tsx';
+import { BankImage } from './item-image-field.tsx';
 
 export function ItemDetail({ item, kwas, onClose, onSaved, announce }: { item: BankItem; kwas: KwaChoice[]; onClose: () => void; onSaved: () => void; announce: (text: string) => void }) {
   const [mode, setMode] = useState<'view' | 'edit'>('view');
@@ -164,11 +165,6 @@ export function ItemDetail({ item, kwas, onClose, onSaved, announce }: { item: B
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 
 /** The question exactly as the exam draws it (features/exam-session/exam-screen.tsx): a fieldset, the stem as its legend, radio options. */
-/** A stored image of the bank (`sha256:<hex>`), fetched from the staff media route, with its alt text. */
-function BankImage({ image, small }: { image: { src: string; alt: string }; small?: boolean }) {
-  return <img className={small ? 'option-image' : 'author-image'} src={`/api/bank/media/${image.src.replace(/^sha256:/, '')}`} alt={image.alt} />;
-}
-
 function PreviewDialog({ preview, onClose }: { preview: ItemPreview; onClose: () => void }) {
   const [choice, setChoice] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);

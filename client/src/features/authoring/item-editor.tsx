@@ -7,6 +7,7 @@ import { useId, useRef, useState } from 'react';
 import { editItem, OPTION_LETTERS, STATUSES, type BankItem, type EditResponse, type ItemStatus, type KwaChoice, type Problem } from './api.ts';
 import { draftOf, editPatch, fieldOfPointer, makesNewVersion, type ItemDraft } from './author-helpers.ts';
 import { useFocusOn } from './use-focus.ts';
+import { ImageField } from './item-image-field.tsx';
 
 export function savedText(r: EditResponse, before: BankItem): string {
   if (r.change === 'changed' || r.change === 'new') return `Saved as version ${r.version} (bank revision ${r.revision}). Version ${before.version} stays unchanged on every form that delivered it.`;
@@ -14,7 +15,7 @@ export function savedText(r: EditResponse, before: BankItem): string {
   return `Nothing changed; still version ${r.version}.`;
 }
 
-const FIELD_LABEL: Record<string, string> = { kwa: 'KWA', status: 'Status', stem: 'Stem', options: 'Options', key: 'Key', rationale: 'Rationale', topics: 'Topics' };
+const FIELD_LABEL: Record<string, string> = { kwa: 'KWA', status: 'Status', stem: 'Stem', image: 'Picture for the stem', options: 'Options', key: 'Key', rationale: 'Rationale', topics: 'Topics' };
 
 export function ItemEditor({ item, kwas, onCancel, onSaved }: { item: BankItem; kwas: KwaChoice[]; onCancel: () => void; onSaved: (r: EditResponse) => void }) {
   const [draft, setDraft] = useState<ItemDraft>(() => draftOf(item));
@@ -41,7 +42,12 @@ export function ItemEditor({ item, kwas, onCancel, onSaved }: { item: BankItem; 
   }
   const errorOf = (field: string) => byField.get(field);
   const describe = (field: string, hint?: string) => [hint, errorOf(field) ? id(`${field}-error`) : undefined].filter(Boolean).join(' ') || undefined;
-  const fieldLabel = (f: string) => (f.startsWith('option-') ? `Option ${OPTION_LETTERS[Number(f.slice(7))] ?? ''}` : (FIELD_LABEL[f] ?? f));
+  const fieldLabel = (f: string) => {
+    const option = /^option-(\d+)(-image)?$/.exec(f);
+    if (!option) return FIELD_LABEL[f] ?? f;
+    const letter = OPTION_LETTERS[Number(option[1])] ?? '';
+    return option[2] ? `Picture for option ${letter}` : `Option ${letter}`;
+  };
 
   function update<K extends keyof ItemDraft>(k: K, v: ItemDraft[K]) {
     setDraft((d) => ({ ...d, [k]: v }));
@@ -49,6 +55,10 @@ export function ItemEditor({ item, kwas, onCancel, onSaved }: { item: BankItem; 
 
   function setOption(i: number, text: string) {
     setDraft((d) => ({ ...d, options: d.options.map((o, j) => (j === i ? { ...o, text } : o)) }));
+  }
+
+  function setOptionImage(i: number, image: ItemDraft['image']) {
+    setDraft((d) => ({ ...d, options: d.options.map((o, j) => (j !== i ? o : image ? { ...o, image } : { id: o.id, text: o.text })) }));
   }
 
   function addOption() {
@@ -93,7 +103,7 @@ export function ItemEditor({ item, kwas, onCancel, onSaved }: { item: BankItem; 
     <form className="stack author-editor" onSubmit={save} noValidate aria-labelledby={id('title')}>
       <h4 id={id('title')}>Edit {item.id}</h4>
       <p className="banner info">
-        Delivered versions never change. Saving a change to the KWA, stem, options, key, rationale or topics makes <strong>version {item.version + 1}</strong>; every form that delivered version {item.version} keeps
+        Delivered versions never change. Saving a change to the KWA, stem, pictures, options, key, rationale or topics makes <strong>version {item.version + 1}</strong>; every form that delivered version {item.version} keeps
         showing and scoring it. A status change alone keeps version {item.version}.
       </p>
 
@@ -170,6 +180,7 @@ export function ItemEditor({ item, kwas, onCancel, onSaved }: { item: BankItem; 
         <textarea id={id('stem')} rows={3} value={draft.stem} onChange={(e) => update('stem', e.currentTarget.value)} aria-invalid={!!errorOf('stem')} aria-describedby={describe('stem')} />
         {errorText('stem')}
       </div>
+      <ImageField id={id('image')} label="for the stem" image={draft.image} onChange={(image) => update('image', image)} error={errorText('image')} errorId={errorOf('image') ? id('image-error') : undefined} />
 
       <fieldset className="author-fieldset" aria-describedby={describe('options', id('options-hint'))}>
         <legend>Options and key</legend>
@@ -191,6 +202,14 @@ export function ItemEditor({ item, kwas, onCancel, onSaved }: { item: BankItem; 
                 <label htmlFor={id(f)}>Option {o.id}</label>
                 <input id={id(f)} value={o.text} onChange={(e) => setOption(i, e.currentTarget.value)} aria-invalid={!!errorOf(f)} aria-describedby={describe(f)} />
                 {errorText(f)}
+                <ImageField
+                  id={id(`${f}-image`)}
+                  label={`for option ${o.id}`}
+                  image={o.image ?? null}
+                  onChange={(image) => setOptionImage(i, image)}
+                  error={errorText(`${f}-image`)}
+                  errorId={errorOf(`${f}-image`) ? id(`${f}-image-error`) : undefined}
+                />
               </div>
             </div>
           );

@@ -17,6 +17,7 @@ import { BreakOverlay, ScheduledBreakSlot, UnscheduledBreakDialog } from './brea
 import type { ExamController } from './exam-controller.ts';
 import { reviewOf, type ExamState } from './exam-state.ts';
 import { imageUrl, ItemImage } from './item-image.tsx';
+import type { CandidateImage } from '../../../../shared/protocol/session-protocol.ts';
 import { QuestionPalette } from './question-palette.tsx';
 import { ShortcutList } from './shortcut-list.tsx';
 import { shortcutFor } from './shortcuts.ts';
@@ -70,7 +71,10 @@ function selectionOffsets(root: HTMLElement | null): [number, number] | null {
 /** What the screen needs of its controller: the exam's (over the socket) or a practice test's (over HTTP). */
 export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe' | 'offsetMs' | 'outboxPersistent' | 'reconnect' | 'dismiss' | 'answer' | 'flag' | 'go' | 'signal' | 'submit'> &
   /** Only a live exam has a proctor to raise a hand to or hear from. */
-  Partial<Pick<ExamController, 'raiseHand' | 'dismissMessage' | 'takeBreak' | 'endBreak'>>;
+  Partial<Pick<ExamController, 'raiseHand' | 'dismissMessage' | 'takeBreak' | 'endBreak'>> & {
+    /** Where an item's picture is fetched; the exam's session media route when left out. */
+    mediaUrl?: (image: CandidateImage) => string;
+  };
 
 export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
   const [view, setView] = useState<'question' | 'review'>('question');
@@ -88,6 +92,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
   useEffect(() => setBreakError(null), [onBreak]);
   const [reading, setReading] = useReading();
   const [marks, updateMarks] = useMarks(state.sessionId);
+  const mediaUrl = controller.mediaUrl ?? ((image: CandidateImage) => imageUrl(state.sessionId, image));
   const [calculatorMode, setCalculatorMode] = useState<CalculatorMode>('none');
   const [calculatorOpen, setCalculatorOpen] = useState(false);
   const calculatorButton = useRef<HTMLButtonElement>(null);
@@ -355,7 +360,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
                     )}
                   </span>
                 </legend>
-                {item.image && <ItemImage sessionId={state.sessionId} image={item.image} label="picture for this question" />}
+                {item.image && <ItemImage src={mediaUrl(item.image)} image={item.image} label="picture for this question" />}
                 <div className="options">
                   {item.options.map((o, i) => {
                     const checked = state.answers[item.itemId] === o.id;
@@ -367,11 +372,11 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
                           <span className="option-letter">{LETTERS[i]}</span>
                           <span className="option-text">
                             {o.text}
-                            {o.image && <img className="option-image" src={imageUrl(state.sessionId, o.image)} alt={o.image.alt} />}
+                            {o.image && <img className="option-image" src={mediaUrl(o.image)} alt={o.image.alt} />}
                           </span>
                           {struck && <span className="visually-hidden"> (struck out)</span>}
                         </label>
-                        {o.image && <ItemImage sessionId={state.sessionId} image={o.image} label={`picture of option ${LETTERS[i]}`} inline={false} />}
+                        {o.image && <ItemImage src={mediaUrl(o.image)} image={o.image} label={`picture of option ${LETTERS[i]}`} inline={false} />}
                         <button
                           type="button"
                           className="strike-btn"

@@ -1,8 +1,9 @@
 /**
  * An image in a question (under the stem or in an option): it scales with the page and the text-size setting
  * (max-width 100%), carries its alt text for screen readers, and opens larger in a dialog (a button, so keyboard
- * operable; Escape or Close closes it and focus returns to the button). Fetched from the session's own media route,
- * which serves it only while the exam is in progress.
+ * operable; Escape or Close closes it and focus returns to the button). `src` is the exam session's own media route,
+ * which serves it only while the exam is in progress, or a practice test's (practice-api.ts), which serves it only to
+ * the candidate of that test.
  */
 import { useRef, useState } from 'react';
 import { Dialog } from '../../components/ui/dialog.tsx';
@@ -11,10 +12,10 @@ import type { CandidateImage } from '../../../../shared/protocol/session-protoco
 export const imageUrl = (sessionId: string, image: CandidateImage) => `/api/sessions/${encodeURIComponent(sessionId)}/media/${image.sha256}`;
 
 /** `inline={false}`: only the Enlarge button and its dialog (an option's picture sits inside the option's label). */
-export function ItemImage(props: { sessionId: string; image: CandidateImage; label: string; inline?: boolean }) {
+export function ItemImage(props: { src: string; image: CandidateImage; label: string; inline?: boolean }) {
   const [open, setOpen] = useState(false);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const src = imageUrl(props.sessionId, props.image);
+  const src = props.src;
   const button = (
     <button type="button" className="secondary enlarge-btn" onClick={() => setOpen(true)} aria-label={`Enlarge the ${props.label}`}>
       Enlarge

@@ -7,7 +7,7 @@
 import type { Snapshot } from './exam-state.ts';
 import { examReducer, initialExamState, type ExamAction, type ExamState } from './exam-state.ts';
 import type { ExamScreenController } from './exam-screen.tsx';
-import { getPractice, savePracticeResponse, submitPractice, type PracticeAttempt } from './practice-api.ts';
+import { getPractice, practiceImageUrl, savePracticeResponse, submitPractice, type PracticeAttempt } from './practice-api.ts';
 
 /** Answers sent after the deadline within this margin are still taken by the server (PRACTICE_GRACE_MS). */
 const END_CHECK_DELAY_MS = 6_000;
@@ -73,6 +73,7 @@ export function createPracticeController(attempt: PracticeAttempt, onEnded: (a: 
     },
     offsetMs,
     outboxPersistent: false,
+    mediaUrl: (image) => practiceImageUrl(attempt.id, image),
     reconnect() {},
     dismiss: (id: number) => dispatch({ type: 'dismiss', id }),
     answer(itemId: string, optionId: string | null) {

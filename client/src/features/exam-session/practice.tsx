@@ -8,7 +8,8 @@ import { linkClick } from '../../lib/router.ts';
 import { ScreenHeading } from './before-exam.tsx';
 import { ExamScreen } from './exam-screen.tsx';
 import { createPracticeController } from './practice-controller.ts';
-import { getPractice, getPracticeReview, practiceOverview, startPractice, type PracticeAttempt, type PracticeOverview, type PracticeReview } from './practice-api.ts';
+import { ItemImage } from './item-image.tsx';
+import { getPractice, getPracticeReview, practiceImageUrl, practiceOverview, startPractice, type PracticeAttempt, type PracticeOverview, type PracticeReview } from './practice-api.ts';
 
 const pct = (n: number) => `${n.toFixed(1)}%`;
 
@@ -173,10 +174,12 @@ function PracticeReviewView({ id, endReason, onBack }: { id: string; endReason: 
               <p>
                 <strong>{it.stem}</strong>
               </p>
+              {it.image && <ItemImage src={practiceImageUrl(id, it.image)} image={it.image} label={`picture for question ${it.position}`} />}
               <ul aria-label={`Options of question ${it.position}`}>
                 {it.options.map((o, i) => (
                   <li key={o.id}>
                     {String.fromCharCode(65 + i)}. {o.text}
+                    {o.image && <img className="option-image" src={practiceImageUrl(id, o.image)} alt={o.image.alt} />}
                     {o.id === it.key && <strong> — correct answer</strong>}
                     {o.id === it.chosen && o.id !== it.key && <em> — your answer</em>}
                     {o.id === it.chosen && o.id === it.key && <em> (your answer)</em>}

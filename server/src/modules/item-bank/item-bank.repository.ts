@@ -305,6 +305,11 @@ export async function storedMediaHashes(db: Db): Promise<Set<string>> {
   return new Set((await db.select({ sha256: media.sha256 }).from(media)).map((r) => r.sha256));
 }
 
+export async function hasMedia(db: Db, sha256: string): Promise<boolean> {
+  const [row] = await db.select({ sha256: media.sha256 }).from(media).where(eq(media.sha256, sha256)).limit(1);
+  return !!row;
+}
+
 export async function findMedia(db: Db, sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
   const [row] = await db.select({ mediaType: media.mediaType, bytes: media.bytes }).from(media).where(eq(media.sha256, sha256)).limit(1);
   return row;

@@ -21,7 +21,10 @@ import {
   itemParamsSchema,
   itemPreviewSchema,
   itemQuerySchema,
+  MEDIA_UPLOAD_BODY_LIMIT,
   mediaParamsSchema,
+  mediaUploadRequestSchema,
+  mediaUploadResponseSchema,
 } from '../../../../shared/api/item-bank.ts';
 import { idParamsSchema } from '../../../../shared/api/common.ts';
 import { releaseDetailSchema, releaseProposeRequestSchema, releaseProposeResponseSchema, releaseSummarySchema } from '../../../../shared/api/releases.ts';
@@ -104,6 +107,21 @@ export const itemBankRoutes: FastifyPluginAsyncZod<{ itemBank: ItemBankService }
     '/api/bank/media/:sha256',
     { ...authors, schema: { tags: ['item bank'], summary: 'An image of the bank (private, no-store)', params: mediaParamsSchema, response: { 200: fileResponse('The image', 'image/png', 'image/jpeg', 'image/svg+xml') } } },
     async (req, reply) => sendImage(reply, await itemBank.media(req.params.sha256)),
+  );
+  app.post(
+    '/api/bank/media',
+    {
+      // The role is checked in onRequest, before the body (up to 4 MB of base64) is read; checkImage holds the real limits.
+      ...authors,
+      bodyLimit: MEDIA_UPLOAD_BODY_LIMIT,
+      schema: {
+        tags: ['item bank'],
+        summary: 'Upload a picture for an item (PNG or JPEG up to 2 MB, static SVG up to 512 KB), stored by its hash; name it in an edit as image src with alt text',
+        body: mediaUploadRequestSchema,
+        response: { 201: mediaUploadResponseSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await itemBank.uploadMedia(actorOf(req), { name: req.body.name, bytes: new Uint8Array(Buffer.from(req.body.base64, 'base64')) })),
   );
   app.get('/api/bank/coverage', { ...authors, schema: { tags: ['item bank'], summary: "The bank's coverage against each blueprint, per KWA", response: { 200: z.array(blueprintCoverageSchema) } } }, async () => itemBank.coverage());
 

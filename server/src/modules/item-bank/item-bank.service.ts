@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
-import { BANK_FORMAT_VERSION, contentOf, imagesOf, type BankFile, type Item } from '../../../../shared/item-bank-format.ts';
+import { BANK_FORMAT_VERSION, contentOf, imagesOf, type BankFile, type ImageRef, type Item } from '../../../../shared/item-bank-format.ts';
+import { checkImage } from './domain/media-check.ts';
 import { MODULE_CODES, type ModuleCode } from '../../../../shared/vocabulary.ts';
 import type { ReleaseContents } from '../../../../shared/bank-release.ts';
 import { releaseContentsOf, releaseDiff, releaseProblems } from './domain/bank-release.ts';
@@ -216,6 +217,24 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
       return exportQtiPackage(bank, (src) => stored.get(src.slice('sha256:'.length)));
     },
 
+    /**
+     * One picture from the item editor: checked exactly as an image in an imported bank file (media-check.ts: PNG or
+     * JPEG by their magic bytes and size, SVG well-formed and static), stored once by its hash, and audited. It shows
+     * on no item until an edit names its `sha256:` reference with alt text, which makes a new item version.
+     */
+    async uploadMedia(actor: Actor, file: { name: string; bytes: Uint8Array }) {
+      if (actor.role !== 'author' && actor.role !== 'admin') throw forbidden('Only authors and admins add images to items');
+      const check = checkImage(file.bytes, file.name);
+      if (!check.ok) throw validationFailed(check.message, [{ pointer: '/body/base64', file: file.name, message: check.message }]);
+      const sha256 = sha256Hex(file.bytes);
+      return db.transaction(async (tx) => {
+        const stored = !(await repo.hasMedia(tx, sha256));
+        if (stored) await repo.insertMedia(tx, [{ sha256, mediaType: check.mediaType, bytes: file.bytes }], actor.userId);
+        await deps.audit.record(actor, { action: 'media.uploaded', subjectType: 'media', subjectId: sha256, details: { name: file.name, mediaType: check.mediaType, size: file.bytes.byteLength, stored } }, tx);
+        return { src: `sha256:${sha256}`, sha256, mediaType: check.mediaType, size: file.bytes.byteLength, stored };
+      });
+    },
+
     /** An image of the bank, for authors and admins (candidates fetch theirs through their session). */
     async media(sha256: string) {
       const found = await repo.findMedia(db, sha256);
@@ -227,10 +246,14 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
      * Edits one item through the same validation and versioning as a file import: a content change makes a new
      * version, a status change (e.g. retiring, promoting a pretest item) changes only the lifecycle.
      */
-    async editItem(actor: Actor, id: string, patch: Partial<Omit<Item, 'id' | 'module'>>) {
+    async editItem(actor: Actor, id: string, patch: Partial<Omit<Item, 'id' | 'module' | 'image'>> & { image?: ImageRef | null }) {
       const current = (await this.snapshot()).items.get(id);
       if (!current) throw notFound(`item ${id}`);
-      const item = { id, module: current.module, status: current.status, ...current.content, ...(current.stats ? { stats: current.stats } : {}), ...patch };
+      const { image, ...rest } = patch;
+      const { image: currentImage, ...content } = current.content;
+      // image: undefined keeps the stem's picture, null takes it away, a reference sets it.
+      const stemImage = image === undefined ? currentImage : (image ?? undefined);
+      const item = { id, module: current.module, status: current.status, ...content, ...(stemImage ? { image: stemImage } : {}), ...(current.stats ? { stats: current.stats } : {}), ...rest };
       const result = await this.importSources(actor, [{ name: `edit of ${id}`, text: JSON.stringify({ formatVersion: BANK_FORMAT_VERSION, items: [item] }) }]);
       return { id, change: result.plan.items[0]!.change, version: (await repo.listItems(db, { ids: [id] }))[0]!.version, revision: result.revision };
     },

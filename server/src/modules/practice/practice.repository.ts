@@ -1,15 +1,16 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { itemVersions, practiceAttempts, type PracticeAttemptItem } from '../../db/schema/index.ts';
+import { itemVersionMedia, itemVersions, media, practiceAttempts, type PracticeAttemptItem } from '../../db/schema/index.ts';
 import type { ItemContent } from '../../../../shared/item-bank-format.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
 
 /**
  * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
  * never a silent join; scripts/lint-architecture.ts holds the list to the code.
- * A practice test's questions at the versions it was drawn at (the key and rationale for the review).
+ * A practice test's questions at the versions it was drawn at (the key and rationale for the review), and the images
+ * those versions show.
  */
-export const readModel = { reads: ['itemVersions'] } as const;
+export const readModel = { reads: ['itemVersionMedia', 'itemVersions', 'media'] } as const;
 
 export type PracticeRow = typeof practiceAttempts.$inferSelect;
 export type { PracticeAttemptItem };
@@ -52,4 +53,16 @@ export async function contentsOf(db: Db, items: readonly Pick<PracticeAttemptIte
     .where(inArray(itemVersions.itemId, [...new Set(items.map((i) => i.itemId))]));
   const wanted = new Set(items.map((i) => `${i.itemId}@${i.version}`));
   return new Map(rows.filter((r) => wanted.has(`${r.itemId}@${r.version}`)).map((r) => [`${r.itemId}@${r.version}`, r.content]));
+}
+
+/** An image one of the test's item versions shows, or undefined: the only way a practising candidate reaches media. */
+export async function attemptMedia(db: Db, items: readonly Pick<PracticeAttemptItem, 'itemId' | 'version'>[], sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
+  if (!items.length) return undefined;
+  const [row] = await db
+    .select({ mediaType: media.mediaType, bytes: media.bytes })
+    .from(itemVersionMedia)
+    .innerJoin(media, eq(media.sha256, itemVersionMedia.sha256))
+    .where(and(eq(itemVersionMedia.sha256, sha256), or(...items.map((i) => and(eq(itemVersionMedia.itemId, i.itemId), eq(itemVersionMedia.version, i.version))))))
+    .limit(1);
+  return row;
 }

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParamsSchema, noBody } from '../../../../shared/api/common.ts';
+import { fileResponse, idParamsSchema, noBody } from '../../../../shared/api/common.ts';
+import { mediaParamsSchema } from '../../../../shared/api/item-bank.ts';
+import { sendImage } from '../../platform/http/image-reply.ts';
 import { practiceAttemptSchema, practiceOverviewSchema, practiceResponseSchema, practiceReviewSchema, savedPracticeResponseSchema, startPracticeSchema } from '../../../../shared/api/practice.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { PracticeService } from './practice.service.ts';
@@ -25,6 +27,12 @@ export const practiceRoutes: FastifyPluginAsyncZod<{ practice: PracticeService }
 
   app.post('/api/practice/:id/submit', { onRequest: guard, schema: { tags, summary: 'Submit: score the practice test', params, body: noBody, response: { 200: practiceAttemptSchema } } }, async (req) =>
     practice.submit(actorOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/practice/:id/media/:sha256',
+    { onRequest: guard, schema: { tags, summary: 'A picture of a question on my practice test (private, no-store)', params: params.extend(mediaParamsSchema.shape), response: { 200: fileResponse('The image', 'image/png', 'image/jpeg', 'image/svg+xml') } } },
+    async (req, reply) => sendImage(reply, await practice.media(actorOf(req), req.params.id, req.params.sha256)),
   );
 
   app.get('/api/practice/:id/review', { onRequest: guard, schema: { tags, summary: 'Every question with my answer, the key and the rationale (after the end)', params, response: { 200: practiceReviewSchema } } }, async (req) =>

@@ -17,6 +17,7 @@ import type { ItemBankService } from '../item-bank/item-bank.service.ts';
 import type { BankSnapshot } from '../item-bank/domain/bank-snapshot.ts';
 import type { ScoreResult } from '../scoring/domain/score-session.ts';
 import { drawPracticeTest, isTimeUp, PRACTICE_GRACE_MS, PRACTICE_LENGTH, practiceTimeLimitMs, reviewOf, scorePractice, type PracticePoolItem } from './domain/practice-test.ts';
+import { toCandidateItems } from '../sessions/domain/candidate-view.ts';
 import * as repo from './practice.repository.ts';
 
 export const PRACTICE_NOTE = 'Practice result: it does not count toward eligibility, certificates or any record of your exams.';
@@ -104,12 +105,8 @@ export function createPracticeService(deps: PracticeDeps) {
       endedAt: row.endedAt,
       endReason: row.endReason as 'submitted' | 'expired' | null,
       time: { deadline: row.deadlineAt, remainingMs: row.deadlineAt ? Math.max(0, row.deadlineAt.getTime() - (row.endedAt ?? now).getTime()) : null, serverTime: now },
-      // The exam screen's shape, built from stem and options only: no key and no rationale while the test is open.
-      items: row.items.map((it, i) => {
-        const c = contents.get(`${it.itemId}@${it.version}`);
-        const text = new Map<string, string>((c?.options ?? []).map((o) => [o.id, o.text]));
-        return { itemId: it.itemId, position: i + 1, stem: c?.stem ?? '', options: it.optionOrder.map((o) => ({ id: o, text: text.get(o) ?? '' })) };
-      }),
+      // The exam screen's shape, built by the exam's own function: stem, options and pictures, no key and no rationale.
+      items: toCandidateItems(row.items.map((it, i) => ({ position: i + 1, itemId: it.itemId, optionOrder: it.optionOrder, content: contents.get(`${it.itemId}@${it.version}`) ?? { stem: '', options: [] } }))),
       answers: row.answers,
       flags: row.flags,
       result: row.result ? resultView(row.result as unknown as ScoreResult) : null,
@@ -208,6 +205,18 @@ export function createPracticeService(deps: PracticeDeps) {
         return finish(tx, actor, row, isTimeUp(row.deadlineAt, now, PRACTICE_GRACE_MS) ? 'expired' : 'submitted', now);
       });
       return view(row);
+    },
+
+    /**
+     * A picture of a question on the candidate's own practice test, open or ended (the review shows the questions
+     * again): another candidate's test is 404 like any test they cannot see, staff get 403, and an image no question of
+     * this test shows is 404. Practice items' pictures are no secret, but a practice test is no way to browse the bank.
+     */
+    async media(actor: Actor, id: string, sha256: string) {
+      const row = await loadOwn(db, actor, id, false);
+      const found = await repo.attemptMedia(db, row.items, sha256);
+      if (!found) throw notFound('image');
+      return found;
     },
 
     /** Every question with the candidate's answer, the key and the rationale: only once the test has ended. */

@@ -7,6 +7,8 @@ import seedrandom from 'seedrandom';
 import type { Blueprint, ItemContent } from '../../../../../shared/item-bank-format.ts';
 import type { ItemStatus } from '../../../../../shared/vocabulary.ts';
 import { scoreSession, type EndReason, type ScoreResult } from '../../scoring/domain/score-session.ts';
+import { toCandidateItems } from '../../sessions/domain/candidate-view.ts';
+import type { CandidateItem } from '../../../../../shared/protocol/session-protocol.ts';
 
 /** Questions on a practice test when the pool holds at least that many. */
 export const PRACTICE_LENGTH = 25;
@@ -93,37 +95,22 @@ export function scorePractice(input: {
   });
 }
 
-/** One reviewed question: what was shown, what the candidate chose, the key and why. */
-export interface ReviewedItem {
-  position: number;
-  itemId: string;
+/** One reviewed question: what was shown (as on the exam screen, pictures included), what the candidate chose, the key and why. */
+export type ReviewedItem = CandidateItem & {
   kwa: string;
   kwaTitle: string;
-  stem: string;
-  options: { id: string; text: string }[];
   chosen: string | null;
   key: string;
   correct: boolean;
   rationale: string;
-}
+};
 
-export function reviewOf(items: readonly PracticeTestItem[], contents: ReadonlyMap<string, Pick<ItemContent, 'stem' | 'options' | 'key' | 'rationale'>>, answers: Record<string, string>, kwaTitles: Record<string, string>): ReviewedItem[] {
+export function reviewOf(items: readonly PracticeTestItem[], contents: ReadonlyMap<string, Pick<ItemContent, 'stem' | 'image' | 'options' | 'key' | 'rationale'>>, answers: Record<string, string>, kwaTitles: Record<string, string>): ReviewedItem[] {
   return items.map((it, i) => {
     const c = contents.get(`${it.itemId}@${it.version}`);
     if (!c) throw new NotPracticeItemError(`practice item ${it.itemId} version ${it.version} is missing`);
-    const text = new Map<string, string>(c.options.map((o) => [o.id, o.text]));
+    const [shown] = toCandidateItems([{ position: i + 1, itemId: it.itemId, optionOrder: it.optionOrder, content: c }]);
     const chosen = answers[it.itemId] ?? null;
-    return {
-      position: i + 1,
-      itemId: it.itemId,
-      kwa: it.kwa,
-      kwaTitle: kwaTitles[it.kwa] ?? it.kwa,
-      stem: c.stem,
-      options: it.optionOrder.map((id) => ({ id, text: text.get(id) ?? '' })),
-      chosen,
-      key: c.key,
-      correct: chosen === c.key,
-      rationale: c.rationale,
-    };
+    return { ...shown!, kwa: it.kwa, kwaTitle: kwaTitles[it.kwa] ?? it.kwa, chosen, key: c.key, correct: chosen === c.key, rationale: c.rationale };
   });
 }
