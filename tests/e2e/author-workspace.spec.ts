@@ -12,6 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
 import { E2E_BASE } from './support/chromium.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
+import { apiCall as call, apiLogin as login } from './exam-helpers.ts';
 
 const BASE = E2E_BASE;
 const PASSWORD = 'demo-password-1';
@@ -214,21 +215,6 @@ test('a QTI upload reports an unsupported interaction as a problem, and lists it
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-async function login(username: string, password: string): Promise<string> {
-  const r = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  expect(r.ok, `login ${username}: ${r.status}`).toBe(true);
-  return r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
-async function call<T>(cookie: string, method: string, url: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${BASE}${url}`, { method, headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  expect(r.ok, `${method} ${url}: ${r.status} ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
 
 test('an admin sees a planted miskey in the item analysis, dry-runs the rescore after the key correction, and applies it', async ({ page }) => {
   const admin = await login('admin', PASSWORD);

@@ -113,3 +113,21 @@ export function currentAnswer(page: Page): Promise<{ itemId: string; optionId: s
     return { itemId: radios[0]!.name.replace(/^q-/, ''), optionId: checked?.value ?? null };
   });
 }
+
+/** Signs in through the API outside the browser and returns the session cookie (for seeding data over fetch). */
+export async function apiLogin(username: string, password: string): Promise<string> {
+  const r = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(r.ok, `login ${username}: ${r.status}`).toBe(true);
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** One API call with a cookie from apiLogin; fails the test on any non-2xx answer. */
+export async function apiCall<T>(cookie: string, method: string, url: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${BASE}${url}`, { method, headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  expect(r.ok, `${method} ${url}: ${r.status} ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}
