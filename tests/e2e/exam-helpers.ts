@@ -5,6 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { E2E_BASE } from './support/chromium.ts';
 import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { ExamClient } from '../helpers/exam-client.ts';
 
 export const BASE = E2E_BASE;
 const DEMO_PASSWORD = 'demo-password-1';
@@ -130,4 +131,21 @@ export async function apiCall<T>(cookie: string, method: string, url: string, bo
   const text = await r.text();
   expect(r.ok, `${method} ${url}: ${r.status} ${text}`).toBe(true);
   return JSON.parse(text) as T;
+}
+
+/**
+ * A new candidate at `center` with a `module` session started through the API (staff cookies from apiLogin) and the
+ * exam socket open: what a test that plants responses for the item analysis needs.
+ */
+export async function openSitting(staffCookies: { admin: string; proctor: string }, center: { id: string; code: string }, candidate: { username: string; displayName: string }, module: string) {
+  const { admin, proctor } = staffCookies;
+  const user = await apiCall<{ id: string }>(admin, 'POST', '/api/admin/users', { ...candidate, role: 'candidate', password: CANDIDATE_PASSWORD, testCenterCodes: [center.code] });
+  const session = await apiCall<{ id: string }>(proctor, 'POST', '/api/sessions', { candidateId: user.id, module, testCenterId: center.id, scheduledAt: new Date().toISOString() });
+  const cookie = await apiLogin(candidate.username, CANDIDATE_PASSWORD);
+  await apiCall(cookie, 'POST', `/api/sessions/${session.id}/check-in`);
+  await apiCall(proctor, 'POST', `/api/sessions/${session.id}/admit`, { idConfirmed: true });
+  await apiCall(cookie, 'POST', `/api/sessions/${session.id}/handbook`, { version: HANDBOOK_VERSION });
+  await apiCall(cookie, 'POST', `/api/sessions/${session.id}/start`);
+  const client = await ExamClient.open(BASE, { cookie });
+  return { sessionId: session.id, client, snapshot: await client.hello(session.id) };
 }

@@ -6,10 +6,7 @@
  * the release afterwards; the specs that follow this one alphabetically do not sit MPP.)
  */
 import { expect, test } from '@playwright/test';
-import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
-import { ExamClient } from '../helpers/exam-client.ts';
-import { apiCall as call, apiLogin as login, checkScreen } from './exam-helpers.ts';
-import { E2E_BASE as BASE } from './support/chromium.ts';
+import { apiCall as call, apiLogin as login, checkScreen, openSitting } from './exam-helpers.ts';
 
 const PASSWORD = 'demo-password-1';
 // Three exam sittings through the socket took 3 minutes on a busy machine; the budget is three times that.
@@ -25,16 +22,7 @@ test('filtering the item analysis by bank release shows that release’s session
 
   /** One MPP sitting through the API and the exam socket, every answer right or every answer wrong. */
   async function sit(k: string, right: boolean) {
-    const username = `e2e-rel-${stamp}-${k}`;
-    const user = await call<{ id: string }>(admin, 'POST', '/api/admin/users', { username, displayName: `Release Candidate ${k}`, role: 'candidate', password: 'e2e-candidate-password', testCenterCodes: [center.code] });
-    const session = await call<{ id: string }>(proctor, 'POST', '/api/sessions', { candidateId: user.id, module: 'MPP', testCenterId: center.id, scheduledAt: new Date().toISOString() });
-    const cookie = await login(username, 'e2e-candidate-password');
-    await call(cookie, 'POST', `/api/sessions/${session.id}/check-in`);
-    await call(proctor, 'POST', `/api/sessions/${session.id}/admit`, { idConfirmed: true });
-    await call(cookie, 'POST', `/api/sessions/${session.id}/handbook`, { version: HANDBOOK_VERSION });
-    await call(cookie, 'POST', `/api/sessions/${session.id}/start`);
-    const client = await ExamClient.open(BASE, { cookie });
-    const snap = await client.hello(session.id);
+    const { client, snapshot: snap } = await openSitting({ admin, proctor }, center, { username: `e2e-rel-${stamp}-${k}`, displayName: `Release Candidate ${k}` }, 'MPP');
     await Promise.all(snap.items.map((it) => client.answer(it.itemId, right ? keys.get(it.itemId)! : it.options.find((o) => o.id !== keys.get(it.itemId))!.id)));
     await client.request({ type: 'submit' });
     await client.waitFor('result-ready', () => true, 30_000);
