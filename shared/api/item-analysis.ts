@@ -124,6 +124,8 @@ export const deliveredItemStatisticsSchema = itemStatisticsSchema.extend({
   role: z.enum(['scored', 'pretest']),
   /** Retire or rewrite, with the statistics that justify it; null when nothing is suggested. */
   suggestion: itemSuggestionSchema.nullable(),
+  /** Where the item's n comes from: candidates presented the item, per bank release (id and name null: the live bank). */
+  releases: z.array(z.object({ id: z.string().nullable(), name: z.string().nullable(), candidates: z.number().int() })),
 });
 export type DeliveredItemStatistics = z.infer<typeof deliveredItemStatisticsSchema>;
 
@@ -134,7 +136,12 @@ export const moduleAnalysisSchema = z.object({
   form: formStatisticsSchema.nullable(),
   thresholds: flagThresholdsSchema,
   exposurePolicy: exposurePolicySchema,
-  /** The analysed sessions per bank release their forms came from (id and name null: the live bank, no release). */
+  /**
+   * The module's scored sessions per bank release their forms came from (id and name null: the live bank, no release),
+   * whatever the filter: the releases one can filter by.
+   */
   releases: z.array(z.object({ id: z.string().nullable(), name: z.string().nullable(), sessions: z.number().int() })),
+  /** The sessions analysed: all (release null, name null), one release (its id and name) or the live bank (`live`, name null). */
+  scope: z.object({ release: z.string().nullable(), name: z.string().nullable() }),
 });
 export type ModuleAnalysis = z.infer<typeof moduleAnalysisSchema>;

@@ -38,6 +38,8 @@ export const analysisQuerySchema = z.strictObject({
   minCorrectedPointBiserial: z.coerce.number().min(-1).max(1).optional(),
   /** Overrides ANALYSIS_MAX_EXPOSURE_RATE for this request. */
   maxExposureRate: z.coerce.number().gt(0).max(1).optional(),
+  /** Only the sessions assembled from this bank release (its id), or `live` for those drawn from the live bank; absent: all. */
+  release: z.union([z.uuid(), z.literal('live')], { error: 'release must be a bank release id or "live"' }).optional(),
 });
 
 /** The bank against one blueprint (GET /api/bank/coverage). */

@@ -9,11 +9,9 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
-import { E2E_BASE } from './support/chromium.ts';
-import { ExamClient } from '../helpers/exam-client.ts';
+import type { ExamClient } from '../helpers/exam-client.ts';
+import { apiCall as call, apiLogin as login, openSitting } from './exam-helpers.ts';
 
-const BASE = E2E_BASE;
 const PASSWORD = 'demo-password-1';
 
 interface SampleItem {
@@ -214,21 +212,6 @@ test('a QTI upload reports an unsupported interaction as a problem, and lists it
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-async function login(username: string, password: string): Promise<string> {
-  const r = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  expect(r.ok, `login ${username}: ${r.status}`).toBe(true);
-  return r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
-async function call<T>(cookie: string, method: string, url: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${BASE}${url}`, { method, headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  expect(r.ok, `${method} ${url}: ${r.status} ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
 
 test('an admin sees a planted miskey in the item analysis, dry-runs the rescore after the key correction, and applies it', async ({ page }) => {
   const admin = await login('admin', PASSWORD);
@@ -242,16 +225,7 @@ test('an admin sees a planted miskey in the item analysis, dry-runs the rescore 
   // Four candidates of falling ability, each with a started GRN session and an open exam socket.
   const sittings: { client: ExamClient; items: string[] }[] = [];
   for (let k = 0; k < 4; k++) {
-    const username = `e2e-analysis-${Date.now().toString(36)}-${k}`;
-    const user = await call<{ id: string }>(admin, 'POST', '/api/admin/users', { username, displayName: `Analysis Candidate ${k + 1}`, role: 'candidate', password: 'e2e-candidate-password', testCenterCodes: [center.code] });
-    const session = await call<{ id: string }>(proctor, 'POST', '/api/sessions', { candidateId: user.id, module: 'GRN', testCenterId: center.id, scheduledAt: new Date().toISOString() });
-    const cookie = await login(username, 'e2e-candidate-password');
-    await call(cookie, 'POST', `/api/sessions/${session.id}/check-in`);
-    await call(proctor, 'POST', `/api/sessions/${session.id}/admit`, { idConfirmed: true });
-    await call(cookie, 'POST', `/api/sessions/${session.id}/handbook`, { version: HANDBOOK_VERSION });
-    await call(cookie, 'POST', `/api/sessions/${session.id}/start`);
-    const client = await ExamClient.open(BASE, { cookie });
-    const snap = await client.hello(session.id);
+    const { client, snapshot: snap } = await openSitting({ admin, proctor }, center, { username: `e2e-analysis-${Date.now().toString(36)}-${k}`, displayName: `Analysis Candidate ${k + 1}` }, 'GRN');
     sittings.push({ client, items: snap.items.map((i) => i.itemId) });
   }
   // The planted miskey: an operational (scored) item on three of the four forms (assembly keeps exposure low, so no item

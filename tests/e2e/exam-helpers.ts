@@ -5,6 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { E2E_BASE } from './support/chromium.ts';
 import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { ExamClient } from '../helpers/exam-client.ts';
 
 export const BASE = E2E_BASE;
 const DEMO_PASSWORD = 'demo-password-1';
@@ -112,4 +113,39 @@ export function currentAnswer(page: Page): Promise<{ itemId: string; optionId: s
     const checked = radios.find((r) => r.checked);
     return { itemId: radios[0]!.name.replace(/^q-/, ''), optionId: checked?.value ?? null };
   });
+}
+
+/** Signs in through the API outside the browser and returns the session cookie (for seeding data over fetch). */
+export async function apiLogin(username: string, password: string): Promise<string> {
+  const r = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(r.ok, `login ${username}: ${r.status}`).toBe(true);
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** One API call with a cookie from apiLogin; fails the test on any non-2xx answer. */
+export async function apiCall<T>(cookie: string, method: string, url: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${BASE}${url}`, { method, headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  expect(r.ok, `${method} ${url}: ${r.status} ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * A new candidate at `center` with a `module` session started through the API (staff cookies from apiLogin) and the
+ * exam socket open: what a test that plants responses for the item analysis needs.
+ */
+export async function openSitting(staffCookies: { admin: string; proctor: string }, center: { id: string; code: string }, candidate: { username: string; displayName: string }, module: string) {
+  const { admin, proctor } = staffCookies;
+  const user = await apiCall<{ id: string }>(admin, 'POST', '/api/admin/users', { ...candidate, role: 'candidate', password: CANDIDATE_PASSWORD, testCenterCodes: [center.code] });
+  const session = await apiCall<{ id: string }>(proctor, 'POST', '/api/sessions', { candidateId: user.id, module, testCenterId: center.id, scheduledAt: new Date().toISOString() });
+  const cookie = await apiLogin(candidate.username, CANDIDATE_PASSWORD);
+  await apiCall(cookie, 'POST', `/api/sessions/${session.id}/check-in`);
+  await apiCall(proctor, 'POST', `/api/sessions/${session.id}/admit`, { idConfirmed: true });
+  await apiCall(cookie, 'POST', `/api/sessions/${session.id}/handbook`, { version: HANDBOOK_VERSION });
+  await apiCall(cookie, 'POST', `/api/sessions/${session.id}/start`);
+  const client = await ExamClient.open(BASE, { cookie });
+  return { sessionId: session.id, client, snapshot: await client.hello(session.id) };
 }

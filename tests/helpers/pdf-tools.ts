@@ -59,3 +59,25 @@ export function pdfPixels(pdf: Buffer, page = 1, dpi = 100): { width: number; he
     };
   });
 }
+
+/** The raster images embedded in a PDF, from `pdfimages -list` (page, type, width, height, colour, bits per component). */
+export function pdfImages(pdf: Buffer): { page: number; type: string; width: number; height: number; color: string; bpc: number }[] {
+  const out = withFile(pdf, (f) => execFileSync('pdfimages', ['-list', f], { encoding: 'utf8' }));
+  return out
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/))
+    .map((c) => ({ page: Number(c[0]), type: c[2]!, width: Number(c[3]), height: Number(c[4]), color: c[5]!, bpc: Number(c[7]) }));
+}
+
+/** How many pixels of page `page` (rendered at `dpi`) satisfy `test(r, g, b)`: e.g. the saturated colours of a picture. */
+export function pdfPixelCount(pdf: Buffer, page: number, test: (r: number, g: number, b: number) => boolean, dpi = 50): number {
+  return withFile(pdf, (f, dir) => {
+    execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', f, path.join(dir, 'page')]);
+    const png = PNG.sync.read(readFileSync(path.join(dir, 'page.png')));
+    let n = 0;
+    for (let i = 0; i < png.data.length; i += 4) if (test(png.data[i]!, png.data[i + 1]!, png.data[i + 2]!)) n++;
+    return n;
+  });
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type PDFDocumentClass from 'pdfkit';
 import QRCode from 'qrcode';
+import type SVGtoPDFFunction from 'svg-to-pdfkit';
 
 const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/fonts');
 const FONT_FILES = {
@@ -48,9 +49,13 @@ export interface PdfMeta {
 // pdfkit (with fontkit and its decompressed Unicode tables) is loaded on the first PDF, not at start-up: in a start-up
 // profile they took about 0.15 s of CPU, and most processes never make a PDF.
 let pdfkit: Promise<{ default: typeof PDFDocumentClass }> | undefined;
+// svg-to-pdfkit (MIT) draws an SVG as PDF vector paths and text; loaded with the first PDF that shows a picture.
+let svgToPdf: Promise<{ default: typeof SVGtoPDFFunction }> | undefined;
+let svgRenderer: typeof SVGtoPDFFunction | undefined;
 
-export async function renderPdf(meta: PdfMeta, draw: (w: DocWriter) => void | Promise<void>): Promise<Buffer> {
+export async function renderPdf(meta: PdfMeta, draw: (w: DocWriter) => void | Promise<void>, options: { pictures?: boolean } = {}): Promise<Buffer> {
   const { default: PDFDocument } = await (pdfkit ??= import('pdfkit') as Promise<{ default: typeof PDFDocumentClass }>);
+  if (options.pictures) svgRenderer ??= (await (svgToPdf ??= import('svg-to-pdfkit') as Promise<{ default: typeof SVGtoPDFFunction }>)).default;
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: meta.size,
@@ -119,6 +124,61 @@ export function drawQr(doc: Tagged, text: string, x: number, y: number, size: nu
     }
   }
   doc.fill().restore();
+}
+
+/** A stored item image to print: PNG and JPEG are embedded as they are, SVG is drawn as vector graphics. */
+export interface Picture {
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
+const SVG_ROOT = /<svg\b[^>]*>/i;
+const attr = (tag: string, name: string) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'i').exec(tag)?.slice(1).find((v) => v !== undefined);
+const length = (v: string | undefined) => (v && /^\s*[\d.]+\s*(px)?\s*$/.test(v) ? Number.parseFloat(v) : undefined);
+
+/**
+ * Width over height of an SVG, from its root element's viewBox, else its width and height in user units; 4:3 when it
+ * gives neither (a percentage size has no intrinsic ratio).
+ */
+export function svgAspect(svg: string): number {
+  const root = SVG_ROOT.exec(svg)?.[0] ?? '';
+  const box = attr(root, 'viewBox')?.trim().split(/[\s,]+/).map(Number);
+  if (box?.length === 4 && box[2]! > 0 && box[3]! > 0) return box[2]! / box[3]!;
+  const [w, h] = [length(attr(root, 'width')), length(attr(root, 'height'))];
+  return w && h ? w / h : 4 / 3;
+}
+
+/** The size a picture is printed at: as large as fits in maxWidth × maxHeight, its proportions kept. */
+export function pictureSize(doc: Tagged, pic: Picture, maxWidth: number, maxHeight: number): { width: number; height: number } {
+  let aspect: number;
+  if (pic.mediaType === 'image/svg+xml') aspect = svgAspect(Buffer.from(pic.bytes).toString('utf8'));
+  else {
+    // openImage is pdfkit's own (missing from its type definitions): it reads the image's size.
+    const img = (doc as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(Buffer.from(pic.bytes));
+    aspect = img.width / img.height;
+  }
+  const width = Math.min(maxWidth, maxHeight * aspect);
+  return { width, height: width / aspect };
+}
+
+/**
+ * Draws a picture into the box (x, y, width, height) from pictureSize. An SVG's fonts map onto the embedded ones, and
+ * an <image> inside it is drawn only from a data: URI: the media check already refuses external references, and
+ * svg-to-pdfkit would otherwise read a relative href from the server's disk.
+ */
+export function drawPicture(doc: Tagged, pic: Picture, x: number, y: number, width: number, height: number): void {
+  if (pic.mediaType !== 'image/svg+xml') {
+    doc.image(Buffer.from(pic.bytes), x, y, { width, height });
+    return;
+  }
+  if (!svgRenderer) throw new Error('renderPdf({ pictures: true }) loads the SVG renderer');
+  svgRenderer(doc as unknown as Parameters<typeof SVGtoPDFFunction>[0], Buffer.from(pic.bytes).toString('utf8'), x, y, {
+    width,
+    height,
+    preserveAspectRatio: 'xMidYMid meet',
+    fontCallback: (_family, bold) => (bold ? 'sansBold' : 'sans'),
+    imageCallback: (link) => (/^data:image\/(png|jpeg);base64,/i.test(link) ? link.replace(/\s+/g, '') : ''),
+  });
 }
 
 /** "2 March 2026, 14:05 CST (America/Chicago)": a date and time that names the zone it is in. */

@@ -59,6 +59,10 @@ function parseThresholds(t: ThresholdText): { ok: true; value: Thresholds } | { 
 
 export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolean; onOpenItem: (id: string) => void; announce: (text: string) => void }) {
   const [module, setModule] = useState<string>('SAF');
+  // '' = every session; 'live' = sessions drawn from the live bank; else a bank release id.
+  const [release, setRelease] = useState('');
+  // The releases the module's sessions came from (the server lists them whatever the filter).
+  const [releaseChoices, setReleaseChoices] = useState<ModuleAnalysis['releases']>([]);
   const [thresholds, setThresholds] = useState<Thresholds>({ pMin: DEFAULT_THRESHOLDS.pMin, pMax: DEFAULT_THRESHOLDS.pMax, minCorrectedPointBiserial: DEFAULT_THRESHOLDS.minCorrectedPointBiserial });
   const [thresholdText, setThresholdText] = useState<ThresholdText>(() => asText(DEFAULT_THRESHOLDS));
   const [thresholdError, setThresholdError] = useState<string | null>(null);
@@ -72,18 +76,20 @@ export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolea
   const [picked, setPicked] = useState(0);
   useFocusOn(detailRef, picked);
   const rowButtons = useRef(new Map<string, HTMLButtonElement>());
-  const ids = { module: useId(), pMin: useId(), pMax: useId(), rMin: useId(), thrErr: useId() };
+  const ids = { module: useId(), release: useId(), pMin: useId(), pMax: useId(), rMin: useId(), thrErr: useId() };
 
   useEffect(() => {
     let live = true;
     setLoading(true);
-    void getAnalysis(module, thresholds).then((r) => {
+    void getAnalysis(module, thresholds, release || undefined).then((r) => {
       if (!live) return;
       setLoading(false);
       if (r.ok) {
         setData(r.data);
+        setReleaseChoices(r.data.releases);
         setError(null);
-        announce(r.data.sessions === 0 ? `${module}: no scored sessions yet.` : `${module}: ${r.data.items.length} items from ${r.data.sessions} sessions, ${r.data.items.filter((i) => i.flags.some((f) => f.severity === 'warning')).length} flagged.`);
+        const from = r.data.scope.release ? ` (${scopeText(r.data.scope)})` : '';
+        announce(r.data.sessions === 0 ? `${module}${from}: no scored sessions yet.` : `${module}${from}: ${r.data.items.length} items from ${r.data.sessions} sessions, ${r.data.items.filter((i) => i.flags.some((f) => f.severity === 'warning')).length} flagged.`);
       } else {
         setData(null);
         setError({ message: r.error.message, problems: r.error.problems ?? [] });
@@ -92,7 +98,7 @@ export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolea
     return () => {
       live = false;
     };
-  }, [module, thresholds, announce]);
+  }, [module, thresholds, release, announce]);
 
   // The server resolves thresholds only when there is something to analyse; fall back to what was asked.
   const applied: Thresholds = { ...thresholds, ...(data?.thresholds ?? {}) } as Thresholds;
@@ -136,12 +142,32 @@ export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolea
             value={module}
             onChange={(e) => {
               setModule(e.currentTarget.value);
+              setRelease('');
+              setReleaseChoices([]);
               setSelectedId(null);
             }}
           >
             {MODULES.map((m) => (
               <option key={m} value={m}>
                 {m}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="author-field">
+          <label htmlFor={ids.release}>Bank release</label>
+          <select
+            id={ids.release}
+            value={release}
+            onChange={(e) => {
+              setRelease(e.currentTarget.value);
+              setSelectedId(null);
+            }}
+          >
+            <option value="">All releases</option>
+            {releaseChoices.map((r) => (
+              <option key={r.id ?? 'live'} value={r.id ?? 'live'}>
+                {r.name ?? 'Live bank (no release)'} ({r.sessions} session{r.sessions === 1 ? '' : 's'})
               </option>
             ))}
           </select>
@@ -213,7 +239,7 @@ export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolea
 
       {data && data.sessions === 0 && (
         <div className="author-empty" data-testid="analysis-empty">
-          <h3>No delivered sessions for {data.module} yet</h3>
+          <h3>No delivered sessions for {data.module}{data.scope.release ? ` from ${scopeText(data.scope)}` : ''} yet</h3>
           <p>Statistics appear here once candidates have finished and been scored on {data.module} forms. Statistics imported with an item's bank file (its optional "stats") are shown with the item in the Items tab.</p>
         </div>
       )}
@@ -307,6 +333,11 @@ export function AnalysisTab({ isAdmin, onOpenItem, announce }: { isAdmin: boolea
   );
 }
 
+/** "release GRN 2026-A" or "the live bank (no release)" for a filtered analysis. */
+function scopeText(scope: ModuleAnalysis['scope']): string {
+  return scope.release === 'live' ? 'the live bank (no release)' : `release ${scope.name ?? scope.release}`;
+}
+
 function FlagTags({ item }: { item: ItemAnalysis }) {
   if (item.flags.length === 0) return <span className="muted">none</span>;
   const codes = [...new Set(item.flags.map((f) => f.code))];
@@ -332,6 +363,7 @@ function FormSummary({ data }: { data: ModuleAnalysis }) {
       <h3 id="analysis-form-title">
         {data.module}: {data.sessions} scored session{data.sessions === 1 ? '' : 's'}
       </h3>
+      <p data-testid="analysis-scope">Statistics from {data.scope.release ? scopeText(data.scope) : 'every bank release and the live bank'}.</p>
       <dl className="author-counts">
         <div>
           <dt>Candidates</dt>
@@ -362,7 +394,7 @@ function FormSummary({ data }: { data: ModuleAnalysis }) {
           <dd>{fmt(f?.sem, 2)}</dd>
         </div>
       </dl>
-      {data.releases.some((r) => r.id !== null) && (
+      {!data.scope.release && data.releases.some((r) => r.id !== null) && (
         // Sessions per bank release (docs/authoring.md, "Bank releases"): shown once any session drew from a release.
         <p>
           Bank releases: {data.releases.map((r) => `${r.name ?? 'live bank (no release)'}: ${r.sessions} session${r.sessions === 1 ? '' : 's'}`).join('; ')}.
@@ -397,6 +429,7 @@ function ItemPanel({ item, isAdmin, headingRef, onOpenItem, onClose }: { item: I
           </button>
         </div>
       </div>
+      <p data-testid="analysis-item-sources">From {item.releases.map((r) => `${r.name ?? 'the live bank'} (${r.candidates} candidate${r.candidates === 1 ? '' : 's'})`).join(', ')}.</p>
       {item.suggestion ? (
         <section aria-labelledby="analysis-suggestion-title">
           <h4 id="analysis-suggestion-title">Suggestion: {item.suggestion.action === 'retire' ? 'retire the item' : 'rewrite the item'}</h4>

@@ -107,8 +107,9 @@ export const bankImageUrl = (src: string) => `/api/bank/media/${src.replace(/^sh
 export const retireItem = (id: string) => api<EditResponse>('POST', `/api/bank/items/${enc(id)}/retire`);
 export const previewItem = (id: string) => api<ItemPreview>('GET', `/api/bank/items/${enc(id)}/preview`);
 export const getCoverage = () => api<BlueprintCoverage[]>('GET', '/api/bank/coverage');
-export const getAnalysis = (module: string, t: Partial<Thresholds>) =>
-  api<ModuleAnalysis>('GET', `/api/bank/analysis${query({ module, pMin: t.pMin, pMax: t.pMax, minCorrectedPointBiserial: t.minCorrectedPointBiserial })}`);
+/** `release`: a bank release id, `live` (sessions drawn from the live bank) or undefined for every session. */
+export const getAnalysis = (module: string, t: Partial<Thresholds>, release?: string) =>
+  api<ModuleAnalysis>('GET', `/api/bank/analysis${query({ module, pMin: t.pMin, pMax: t.pMax, minCorrectedPointBiserial: t.minCorrectedPointBiserial, release })}`);
 export const rescore = (body: Wire<typeof rescoreRequestSchema>) => api<RescoreResult>('POST', '/api/admin/rescore', body);
 
 export type Proposal = Wire<typeof proposalSchema>;

@@ -10,11 +10,12 @@ import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
 import type { Problem } from '../../../../shared/errors.ts';
+import { MEDIA_REF } from '../../../../shared/item-bank-format.ts';
 import type { AssemblyService } from '../assembly/assembly.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { PaperSessions } from '../sessions/paper-sessions.service.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
-import { answerSheetPdf, bookletPdf } from './documents/paper-pdfs.ts';
+import { answerSheetPdf, type BookletPicture, bookletPdf } from './documents/paper-pdfs.ts';
 import { candidateCode, entryDifferences, marksText, MULTIPLE, newBookletCode, parseMarks, readScannerCsv, responsesOf, type SheetItem } from './domain/paper-sheet.ts';
 import * as repo from './paper.repository.ts';
 
@@ -104,16 +105,21 @@ export function createPaperService(deps: PaperDeps) {
       const { session, items, booklet } = await loaded(db, actor, sessionId);
       const names = await repo.printNames(db, session.candidateId, session.testCenterId, session.module);
       const blueprint = await deps.assembly.blueprintFor(session.module, session.blueprintVersion);
+      // The pictures print as pictures (docs/paper.md); an image reference is `sha256:<hex>` of a stored image.
+      const stored = await deps.paperSessions.formImages(db, session.formId!);
+      const printed = (img?: { src: string; alt: string }): BookletPicture | undefined => {
+        if (!img) return undefined;
+        const picture = MEDIA_REF.test(img.src) ? stored.get(img.src.slice('sha256:'.length)) : undefined;
+        return picture ? { alt: img.alt, picture } : { alt: img.alt };
+      };
       const pdf = await bookletPdf({
         ...names,
         bookletCode: booklet.bookletCode,
         candidateCode: booklet.candidateCode,
         timeLimitMinutes: Math.round(blueprint.timeLimitMinutes * session.timeMultiplier),
         items: items.map((it, i) => {
-          // Pictures are not printed yet: their alt text stands in, so a paper candidate has what the picture says.
-          const pictured = (t: string, img?: { alt: string }) => (img ? `${t} [Picture: ${img.alt}]` : t);
-          const text = new Map<string, string>(it.content.options.map((o) => [o.id, pictured(o.text, o.image)]));
-          return { number: i + 1, stem: pictured(it.content.stem, it.content.image), options: it.optionOrder.map((o) => text.get(o) ?? '') };
+          const text = new Map<string, { text: string; image?: BookletPicture }>(it.content.options.map((o) => [o.id, { text: o.text, image: printed(o.image) }]));
+          return { number: i + 1, stem: it.content.stem, image: printed(it.content.image), options: it.optionOrder.map((o) => text.get(o) ?? { text: '' }) };
         }),
       });
       await audit(db, actor, sessionId, 'booklet-downloaded', { bookletCode: booklet.bookletCode, questions: items.length });

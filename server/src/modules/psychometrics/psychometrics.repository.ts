@@ -31,3 +31,9 @@ export async function deliveredResponses(db: Db, module: ModuleCode) {
     .where(inArray(responses.sessionId, sessions.map((s) => s.id)));
   return { sessions, presented, answers };
 }
+
+/** A bank release's name, or undefined when there is no release with that id. */
+export async function releaseName(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db.select({ name: bankReleases.name }).from(bankReleases).where(eq(bankReleases.id, id)).limit(1);
+  return row?.name;
+}

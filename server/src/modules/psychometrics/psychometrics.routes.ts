@@ -17,8 +17,8 @@ export const psychometricsRoutes: FastifyPluginAsyncZod<{ psychometrics: Psychom
       },
     },
     async (req) => {
-      const { module, ...thresholds } = req.query;
-      return psychometrics.analyzeModule(module, thresholds);
+      const { module, release, ...thresholds } = req.query;
+      return psychometrics.analyzeModule(module, thresholds, release);
     },
   );
 };

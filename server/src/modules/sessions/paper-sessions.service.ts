@@ -67,6 +67,9 @@ export function createPaperSessions(deps: PaperSessionsDeps) {
       return { session: { ...row, delivery: 'paper', formId: form.formId }, formId: form.formId, items: await repo.loadSessionForm(tx, form.formId), created: true };
     },
 
+    /** The images the paper form's items show, by content hash; the caller has loaded the form through paperForm (which authorizes). */
+    formImages: (tx: Db, formId: string) => repo.formMediaAll(tx, formId),
+
     /** The form of a paper session, in booklet order, with each item's content (for the booklet and for scoring entries). */
     async paperForm(tx: Db, actor: Actor, id: string): Promise<{ session: repo.SessionRow; items: PaperFormItem[] }> {
       if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins handle paper exams');

@@ -377,6 +377,17 @@ export async function sessionNames(db: Db, id: string): Promise<{ moduleTitle: s
   return row ?? { moduleTitle: '', testCenter: '', timeZone: 'UTC', releaseName: null };
 }
 
+/** Every image the form's item versions show, by content hash (for the paper booklet, which prints them). */
+export async function formMediaAll(db: Db, formId: string): Promise<Map<string, { mediaType: string; bytes: Uint8Array }>> {
+  const rows = await db
+    .select({ sha256: media.sha256, mediaType: media.mediaType, bytes: media.bytes })
+    .from(formItems)
+    .innerJoin(itemVersionMedia, and(eq(itemVersionMedia.itemId, formItems.itemId), eq(itemVersionMedia.version, formItems.itemVersion)))
+    .innerJoin(media, eq(media.sha256, itemVersionMedia.sha256))
+    .where(eq(formItems.formId, formId));
+  return new Map(rows.map((r) => [r.sha256, { mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }]));
+}
+
 /** An image one of the form's item versions shows, or undefined: the only way a candidate reaches media. */
 export async function formMedia(db: Db, formId: string, sha256: string): Promise<{ mediaType: string; bytes: Uint8Array } | undefined> {
   const [row] = await db

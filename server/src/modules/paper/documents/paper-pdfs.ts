@@ -4,7 +4,7 @@
  * the booklet and candidate codes, one bubble row a question). Bubble positions come from domain/paper-sheet.ts, so a
  * scan can be read against the same layout.
  */
-import { COLORS, drawQr, renderPdf } from '../../../platform/pdf-kit.ts';
+import { COLORS, drawPicture, drawQr, type Picture, pictureSize, renderPdf, type Tagged } from '../../../platform/pdf-kit.ts';
 import { BUBBLE_R, codeGrids, LETTERS, questionBubble, SHEET } from '../domain/paper-sheet.ts';
 
 export interface BookletInput {
@@ -16,8 +16,18 @@ export interface BookletInput {
   testCenter: string;
   timeLimitMinutes: number;
   /** In booklet order; `number` is what the candidate marks on the answer sheet (1…N). */
-  items: { number: number; stem: string; options: string[] }[];
+  items: { number: number; stem: string; image?: BookletPicture; options: { text: string; image?: BookletPicture }[] }[];
 }
+
+/** An item's picture with its alt text; `picture` is absent only when the stored image cannot be found. */
+export interface BookletPicture {
+  alt: string;
+  picture?: Picture;
+}
+
+/** A stem's picture may use the column's width; its height is capped so a question with its options fits a page. */
+const STEM_PICTURE_MAX_HEIGHT = 300;
+const OPTION_PICTURE_MAX = { width: 200, height: 130 };
 
 export const sheetQrText = (bookletCode: string, candidateCode: string) => `CPT-PAPER:${bookletCode}:${candidateCode}`;
 
@@ -51,23 +61,44 @@ export function bookletPdf(b: BookletInput): Promise<Buffer> {
     );
     doc.addPage();
     doc.y = 54;
+    const optionWidth = width - 18;
+    // A picture's size on the page: a stem's spans the column, an option's is smaller; a missing one prints its alt text.
+    const sized = (p: BookletPicture | undefined, maxWidth: number, maxHeight: number) => (p?.picture ? { ...p, picture: p.picture, ...pictureSize(doc, p.picture, maxWidth, maxHeight) } : undefined);
+    const withAlt = (text: string, p: BookletPicture | undefined) => (p && !p.picture ? `${text} [Picture: ${p.alt}]` : text);
     for (const it of b.items) {
-      // Keep a question and its options on one page.
-      const need = doc.heightOfString(`${it.number}. ${it.stem}`, { width }) + it.options.length * 16 + 24;
+      const stem = `${it.number}. ${withAlt(it.stem, it.image)}`;
+      const stemPicture = sized(it.image, width, STEM_PICTURE_MAX_HEIGHT);
+      const options = it.options.map((o, i) => ({ text: `${LETTERS[i]}. ${withAlt(o.text, o.image)}`, picture: sized(o.image, OPTION_PICTURE_MAX.width, OPTION_PICTURE_MAX.height) }));
+      // Keep a question, its pictures and its options on one page.
+      w.font('sansBold', 11);
+      let need = doc.heightOfString(stem, { width }) + 24 + (stemPicture ? stemPicture.height + 8 : 0);
+      w.font('sans', 11);
+      for (const o of options) need += doc.heightOfString(o.text, { width: optionWidth }) + 2 + (o.picture ? o.picture.height + 6 : 0);
       if (doc.y + need > SHEET.height - 54) {
         doc.addPage();
         doc.y = 54;
       }
-      w.add(
-        w.el('P', () => {
-          w.font('sansBold', 11).fillColor(COLORS.ink).text(`${it.number}. ${it.stem}`, 54, doc.y, { width });
-          w.font('sans', 11);
-          it.options.forEach((o, i) => doc.text(`${LETTERS[i]}. ${o}`, 72, doc.y + 2, { width: width - 18 }));
-          doc.y += 12;
-        }),
-      );
+      const figure = (p: NonNullable<ReturnType<typeof sized>>, x: number) => {
+        // A Figure with the alt text: what a screen reader or a reading aid says for the picture.
+        const top = doc.y + 4;
+        w.add(w.el('Figure', () => drawPicture(doc, p.picture, x, top, p.width, p.height), { alt: p.alt }));
+        restoreText(doc);
+        doc.y = top + p.height + 2;
+      };
+      w.add(w.el('P', () => w.font('sansBold', 11).fillColor(COLORS.ink).text(stem, 54, doc.y, { width })));
+      if (stemPicture) figure(stemPicture, 54);
+      for (const o of options) {
+        w.add(w.el('P', () => w.font('sans', 11).fillColor(COLORS.ink).text(o.text, 72, doc.y + 2, { width: optionWidth })));
+        if (o.picture) figure(o.picture, 90);
+      }
+      doc.y += 12;
     }
-  });
+  }, { pictures: b.items.some((it) => it.image?.picture || it.options.some((o) => o.image?.picture)) });
+}
+
+/** svg-to-pdfkit leaves its own font, colour and line settings behind; the booklet's text goes on as before. */
+function restoreText(doc: Tagged): void {
+  doc.font('sans').fontSize(11).fillColor(COLORS.ink).fillOpacity(1).strokeOpacity(1);
 }
 
 export interface SheetInput {
