@@ -86,6 +86,14 @@ describe('proctor feed flush window', () => {
     );
   });
 
+  it('forgets a single stall within a few flushes', () => {
+    let w = afterFlush(QUIET_FEED, { startedAt: 0, endedAt: 10 });
+    w = afterFlush(w, { startedAt: 1_000, endedAt: 3_601_000 }); // the clock jumped an hour during a flush
+    expect(windowMs(w)).toBeGreaterThan(200);
+    for (let i = 0; i < 8; i++) w = afterFlush(w, { startedAt: 4_000_000 + i * 1_000, endedAt: 4_000_000 + i * 1_000 + 10 });
+    expect(windowMs(w)).toBeLessThan(60);
+  });
+
   it('retries a failed flush after a whole window, then shrinks back once flushes succeed', () => {
     let w = afterFlush(QUIET_FEED, { startedAt: 0, endedAt: 2 });
     w = afterFlush(w, { startedAt: 100, endedAt: 101, failed: true }); // refused at once

@@ -51,11 +51,13 @@ export function flushDelayMs(w: FlushWindow, nowMs: number, policy: FlushWindowP
 }
 
 /**
- * The window after a flush that ran from `startedAt` to `endedAt`. A failed flush counts as costing a whole maximal
- * window, so a database that refuses at once is retried every maxMs, not in a tight loop.
+ * The window after a flush that ran from `startedAt` to `endedAt`. A cost is counted up to maxMs (any more gives the
+ * same window), so one stall (a major GC, a checkpoint, a test moving its clock by hours) leaves the running cost within
+ * a few flushes. A failed flush counts as costing maxMs, so a database that refuses at once is retried every maxMs, not
+ * in a tight loop.
  */
 export function afterFlush(w: FlushWindow, flush: { startedAt: number; endedAt: number; failed?: boolean }, policy: FlushWindowPolicy = FLUSH_WINDOW_POLICY): FlushWindow {
-  const cost = flush.failed ? policy.maxMs : Math.max(0, flush.endedAt - flush.startedAt);
+  const cost = flush.failed ? policy.maxMs : Math.min(policy.maxMs, Math.max(0, flush.endedAt - flush.startedAt));
   const costMs = w.lastStartedAt === null || flush.failed ? cost : w.costMs + policy.costWeight * (cost - w.costMs);
   return { costMs, lastStartedAt: flush.startedAt };
 }
