@@ -254,6 +254,36 @@ describe('proctor feed', () => {
     feed.stop();
   });
 
+  it('gives up on changes that keep failing after a full-refresh period, so they cannot block the feed', async () => {
+    const { service, calls } = fakeService();
+    const fetch = service.rowsByCenter.bind(service);
+    service.rowsByCenter = async (ids) => {
+      if (ids.includes('s0-bad')) {
+        calls.rowsByCenter.push(ids);
+        throw new Error('invalid input syntax for type uuid');
+      }
+      return fetch(ids);
+    };
+    const logged: string[] = [];
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
+    feed.start();
+    const s = new FakeSocket();
+    feed.attach(s, proctor);
+    s.receive({ type: 'subscribe', testCenterId: center(0) });
+    await vi.advanceTimersByTimeAsync(0);
+    publish({ t: 'progress', by: { [center(0)]: ['s0-bad'] } });
+    await vi.advanceTimersByTimeAsync(FULL_REFRESH_MS + FLUSH_MS * 2);
+    const attempts = calls.rowsByCenter.length;
+    expect(attempts).toBeGreaterThan(FULL_REFRESH_MS / FLUSH_MS - 2); // retried at the old tick's pace...
+    expect(attempts).toBeLessThanOrEqual(FULL_REFRESH_MS / FLUSH_MS + 2); // ...not in a tight loop
+    expect(logged).toHaveLength(2); // the first failure and the giving up
+    publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.rowsByCenter.slice(attempts)).toEqual([['s0-1']]); // the bad change is gone; the next one goes at once
+    expect(s.of('rows').flatMap((m) => (m.type === 'rows' ? m.rows.map((r) => r.sessionId) : []))).toEqual(['s0-1']);
+    feed.stop();
+  });
+
   it('stops fetching for a center once its last console closes', async () => {
     const { feed, calls, sockets } = await consoles(1);
     sockets[0]!.close();

@@ -121,7 +121,8 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
   let refreshTimer: NodeJS.Timeout | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let flushing = false;
-  let failing = false;
+  /** Start of the current run of failed flushes (ms), null while flushes succeed. */
+  let failingSince: number | null = null;
   let feedWindow: FlushWindow = QUIET_FEED;
 
   /**
@@ -146,16 +147,24 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
       .then(
         () => false,
         (e) => {
-          // Not lost: the next flush fetches these sessions again (a failed flush holds the feed for a whole window).
-          // Logged once per run of failures, not on every retry while the database is away.
-          if (!failing) log('proctor feed flush failed; retrying', e);
-          for (const id of ids) dirty.add(id);
+          // Not lost: the next flush fetches these sessions again (a failed flush holds the feed for a whole window),
+          // logged once per run of failures. A run as long as a full refresh gives up on what it holds: the consoles'
+          // refresh shows those rows by now, and a change that always fails (a malformed id) cannot block the feed.
+          if (failingSince === null) {
+            failingSince = startedAt;
+            log('proctor feed flush failed; retrying', e);
+          }
+          if (now() - failingSince < FULL_REFRESH_MS) for (const id of ids) dirty.add(id);
+          else {
+            log(`proctor feed flushes failed for ${FULL_REFRESH_MS / 1000} s; ${ids.length} changed rows are left to the full refresh`, e);
+            failingSince = null;
+          }
           return true;
         },
       )
       .then((failed) => {
         flushing = false;
-        failing = failed;
+        if (!failed) failingSince = null;
         feedWindow = afterFlush(feedWindow, { startedAt, endedAt: now(), failed });
         scheduleFlush();
       });
