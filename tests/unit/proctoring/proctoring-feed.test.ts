@@ -1,18 +1,22 @@
 /**
  * The proctor feed's coalescing and fan-out on one instance, with a fake service and sockets: one query per flush
- * whatever the number of centers, rows only to the proctors of the row's own center, and full refreshes spread over
- * the ticks. The real feed over real websockets and PostgreSQL is tested in tests/ws/proctoring.test.ts and
+ * whatever the number of centers, rows only to the proctors of the row's own center, at once when quiet and coalesced
+ * under load (the window policy itself: flush-window.test.ts), and full refreshes spread over the ticks. The real feed over real websockets and PostgreSQL is tested in tests/ws/proctoring.test.ts and
  * tests/integration/cross-instance.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../../../server/src/platform/actor.ts';
 import { createEventBus, type BusEvent } from '../../../server/src/platform/event-bus.ts';
-import { createProctorFeed, FLUSH_MS, FULL_REFRESH_MS } from '../../../server/src/modules/proctoring/proctoring.feed.ts';
+import { createProctorFeed, FULL_REFRESH_MS, REFRESH_TICK_MS } from '../../../server/src/modules/proctoring/proctoring.feed.ts';
+import { FLUSH_WINDOW_POLICY } from '../../../server/src/modules/proctoring/domain/flush-window.ts';
 import type { ProctoringService } from '../../../server/src/modules/proctoring/proctoring.service.ts';
 import { progressPayloads } from '../../../server/src/modules/sessions/domain/progress-event.ts';
 import type { ProctorServerMessage, RosterRow } from '../../../shared/api/proctoring.ts';
 
 type Listener = (d: unknown) => void;
+
+/** The old fixed tick, now the longest the adaptive window can be. */
+const FLUSH_MS = FLUSH_WINDOW_POLICY.maxMs;
 
 class FakeSocket {
   readyState = 1;
@@ -159,6 +163,127 @@ describe('proctor feed', () => {
     feed.stop();
   });
 
+  it('sends a change after a quiet period at once, not at the next tick', async () => {
+    const { feed, calls, sockets } = await consoles(1);
+    await vi.advanceTimersByTimeAsync(10_000); // quiet
+    publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.rowsByCenter).toEqual([['s0-1']]);
+    expect(sockets[0]!.of('rows')).toHaveLength(1);
+    feed.stop();
+  });
+
+  it('under load coalesces for a window that follows the flush cost, delivers every change, and is quick again after', async () => {
+    const COST = 40;
+    const { service } = fakeService();
+    const fetch = service.rowsByCenter.bind(service);
+    const starts: number[] = [];
+    const queried: string[] = [];
+    service.rowsByCenter = async (ids) => {
+      starts.push(Date.now());
+      queried.push(...ids);
+      await new Promise((r) => setTimeout(r, COST));
+      return fetch(ids);
+    };
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() } });
+    feed.start();
+    const s = new FakeSocket();
+    feed.attach(s, proctor);
+    s.receive({ type: 'subscribe', testCenterId: center(0) });
+    await vi.advanceTimersByTimeAsync(0);
+    const sentAt = new Map<string, number>();
+    const seenAt = new Map<string, number>();
+    const send = s.send.bind(s);
+    s.send = (data: string) => {
+      send(data);
+      const m = JSON.parse(data) as ProctorServerMessage;
+      if (m.type === 'rows') for (const r of m.rows) if (!seenAt.has(r.sessionId)) seenAt.set(r.sessionId, Date.now());
+    };
+    for (let i = 0; i < 400; i++) {
+      const id = `s0-${i}`;
+      sentAt.set(id, Date.now());
+      publish({ t: 'progress', by: { [center(0)]: [id] } }); // one change every 5 ms for 2 s
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    await vi.advanceTimersByTimeAsync(FLUSH_MS * 2);
+    expect(new Set(queried).size).toBe(400);
+    expect(seenAt.size).toBe(400); // none dropped
+    // After the first flush measured the cost, flushes start 3 x 40 ms apart: ~17 flushes for 2 s, not 400.
+    const gaps = starts.slice(2).map((t, i) => t - starts[i + 1]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(COST * (1 + FLUSH_WINDOW_POLICY.gapPerCost));
+    expect(starts.length).toBeLessThanOrEqual(20);
+    // Each change waited at most the rest of a window plus a flush: well under the fixed tick's 250 ms + 40 ms.
+    const waits = [...sentAt].map(([id, t]) => seenAt.get(id)! - t);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(COST * (1 + FLUSH_WINDOW_POLICY.gapPerCost) + COST);
+    // Load gone: after a quiet second the next change goes out at once again.
+    await vi.advanceTimersByTimeAsync(1_000);
+    const before = starts.length;
+    publish({ t: 'progress', by: { [center(0)]: ['s0-late'] } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(starts.length).toBe(before + 1);
+    feed.stop();
+  });
+
+  it('fetches again the changes of a failed flush, logging the failure once', async () => {
+    const { service, calls } = fakeService();
+    const fetch = service.rowsByCenter.bind(service);
+    let failures = 3;
+    service.rowsByCenter = async (ids) => {
+      if (failures-- > 0) {
+        calls.rowsByCenter.push(ids);
+        throw new Error('connection refused');
+      }
+      return fetch(ids);
+    };
+    const logged: string[] = [];
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
+    feed.start();
+    const s = new FakeSocket();
+    feed.attach(s, proctor);
+    s.receive({ type: 'subscribe', testCenterId: center(0) });
+    await vi.advanceTimersByTimeAsync(0);
+    publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.rowsByCenter).toEqual([['s0-1']]);
+    await vi.advanceTimersByTimeAsync(FLUSH_MS / 2);
+    expect(calls.rowsByCenter).toHaveLength(1); // not a tight loop: the retry waits a whole window
+    await vi.advanceTimersByTimeAsync(FLUSH_MS * 3);
+    expect(calls.rowsByCenter).toHaveLength(4); // three failures, then the fetch that succeeded
+    expect(s.of('rows').flatMap((m) => (m.type === 'rows' ? m.rows.map((r) => r.sessionId) : []))).toEqual(['s0-1']);
+    expect(logged).toEqual(['proctor feed flush failed; retrying']);
+    feed.stop();
+  });
+
+  it('gives up on changes that keep failing after a full-refresh period, so they cannot block the feed', async () => {
+    const { service, calls } = fakeService();
+    const fetch = service.rowsByCenter.bind(service);
+    service.rowsByCenter = async (ids) => {
+      if (ids.includes('s0-bad')) {
+        calls.rowsByCenter.push(ids);
+        throw new Error('invalid input syntax for type uuid');
+      }
+      return fetch(ids);
+    };
+    const logged: string[] = [];
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
+    feed.start();
+    const s = new FakeSocket();
+    feed.attach(s, proctor);
+    s.receive({ type: 'subscribe', testCenterId: center(0) });
+    await vi.advanceTimersByTimeAsync(0);
+    publish({ t: 'progress', by: { [center(0)]: ['s0-bad'] } });
+    await vi.advanceTimersByTimeAsync(FULL_REFRESH_MS + FLUSH_MS * 2);
+    const attempts = calls.rowsByCenter.length;
+    expect(attempts).toBeGreaterThan(FULL_REFRESH_MS / FLUSH_MS - 2); // retried at the old tick's pace...
+    expect(attempts).toBeLessThanOrEqual(FULL_REFRESH_MS / FLUSH_MS + 2); // ...not in a tight loop
+    expect(logged).toHaveLength(2); // the first failure and the giving up
+    publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.rowsByCenter.slice(attempts)).toEqual([['s0-1']]); // the bad change is gone; the next one goes at once
+    expect(s.of('rows').flatMap((m) => (m.type === 'rows' ? m.rows.map((r) => r.sessionId) : []))).toEqual(['s0-1']);
+    feed.stop();
+  });
+
   it('stops fetching for a center once its last console closes', async () => {
     const { feed, calls, sockets } = await consoles(1);
     sockets[0]!.close();
@@ -173,12 +298,12 @@ describe('proctor feed', () => {
     const { feed, calls } = await consoles(120);
     calls.roster.length = 0; // the subscriptions
     const perTick: number[] = [];
-    for (let t = 0; t < (2 * FULL_REFRESH_MS) / FLUSH_MS; t++) {
+    for (let t = 0; t < (2 * FULL_REFRESH_MS) / REFRESH_TICK_MS; t++) {
       const before = calls.roster.length;
-      await vi.advanceTimersByTimeAsync(FLUSH_MS);
+      await vi.advanceTimersByTimeAsync(REFRESH_TICK_MS);
       perTick.push(calls.roster.length - before);
     }
-    const share = Math.ceil((120 * FLUSH_MS) / FULL_REFRESH_MS);
+    const share = Math.ceil((120 * REFRESH_TICK_MS) / FULL_REFRESH_MS);
     expect(Math.max(...perTick)).toBeLessThanOrEqual(share);
     // Over two periods every console was refreshed at least once and none more than twice.
     const counts = new Map<string, number>();

@@ -1,9 +1,10 @@
 /**
  * The proctor console's push feed on one instance. Session changes from any instance arrive over the event bus
- * (LISTEN/NOTIFY); they are coalesced and pushed every FLUSH_MS as fresh rows: one round of queries per flush for all
- * changed sessions of every watched center (a flush that queried center by center took ~1 s with 100 busy centers,
- * bench/proctoring), then each center's rows go to that center's proctors. Time comes from the injected Clock. The
- * socket route (/ws/proctor) is proctoring.socket.ts.
+ * (LISTEN/NOTIFY) and are pushed as fresh rows: one round of queries per flush for all changed sessions of every
+ * watched center (a flush that queried center by center took ~1 s with 100 busy centers, bench/proctoring), then each
+ * center's rows go to that center's proctors. A change after a quiet period is flushed at once; under load changes are
+ * coalesced for a window that follows the measured flush cost (domain/flush-window.ts). Time comes from the injected
+ * Clock. The socket route (/ws/proctor) is proctoring.socket.ts.
  */
 import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -15,8 +16,10 @@ import type { TokenWatch } from '../../platform/ws/token-watch.ts';
 import { proctorClientMessageSchema, type ProctorServerMessage } from '../../../../shared/api/proctoring.ts';
 import { progressIdsFor } from '../sessions/domain/progress-event.ts';
 import type { ProctoringService } from './proctoring.service.ts';
+import { afterFlush, flushDelayMs, QUIET_FEED, type FlushWindow } from './domain/flush-window.ts';
 
-export const FLUSH_MS = 250;
+/** How often the periodic full refresh looks for consoles that are due (each tick serves its share). */
+export const REFRESH_TICK_MS = 250;
 /** A full refresh now and then keeps time-based flags (idle, stale heartbeat) current without any event. */
 export const FULL_REFRESH_MS = 15_000;
 
@@ -50,13 +53,11 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
   function markDirty(center: unknown, ids: unknown[]) {
     if (typeof center !== 'string' || !watchers.has(center)) return;
     for (const id of ids) if (typeof id === 'string') dirty.add(id);
+    scheduleFlush();
   }
   const isWatched = (center: string) => watchers.has(center);
 
-  async function flushRows() {
-    if (!dirty.size) return;
-    const ids = [...dirty];
-    dirty.clear();
+  async function flushRows(ids: string[]) {
     const byCenter = await deps.proctoring.rowsByCenter(ids);
     const serverTime = deps.clock.now().toISOString();
     const sentAt = now();
@@ -80,7 +81,7 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
   async function refreshDue() {
     const t = now();
     const due = [...subscribers].filter((s) => s.centerId && t - s.refreshedAt >= FULL_REFRESH_MS).sort((a, b) => a.refreshedAt - b.refreshedAt);
-    const share = Math.max(1, Math.ceil((subscribers.size * FLUSH_MS) / FULL_REFRESH_MS));
+    const share = Math.max(1, Math.ceil((subscribers.size * REFRESH_TICK_MS) / FULL_REFRESH_MS));
     for (const s of due.slice(0, share)) await sendRoster(s);
   }
 
@@ -114,25 +115,59 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
     }
   }
 
-  const timers: NodeJS.Timeout[] = [];
   const unsubscribe: (() => void)[] = [];
   let running = false;
   let refreshing = false;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing = false;
+  /** Start of the current run of failed flushes (ms), null while flushes succeed. */
+  let failingSince: number | null = null;
+  let feedWindow: FlushWindow = QUIET_FEED;
 
   /**
-   * Changed rows go out every FLUSH_MS, measured from the start of the previous flush: a slow flush is followed at
-   * once by the next rather than skipping a tick.
+   * One flush at a time. Pending changes go out after flushDelayMs: at once when the last flush started a window ago
+   * or more, otherwise when that window ends; a change arriving during a flush waits for it to end. The delay is a
+   * setTimeout even when 0, so the several NOTIFYs of one answer batch (split by bytes) that arrive in one read are
+   * fetched together.
    */
-  function scheduleFlush(delayMs: number) {
+  function scheduleFlush() {
+    if (!running || flushing || flushTimer || !dirty.size) return;
+    flushTimer = setTimeout(flush, flushDelayMs(feedWindow, now()));
+  }
+
+  function flush() {
+    flushTimer = undefined;
     if (!running) return;
-    const timer = setTimeout(() => {
-      timers.splice(timers.indexOf(timer), 1);
-      const started = now();
-      void flushRows()
-        .catch((e) => log('proctor feed flush failed', e))
-        .finally(() => scheduleFlush(Math.max(0, FLUSH_MS - (now() - started))));
-    }, delayMs);
-    timers.push(timer);
+    flushing = true;
+    const ids = [...dirty];
+    dirty.clear();
+    const startedAt = now();
+    void flushRows(ids)
+      .then(
+        () => false,
+        (e) => {
+          // Not lost: the next flush fetches these sessions again (a failed flush holds the feed for a whole window),
+          // logged once per run of failures. A run as long as a full refresh gives up on what it holds: the consoles'
+          // refresh shows those rows by now, and a change that always fails (a malformed id) cannot block the feed.
+          if (failingSince === null) {
+            failingSince = startedAt;
+            log('proctor feed flush failed; retrying', e);
+          }
+          if (now() - failingSince < FULL_REFRESH_MS) for (const id of ids) dirty.add(id);
+          else {
+            log(`proctor feed flushes failed for ${FULL_REFRESH_MS / 1000} s; ${ids.length} changed rows are left to the full refresh`, e);
+            failingSince = null;
+          }
+          return true;
+        },
+      )
+      .then((failed) => {
+        flushing = false;
+        if (!failed) failingSince = null;
+        feedWindow = afterFlush(feedWindow, { startedAt, endedAt: now(), failed });
+        scheduleFlush();
+      });
   }
 
   return {
@@ -170,25 +205,30 @@ export function createProctorFeed(deps: { proctoring: Pick<ProctoringService, 'r
       running = true;
       liveness.start();
       unsubscribe.push(deps.bus.on('session', (e: BusEvent) => markDirty(e.center, [e.id])));
-      unsubscribe.push(deps.bus.on('progress', (e: BusEvent) => progressIdsFor(e.by, isWatched).forEach((id) => dirty.add(id))));
+      unsubscribe.push(
+        deps.bus.on('progress', (e: BusEvent) => {
+          for (const id of progressIdsFor(e.by, isWatched)) dirty.add(id);
+          scheduleFlush();
+        }),
+      );
       // Events were lost while the LISTEN connection was down: every console gets its whole roster again now.
       unsubscribe.push(deps.bus.on('bus', (e: BusEvent) => e.kind === 'resync' && void resyncAll()));
-      scheduleFlush(FLUSH_MS);
       // Whole rosters on their own chain, so a refresh never holds back the changed rows a proctor is waiting for.
-      timers.push(
-        setInterval(() => {
-          if (refreshing) return;
-          refreshing = true;
-          void refreshDue()
-            .catch((e) => log('proctor feed refresh failed', e))
-            .finally(() => (refreshing = false));
-        }, FLUSH_MS),
-      );
+      refreshTimer = setInterval(() => {
+        if (refreshing) return;
+        refreshing = true;
+        void refreshDue()
+          .catch((e) => log('proctor feed refresh failed', e))
+          .finally(() => (refreshing = false));
+      }, REFRESH_TICK_MS);
     },
     stop() {
       running = false;
       liveness.stop();
-      for (const t of timers) clearTimeout(t);
+      clearInterval(refreshTimer);
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      dirty.clear();
       for (const u of unsubscribe) u();
       for (const s of subscribers) s.socket.close(CLOSE.shutdown, 'server restarting');
       subscribers.clear();
