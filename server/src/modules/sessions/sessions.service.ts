@@ -343,6 +343,9 @@ export function createSessionsService(deps: SessionsDeps) {
     const result = await db.transaction(async (tx) => {
       const ids = [...new Set(batch.map((m) => m.sessionId))];
       const sessions = new Map((await store.shareLockSessions(tx, ids)).map((s) => [s.id, s]));
+      // The batch's forms, read before the loop so that checking a message is synchronous (almost always cached).
+      const forms = new Map<string, CachedForm>();
+      for (const s of sessions.values()) if (s.formId && !forms.has(s.formId)) forms.set(s.formId, formCache.get(s.formId) ?? (await candidateForm(s.formId, tx)));
       const outcomes: WriteOutcome[] = [];
       const answers = new Map<string, repo.AnswerWrite>();
       const flags = new Map<string, { sessionId: string; itemId: string; flagged: boolean; seq: number }>();
@@ -354,7 +357,7 @@ export function createSessionsService(deps: SessionsDeps) {
           outcomes.push(open);
           continue;
         }
-        const form = await candidateForm(s!.formId!, tx);
+        const form = forms.get(s!.formId!)!;
         const fits = admitWrite(m, (itemId) => form.options.get(itemId));
         if (!fits.ok) {
           outcomes.push(fits);
