@@ -96,6 +96,10 @@ for (const file of files) {
 // A write into another module's table is a debt, allowed only when declared too (`writes: [...]`, with its reason).
 const TABLE_USE_RE = /import\s*\{([^}]*)\}\s*from\s*['"][^'"]*db\/schema\/index\.ts['"]/;
 const WRITE_RE = /\.(?:insert|update|delete)\(\s*([A-Za-z_$][\w$]*)\s*\)/g;
+// Hand-written SQL writes too (fixed statements on the hot path, db/fixed-statement.ts): `insert into t` / `update t` /
+// `delete from t`, the snake_case table name read as its schema export; words that are no imported table drop out.
+const SQL_WRITE_RE = /\b(?:insert\s+into|update|delete\s+from)\s+([a-z][a-z0-9_]*)\b/g;
+const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const READ_MODEL_RE = /export const readModel = \{\s*reads:\s*\[([^\]]*)\]\s*,?\s*(?:writes:\s*\[([^\]]*)\]\s*,?\s*)?\}/;
 const names = (list: string) => list.split(',').map((n) => n.replace(/['"\s]/g, '').replace(/^type/, '')).filter(Boolean);
 const repositories = files
@@ -108,7 +112,7 @@ const repositories = files
       ...f,
       module: /^server\/src\/modules\/([^/]+)\//.exec(f.file)![1]!,
       uses,
-      writes: [...new Set([...f.source.matchAll(WRITE_RE)].map((m) => m[1]!).filter((w) => uses.includes(w)))],
+      writes: [...new Set([...[...f.source.matchAll(WRITE_RE)].map((m) => m[1]!), ...[...f.source.matchAll(SQL_WRITE_RE)].map((m) => camel(m[1]!))].filter((w) => uses.includes(w)))],
       reads: declared ? names(declared[1]!) : [],
       foreignWrites: declared?.[2] ? names(declared[2]) : [],
     };

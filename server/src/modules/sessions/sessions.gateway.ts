@@ -13,7 +13,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { AppError } from '../../platform/errors.ts';
 import { startAnswerAck } from '../../platform/metrics.ts';
 import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
-import { CLOSE, SOCKET_OPEN, type MinimalSocket } from '../../platform/ws/socket.ts';
+import { CLOSE, SOCKET_OPEN, sendFrames, type MinimalSocket } from '../../platform/ws/socket.ts';
 import { createLiveness, type LivenessOptions, type PingableSocket, type Tracked } from '../../platform/ws/liveness.ts';
 import type { TokenWatch } from '../../platform/ws/token-watch.ts';
 import {
@@ -82,9 +82,36 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
   const liveness = createLiveness(deps.liveness);
   const log = deps.log ?? (() => {});
 
+  /**
+   * The outcomes of writes (acks and refusals) leave once per tick per socket: a group commit settles its whole batch in
+   * one run of microtasks, and the frames a socket is owed by then go out in one TCP write (sendFrames) on the next
+   * process tick, instead of one syscall per ack (docs/decisions/0013-answer-hot-path.md). Any other message to the
+   * socket first sends what is waiting, so the order on the wire is the order of the sends.
+   */
+  const outboxes = new Map<Connection, string[]>();
+  const flushOutbox = (c: Connection, frames: string[]) => {
+    if (c.socket.readyState === SOCKET_OPEN) sendFrames(c.socket, frames);
+  };
+  const flushOutboxes = () => {
+    for (const [c, frames] of outboxes) flushOutbox(c, frames);
+    outboxes.clear();
+  };
+  const sendSoon = (c: Connection, frame: string) => {
+    const frames = outboxes.get(c);
+    if (frames) return void frames.push(frame);
+    if (!outboxes.size) process.nextTick(flushOutboxes);
+    outboxes.set(c, [frame]);
+  };
   const send = (c: Connection, m: ServerMessage) => {
+    const waiting = outboxes.get(c);
+    if (waiting) {
+      outboxes.delete(c);
+      flushOutbox(c, waiting);
+    }
     if (c.socket.readyState === SOCKET_OPEN) c.socket.send(JSON.stringify(m));
   };
+  /** `{"type":"ack","seq":n}` without building and stringifying an object per write (seq is a validated integer). */
+  const ackFrame = (seq: number) => `{"type":"ack","seq":${seq}}`;
   const error = (c: Connection, code: ProtocolErrorCode, message: string, seq?: number) => send(c, { type: 'error', code, message, ...(seq ? { seq } : {}) });
   const liveClock = (row: SessionRecord): LiveClock => ({ allowedMs: row.allowedMs, usedMs: row.usedMs, runningSince: row.runningSince, state: row.state });
 
@@ -173,8 +200,10 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
         c.pending.add(write);
         try {
           const outcome = await write;
-          if (outcome.ok) { send(c, { type: 'ack', seq: m.seq }); acked(); }
-          else error(c, outcome.code, outcome.message, m.seq);
+          if (outcome.ok) {
+            sendSoon(c, ackFrame(m.seq));
+            acked();
+          } else sendSoon(c, JSON.stringify({ type: 'error', code: outcome.code, message: outcome.message, seq: m.seq } satisfies ServerMessage));
         } finally {
           c.pending.delete(write);
         }
@@ -437,6 +466,10 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       // Drain first, so the acks of writes in flight still reach their clients; then "going away" (1001), on which
       // clients reconnect at once (to another instance behind the load balancer).
       await sessions.writesIdle();
+      // The last batch's acks are queued by continuations that may run after writesIdle resolves: one turn of the loop
+      // lets them queue, and they leave before the close frames.
+      await new Promise((r) => setImmediate(r));
+      flushOutboxes();
       for (const c of [...bySession.values()]) c.socket.close(CLOSE.shutdown, 'server restarting');
       bySession.clear();
       await sessions.writesIdle();

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { fixedStatement } from '../../db/fixed-statement.ts';
 import { notify } from '../../db/notify.ts';
 import { bankReleases, examSessions, extensionRequests, formItems, itemVersionMedia, itemVersions, media, modules, responses, sessionIncidents, sessionTimeLedger, testCenters, users } from '../../db/schema/index.ts';
 import type { IncidentCategory, IncidentSeverity } from '../../../../shared/incidents.ts';
@@ -131,15 +132,42 @@ export async function loadResponses(db: Db, sessionId: string) {
 }
 
 /**
+ * The answer path's statements (docs/decisions/0013-answer-hot-path.md): fixed SQL with array parameters, so a batch
+ * of any size is the same few parameters and nothing builds SQL per batch; named prepared statements on PostgreSQL.
+ */
+const shareLockStatement = fixedStatement<{ id: string; state: SessionState; deadline_at: string | Date | null; form_id: string | null; test_center_id: string }>(
+  'sessions.share-lock',
+  'select id, state, deadline_at, form_id, test_center_id from exam_sessions where id = any($1::uuid[]) for key share',
+);
+const upsertAnswersStatement = fixedStatement(
+  'sessions.upsert-answers',
+  `insert into responses (session_id, item_id, option_id, answer_seq, answered_at)
+   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[])
+   on conflict (session_id, item_id) do update set option_id = excluded.option_id, answer_seq = excluded.answer_seq, answered_at = excluded.answered_at
+   where responses.answer_seq < excluded.answer_seq`,
+);
+const upsertFlagsStatement = fixedStatement(
+  'sessions.upsert-flags',
+  `insert into responses (session_id, item_id, flagged, flag_seq)
+   select * from unnest($1::uuid[], $2::text[], $3::boolean[], $4::int[])
+   on conflict (session_id, item_id) do update set flagged = excluded.flagged, flag_seq = excluded.flag_seq
+   where responses.flag_seq < excluded.flag_seq`,
+);
+const setPositionsStatement = fixedStatement(
+  'sessions.set-positions',
+  `update exam_sessions s set position_item_id = v.item, position_seq = v.seq
+   from unnest($1::uuid[], $2::text[], $3::int[]) as v(id, item, seq)
+   where s.id = v.id and s.position_seq < v.seq`,
+);
+
+/**
  * Sessions of a batch, locked FOR KEY SHARE: pause, expiry and submit (FOR UPDATE) wait for the batch to commit, while
  * heartbeats and position updates (no key change) do not queue behind it.
  */
-export async function shareLockSessions(db: Db, ids: string[]) {
-  return db
-    .select({ id: examSessions.id, state: examSessions.state, deadlineAt: examSessions.deadlineAt, formId: examSessions.formId, testCenterId: examSessions.testCenterId })
-    .from(examSessions)
-    .where(inArray(examSessions.id, ids))
-    .for('key share');
+export async function shareLockSessions(db: Db, ids: string[]): Promise<{ id: string; state: SessionState; deadlineAt: Date | null; formId: string | null; testCenterId: string }[]> {
+  const rows = await shareLockStatement(db, [ids]);
+  // Timestamps come back as PostgreSQL's text (db/fixed-statement.ts); Date parses it, as drizzle's own columns do.
+  return rows.map((r) => ({ id: r.id, state: r.state, deadlineAt: r.deadline_at === null ? null : new Date(r.deadline_at), formId: r.form_id, testCenterId: r.test_center_id }));
 }
 
 export interface AnswerWrite {
@@ -150,38 +178,24 @@ export interface AnswerWrite {
   at: Date;
 }
 
-/** Upserts answers; a write with a lower sequence than the stored one (a replay or a late duplicate) changes nothing. */
+/**
+ * Upserts answers; a write with a lower sequence than the stored one (a replay or a late duplicate) changes nothing.
+ * One (session, item) at most once per call: PostgreSQL refuses to update a row twice in one statement.
+ */
 export async function upsertAnswers(db: Db, rows: AnswerWrite[]): Promise<void> {
   if (!rows.length) return;
-  await db
-    .insert(responses)
-    .values(rows.map((r) => ({ sessionId: r.sessionId, itemId: r.itemId, optionId: r.optionId, answerSeq: r.seq, answeredAt: r.at })))
-    .onConflictDoUpdate({
-      target: [responses.sessionId, responses.itemId],
-      set: { optionId: sql`excluded.option_id`, answerSeq: sql`excluded.answer_seq`, answeredAt: sql`excluded.answered_at` },
-      setWhere: sql`${responses.answerSeq} < excluded.answer_seq`,
-    });
+  await upsertAnswersStatement(db, [rows.map((r) => r.sessionId), rows.map((r) => r.itemId), rows.map((r) => r.optionId), rows.map((r) => r.seq), rows.map((r) => r.at.toISOString())]);
 }
 
 export async function upsertFlags(db: Db, rows: { sessionId: string; itemId: string; flagged: boolean; seq: number }[]): Promise<void> {
   if (!rows.length) return;
-  await db
-    .insert(responses)
-    .values(rows.map((r) => ({ sessionId: r.sessionId, itemId: r.itemId, flagged: r.flagged, flagSeq: r.seq })))
-    .onConflictDoUpdate({
-      target: [responses.sessionId, responses.itemId],
-      set: { flagged: sql`excluded.flagged`, flagSeq: sql`excluded.flag_seq` },
-      setWhere: sql`${responses.flagSeq} < excluded.flag_seq`,
-    });
+  await upsertFlagsStatement(db, [rows.map((r) => r.sessionId), rows.map((r) => r.itemId), rows.map((r) => r.flagged), rows.map((r) => r.seq)]);
 }
 
 /** Every session's newest position in one statement; an older sequence never overwrites a newer one. */
 export async function setPositions(db: Db, rows: { sessionId: string; itemId: string; seq: number }[]): Promise<void> {
   if (!rows.length) return;
-  await db.execute(sql`
-    update exam_sessions s set position_item_id = v.item, position_seq = v.seq
-    from unnest(${sql.param(rows.map((r) => r.sessionId))}::uuid[], ${sql.param(rows.map((r) => r.itemId))}::text[], ${sql.param(rows.map((r) => r.seq))}::int[]) as v(id, item, seq)
-    where s.id = v.id and s.position_seq < v.seq`);
+  await setPositionsStatement(db, [rows.map((r) => r.sessionId), rows.map((r) => r.itemId), rows.map((r) => r.seq)]);
 }
 
 /** Time-up: claims sessions past deadline + grace, exactly once however many instances sweep. */
