@@ -1,0 +1,174 @@
+/**
+ * #18: a start storm on a real port, over real HTTP and websockets, with the start gate at one start at a time
+ * (START_GATE_CONCURRENCY=1, so a handful of candidates make a line). Starts go first come, first served; a waiting
+ * candidate's socket is told its place as it advances; nobody gets an error or a timeout.
+ *
+ * To know the order in which starts reach the gate, the first start is held inside the gate by a row lock the test
+ * takes on its session (PostgreSQL only: PGlite has one connection), and each next start is sent once the previous one
+ * has been told its place.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANDBOOK_VERSION } from '../../shared/handbook.ts';
+import type { ServerMessage } from '../../shared/protocol/session-protocol.ts';
+import { buildTestApp, type TestApp } from '../helpers/build-app.ts';
+import { ExamClient } from '../helpers/exam-client.ts';
+import { importSampleModule, scheduleSession } from '../helpers/session-fixture.ts';
+import { DB_KINDS, type DbKind } from '../helpers/test-db.ts';
+
+type Queue = Extract<ServerMessage, { type: 'queue' }>;
+const LINE = 12;
+
+/** Candidates checked in, admitted and with the rules acknowledged: one press of Start away from the exam. */
+async function readyToStart(t: TestApp, n: number) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const s = await scheduleSession(t.app);
+    for (const [url, headers, payload] of [
+      [`/api/sessions/${s.sessionId}/check-in`, s.candidate, undefined],
+      [`/api/sessions/${s.sessionId}/admit`, s.proctor, { idConfirmed: true }],
+      [`/api/sessions/${s.sessionId}/handbook`, s.candidate, { version: HANDBOOK_VERSION }],
+    ] as const) {
+      const r = await t.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+      if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body}`);
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+function setup(kind: DbKind) {
+  const ctx = {} as { t: TestApp; base: string };
+  beforeAll(async () => {
+    ctx.t = await buildTestApp(kind, { env: { START_GATE_CONCURRENCY: '1' } });
+    await importSampleModule(ctx.t.services);
+    ctx.base = await ctx.t.app.listen({ port: 0, host: '127.0.0.1' });
+  }, 300_000);
+  afterAll(() => ctx.t?.close());
+  return ctx;
+}
+
+const start = (base: string, sessionId: string, auth: { cookie: string }) => fetch(`${base}/api/sessions/${sessionId}/start`, { method: 'POST', headers: auth });
+const errorsOf = (c: ExamClient) => c.messages.filter((m) => m.type === 'error');
+const queueOf = (c: ExamClient) => c.messages.filter((m): m is Queue => m.type === 'queue');
+/** Places only ever improve, and every estimate is a whole number of milliseconds, no more than the line ahead takes. */
+function expectAdvancing(told: Queue[]) {
+  for (let i = 1; i < told.length; i++) expect(told[i]!.position).toBeLessThanOrEqual(told[i - 1]!.position);
+  for (const q of told) expect(Number.isInteger(q.expectedWaitMs) && q.expectedWaitMs >= 0).toBe(true);
+}
+
+describe.each(DB_KINDS)('a cold start storm on %s', (kind) => {
+  const ctx = setup(kind);
+
+  it('starts every candidate pressing Start at once (REST start, then socket and hello) with no error', async () => {
+    const { t, base } = ctx;
+    const sessions = await readyToStart(t, LINE);
+    // A request waiting its turn must not be cut off by the server: no request timeout.
+    expect(t.app.server.requestTimeout).toBe(0);
+    const results = await Promise.all(
+      sessions.map(async (s) => {
+        const res = await start(base, s.sessionId, s.candidate);
+        const c = await ExamClient.open(base, s.candidate);
+        const snapshot = await c.hello(s.sessionId);
+        c.close();
+        return { status: res.status, items: snapshot.items.length, state: snapshot.session.state, errors: errorsOf(c), told: queueOf(c) };
+      }),
+    );
+    for (const r of results) {
+      expect(r).toMatchObject({ status: 200, state: 'in_progress', errors: [] });
+      expect(r.items).toBeGreaterThan(0);
+      expectAdvancing(r.told);
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!DB_KINDS.includes('postgres'))('the start line on postgres', () => {
+  const ctx = setup('postgres');
+
+  /** Locks a session row in a transaction of the test's own, so the start or hello of that session waits inside the gate. */
+  async function holdRow(sessionId: string) {
+    const client = new pg.Client({ connectionString: ctx.t.database.url });
+    await client.connect();
+    await client.query('begin');
+    await client.query('select 1 from exam_sessions where id = $1 for update', [sessionId]);
+    return {
+      /** Resolves once the server's statement is blocked on the lock, i.e. the gate's only slot is taken. */
+      async blocked() {
+        for (let i = 0; i < 400; i++) {
+          const r = await client.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+          if (r.rows[0].n > 0) return;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error('the held start never reached the database');
+      },
+      async release() {
+        await client.query('commit');
+        await client.end();
+      },
+    };
+  }
+
+  it('starts candidates in arrival order and tells each waiting socket its place as it advances (waiting-room flow)', async () => {
+    const { t, base } = ctx;
+    const sessions = await readyToStart(t, LINE);
+    // As the exam page does from check-in: every socket is open and greeted before Start.
+    const clients = await Promise.all(sessions.map(async (s) => {
+      const c = await ExamClient.open(base, s.candidate);
+      expect((await c.hello(s.sessionId)).session.state).toBe('checked_in');
+      return c;
+    }));
+    const held = await holdRow(sessions[0]!.sessionId);
+    const responses = [start(base, sessions[0]!.sessionId, sessions[0]!.candidate)];
+    await held.blocked();
+    for (let i = 1; i < LINE; i++) {
+      responses.push(start(base, sessions[i]!.sessionId, sessions[i]!.candidate));
+      // Told at once: number i in line (the first candidate's start holds the only slot).
+      expect((await clients[i]!.waitFor('queue')).position).toBe(i);
+    }
+    await held.release();
+    expect((await Promise.all(responses)).map((r) => r.status)).toEqual(sessions.map(() => 200));
+    const snapshots = await Promise.all(clients.map((c) => c.waitFor('snapshot', (m) => m.items.length > 0, 30_000)));
+    expect(snapshots.every((s) => s.session.state === 'in_progress')).toBe(true);
+
+    const db = new pg.Client({ connectionString: t.database.url });
+    await db.connect();
+    const rows = await db.query<{ id: string }>('select id from exam_sessions where id = any($1) order by started_at', [sessions.map((s) => s.sessionId)]);
+    await db.end();
+    expect(rows.rows.map((r) => r.id)).toEqual(sessions.map((s) => s.sessionId));
+    for (const [i, c] of clients.entries()) {
+      expect(errorsOf(c)).toEqual([]);
+      const told = queueOf(c);
+      if (i > 0) expect(told[0]!.position).toBe(i);
+      expectAdvancing(told);
+      c.close();
+    }
+  }, 180_000);
+
+  it('lines up hellos of a reconnect storm the same way, each told its place until its snapshot', async () => {
+    const { t, base } = ctx;
+    const sessions = await readyToStart(t, LINE);
+    for (const s of sessions) expect((await start(base, s.sessionId, s.candidate)).status).toBe(200);
+    const held = await holdRow(sessions[0]!.sessionId);
+    const first = await ExamClient.open(base, sessions[0]!.candidate);
+    const firstSnapshot = first.hello(sessions[0]!.sessionId);
+    await held.blocked();
+    const order: number[] = [];
+    const rest = [];
+    for (let i = 1; i < LINE; i++) {
+      const c = await ExamClient.open(base, sessions[i]!.candidate);
+      rest.push(c);
+      void c.hello(sessions[i]!.sessionId).then(() => order.push(i));
+      expect((await c.waitFor('queue')).position).toBe(i);
+    }
+    await held.release();
+    expect((await firstSnapshot).items.length).toBeGreaterThan(0);
+    const snapshots = await Promise.all(rest.map((c) => c.waitFor('snapshot', () => true, 30_000)));
+    expect(snapshots.every((s) => s.items.length > 0)).toBe(true);
+    expect(order).toEqual(rest.map((_, i) => i + 1));
+    for (const c of [first, ...rest]) {
+      expect(errorsOf(c)).toEqual([]);
+      expectAdvancing(queueOf(c));
+      c.close();
+    }
+  }, 180_000);
+});
