@@ -118,11 +118,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registerAuthentication(app, services.auth.authenticate);
   await registerHttpSecurity(app, { env: deps.config.env, publicUrl: deps.config.publicUrl });
   registerHealth(app, () => deps.database.health(), deps.readiness);
+  // Start storms (#18): REST starts, socket hellos and pushed snapshots take their turn here (platform/start-gate.ts).
+  const startGate = createStartGate({ ...DEFAULT_START_GATE, ...deps.config.startGate });
+  startGate.start();
   registerMetrics(app, {
     token: deps.config.metricsToken,
     sources: {
       sessionsByState: () => countSessionsByState(deps.database.db),
       pool: () => deps.database.poolStats?.() ?? null,
+      startGate: () => startGate.stats(),
     },
   });
   // Every response names its request id; log lines of signed-in requests carry the user, and the session when the
@@ -141,9 +145,6 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
   await app.register(assemblyRoutes, { assembly: services.assembly });
   await app.register(authoringRoutes, { authoring: services.authoring });
-  // Start storms (#18): REST starts and socket hellos take their turn here (platform/start-gate.ts).
-  const startGate = createStartGate({ ...DEFAULT_START_GATE, ...deps.config.startGate });
-  startGate.start();
   await app.register(sessionsRoutes, { sessions: services.sessions, startGate });
   await app.register(scoringRoutes, { scoring: services.scoring, recertification: services.recertification });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });

@@ -291,7 +291,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
         return send(c, { type: 'message', text: String(e.text ?? ''), scope: e.scope === 'room' ? 'room' : 'seat', at: String(e.at ?? ''), answersHand: e.answersHand === true });
       case 'admitted':
       case 'started': {
-        const snapshot = await deps.startGate.run(row.id, () => sessions.snapshot(row), { notify: (q) => send(c, { type: 'queue', ...q }) });
+        const snapshot = await deps.startGate.run(row.id, () => sessions.snapshot(row), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
         return snapshot && send(c, snapshot);
       }
       case 'ended':
