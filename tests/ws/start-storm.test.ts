@@ -65,6 +65,22 @@ function expectAdvancing(told: Queue[]) {
   for (const q of told) expect(Number.isInteger(q.expectedWaitMs) && q.expectedWaitMs >= 0).toBe(true);
 }
 
+/**
+ * Waits until nothing runs or waits in the gate (its gauge on /metrics, read from loopback) for half a second: the
+ * set-up's own work (hellos, snapshots pushed on its events) must not be mistaken for the line under test.
+ */
+async function gateIdle(base: string) {
+  let quietSince = Date.now();
+  for (let i = 0; i < 1200; i++) {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const busy = /cpt_start_gate\{state="(running|waiting)"\} [1-9]/.test(text);
+    if (busy) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 500) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the start gate never became idle');
+}
+
 /** Each arrival is told a place behind the one before it: 1, 2, 3… (more if other work waits in line too). */
 function expectBehindEachOther(firstPlaces: number[]) {
   expect(firstPlaces[0]).toBeGreaterThanOrEqual(1);
@@ -109,13 +125,14 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('the start line on postgres', ()
     return {
       /** Resolves once the server's start or hello is blocked on the lock, i.e. the gate's only slot is taken. */
       async blocked() {
-        for (let i = 0; i < 400; i++) {
+        for (let i = 0; i < 2400; i++) {
           // The server's own row lock (start or connect), not a heartbeat UPDATE that also waits on the row.
           const r = await client.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'select%for update%'");
           if (r.rows[0].n > 0) return;
           await new Promise((r) => setTimeout(r, 25));
         }
-        throw new Error('the held start never reached the database');
+        const seen = await client.query("select state, wait_event_type, left(query, 120) as query from pg_stat_activity where datname = current_database()");
+        throw new Error(`the held start never reached the database: ${JSON.stringify(seen.rows)}`);
       },
       async release() {
         await client.query('commit');
@@ -133,6 +150,7 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('the start line on postgres', ()
       expect((await c.hello(s.sessionId)).session.state).toBe('checked_in');
       return c;
     }));
+    await gateIdle(base);
     const held = await holdRow(sessions[0]!.sessionId);
     const responses = [start(base, sessions[0]!.sessionId, sessions[0]!.candidate)];
     const firstPlaces: number[] = [];
@@ -168,6 +186,7 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('the start line on postgres', ()
     const { t, base } = ctx;
     const sessions = await readyToStart(t, LINE);
     for (const s of sessions) expect((await start(base, s.sessionId, s.candidate)).status).toBe(200);
+    await gateIdle(base);
     const held = await holdRow(sessions[0]!.sessionId);
     const first = await ExamClient.open(base, sessions[0]!.candidate);
     const firstSnapshot = first.hello(sessions[0]!.sessionId);
