@@ -10,7 +10,7 @@
  * place and expected wait (from the measured rate at which starts leave the queue), and told again as it advances.
  *
  * Two lanes: work for a session whose start already passed the gate (its socket's hello after a REST start, the pushed
- * snapshot) goes ahead of fresh arrivals, so a candidate waits in line once, not once per request.
+ * snapshot) goes ahead of fresh arrivals, unannounced, so a candidate waits in line once, not once per request.
  *
  * `createStartQueue` is the logic with the time passed in (unit-tested with a fake clock); `createStartGate` adds the
  * event-loop monitor and the timer.
@@ -133,7 +133,7 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
   }
 
   return {
-    /** Runs the work now if there is room and nobody waits; otherwise queues it and returns its place. */
+    /** Runs the work now if there is room and nobody waits; otherwise queues it and returns the place to announce. */
     offer(w: Waiter): QueuePlace | null {
       pump();
       const t = now();
@@ -141,10 +141,15 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
         start(w, t);
         return null;
       }
-      const lane = isAdmitted(w.key, t) ? front : back;
-      lane.push(w);
       if (lastDispatchAt === null) lastDispatchAt = t;
-      const place = placeAt(lane === front ? front.length : waiting());
+      // A follow-up is not announced: its candidate already waited in line and was told "number 1"; a new, later
+      // place for the same start would read as going backwards. Its wait is short (it goes ahead of the line).
+      if (isAdmitted(w.key, t)) {
+        front.push(w);
+        return null;
+      }
+      back.push(w);
+      const place = placeAt(waiting());
       w.lastSent = { position: place.position, at: t };
       return place;
     },
@@ -167,8 +172,8 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
     dueUpdates(): Array<{ waiter: Waiter; place: QueuePlace }> {
       const t = now();
       const out: Array<{ waiter: Waiter; place: QueuePlace }> = [];
-      let position = 0;
-      for (const w of [...front, ...back]) {
+      let position = front.length;
+      for (const w of back) {
         if (!w.alive()) continue;
         position++;
         if (!updateDue(w.lastSent, position, t, settings)) continue;

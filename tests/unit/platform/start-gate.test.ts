@@ -55,13 +55,15 @@ describe('start queue', () => {
     h.q.offer(h.waiter('s2', { admits: true }));
     h.q.offer(h.waiter('s3', { admits: true }));
     h.q.finished(5, 's1', true, true); // s2 starts
-    expect(h.q.offer(h.waiter('s1'))!.position).toBe(1); // s1's hello goes ahead of s3
+    // s1's hello goes ahead of s3, unannounced (s1 already waited its turn), and counts in the places behind it.
+    expect(h.q.offer(h.waiter('s1'))).toBeNull();
+    expect(h.q.stats().waiting).toBe(2);
+    expect(h.q.offer(h.waiter('fresh'))!.position).toBe(3);
     h.q.finished(5, 's2', true, true);
     expect(h.started).toEqual(['s1', 's2', 's1']);
     h.q.finished(5, 's1', true, false);
     expect(h.started.at(-1)).toBe('s3');
     // Past the window a hello is a fresh arrival again.
-    h.q.offer(h.waiter('late'));
     h.advance(60_001);
     expect(h.q.offer(h.waiter('s1'))!.position).toBe(2);
   });
@@ -74,6 +76,12 @@ describe('start queue', () => {
     expect(h.q.offer(h.waiter('s1'))!.position).toBe(1);
     h.q.offer(h.waiter('x'));
     expect(h.q.offer(h.waiter('s1'))!.position).toBe(3);
+    // A start that passed the gate: its follow-up goes in the front lane (not announced).
+    h.q.offer(h.waiter('s9', { admits: true }));
+    for (let i = 0; i < 4; i++) h.q.finished(5, 'x', true, false);
+    expect(h.started.at(-1)).toBe('s9');
+    h.q.offer(h.waiter('y'));
+    expect(h.q.offer(h.waiter('s9'))).toBeNull();
   });
 
   it('skips waiters nobody waits for any more: not run, not counted in the places', () => {
