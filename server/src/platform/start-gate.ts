@@ -149,7 +149,7 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
         return null;
       }
       back.push(w);
-      const place = placeAt(waiting());
+      const place = placeAt(back.length);
       w.lastSent = { position: place.position, at: t };
       return place;
     },
@@ -172,7 +172,8 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
     dueUpdates(): Array<{ waiter: Waiter; place: QueuePlace }> {
       const t = now();
       const out: Array<{ waiter: Waiter; place: QueuePlace }> = [];
-      let position = front.length;
+      // Places count the line only: the front lane's short follow-ups would make a place go backwards as they come.
+      let position = 0;
       for (const w of back) {
         if (!w.alive()) continue;
         position++;

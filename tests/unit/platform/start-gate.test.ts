@@ -55,10 +55,10 @@ describe('start queue', () => {
     h.q.offer(h.waiter('s2', { admits: true }));
     h.q.offer(h.waiter('s3', { admits: true }));
     h.q.finished(5, 's1', true, true); // s2 starts
-    // s1's hello goes ahead of s3, unannounced (s1 already waited its turn), and counts in the places behind it.
+    // s1's hello goes ahead of s3, unannounced (s1 already waited its turn); places count the line only.
     expect(h.q.offer(h.waiter('s1'))).toBeNull();
     expect(h.q.stats().waiting).toBe(2);
-    expect(h.q.offer(h.waiter('fresh'))!.position).toBe(3);
+    expect(h.q.offer(h.waiter('fresh'))!.position).toBe(2);
     h.q.finished(5, 's2', true, true);
     expect(h.started).toEqual(['s1', 's2', 's1']);
     h.q.finished(5, 's1', true, false);
