@@ -34,6 +34,9 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Never the shared DATABASE_URL: scripts/test.mjs creates a fresh database for this run (or none: PGlite).
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+      // One exam start at a time, so exam-start-queue.spec.ts can make a line with a few candidates (#18). The specs
+      // run one at a time (workers: 1), so the others only ever start one exam at once.
+      START_GATE_CONCURRENCY: '1',
     },
   },
 });

@@ -50,6 +50,7 @@ import { registerErrorHandler } from './platform/http/error-handler.ts';
 import { registerHealth, type Readiness } from './platform/http/health.ts';
 import { registerHttpSecurity } from './platform/http/security.ts';
 import { registerMetrics } from './platform/metrics.ts';
+import { createStartGate, DEFAULT_START_GATE } from './platform/start-gate.ts';
 import { staticOptions } from './platform/http/static-files.ts';
 import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
 
@@ -117,11 +118,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registerAuthentication(app, services.auth.authenticate);
   await registerHttpSecurity(app, { env: deps.config.env, publicUrl: deps.config.publicUrl });
   registerHealth(app, () => deps.database.health(), deps.readiness);
+  // Start storms (#18): REST starts, socket hellos and pushed snapshots take their turn here (platform/start-gate.ts).
+  const startGate = createStartGate({ ...DEFAULT_START_GATE, ...deps.config.startGate });
+  startGate.start();
   registerMetrics(app, {
     token: deps.config.metricsToken,
     sources: {
       sessionsByState: () => countSessionsByState(deps.database.db),
       pool: () => deps.database.poolStats?.() ?? null,
+      startGate: () => startGate.stats(),
     },
   });
   // Every response names its request id; log lines of signed-in requests carry the user, and the session when the
@@ -140,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(itemBankRoutes, { itemBank: services.itemBank });
   await app.register(assemblyRoutes, { assembly: services.assembly });
   await app.register(authoringRoutes, { authoring: services.authoring });
-  await app.register(sessionsRoutes, { sessions: services.sessions });
+  await app.register(sessionsRoutes, { sessions: services.sessions, startGate });
   await app.register(scoringRoutes, { scoring: services.scoring, recertification: services.recertification });
   await app.register(psychometricsRoutes, { psychometrics: services.psychometrics });
   await app.register(measurementRoutes, { measurement: services.measurement });
@@ -158,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Sockets of a sign-in that ended (revoked on any instance, expired, idle) close with 4005 (#14.5).
   const tokens = createTokenWatch({ bus, clock: deps.clock, liveTokenIds: (t) => services.auth.liveTokenIds(t), touch: (tokenId) => services.auth.touchToken(tokenId), log: (msg, err) => app.log.error({ err }, msg) });
   tokens.start();
-  const gateway = createSessionGateway({ sessions: services.sessions, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
+  const gateway = createSessionGateway({ sessions: services.sessions, startGate, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
   gateway.start();
   const jobs = createJobs({ log: (msg, err) => app.log.error({ err }, msg) });
   if (deps.sweeps !== false) {
@@ -175,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     tokens.stop();
     feed.stop();
     await gateway.stop();
+    startGate.stop();
   };
   app.addHook('onClose', async () => {
     await webhooks.stop();

@@ -78,8 +78,9 @@ async function main() {
     },
   });
 
-  // A whole testing center connects at once at a synchronized start; Node's default backlog (511) drops SYNs then.
-  const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
+  // At a synchronized start every candidate connects within a second; Node's default backlog (511) drops SYNs then.
+  // The kernel caps the backlog at net.core.somaxconn (docs/operations.md).
+  const address = await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
   readiness.set('ready');
   lap('listen');

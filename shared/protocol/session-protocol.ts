@@ -148,6 +148,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('result-ready'), sessionId: z.string() }),
   /** A message from the proctor to this seat or the whole room (#17.6); answersHand: it answers the candidate's raised hand. */
   z.strictObject({ type: z.literal('message'), text: z.string(), scope: z.enum(['seat', 'room']), at: z.string(), answersHand: z.boolean() }),
+  /**
+   * In a start storm the start (or this socket's hello) waits its turn (#18): `position` 1 is next; the expected wait
+   * comes from the rate at which starts are going through now. Sent when it starts waiting, then as it advances (at
+   * least every 5 s); the snapshot ends the wait.
+   */
+  z.strictObject({ type: z.literal('queue'), position: z.number().int().positive(), expectedWaitMs: z.number().int().min(0) }),
   /** This socket was replaced by a newer connection to the same session; it closes next. */
   z.strictObject({ type: z.literal('replaced') }),
 ]);

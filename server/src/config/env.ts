@@ -83,6 +83,15 @@ const envSchema = z.object({
   /** Parallel fixed forms on a calibrated bank: largest allowed gap between their test characteristic curves, in raw-score points. */
   ASSEMBLY_TCC_TOLERANCE: z.coerce.number({ error: 'must be a number of raw-score points' }).min(0, 'must be at least 0').default(0.5),
   /** Item analysis flags an item over-exposed (and suggests retiring it) above this share of the module's candidates. */
+  /**
+   * Listen queue length for connections the server has not accepted yet. The kernel caps it at net.core.somaxconn
+   * (docs/operations.md): at a synchronized start every candidate connects within a second.
+   */
+  LISTEN_BACKLOG: z.coerce.number({ error: 'must be a number of connections' }).int('must be a whole number').min(511, 'must be at least 511').max(1_048_576, 'must be at most 1048576').default(16_384),
+  /** Start gate (#18): at most this many exam starts run at once; more wait in line and are told their place. */
+  START_GATE_CONCURRENCY: z.coerce.number({ error: 'must be a number of starts' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(16),
+  /** Start gate: the event-loop delay it steers towards; above it fewer starts run at once. */
+  START_GATE_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).min(5, 'must be at least 5').max(10_000, 'must be at most 10000').default(50),
   ANALYSIS_MAX_EXPOSURE_RATE: z.coerce.number({ error: 'must be a number between 0 and 1' }).gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.25),
 });
 
@@ -109,6 +118,10 @@ export interface Config {
   analysis: { maxExposureRate: number };
   /** SIGTERM drain deadline. */
   shutdownDeadlineMs: number;
+  /** listen() backlog; the kernel uses min(this, net.core.somaxconn). */
+  listenBacklog: number;
+  /** Start storms (#18): the gate's bound on concurrent starts and the event-loop delay it steers towards. */
+  startGate: { maxConcurrency: number; targetLoopDelayMs: number };
   sessions: {
     disconnectPauseAfterMs: number;
     disconnectCreditCapMs: number;
@@ -194,6 +207,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
     shutdownDeadlineMs: Math.round(e.SHUTDOWN_DEADLINE_SECONDS * 1000),
+    listenBacklog: e.LISTEN_BACKLOG,
+    startGate: { maxConcurrency: e.START_GATE_CONCURRENCY, targetLoopDelayMs: e.START_GATE_LOOP_DELAY_MS },
     sessions: {
       disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000,
       disconnectCreditCapMs: Math.round(e.DISCONNECT_CREDIT_CAP_MINUTES * 60_000),

@@ -63,12 +63,14 @@ export function countResync(): void {
 export interface MetricSources {
   sessionsByState?: () => Promise<Record<string, number>>;
   pool?: () => { total: number; idle: number; waiting: number } | null;
+  startGate?: () => { limit: number; inFlight: number; waiting: number };
 }
 
 function addSources(sources: MetricSources): () => void {
   // One app per process in production; tests that build several in one process: the latest app's sources win.
   registry.removeSingleMetric('cpt_sessions');
   registry.removeSingleMetric('cpt_db_pool_connections');
+  registry.removeSingleMetric('cpt_start_gate');
   const sessions = new Gauge({
     name: 'cpt_sessions',
     help: 'Exam sessions by state (all instances: read from the database); live exams = state="in_progress"',
@@ -94,7 +96,21 @@ function addSources(sources: MetricSources): () => void {
       this.set({ state: 'waiting' }, p.waiting);
     },
   });
+  const gate = new Gauge({
+    name: 'cpt_start_gate',
+    help: 'Exam starts on this instance (#18): running, waiting in line, and the current bound on running ones',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const g = sources.startGate?.();
+      if (!g) return;
+      this.set({ state: 'running' }, g.inFlight);
+      this.set({ state: 'waiting' }, g.waiting);
+      this.set({ state: 'limit' }, g.limit);
+    },
+  });
   return () => {
+    if (registry.getSingleMetric('cpt_start_gate') === gate) registry.removeSingleMetric('cpt_start_gate');
     if (registry.getSingleMetric('cpt_sessions') === sessions) registry.removeSingleMetric('cpt_sessions');
     if (registry.getSingleMetric('cpt_db_pool_connections') === pool) registry.removeSingleMetric('cpt_db_pool_connections');
   };

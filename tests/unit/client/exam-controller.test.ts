@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../shared/protocol/session-protocol.ts';
 import { createExamController } from '../../../client/src/features/exam-session/exam-controller.ts';
-import { endMessage, examReducer, initialExamState, reviewOf, saveStatusText, TIME_UP_MESSAGE, type Snapshot } from '../../../client/src/features/exam-session/exam-state.ts';
+import { endMessage, examReducer, initialExamState, queueText, reviewOf, saveStatusText, TIME_UP_MESSAGE, type Snapshot } from '../../../client/src/features/exam-session/exam-state.ts';
 import { memoryStore, outboxKey } from '../../../client/src/lib/outbox.ts';
 import { shortcutFor } from '../../../client/src/features/exam-session/shortcuts.ts';
 import type { NetworkSignal, SocketLike, Timers } from '../../../client/src/lib/ws-client.ts';
@@ -393,5 +393,23 @@ describe('keyboard shortcuts', () => {
     expect(key('a', { tagName: 'DIV', isContentEditable: true })).toBeNull();
     expect(key('n', { tagName: 'BODY' }, { ctrlKey: true })).toBeNull();
     expect(key('n', { tagName: 'INPUT', type: 'radio' })).toEqual({ type: 'next' });
+  });
+});
+
+describe('the start line (#18)', () => {
+  it('keeps the latest place until the snapshot arrives or the socket drops', () => {
+    let s = examReducer(initialExamState(SESSION), { type: 'connection', status: 'connected' });
+    s = examReducer(s, { type: 'message', message: { type: 'queue', position: 40, expectedWaitMs: 12_300 } });
+    s = examReducer(s, { type: 'message', message: { type: 'queue', position: 12, expectedWaitMs: 3_100 } });
+    expect(s.queue).toEqual({ position: 12, expectedWaitMs: 3_100 });
+    expect(examReducer(s, { type: 'snapshot', snapshot: snapshot(), pending: [] }).queue).toBeNull();
+    expect(examReducer(s, { type: 'connection', status: 'reconnecting' }).queue).toBeNull();
+  });
+
+  it('says the place and the wait in whole seconds, then minutes from two minutes on', () => {
+    expect(queueText({ position: 3, expectedWaitMs: 0 })).toBe('You are number 3 in line — about 1 s');
+    expect(queueText({ position: 12, expectedWaitMs: 4_001 })).toBe('You are number 12 in line — about 5 s');
+    expect(queueText({ position: 900, expectedWaitMs: 119_000 })).toBe('You are number 900 in line — about 119 s');
+    expect(queueText({ position: 4000, expectedWaitMs: 150_000 })).toBe('You are number 4000 in line — about 3 min');
   });
 });

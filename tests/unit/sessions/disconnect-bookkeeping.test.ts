@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { createSessionGateway } from '../../../server/src/modules/sessions/sessions.gateway.ts';
 import type { SessionsService } from '../../../server/src/modules/sessions/sessions.service.ts';
 import type { EventBus } from '../../../server/src/platform/event-bus.ts';
+import { createStartGate } from '../../../server/src/platform/start-gate.ts';
 
 class FakeSocket extends EventEmitter {
   readyState = 1;
@@ -55,7 +56,7 @@ describe('disconnect bookkeeping while the database is away', () => {
     let t = Date.parse('2026-12-07T08:00:00Z');
     const clock = { now: () => new Date(t) };
     const logged: string[] = [];
-    const gateway = createSessionGateway({ sessions, bus, clock, log: (m) => logged.push(m) });
+    const gateway = createSessionGateway({ sessions, startGate: createStartGate(), bus, clock, log: (m) => logged.push(m) });
     const socket = new FakeSocket();
     gateway.attach(socket as never, { userId: 'u1', username: 'c', displayName: 'C', role: 'candidate', testCenterIds: [] } as never);
     socket.emit('message', Buffer.from(JSON.stringify({ type: 'hello', protocol: 1, sessionId, clientInstanceId: 'tab-00000001' })));
@@ -82,7 +83,7 @@ describe('disconnect bookkeeping while the database is away', () => {
       writesIdle: async () => {},
     } as unknown as SessionsService;
     const logged: string[] = [];
-    const gateway = createSessionGateway({ sessions, bus: { on: () => () => {} } as unknown as EventBus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
+    const gateway = createSessionGateway({ sessions, startGate: createStartGate(), bus: { on: () => () => {} } as unknown as EventBus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
     const socket = new FakeSocket();
     gateway.attach(socket as never, { userId: 'u1', role: 'candidate', testCenterIds: [] } as never);
     socket.emit('message', Buffer.from(JSON.stringify({ type: 'hello', protocol: 1, sessionId: '00000000-0000-4000-8000-000000000002' })));

@@ -122,7 +122,7 @@ const PRACTICE = {
   correct: 1,
 };
 
-export function Instructions({ status, busy, error, onStart }: { status: SessionStatus; busy: boolean; error: string | null; onStart: () => void }) {
+export function Instructions({ status, busy, error, queue, onStart }: { status: SessionStatus; busy: boolean; error: string | null; queue: string | null; onStart: () => void }) {
   const [choice, setChoice] = useState<number | null>(null);
   const [checked, setChecked] = useState(false);
   return (
@@ -185,6 +185,10 @@ export function Instructions({ status, busy, error, onStart }: { status: Session
           {busy ? 'Starting…' : 'Start the exam'}
         </button>
       </div>
+      {/* In a start storm the start waits its turn (#18); the region is always there so each new place is announced. */}
+      <p role="status" aria-live="polite" className="queue-place" data-testid="start-queue">
+        {busy && queue ? `${queue}. Your exam starts by itself; keep this page open.` : ''}
+      </p>
     </section>
   );
 }

@@ -56,6 +56,8 @@ export interface ExamState {
   messages: ProctorMessage[];
   /** The candidate raised a hand and the proctor has not answered yet (#17.3). */
   handRaised: boolean;
+  /** In a start storm: this candidate's place in line and the expected wait (#18); null once the snapshot is in. */
+  queue: { position: number; expectedWaitMs: number } | null;
 }
 
 export interface ProctorMessage {
@@ -111,7 +113,15 @@ export function initialExamState(sessionId: string): ExamState {
     messages: [],
     handRaised: false,
     breaks: { scheduled: [], taken: 0, allowedMs: 0 },
+    queue: null,
   };
+}
+
+/** "You are number 3 in line — about 12 s": what the candidate reads (and hears, politely) while the start waits. */
+export function queueText(q: { position: number; expectedWaitMs: number }): string {
+  const seconds = Math.max(1, Math.ceil(q.expectedWaitMs / 1000));
+  const wait = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return `You are number ${q.position} in line — about ${wait}`;
 }
 
 const ENDED_STATES: Partial<Record<SessionState, EndReason | null>> = { submitted: 'submitted', expired: 'expired', terminated: 'terminated', scored: null };
@@ -174,6 +184,7 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
         replaced: false,
         authLost: false,
         snapshots: s.snapshots + 1,
+        queue: null,
       };
       if (endReason !== undefined && !s.ended) next = { ...next, ended: { reason: endReason, note: null }, submitting: false };
       return next;
@@ -217,6 +228,8 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
         }
         case 'replaced':
           return { ...s, replaced: true };
+        case 'queue':
+          return { ...s, queue: { position: m.position, expectedWaitMs: m.expectedWaitMs } };
         case 'ack':
         case 'error':
         case 'review':
@@ -248,7 +261,8 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
       return notice(s, a.tone, a.text);
     case 'connection': {
       if (a.status === s.connection) return s;
-      const next = { ...s, connection: a.status };
+      // A dropped socket loses its place; the next hello is told its new one.
+      const next = { ...s, connection: a.status, queue: a.status === 'connected' ? s.queue : null };
       if (a.status === 'offline') return announce(next, 'The connection is lost. Keep working: your answers are kept on this computer and saved when it is back.');
       if (a.status === 'connected' && (s.connection === 'reconnecting' || s.connection === 'offline')) return announce(next, 'Connected again.');
       return next;

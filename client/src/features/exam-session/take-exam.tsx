@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { acknowledgeHandbook, checkIn, decideCamera, listMySessions, ENDED_STATES, getCamera, getSession, startExam, type SessionCamera, type SessionStatus } from './api.ts';
 import { CameraConsent, CheckIn, Instructions, Rules, ScreenHeading, WaitingRoom } from './before-exam.tsx';
 import { useSeatCamera } from './use-seat-camera.ts';
-import { endMessage, connectionText, TIME_UP_MESSAGE } from './exam-state.ts';
+import { endMessage, connectionText, queueText, TIME_UP_MESSAGE } from './exam-state.ts';
 import { ExamScreen } from './exam-screen.tsx';
 import { useExamController, useExamState } from './use-exam.ts';
 
@@ -149,11 +149,11 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
             }
           />
         );
-      return <Instructions status={status} busy={busy} error={actionError} onStart={() => void act(() => startExam(sessionId))} />;
+      return <Instructions status={status} busy={busy} error={actionError} queue={exam?.queue ? queueText(exam.queue) : null} onStart={() => void act(() => startExam(sessionId))} />;
     case 'in_progress':
     case 'paused':
       // Paused: the frame and the pause notice, but no question (none is sent while paused).
-      if (!exam || !controller || (exam.items.length === 0 && !exam.paused)) return <Loading text="Loading your questions…" />;
+      if (!exam || !controller || (exam.items.length === 0 && !exam.paused)) return <Loading text={exam?.queue ? `Loading your questions… ${queueText(exam.queue)}.` : 'Loading your questions…'} />;
       return <ExamScreen state={exam} controller={controller} />;
     default:
       return <Loading text="Opening your score report…" />;

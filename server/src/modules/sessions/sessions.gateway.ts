@@ -16,6 +16,7 @@ import type { EventBus, BusEvent } from '../../platform/event-bus.ts';
 import { CLOSE, SOCKET_OPEN, sendFrames, type MinimalSocket } from '../../platform/ws/socket.ts';
 import { createLiveness, type LivenessOptions, type PingableSocket, type Tracked } from '../../platform/ws/liveness.ts';
 import type { TokenWatch } from '../../platform/ws/token-watch.ts';
+import type { StartGate } from '../../platform/start-gate.ts';
 import {
   clientMessageSchema,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -76,7 +77,7 @@ const sessionIdOf = (p: ConnectionPhase): string | null => {
   }
 };
 
-export function createSessionGateway(deps: { sessions: SessionsService; bus: EventBus; clock: Clock; tokens?: Pick<TokenWatch, 'register'>; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void; warn?: (msg: string) => void }) {
+export function createSessionGateway(deps: { sessions: SessionsService; startGate: Pick<StartGate, 'run' | 'onPlace'>; bus: EventBus; clock: Clock; tokens?: Pick<TokenWatch, 'register'>; liveness?: Partial<LivenessOptions>; log?: (msg: string, err?: unknown) => void; warn?: (msg: string) => void }) {
   const { sessions, clock } = deps;
   const bySession = new Map<string, Joined>();
   const liveness = createLiveness(deps.liveness);
@@ -146,8 +147,10 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       // The session's connection is this tab's instance id and this socket: a restart or a reload of the same tab is a
       // reconnect; another instance while this one is live is a second connection.
       if (m.clientInstanceId) c.id = `${m.clientInstanceId}/${c.id}`;
-      const { snapshot, session } = await sessions.connect(c.actor, m.sessionId, c.id);
-      if (c.phase.state === 'closed') return; // the socket went away while the hello was being recorded
+      const actor = c.actor;
+      const connected = await deps.startGate.run(m.sessionId, () => sessions.connect(actor, m.sessionId, c.id), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
+      if (!connected || c.phase.state === 'closed') return; // the socket went away while waiting or being recorded
+      const { snapshot, session } = connected;
       const existing = bySession.get(m.sessionId);
       if (existing && existing !== c) replace(existing);
       // A reconnecting candidate gets at most the latest warning, not every threshold already passed.
@@ -316,8 +319,10 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
       case 'message':
         return send(c, { type: 'message', text: String(e.text ?? ''), scope: e.scope === 'room' ? 'room' : 'seat', at: String(e.at ?? ''), answersHand: e.answersHand === true });
       case 'admitted':
-      case 'started':
-        return send(c, await sessions.snapshot(row));
+      case 'started': {
+        const snapshot = await deps.startGate.run(row.id, () => sessions.snapshot(row), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
+        return snapshot && send(c, snapshot);
+      }
       case 'ended':
         if (e.reason === 'terminated') send(c, { type: 'terminated', reason: row.endNote ?? 'terminated by the proctor' });
         return send(c, { type: 'ended', reason: e.reason as 'submitted' | 'expired' | 'terminated' });
@@ -439,10 +444,16 @@ export function createSessionGateway(deps: { sessions: SessionsService; bus: Eve
 
     start() {
       const offSession = deps.bus.on('session', (e) => inSessionOrder(String(e.id), () => onSessionEvent(e)));
+      // A REST start waiting its turn is announced on the session's socket.
+      const offPlace = deps.startGate.onPlace((sessionId, q) => {
+        const c = bySession.get(sessionId);
+        if (c) send(c, { type: 'queue', ...q });
+      });
       const offBus = deps.bus.on('bus', (e) => e.kind === 'resync' && void resync().catch((err) => log('session resync failed', err)));
       unsubscribe = () => {
         offSession();
         offBus();
+        offPlace();
       };
       timers.push(setInterval(tick, TICK_MS));
       liveness.start();

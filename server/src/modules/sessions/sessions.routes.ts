@@ -35,8 +35,9 @@ import { sendImage } from '../../platform/http/image-reply.ts';
 import { HANDBOOK_SECTIONS, HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
 import { actorOf, requireRole } from '../../platform/http/auth-guard.ts';
 import type { SessionsService } from './sessions.service.ts';
+import type { StartGate } from '../../platform/start-gate.ts';
 
-export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }> = async (app, { sessions }) => {
+export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService; startGate: Pick<StartGate, 'run'> }> = async (app, { sessions, startGate }) => {
   const staff = { onRequest: requireRole('proctor', 'admin') };
   const anyone = { onRequest: requireRole('candidate', 'proctor', 'admin') };
   const candidate = { onRequest: requireRole('candidate') };
@@ -101,8 +102,8 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }
     await sessions.acknowledgeHandbook(actorOf(req), req.params.id, req.body.version);
     return ok;
   });
-  app.post('/api/sessions/:id/start', { ...anyone, schema: { tags: ['sessions'], summary: 'Start the exam clock', params, body: noBody, response: { 200: okSchema } } }, async (req) => {
-    await sessions.start(actorOf(req), req.params.id);
+  app.post('/api/sessions/:id/start', { ...anyone, schema: { tags: ['sessions'], summary: 'Start the exam clock (in a start storm the request waits its turn; the socket is told the place)', params, body: noBody, response: { 200: okSchema } } }, async (req) => {
+    await startGate.run(req.params.id, () => sessions.start(actorOf(req), req.params.id), { admits: true });
     return ok;
   });
   app.post('/api/sessions/:id/admit', { ...staff, schema: { tags: ['proctoring'], summary: 'Admit after checking photo ID; assembles the form', params, body: admitSchema, response: { 200: okSchema } } }, async (req) => {
