@@ -23,9 +23,11 @@ if (args.clients) {
     const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/session`, { headers: { cookie: s.cookie } });
     await new Promise<void>((resolve, reject) => {
       ws.once('error', reject);
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, sessionId: s.id, clientInstanceId: `bench-${held.length}` })));
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, sessionId: s.id })));
       ws.on('message', (d) => {
-        if (String(d).startsWith('{"type":"snapshot"') || JSON.parse(String(d)).type === 'snapshot') resolve();
+        const m = JSON.parse(String(d)) as { type: string; message?: string };
+        if (m.type === 'snapshot') resolve();
+        else if (m.type === 'error') reject(new Error(`hello refused: ${m.message}`));
       });
     });
     held.push(ws);
@@ -51,7 +53,9 @@ if (args.clients) {
   for (let i = 0; i < n; i++) {
     const s = await startedSession(t.app);
     sessions.push({ cookie: s.candidate.cookie, id: s.sessionId });
+    if ((i + 1) % 10 === 0) console.error(`${i + 1} sessions started`);
   }
+  console.error('sessions ready; opening sockets');
   const before = await measure();
   const child = fork(new URL(import.meta.url).pathname, ['--clients', JSON.stringify({ base, sessions })], { execArgv: ['--import', 'tsx'] });
   await new Promise<void>((resolve, reject) => {
