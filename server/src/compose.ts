@@ -55,6 +55,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     assembly,
     accounts,
     launchCodes: auth,
+    auth,
     scoring,
     log: deps.log,
     eligibility: { check: (input) => scoring.checkEligibility(input) },

@@ -47,8 +47,11 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-/** `ports`: where to look for a free port (default 3301–3399, from a random point in its first half); `maxConnections` for PostgreSQL. */
-export async function startPrivatePostgres(opts: { ports?: { from: number; to: number }; maxConnections?: number } = {}): Promise<PrivatePostgres> {
+/**
+ * `ports`: where to look for a free port (default 3301–3399, from a random point in its first half); `maxConnections`
+ * for PostgreSQL; `settings`: more server settings (`-c name=value`), e.g. autovacuum off for a test that counts commits.
+ */
+export async function startPrivatePostgres(opts: { ports?: { from: number; to: number }; maxConnections?: number; settings?: Record<string, string> } = {}): Promise<PrivatePostgres> {
   if (!privatePostgresAvailable()) throw new Error(`a private PostgreSQL needs ${BIN}/pg_ctl and root`);
   const ports = opts.ports ?? PRIVATE_PORTS;
   let port = 0;
@@ -67,7 +70,7 @@ export async function startPrivatePostgres(opts: { ports?: { from: number; to: n
   await asPostgres('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const start = async () => {
-    await asPostgres('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', path.join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${opts.maxConnections ?? 200}`, 'start']);
+    await asPostgres('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', path.join(dataDir, 'server.log'), '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${opts.maxConnections ?? 200}${Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('')}`, 'start']);
   };
   await start();
   const query = async (text: string, params?: unknown[]) => {

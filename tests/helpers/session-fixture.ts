@@ -43,16 +43,23 @@ export async function scheduleSession(app: FastifyInstance, opts: { module?: str
   return { sessionId: res.json().id as string, candidate, proctor, admin, candidateId, testCenterId: centers[0]!.id };
 }
 
-export async function startedSession(app: FastifyInstance, opts: Parameters<typeof scheduleSession>[1] = {}) {
+const step = async (app: FastifyInstance, url: string, headers: { cookie: string }, payload?: unknown) => {
+  const r = await app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+  if (r.statusCode !== 200) throw new Error(`${url} failed: ${r.statusCode} ${r.body}`);
+};
+
+/** A session checked in, admitted (its form assembled) and with the handbook acknowledged: ready to start. */
+export async function admittedSession(app: FastifyInstance, opts: Parameters<typeof scheduleSession>[1] = {}) {
   const s = await scheduleSession(app, opts);
-  const step = async (url: string, headers: { cookie: string }, payload?: unknown) => {
-    const r = await app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
-    if (r.statusCode !== 200) throw new Error(`${url} failed: ${r.statusCode} ${r.body}`);
-  };
-  await step(`/api/sessions/${s.sessionId}/check-in`, s.candidate);
-  await step(`/api/sessions/${s.sessionId}/admit`, s.proctor, { idConfirmed: true });
-  await step(`/api/sessions/${s.sessionId}/handbook`, s.candidate, { version: HANDBOOK_VERSION });
-  await step(`/api/sessions/${s.sessionId}/start`, s.candidate);
+  await step(app, `/api/sessions/${s.sessionId}/check-in`, s.candidate);
+  await step(app, `/api/sessions/${s.sessionId}/admit`, s.proctor, { idConfirmed: true });
+  await step(app, `/api/sessions/${s.sessionId}/handbook`, s.candidate, { version: HANDBOOK_VERSION });
+  return s;
+}
+
+export async function startedSession(app: FastifyInstance, opts: Parameters<typeof scheduleSession>[1] = {}) {
+  const s = await admittedSession(app, opts);
+  await step(app, `/api/sessions/${s.sessionId}/start`, s.candidate);
   return s;
 }
 

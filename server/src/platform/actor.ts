@@ -19,3 +19,11 @@ export interface Actor {
 
 /** The actor for work the system does on its own (time-up sweeps, start-up loading). */
 export const SYSTEM_ACTOR: Actor = { userId: '00000000-0000-0000-0000-000000000000', username: 'system', displayName: 'System', role: 'admin', testCenterIds: [] };
+
+/**
+ * The actor for a user row and its test centers: the one place that decides what an actor carries, whether it was
+ * read on its own (accounts) or in the same statement as the token (auth).
+ */
+export function actorFromUser(u: { id: string; username: string; displayName: string; role: Role; mustChangePassword: boolean }, testCenterIds: string[]): Actor {
+  return { userId: u.id, username: u.username, displayName: u.displayName, role: u.role, testCenterIds, ...(u.mustChangePassword ? { pending: 'change-password' as const } : {}) };
+}

@@ -42,7 +42,7 @@ describe('disconnect bookkeeping while the database is away', () => {
     const sessions = {
       config: { warningMinutes: [] },
       connect: async () => ({
-        snapshot: { type: 'snapshot' },
+        snapshot: { message: { type: 'snapshot' }, form: null },
         session: { id: sessionId, state: 'in_progress', allowedMs: 3_600_000, usedMs: 0, runningSince: new Date() },
       }),
       disconnected: async (id: string, connectionId: string, at: Date) => {
@@ -75,7 +75,7 @@ describe('disconnect bookkeeping while the database is away', () => {
     let calls = 0;
     const sessions = {
       config: { warningMinutes: [] },
-      connect: async () => ({ snapshot: { type: 'snapshot' }, session: { id: 's', state: 'in_progress', allowedMs: 60_000, usedMs: 0, runningSince: new Date() } }),
+      connect: async () => ({ snapshot: { message: { type: 'snapshot' }, form: null }, session: { id: 's', state: 'in_progress', allowedMs: 60_000, usedMs: 0, runningSince: new Date() } }),
       disconnected: async () => {
         calls++;
         throw new Error('a bug');

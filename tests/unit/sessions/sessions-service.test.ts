@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../server/src/db/client.ts';
 import type { Actor } from '../../../server/src/platform/actor.ts';
 import type { AuditEvent } from '../../../server/src/modules/audit/audit.service.ts';
-import { createSessionsService, type EligibilityPort, type ScoringPort, type SessionsDeps, type SessionsRepository } from '../../../server/src/modules/sessions/sessions.service.ts';
+import { createSessionsService, encodeSnapshot, type EligibilityPort, type ScoringPort, type SessionsDeps, type SessionsRepository } from '../../../server/src/modules/sessions/sessions.service.ts';
 import type { SessionFormItem, SessionRow } from '../../../server/src/modules/sessions/sessions.repository.ts';
 import { fakeClock } from '../../helpers/fake-clock.ts';
 
@@ -64,7 +64,8 @@ function memoryRepository() {
     listLedger: unused('listLedger'),
     listSessionsForCandidate: unused('listSessionsForCandidate'),
     previousFormIds: async () => [],
-    loadSessionForm: async (_db, formId) => (formId === FORM ? ITEMS : []),
+    loadFormEntries: async (_db, formId) => (formId === FORM ? ITEMS.map(({ position, itemId, version, optionOrder }) => ({ position, itemId, version, optionOrder })) : []),
+    loadItemContents: async (_db, keys) => ITEMS.filter((i) => keys.some((k) => k.itemId === i.itemId && k.version === i.version)).map(({ itemId, version, content }) => ({ itemId, version, content })),
     loadResponses: async (_db, id) => [...responsesOf(id).values()].map((r) => ({ ...r })),
     shareLockSessions: async (_db, ids) => ids.filter((id) => sessions.has(id)).map((id) => {
       const s = sessions.get(id)!;
@@ -237,11 +238,11 @@ describe('sessions service at its seams (no database)', () => {
     await service.pause(PROCTOR, id, 'fire alarm');
     clock.advance(10 * 60_000);
     const row = (await service.find(id))!;
-    const snap = await service.snapshot(row);
+    const snap = JSON.parse(encodeSnapshot(await service.snapshot(row)));
     expect(snap.items).toEqual([]);
     expect(snap.time.remainingMs).toBe(59 * 60_000);
     await service.resume(PROCTOR, id);
-    expect((await service.snapshot((await service.find(id))!)).items).toHaveLength(3);
+    expect(JSON.parse(encodeSnapshot(await service.snapshot((await service.find(id))!))).items).toHaveLength(3);
   });
 
   it('refuses an answer after the deadline plus the in-flight grace, and takes one within it', async () => {
@@ -292,7 +293,7 @@ describe('sessions service at its seams (no database)', () => {
     const back = await service.connect(CANDIDATE, id, 'tab-1/s2');
     expect(back.session.state).toBe('in_progress');
     // 5 minutes used; the 40 s away are credited.
-    expect(back.snapshot.time.remainingMs).toBe(55 * 60_000);
+    expect(back.snapshot.message.time.remainingMs).toBe(55 * 60_000);
   });
 
   it('a reconnect of the same tab is no takeover; another tab while the first is live is one incident', async () => {

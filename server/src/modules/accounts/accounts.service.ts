@@ -1,6 +1,6 @@
 /** Users, roles and test centers. Proctors and candidates belong to one or more test centers. */
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../platform/actor.ts';
+import { actorFromUser, type Actor } from '../../platform/actor.ts';
 import { conflict, notFound, validationFailed } from '../../platform/errors.ts';
 import type { Role } from '../../../../shared/vocabulary.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -148,7 +148,7 @@ export function createAccountsService(deps: { db: Db; audit: Pick<AuditService, 
     async actorFor(userId: string): Promise<Actor | undefined> {
       const user = await repo.findUserById(db, userId);
       if (!user || user.disabled) return undefined;
-      return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, testCenterIds: await repo.testCenterIdsOf(db, user.id), ...(user.mustChangePassword ? { pending: 'change-password' as const } : {}) };
+      return actorFromUser(user, await repo.testCenterIdsOf(db, user.id));
     },
   };
 }

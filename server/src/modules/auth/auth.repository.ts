@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { authSessions, launchCodes, loginThrottle, mfaFactors, mfaRecoveryCodes } from '../../db/schema/index.ts';
+import { authSessions, launchCodes, loginThrottle, mfaFactors, mfaRecoveryCodes, testCenterMembers, users } from '../../db/schema/index.ts';
 import type { ThrottleState } from './domain/login-throttle.ts';
 
 export type SessionStage = 'active' | 'mfa';
@@ -11,6 +11,30 @@ export async function insertAuthSession(db: Db, s: { tokenHash: string; userId: 
     .values({ tokenHash: s.tokenHash, userId: s.userId, expiresAt: s.expiresAt, stage: s.stage ?? 'active', createdAt: s.now, lastSeenAt: s.now })
     .returning({ id: authSessions.id });
   return row!.id;
+}
+
+/**
+ * Read model: resolving a token reads its user and the user's test centers in the same statement (one round trip,
+ * one transaction per authentication instead of three: docs/decisions/0010-start-path-and-shared-form-bytes.md).
+ */
+export const readModel = { reads: ['users', 'testCenterMembers'] } as const;
+
+/** A live token with its (enabled) user and the user's test centers, in one statement; undefined if any is missing. */
+export async function findLiveAuthSessionWithUser(db: Db, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({
+      id: authSessions.id,
+      stage: authSessions.stage,
+      expiresAt: authSessions.expiresAt,
+      lastSeenAt: authSessions.lastSeenAt,
+      user: { id: users.id, username: users.username, displayName: users.displayName, role: users.role, mustChangePassword: users.mustChangePassword },
+      testCenterIds: sql<string[]>`coalesce((select json_agg(${testCenterMembers.testCenterId}) from ${testCenterMembers} where ${testCenterMembers.userId} = ${users.id}), '[]'::json)`,
+    })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(and(eq(authSessions.tokenHash, tokenHash), gt(authSessions.expiresAt, now), eq(users.disabled, false)))
+    .limit(1);
+  return row;
 }
 
 export async function findLiveAuthSession(db: Db, tokenHash: string, now: Date) {

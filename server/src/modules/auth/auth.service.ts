@@ -8,7 +8,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import { notify } from '../../db/notify.ts';
-import type { Actor } from '../../platform/actor.ts';
+import { actorFromUser, type Actor } from '../../platform/actor.ts';
 import { isStaff } from '../../platform/authz.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../platform/errors.ts';
@@ -104,6 +104,13 @@ export function createAuthService(deps: AuthDeps) {
     if (actor.pending) return actor.pending;
     if (deps.mfaRequiredRoles.includes(actor.role) && !(await mfaEnabled(actor.userId))) return 'enrol-mfa';
     return undefined;
+  }
+
+  /** A live, fully signed-in token of an enabled user, with the user's actor: one statement. */
+  async function resolve(tx: Db, token: string, now: Date) {
+    const row = await repo.findLiveAuthSessionWithUser(tx, hashToken(token), now);
+    if (!row || row.stage !== 'active') return undefined;
+    return { session: row, actor: actorFromUser(row.user, row.testCenterIds) };
   }
 
   async function withSession(actor: Actor, tokenId: string, expiresAt: Date): Promise<Actor> {
@@ -265,10 +272,9 @@ export function createAuthService(deps: AuthDeps) {
      */
     async authenticate(token: string): Promise<Actor | undefined> {
       const now = clock.now();
-      const session = await repo.findLiveAuthSession(db, hashToken(token), now);
-      if (!session || session.stage !== 'active') return undefined;
-      const actor = await deps.accounts.actorFor(session.userId);
-      if (!actor) return undefined;
+      const found = await resolve(db, token, now);
+      if (!found) return undefined;
+      const { session, actor } = found;
       if (isStaff(actor.role)) {
         const idle = now.getTime() - session.lastSeenAt.getTime();
         if (idle > deps.staffSession.idleMs) {
@@ -282,6 +288,19 @@ export function createAuthService(deps: AuthDeps) {
         if (idle > TOUCH_EVERY_MS) await repo.touchAuthSession(db, session.id, now);
       }
       return withSession(actor, session.id, session.expiresAt);
+    },
+
+    /**
+     * The same check as `authenticate`, in the caller's transaction and without side effects: the exam socket
+     * authenticates once, in the transaction that records its hello (sessions.service.ts `connect`). A staff token idle
+     * past the timeout is simply refused here (the next HTTP request ends it).
+     */
+    async authenticateIn(tx: Db, token: string): Promise<Actor | undefined> {
+      const now = clock.now();
+      const found = await resolve(tx, token, now);
+      if (!found) return undefined;
+      if (isStaff(found.actor.role) && now.getTime() - found.session.lastSeenAt.getTime() > deps.staffSession.idleMs) return undefined;
+      return withSession(found.actor, found.session.id, found.session.expiresAt);
     },
 
     /** Records that a token is in use now (an open proctor console's keep-alive; see platform/ws/token-watch.ts). */

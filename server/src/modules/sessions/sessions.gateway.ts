@@ -31,7 +31,7 @@ import { clockOf, dueWarning, remainingAt, timeStateOf, type ClockColumns } from
 import { exhaustive, isEnded } from './domain/session-lifecycle.ts';
 import { breakOf } from '../../../../shared/breaks.ts';
 import { admitSignal, newSignalLimiter, type SignalLimiter } from './domain/signal-limiter.ts';
-import { isRetryableFailure, type SessionRecord, type SessionsService } from './sessions.service.ts';
+import { encodeSnapshot, isRetryableFailure, type SessionRecord, type SessionsService, type SocketCredentials } from './sessions.service.ts';
 
 /** What this instance keeps of a joined session between events: its clock and state (for warnings and time-sync). */
 type LiveClock = ClockColumns & { state: SessionState };
@@ -44,7 +44,11 @@ export type ConnectionPhase =
 export interface Connection {
   id: string;
   socket: MinimalSocket;
+  /** Who the socket is: resolved at hello from `token` (the upgrade's), unless it came with an actor. */
   actor: Actor | null;
+  token: string | null;
+  /** Stops the token watch (sign-out closes the socket) once the socket is authenticated. */
+  unwatch: (() => void) | undefined;
   phase: ConnectionPhase;
   /** Writes in flight (a submit waits for them). */
   pending: Set<Promise<unknown>>;
@@ -103,16 +107,25 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
     if (!outboxes.size) process.nextTick(flushOutboxes);
     outboxes.set(c, [frame]);
   };
-  const send = (c: Connection, m: ServerMessage) => {
+  const sendRaw = (c: Connection, frame: string) => {
     const waiting = outboxes.get(c);
     if (waiting) {
       outboxes.delete(c);
       flushOutbox(c, waiting);
     }
-    if (c.socket.readyState === SOCKET_OPEN) c.socket.send(JSON.stringify(m));
+    if (c.socket.readyState === SOCKET_OPEN) c.socket.send(frame);
   };
+  const send = (c: Connection, m: ServerMessage) => sendRaw(c, JSON.stringify(m));
   /** `{"type":"ack","seq":n}` without building and stringifying an object per write (seq is a validated integer). */
   const ackFrame = (seq: number) => `{"type":"ack","seq":${seq}}`;
+
+  /** Signed out, expired or disabled (on any instance): the socket closes with 4005, recorded on close as any drop. */
+  function watch(c: Connection) {
+    c.unwatch = deps.tokens?.register(c.actor!, () => {
+      error(c, 'NOT_AUTHENTICATED', 'Your sign-in ended; sign in again to continue');
+      c.socket.close(CLOSE.signedOut, 'signed out');
+    });
+  }
   const error = (c: Connection, code: ProtocolErrorCode, message: string, seq?: number) => send(c, { type: 'error', code, message, ...(seq ? { seq } : {}) });
   const liveClock = (row: SessionRecord): LiveClock => ({ allowedMs: row.allowedMs, usedMs: row.usedMs, runningSince: row.runningSince, state: row.state });
 
@@ -133,12 +146,13 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
       c.socket.close(CLOSE.protocol, 'protocol version');
       return;
     }
-    if (!c.actor) {
+    const who: SocketCredentials | null = c.actor ?? (c.token ? { token: c.token } : null);
+    if (!who) {
       error(c, 'NOT_AUTHENTICATED', 'Sign in again to continue');
       c.socket.close(CLOSE.unauthorized, 'not authenticated');
       return;
     }
-    if (c.actor.role !== 'candidate') {
+    if (c.actor && c.actor.role !== 'candidate') {
       error(c, 'FORBIDDEN', 'Only the candidate of a session can connect to it');
       c.socket.close(CLOSE.unauthorized, 'forbidden');
       return;
@@ -147,10 +161,14 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
       // The session's connection is this tab's instance id and this socket: a restart or a reload of the same tab is a
       // reconnect; another instance while this one is live is a second connection.
       if (m.clientInstanceId) c.id = `${m.clientInstanceId}/${c.id}`;
-      const actor = c.actor;
-      const connected = await deps.startGate.run(m.sessionId, () => sessions.connect(actor, m.sessionId, c.id), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
+      const connected = await deps.startGate.run(m.sessionId, () => sessions.connect(who, m.sessionId, c.id), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
+      c.token = null;
       if (!connected || c.phase.state === 'closed') return; // the socket went away while waiting or being recorded
-      const { snapshot, session } = connected;
+      const { snapshot, session, actor } = connected;
+      if (!c.actor) {
+        c.actor = actor;
+        watch(c);
+      }
       const existing = bySession.get(m.sessionId);
       if (existing && existing !== c) replace(existing);
       // A reconnecting candidate gets at most the latest warning, not every threshold already passed.
@@ -158,7 +176,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
       const joined = c as Joined;
       joined.phase = { state: 'joined', sessionId: m.sessionId, clock: liveClock(session), warned: sessions.config.warningMinutes.filter((w) => remaining <= w * 60_000) };
       bySession.set(m.sessionId, joined);
-      send(c, snapshot);
+      sendRaw(c, encodeSnapshot(snapshot));
       // Nothing after the end (#13.7): a scored session's hello gets its state (the snapshot carries no questions
       // unless the exam is in progress) and the result link, and the socket closes.
       if (session.state === 'scored') {
@@ -170,6 +188,9 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
       if (e instanceof AppError && e.code === 'NOT_FOUND') {
         error(c, 'SESSION_NOT_FOUND', 'No such exam session for you');
         c.socket.close(CLOSE.unauthorized, 'no session');
+      } else if (e instanceof AppError && (e.code === 'UNAUTHENTICATED' || e.code === 'FORBIDDEN')) {
+        error(c, e.code === 'UNAUTHENTICATED' ? 'NOT_AUTHENTICATED' : 'FORBIDDEN', e.message);
+        c.socket.close(CLOSE.unauthorized, e.code === 'UNAUTHENTICATED' ? 'not authenticated' : 'forbidden');
       } else if (isRetryableFailure(e)) {
         // The database is restarting: the client reconnects with backoff and says hello again.
         log('hello refused: the database cannot be reached', e);
@@ -302,6 +323,14 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
       if (e.connectionId !== c.id) replace(c);
       return;
     }
+    if (kind === 'admitted' || kind === 'started') {
+      // One transaction for the pushed snapshot (row, responses, form): a waiting room's start costs no more.
+      const sessionId = c.phase.sessionId;
+      const found = await deps.startGate.run(sessionId, () => sessions.snapshotOf(sessionId), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
+      if (!found || c.phase.state !== 'joined') return;
+      c.phase.clock = liveClock(found.session);
+      return sendRaw(c, encodeSnapshot(found.snapshot));
+    }
     const row = await sessions.find(c.phase.sessionId);
     if (!row || c.phase.state !== 'joined') return;
     c.phase.clock = liveClock(row);
@@ -318,11 +347,6 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
         return send(c, { type: 'extended', minutes: Number(e.minutes ?? 0), time });
       case 'message':
         return send(c, { type: 'message', text: String(e.text ?? ''), scope: e.scope === 'room' ? 'room' : 'seat', at: String(e.at ?? ''), answersHand: e.answersHand === true });
-      case 'admitted':
-      case 'started': {
-        const snapshot = await deps.startGate.run(row.id, () => sessions.snapshot(row), { notify: (q) => send(c, { type: 'queue', ...q }), alive: () => c.socket.readyState === SOCKET_OPEN });
-        return snapshot && send(c, snapshot);
-      }
       case 'ended':
         if (e.reason === 'terminated') send(c, { type: 'terminated', reason: row.endNote ?? 'terminated by the proctor' });
         return send(c, { type: 'ended', reason: e.reason as 'submitted' | 'expired' | 'terminated' });
@@ -407,17 +431,16 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
 
   return {
     /** Takes a new socket. The message handler is attached before anything async, so no early message is lost. */
-    attach(socket: MinimalSocket & PingableSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: (code?: number) => void): unknown }, actor: Actor | null) {
-      const c: Connection = { id: randomUUID(), socket, actor, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now(), signals: newSignalLimiter() };
+    /**
+     * Takes a new socket, with its actor or the token of its upgrade (checked at hello). The message handler is
+     * attached before anything async, so no early message is lost.
+     */
+    attach(socket: MinimalSocket & PingableSocket & { on(event: 'message', l: (data: unknown) => void): unknown; on(event: 'close', l: (code?: number) => void): unknown }, who: Actor | { token: string | null } | null) {
+      const actor = who && 'userId' in who ? who : null;
+      const token = who && 'token' in who ? who.token : null;
+      const c: Connection = { id: randomUUID(), socket, actor, token, unwatch: undefined, phase: { state: 'awaiting-hello' }, pending: new Set(), health: { rttMs: null, pendingAnswers: null }, tracked: liveness.track(socket), heardAt: clock.now(), signals: newSignalLimiter() };
       let chain: Promise<void> = Promise.resolve();
-      // Signed out, expired or disabled (on any instance): the socket closes with 4005 and the disconnect is recorded
-      // by the close handler below as for any other drop.
-      const unwatch = actor
-        ? deps.tokens?.register(actor, () => {
-            error(c, 'NOT_AUTHENTICATED', 'Your sign-in ended; sign in again to continue');
-            c.socket.close(CLOSE.signedOut, 'signed out');
-          })
-        : undefined;
+      if (actor) watch(c);
       socket.on('pong', () => (c.heardAt = clock.now()));
       socket.on('message', (data: unknown) => {
         c.tracked.heard();
@@ -432,7 +455,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
       });
       socket.on('close', (code?: number) => {
         c.tracked.untrack();
-        unwatch?.();
+        c.unwatch?.();
         // A close frame from the client (any code but 1006, "no close frame") is hearing from it.
         if (code !== undefined && code !== 1006) c.heardAt = clock.now();
         const sessionId = sessionIdOf(c.phase);

@@ -113,6 +113,24 @@ export interface SessionFormItem {
   content: ItemContent;
 }
 
+/** The rows of a session's form, in position order, without the items' content (shared across forms; cached). */
+export async function loadFormEntries(db: Db, formId: string): Promise<Omit<SessionFormItem, 'content' | 'kwa' | 'role'>[]> {
+  return db
+    .select({ position: formItems.position, itemId: formItems.itemId, version: formItems.itemVersion, optionOrder: formItems.optionOrder })
+    .from(formItems)
+    .where(eq(formItems.formId, formId))
+    .orderBy(asc(formItems.position));
+}
+
+/** The content of these item versions (one statement, whatever their number). */
+export async function loadItemContents(db: Db, keys: { itemId: string; version: number }[]): Promise<{ itemId: string; version: number; content: ItemContent }[]> {
+  if (!keys.length) return [];
+  return db
+    .select({ itemId: itemVersions.itemId, version: itemVersions.version, content: itemVersions.content })
+    .from(itemVersions)
+    .where(sql`(${itemVersions.itemId}, ${itemVersions.version}) in (select * from unnest(${sql.param(keys.map((k) => k.itemId))}::text[], ${sql.param(keys.map((k) => k.version))}::int[]))`);
+}
+
 /** The session's form with each item's content at the version on the form. */
 export async function loadSessionForm(db: Db, formId: string): Promise<SessionFormItem[]> {
   return db

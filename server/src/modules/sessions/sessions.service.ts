@@ -15,14 +15,15 @@ import { assertTestCenterAccess } from '../../platform/authz.ts';
 import { createGroupCommit } from '../../platform/group-commit.ts';
 import { DEFAULT_CALCULATOR, type CALCULATOR_MODES } from '../../../../shared/item-bank-format.ts';
 import { HANDBOOK_VERSION } from '../../../../shared/handbook.ts';
-import { breakLabel, breakOf, dueScheduledBreak, type BreakInfo } from '../../../../shared/breaks.ts';
+import { breakLabel, breakOf, dueScheduledBreak, type BreakInfo, type ScheduledBreak } from '../../../../shared/breaks.ts';
 import { dayInZone } from '../../../../shared/seats.ts';
 import type { ModuleCode } from '../../../../shared/vocabulary.ts';
+import type { ServerMessage, SessionState } from '../../../../shared/protocol/session-protocol.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AssemblyService } from '../assembly/assembly.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuthService } from '../auth/auth.service.ts';
-import { toCandidateItems, reviewSummary } from './domain/candidate-view.ts';
+import { candidateItemsJson, formOptions, prepareForm, prepareItem, reviewSummary, type PreparedForm, type PreparedItem } from './domain/candidate-view.ts';
 import {
   applyEntry,
   breakEndsAt,
@@ -115,7 +116,7 @@ export function isTakeover(previous: string | null, next: string, lastSeenAt: Da
 export type SessionsRepository = Pick<
   typeof repo,
   | 'insertSession' | 'findSession' | 'lockSession' | 'updateSession' | 'appendLedger' | 'listLedger' | 'listSessionsForCandidate'
-  | 'previousFormIds' | 'loadSessionForm' | 'loadResponses' | 'shareLockSessions' | 'upsertAnswers' | 'upsertFlags' | 'setPositions'
+  | 'previousFormIds' | 'loadFormEntries' | 'loadItemContents' | 'loadResponses' | 'shareLockSessions' | 'upsertAnswers' | 'upsertFlags' | 'setPositions'
   | 'claimExpired' | 'claimDisconnected' | 'claimUnscored' | 'releaseConnection' | 'notifySession' | 'moduleTitles' | 'insertIncident'
   | 'recordHeartbeats' | 'sessionNames' | 'notifyProgress' | 'claimBreaksOver' | 'seatHolder' | 'centerTimeZone'
   | 'extendedMs' | 'insertExtensionRequest' | 'pendingExtensionRequest' | 'lockExtensionRequest' | 'decideExtensionRequest' | 'listExtensionRequests'
@@ -130,6 +131,8 @@ export interface SessionsDeps {
   assembly: Pick<AssemblyService, 'formForSession' | 'blueprintFor'>;
   accounts: Pick<AccountsService, 'actorFor'>;
   launchCodes: Pick<AuthService, 'issueLaunchCode'>;
+  /** Resolves an exam socket's token in the transaction of its hello (default: sockets must come with an actor). */
+  auth?: Pick<AuthService, 'authenticateIn'>;
   eligibility?: EligibilityPort;
   scoring?: ScoringPort;
   config?: Partial<SessionsConfig>;
@@ -148,30 +151,71 @@ const SIGNAL_INCIDENTS: Record<string, 'focus-lost' | 'page-hidden' | 'fullscree
 
 export { clockOf, timeStateOf } from './domain/session-clock.ts';
 
-interface CachedForm {
-  items: ReturnType<typeof toCandidateItems>;
-  options: Map<string, Set<string>>;
-  order: string[];
+/** Who says hello on an exam socket: an actor already resolved, or the token of the upgrade, checked in the hello's transaction. */
+export type SocketCredentials = Actor | { token: string };
+
+/**
+ * A snapshot as prepared by the service: everything but the items as an object, and the items as the form's shared
+ * prepared fragments (null when none go out: before the start, and while paused). `encodeSnapshot` makes the frame.
+ */
+export interface PreparedSnapshot {
+  message: Omit<SnapshotMessage, 'items'>;
+  form: PreparedForm | null;
 }
+type SnapshotMessage = Extract<ServerMessage, { type: 'snapshot' }>;
+
+/** The snapshot frame: the small per-candidate JSON with the items' JSON spliced in (never re-serialized per session). */
+export function encodeSnapshot(s: PreparedSnapshot): string {
+  const head = JSON.stringify(s.message);
+  return `${head.slice(0, -1)},"items":${s.form ? candidateItemsJson(s.form) : '[]'}}`;
+}
+
+/** The states whose snapshot carries the form (its items go out only while in progress). */
+const HAS_FORM = (state: SessionState) => state !== 'scheduled' && state !== 'checked_in';
 
 export function createSessionsService(deps: SessionsDeps) {
   const { db, clock } = deps;
   const store: SessionsRepository = deps.repository ?? repo;
   const log = deps.log ?? (() => {});
   const config: SessionsConfig = { ...DEFAULT_SESSIONS_CONFIG, ...deps.config };
-  const formCache = new Map<string, CachedForm>();
+  // Forms, item versions and blueprint versions never change once delivered, so these caches are exact; the bounds
+  // keep memory flat over a long day. A form holds references to the shared items (about 2 KiB for 100 items).
+  const formCache = new Map<string, PreparedForm>();
+  const itemCache = new Map<string, PreparedItem>();
+  const breaksCache = new Map<string, ScheduledBreak[]>();
   let titles: Map<string, string> | undefined;
+  const remember = <V>(cache: Map<string, V>, key: string, value: V, bound: number) => {
+    if (cache.size >= bound) cache.delete(cache.keys().next().value!);
+    cache.set(key, value);
+    return value;
+  };
 
-  async function candidateForm(formId: string, tx: Db = db): Promise<CachedForm> {
-    let f = formCache.get(formId);
-    if (!f) {
-      const items = await store.loadSessionForm(tx, formId);
-      f = { items: toCandidateItems(items), options: new Map(items.map((i) => [i.itemId, new Set(i.optionOrder)])), order: items.map((i) => i.itemId) };
-      // Forms never change once delivered, so caching is exact; the bound keeps memory flat over a long day.
-      if (formCache.size > 20_000) formCache.delete(formCache.keys().next().value!);
-      formCache.set(formId, f);
+  /** The form as its candidate sees it: its rows read once, the items' content only for versions not prepared yet. */
+  async function candidateForm(formId: string, tx: Db = db): Promise<PreparedForm> {
+    const cached = formCache.get(formId);
+    if (cached) return cached;
+    const rows = await store.loadFormEntries(tx, formId);
+    const key = (r: { itemId: string; version: number }) => `${r.itemId}@${r.version}`;
+    // Held here, so an eviction while the missing ones are added cannot take one this form needs.
+    const items = rows.map((r) => itemCache.get(key(r)));
+    const missing = rows.filter((_, i) => !items[i]);
+    if (missing.length) {
+      const loaded = new Map((await store.loadItemContents(tx, missing)).map((c) => [key(c), remember(itemCache, key(c), prepareItem(c.itemId, c.content), 50_000)]));
+      rows.forEach((r, i) => {
+        items[i] ??= loaded.get(key(r));
+        if (!items[i]) throw new Error(`form ${formId} names item version ${key(r)}, which does not exist`);
+      });
     }
-    return f;
+    return remember(formCache, formId, prepareForm(rows, items as PreparedItem[]), 20_000);
+  }
+
+  /** The blueprint's scheduled breaks (a blueprint version is immutable); none when it cannot be found. */
+  async function scheduledBreaks(module: ModuleCode, version: string, tx: Db): Promise<ScheduledBreak[]> {
+    const key = `${module}@${version}`;
+    const cached = breaksCache.get(key);
+    if (cached) return cached;
+    const blueprint = await deps.assembly.blueprintFor(module, version, tx).catch(() => null);
+    return blueprint ? remember(breaksCache, key, blueprint.breaks ?? [], 1000) : [];
   }
 
   /**
@@ -269,7 +313,7 @@ export function createSessionsService(deps: SessionsDeps) {
   /** The 1-based number of the question the candidate is on (1 before the first visit). */
   async function questionNumber(row: repo.SessionRow, tx: Db): Promise<number> {
     if (!row.formId || !row.positionItemId) return 1;
-    return Math.max(1, (await candidateForm(row.formId, tx)).order.indexOf(row.positionItemId) + 1);
+    return Math.max(1, (await candidateForm(row.formId, tx)).items.findIndex((i) => i.itemId === row.positionItemId) + 1);
   }
 
   /** Runs `fn`; a seat taken by a concurrent assignment (the unique index) is the same 409 as one found taken. */
@@ -334,6 +378,51 @@ export function createSessionsService(deps: SessionsDeps) {
     await store.notifySession(tx, row.id, 'resumed', { center: row.testCenterId });
   }
 
+  /** An exam socket's token, checked once, in its hello's transaction; only the candidate of a session says hello. */
+  async function authenticateSocket(tx: Db, token: string): Promise<Actor> {
+    const actor = deps.auth ? await deps.auth.authenticateIn(tx, token) : undefined;
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in again to continue');
+    if (actor.pending) throw forbidden('Finish signing in first');
+    if (actor.role !== 'candidate') throw forbidden('Only the candidate of a session can connect to it');
+    return actor;
+  }
+
+  /**
+   * What a candidate's page is sent on hello (and when admitted or started): the small per-candidate part, and the
+   * form's prepared items only while the exam is in progress (#17.2: nothing to read while paused; "resumed" brings
+   * them back). Reads the responses, and the form and the blueprint's breaks when not cached, in `tx`.
+   */
+  async function prepareSnapshot(tx: Db, row: repo.SessionRow, now: Date): Promise<PreparedSnapshot> {
+    const hasForm = !!row.formId && HAS_FORM(row.state);
+    const form = hasForm ? await candidateForm(row.formId!, tx) : null;
+    const responses = hasForm ? await store.loadResponses(tx, row.id) : [];
+    const scheduled = hasForm ? await scheduledBreaks(row.module, row.blueprintVersion, tx) : [];
+    const onBreak = row.state === 'paused' ? breakOf(row.pauseReason) : null;
+    let lastSeq = row.positionSeq;
+    const answers: Record<string, string> = {};
+    const flags: string[] = [];
+    for (const r of responses) {
+      if (r.optionId) answers[r.itemId] = r.optionId;
+      if (r.flagged) flags.push(r.itemId);
+      lastSeq = Math.max(lastSeq, r.answerSeq, r.flagSeq);
+    }
+    return {
+      message: {
+        type: 'snapshot' as const,
+        protocol: 1 as const,
+        session: { id: row.id, module: row.module, moduleTitle: (titles ??= await store.moduleTitles(tx)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
+        answers,
+        flags,
+        position: row.positionItemId,
+        lastSeq,
+        time: timeStateOf(row, now),
+        warningMinutes: config.warningMinutes,
+        breaks: { scheduled, taken: row.breaksTaken, current: onBreak && { ...onBreak, endsAt: row.breakEndsAt?.toISOString() ?? null }, allowedMs: row.allowedMs },
+      },
+      form: form && row.state === 'in_progress' ? form : null,
+    };
+  }
+
   const sweeps = createSessionSweeps({ db, clock, config, repository: store, scoring: !!deps.scoring, end, markScored, scoreIfEnded, autoPause, finishBreak });
 
   /**
@@ -356,7 +445,7 @@ export function createSessionsService(deps: SessionsDeps) {
       const ids = [...new Set(batch.map((m) => m.sessionId))];
       const sessions = new Map((await store.shareLockSessions(tx, ids)).map((s) => [s.id, s]));
       // The batch's forms, read before the loop so that checking a message is synchronous (almost always cached).
-      const forms = new Map<string, CachedForm>();
+      const forms = new Map<string, PreparedForm>();
       for (const s of sessions.values()) if (s.formId && !forms.has(s.formId)) forms.set(s.formId, formCache.get(s.formId) ?? (await candidateForm(s.formId, tx)));
       const outcomes: WriteOutcome[] = [];
       const answers = new Map<string, repo.AnswerWrite>();
@@ -370,7 +459,7 @@ export function createSessionsService(deps: SessionsDeps) {
           continue;
         }
         const form = forms.get(s!.formId!)!;
-        const fits = admitWrite(m, (itemId) => form.options.get(itemId));
+        const fits = admitWrite(m, (itemId) => formOptions(form, itemId));
         if (!fits.ok) {
           outcomes.push(fits);
           continue;
@@ -719,16 +808,19 @@ export function createSessionsService(deps: SessionsDeps) {
       if (!row?.formId) throw notFound('exam session');
       const form = await candidateForm(row.formId);
       const rows = await store.loadResponses(db, sessionId);
-      return reviewSummary(form.order, new Map(rows.map((r) => [r.itemId, r.optionId])), new Set(rows.filter((r) => r.flagged).map((r) => r.itemId)));
+      return reviewSummary(form.items.map((i) => i.itemId), new Map(rows.map((r) => [r.itemId, r.optionId])), new Set(rows.filter((r) => r.flagged).map((r) => r.itemId)));
     },
 
     /**
-     * A candidate's socket says hello: checks ownership, records this connection as the live one (a second connection
-     * takes over), resumes a session that was paused only because the candidate dropped, and returns the snapshot.
+     * A candidate's socket says hello: authenticates the socket's token (when it comes with one rather than an actor),
+     * checks ownership, records this connection as the live one (a second connection takes over), resumes a session
+     * that was paused only because the candidate dropped, and prepares the snapshot: all in one transaction, so a start
+     * costs the POST's authentication, the start and this (docs/decisions/0010-start-path-and-shared-form-bytes.md).
      */
-    async connect(actor: Actor, sessionId: string, connectionId: string) {
+    async connect(who: SocketCredentials, sessionId: string, connectionId: string) {
       const now = clock.now();
-      const { row, previousConnection } = await db.transaction(async (tx) => {
+      return db.transaction(async (tx) => {
+        const actor = 'token' in who ? await authenticateSocket(tx, who.token) : who;
         const row = await store.lockSession(tx, sessionId);
         if (!row || row.candidateId !== actor.userId) throw notFound('exam session');
         const previousConnection = row.connectionId;
@@ -747,32 +839,20 @@ export function createSessionsService(deps: SessionsDeps) {
           await incident(tx, { sessionId, at: now, kind: 'second-connection', source: 'system', note: 'A second browser connected to this exam and took it over' });
         }
         await store.notifySession(tx, sessionId, 'connected', { connectionId, center: row.testCenterId });
-        return { row: after.row, previousConnection };
+        const snapshot = await prepareSnapshot(tx, after.row, now);
+        return { snapshot, replacedConnection: previousConnection && previousConnection !== connectionId ? previousConnection : null, session: after.row, actor };
       });
-      return { snapshot: await this.snapshot(row, now), replacedConnection: previousConnection && previousConnection !== connectionId ? previousConnection : null, session: row };
     },
 
-    async snapshot(row: repo.SessionRow, now: Date = clock.now()) {
-      const form = row.formId && !['scheduled', 'checked_in'].includes(row.state) ? await candidateForm(row.formId) : null;
-      const responses = form ? await store.loadResponses(db, row.id) : [];
-      // Nothing to read while paused (#17.2): the questions travel only while the exam runs; "resumed" brings them back.
-      const items = form && row.state === 'in_progress' ? form.items : [];
-      const blueprint = form ? await deps.assembly.blueprintFor(row.module, row.blueprintVersion).catch(() => null) : null;
-      const onBreak = row.state === 'paused' ? breakOf(row.pauseReason) : null;
-      return {
-        type: 'snapshot' as const,
-        protocol: 1 as const,
-        session: { id: row.id, module: row.module, moduleTitle: (titles ??= await store.moduleTitles(db)).get(row.module) ?? row.module, state: row.state, pauseReason: row.pauseReason, admitted: !!row.admittedAt },
-        items,
-        answers: Object.fromEntries(responses.filter((r) => r.optionId).map((r) => [r.itemId, r.optionId!])),
-        flags: responses.filter((r) => r.flagged).map((r) => r.itemId),
-        position: row.positionItemId,
-        lastSeq: Math.max(row.positionSeq, ...responses.map((r) => Math.max(r.answerSeq, r.flagSeq))),
-        time: timeStateOf(row, now),
-        warningMinutes: config.warningMinutes,
-        breaks: { scheduled: blueprint?.breaks ?? [], taken: row.breaksTaken, current: onBreak && { ...onBreak, endsAt: row.breakEndsAt?.toISOString() ?? null }, allowedMs: row.allowedMs },
-      };
+    /** The snapshot of a session as it is now: its row, responses and form read in one transaction. */
+    async snapshotOf(sessionId: string) {
+      return db.transaction(async (tx) => {
+        const row = await store.findSession(tx, sessionId);
+        return row ? { session: row, snapshot: await prepareSnapshot(tx, row, clock.now()) } : null;
+      });
     },
+
+    snapshot: (row: repo.SessionRow, now: Date = clock.now()) => prepareSnapshot(db, row, now),
 
     /** The candidate's socket closed (or was reaped as silent); `lastHeardAt` starts the disconnect clock. */
     async disconnected(sessionId: string, connectionId: string, lastHeardAt: Date = clock.now()) {

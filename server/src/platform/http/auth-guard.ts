@@ -14,6 +14,13 @@ declare module 'fastify' {
     actor: Actor | null;
     sessionToken: string | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route checks the token itself, later and in its own transaction (the exam socket does it at hello, in the
+     * transaction that records the connection): the hook only hands it `sessionToken`, and `actor` stays null.
+     */
+    authenticatesLater?: boolean;
+  }
 }
 
 export function tokenFrom(req: FastifyRequest): string | null {
@@ -35,6 +42,7 @@ export function registerAuthentication(app: FastifyInstance, authenticate: (toke
     const token = tokenFrom(req);
     if (!token) return;
     req.sessionToken = token;
+    if (req.routeOptions.config?.authenticatesLater) return;
     req.actor = (await authenticate(token)) ?? null;
     const pending = req.actor?.pending;
     if (pending && !OPEN_WHILE_PENDING.has(req.routeOptions.url ?? '')) {
