@@ -148,6 +148,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('result-ready'), sessionId: z.string() }),
   /** A message from the proctor to this seat or the whole room (#17.6); answersHand: it answers the candidate's raised hand. */
   z.strictObject({ type: z.literal('message'), text: z.string(), scope: z.enum(['seat', 'room']), at: z.string(), answersHand: z.boolean() }),
+  /** A proctor reopened the seat-camera decision: stop taking stills and ask the consent question again (the clock runs on). */
+  z.strictObject({ type: z.literal('camera-reopened') }),
   /** This socket was replaced by a newer connection to the same session; it closes next. */
   z.strictObject({ type: z.literal('replaced') }),
 ]);
