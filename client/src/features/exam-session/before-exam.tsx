@@ -192,11 +192,15 @@ export function Instructions({ status, busy, error, onStart }: { status: Session
 /**
  * The seat camera's consent step (#17.11), before the instructions when the test center has the camera on. Either
  * answer is recorded with the time; declining does not stop the exam: the proctor is told and decides.
+ * `inExam`: a proctor reopened the decision during the exam; the same question is a panel above the question, not a
+ * screen: the clock keeps running and the candidate may go on answering (no focus is taken from the question; the
+ * live region announces it), as a proctor in the room would ask without stopping the exam.
  */
-export function CameraConsent({ intervalSeconds, busy, error, onDecide }: { intervalSeconds: number; busy: boolean; error: string | null; onDecide: (consent: boolean) => void }) {
+export function CameraConsent({ intervalSeconds, busy, error, onDecide, inExam = false }: { intervalSeconds: number; busy: boolean; error: string | null; onDecide: (consent: boolean) => void; inExam?: boolean }) {
   return (
-    <section className="card" aria-labelledby="camera-title">
-      <ScreenHeading id="camera-title">Seat camera</ScreenHeading>
+    <section className={inExam ? 'card camera-reask' : 'card'} aria-labelledby="camera-title" data-testid={inExam ? 'camera-reask' : undefined}>
+      {inExam ? <h2 id="camera-title">Seat camera: please answer again</h2> : <ScreenHeading id="camera-title">Seat camera</ScreenHeading>}
+      {inExam && <p>The proctor asks you to decide again about the seat camera. Your exam clock keeps running: answer when you are ready, and go on with your exam.</p>}
       <p>This test center watches its seats with the workstation's camera during exams.</p>
       <ul>
         <li>

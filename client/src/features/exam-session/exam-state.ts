@@ -56,6 +56,8 @@ export interface ExamState {
   messages: ProctorMessage[];
   /** The candidate raised a hand and the proctor has not answered yet (#17.3). */
   handRaised: boolean;
+  /** How many times the proctor reopened the seat-camera decision (#17.11): each one asks the consent question again. */
+  cameraReopened: number;
 }
 
 export interface ProctorMessage {
@@ -110,6 +112,7 @@ export function initialExamState(sessionId: string): ExamState {
     snapshots: 0,
     messages: [],
     handRaised: false,
+    cameraReopened: 0,
     breaks: { scheduled: [], taken: 0, allowedMs: 0 },
   };
 }
@@ -217,6 +220,8 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
         }
         case 'replaced':
           return { ...s, replaced: true };
+        case 'camera-reopened':
+          return announce({ ...s, cameraReopened: s.cameraReopened + 1 }, 'The proctor asks you to answer the seat camera question again. Your exam clock keeps running.');
         case 'ack':
         case 'error':
         case 'review':
