@@ -69,9 +69,10 @@ describe.each(DB_KINDS)('reopening the seat-camera decision on %s', (kind) => {
     const r = await reopen(s.sessionId, proctor, { reason: 'Candidate asked to reconsider' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ consent: null, decidedAt: null });
-    // The seat's row says the candidate is being asked again.
-    const roster = (await t.app.inject({ url: `/api/proctor/centers/${centerId}/roster`, headers: proctor })).json().rows as { sessionId: string; camera: { consent: string } | null }[];
+    // The seat's row says the candidate is being asked again; the refusal is no longer an attention item (dealt with).
+    const roster = (await t.app.inject({ url: `/api/proctor/centers/${centerId}/roster`, headers: proctor })).json().rows as { sessionId: string; camera: { consent: string } | null; attention: string[] }[];
     expect(roster.find((x) => x.sessionId === s.sessionId)!.camera).toMatchObject({ consent: 'asked' });
+    expect(roster.find((x) => x.sessionId === s.sessionId)!.attention).not.toContain('camera-declined');
     // Open: a second reopen has nothing to reopen; no stills until the candidate answers.
     expect((await reopen(s.sessionId, admin, { reason: 'Again' })).statusCode).toBe(409);
     expect((await upload(s.sessionId, s.candidate)).statusCode).toBe(403);
