@@ -28,6 +28,8 @@ export const INCIDENT_KINDS = [
   // The seat camera (#17.11): it failed (permission denied, no device) or the candidate declined it.
   'camera-failed',
   'camera-declined',
+  // A proctor reopened the candidate's camera decision: the exam page asks the consent question again.
+  'camera-reopened',
   // Breaks (#17.10): a candidate's or proctor's break began, and it ended (resume or sweep).
   'break-started',
   'break-ended',
@@ -79,6 +81,7 @@ export const INCIDENT_KIND_TEXT: Record<IncidentKind, string> = {
   reopened: 'Reopened',
   'camera-failed': 'Camera not working',
   'camera-declined': 'Camera declined',
+  'camera-reopened': 'Camera decision reopened',
   'break-started': 'Break started',
   'break-ended': 'Break ended',
 };
@@ -121,6 +124,7 @@ export function defaultClassification(kind: IncidentKind): { category: IncidentC
     case 'extended':
     case 'break-started':
     case 'break-ended':
+    case 'camera-reopened':
       return { category: 'administrative', severity: 'low' };
   }
 }

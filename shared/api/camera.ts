@@ -45,6 +45,14 @@ export const sessionCameraSchema = z.object({
 
 export const cameraConsentRequestSchema = z.strictObject({ consent: z.boolean() });
 
+/** A proctor reopens the candidate's camera decision (the exam page asks again); the reason is on the record. */
+export const cameraReopenRequestSchema = z.strictObject({ reason: z.string().trim().min(3, 'reason must be at least 3 characters').max(500, 'reason must be at most 500 characters') });
+/** The decisions a proctor reopened, oldest first; the current one is `sessionCameraSchema.consent`. */
+export const cameraHistorySchema = z.object({
+  sessionId: z.string(),
+  history: z.array(z.object({ consent: z.enum(['given', 'declined']), decidedAt: timestamp, reopenedAt: timestamp, reopenedBy: z.string(), reason: z.string() })),
+});
+
 /** A still as base64 JPEG text (JSON keeps one body parser and one validation path; a still is small). */
 export const stillUploadRequestSchema = z.strictObject({
   jpeg: z

@@ -43,10 +43,11 @@ export const rosterRowSchema = z.object({
   /** When the scheduled break the seat is on ends by itself (#17.10); null otherwise. */
   breakEndsAt: isoTime.nullable(),
   /**
-   * The seat camera (#17.11): null when the candidate was never asked (the center has it off, or not yet). The still
-   * itself is fetched by id from /api/sessions/:id/camera/stills/:stillId by the proctor's browser.
+   * The seat camera (#17.11): null when the candidate was never asked (the center has it off, or not yet); `asked`
+   * when a proctor reopened the decision and the candidate has not answered again. The still itself is fetched by id
+   * from /api/sessions/:id/camera/stills/:stillId by the proctor's browser.
    */
-  camera: z.object({ consent: z.enum(['given', 'declined']), latestStillId: z.string().nullable(), latestStillAt: isoTime.nullable() }).nullable(),
+  camera: z.object({ consent: z.enum(['given', 'declined', 'asked']), latestStillId: z.string().nullable(), latestStillAt: isoTime.nullable() }).nullable(),
   attention: z.array(z.enum(ATTENTION_REASONS)),
 });
 export type RosterRow = z.infer<typeof rosterRowSchema>;

@@ -154,6 +154,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
    * least every 5 s); the snapshot ends the wait.
    */
   z.strictObject({ type: z.literal('queue'), position: z.number().int().positive(), expectedWaitMs: z.number().int().min(0) }),
+  /** A proctor reopened the seat-camera decision: stop taking stills and ask the consent question again (the clock runs on). */
+  z.strictObject({ type: z.literal('camera-reopened') }),
   /** This socket was replaced by a newer connection to the same session; it closes next. */
   z.strictObject({ type: z.literal('replaced') }),
 ]);

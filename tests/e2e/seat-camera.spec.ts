@@ -153,3 +153,52 @@ test('a camera the candidate blocks is an attention item, and the exam goes on',
   await admin.dispose();
   await close();
 });
+
+test('the proctor reopens a refusal by keyboard; the candidate is asked again mid-exam, agrees, and a still arrives', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const admin = await staff('admin');
+  const { sessionId: id, displayName, page, console_, row, openConsole, close } = await cameraSeat(browser, admin, 're');
+  await page.goto(`/exams/${id}`);
+  await page.getByRole('button', { name: 'I do not agree' }).click({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Start the exam' }).click();
+  await expect(page.getByRole('heading', { name: /^Question 1 of/ })).toBeVisible({ timeout: 20_000 });
+  await openConsole();
+  await expect(row).toContainText('Camera declined', { timeout: 15_000 });
+
+  // The proctor, by keyboard: the seat's action, a reason, Enter.
+  await row.getByRole('button', { name: `Ask about camera again (${displayName})` }).focus();
+  await console_.keyboard.press('Enter');
+  const dialog = console_.getByRole('dialog', { name: `Ask ${displayName} again about the seat camera` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Reason')).toBeFocused();
+  await checkScreen(console_, 'proctor-camera-reopen');
+  await console_.keyboard.type('Candidate asked to reconsider');
+  await console_.keyboard.press('Enter');
+  await expect(dialog).toBeHidden({ timeout: 15_000 });
+  await expect(row).toContainText('Camera: asked again', { timeout: 15_000 });
+
+  // The candidate's exam page asks again in a panel; the question (and its clock) stay.
+  const panel = page.getByTestId('camera-reask');
+  await expect(panel).toBeVisible({ timeout: 20_000 });
+  await expect(panel.getByRole('heading', { name: 'Seat camera: please answer again' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^Question 1 of/ })).toBeVisible();
+  const countdown = page.getByTestId('countdown');
+  await expect(countdown).not.toHaveText((await countdown.textContent())!, { timeout: 15_000 });
+  await checkScreen(page, 'camera-reask');
+  await page.screenshot({ path: 'docs/screenshots/camera-reask.png' });
+  await panel.getByRole('button', { name: 'I agree to the seat camera' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(panel).toBeHidden({ timeout: 15_000 });
+
+  // A still reaches the console; the reopening is on the record.
+  await expect(row.getByTestId('seat-still')).toBeVisible({ timeout: 30_000 });
+  const timeline = await ok(admin.get(`/api/sessions/${id}/timeline`), 'timeline');
+  const events = timeline.events.map((e: { event: string }) => e.event);
+  expect(events).toContain('incident.camera-reopened');
+  expect(events).toContain('session.camera-decision-reopened');
+  expect(events.lastIndexOf('session.camera-consented')).toBeGreaterThan(events.indexOf('session.camera-decision-reopened'));
+  const history = await ok(admin.get(`/api/sessions/${id}/camera/history`), 'history');
+  expect(history.history.map((h: { consent: string; reason: string }) => [h.consent, h.reason])).toEqual([['declined', 'Candidate asked to reconsider']]);
+  await admin.dispose();
+  await close();
+});

@@ -4,6 +4,9 @@
  * exam with consent and the setting on, JPEG by magic bytes, size-limited, one per interval; the proctor of the
  * session's center and admins see the stills (no-store), other centers' proctors and candidates do not; a refusal
  * and a camera failure are attention items; the retention sweep deletes old stills, also when two run at once.
+ * Reopening the decision: only the center's proctors and admins, with a reason (role checked before the body); the
+ * earlier decision kept in the history, audited with both people, logged as a proctor event; stills refused while
+ * reopened and accepted after a new consent.
  */
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +37,8 @@ describe.each(DB_KINDS)('seat camera on %s', (kind) => {
   const setting = (body: Record<string, unknown>, who: { cookie: string } = admin) => t.app.inject({ method: 'PUT', url: `/api/admin/test-centers/${centerId}/camera`, headers: who, payload: body });
   const upload = (sessionId: string, who: { cookie: string }, data = jpeg()) => t.app.inject({ method: 'POST', url: `/api/sessions/${sessionId}/camera/stills`, headers: who, payload: { jpeg: data } });
   const consent = (sessionId: string, who: { cookie: string }, value: boolean) => t.app.inject({ method: 'POST', url: `/api/sessions/${sessionId}/camera/consent`, headers: who, payload: { consent: value } });
+  const post = (url: string, who: { cookie: string }, payload?: unknown) => t.app.inject({ method: 'POST', url, headers: who, ...(payload ? { payload } : {}) });
+  const reopen = (sessionId: string, who: { cookie: string }, payload?: unknown) => post(`/api/sessions/${sessionId}/camera/reopen`, who, payload);
   const row = async (sessionId: string) => {
     const r = await t.app.inject({ url: `/api/proctor/centers/${centerId}/roster`, headers: proctor });
     return (r.json().rows as { sessionId: string; attention: string[]; camera: { consent: string; latestStillId: string | null } | null }[]).find((x) => x.sessionId === sessionId)!;
@@ -76,7 +81,6 @@ describe.each(DB_KINDS)('seat camera on %s', (kind) => {
   it('takes stills only of the own running exam with consent, JPEG within size and interval; shows them to the center’s staff only', async () => {
     await setting({ enabled: true, intervalSeconds: 30, retentionDays: 7 });
     const s = await scheduleSession(t.app, { scheduledAt: clock.now() });
-    const post = (url: string, who: { cookie: string }, payload?: unknown) => t.app.inject({ method: 'POST', url, headers: who, ...(payload ? { payload } : {}) });
     await post(`/api/sessions/${s.sessionId}/check-in`, s.candidate);
     await post(`/api/sessions/${s.sessionId}/admit`, s.proctor, { idConfirmed: true });
     await post(`/api/sessions/${s.sessionId}/handbook`, s.candidate, { version: HANDBOOK_VERSION });
@@ -161,6 +165,80 @@ describe.each(DB_KINDS)('seat camera on %s', (kind) => {
     clock.advance(1000);
     expect((await upload(f.sessionId, f.candidate)).statusCode).toBe(201);
     expect((await row(f.sessionId)).attention).not.toContain('camera-failed');
+  });
+
+  // Reopening the decision (docs/candidate-and-proctor.md §10, "Asking again").
+  it('only the center’s proctors and admins reopen, with a reason; candidates and other centers are refused before anything changes', async () => {
+    await setting({ enabled: true, intervalSeconds: 30, retentionDays: 7 });
+    const s = await startedSession(t.app, { scheduledAt: clock.now() });
+    expect((await consent(s.sessionId, s.candidate, false)).statusCode).toBe(200);
+    // The role is checked before the body: a candidate with no body at all gets 403, not a validation error.
+    expect((await reopen(s.sessionId, s.candidate)).statusCode).toBe(403);
+    expect((await reopen(s.sessionId, s.candidate, { reason: 'I changed my mind' })).statusCode).toBe(403);
+    expect((await reopen(s.sessionId, outsider, { reason: 'Not my center' })).statusCode).toBe(403);
+    const short = await reopen(s.sessionId, proctor, { reason: ' x ' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().message).toContain('reason must be at least 3 characters');
+    expect((await reopen('00000000-0000-4000-8000-000000000000', proctor, { reason: 'No such seat' })).statusCode).toBe(404);
+    // Nothing changed: still declined, no history.
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/camera`, headers: s.candidate })).json()).toMatchObject({ consent: 'declined' });
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/camera/history`, headers: proctor })).json().history).toEqual([]);
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/camera/history`, headers: s.candidate })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/api/sessions/${s.sessionId}/camera/history`, headers: outsider })).statusCode).toBe(403);
+  });
+
+  it('keeps the earlier decisions, audits both people, logs a proctor event; stills stop while open and resume after consent', async () => {
+    await setting({ enabled: true, intervalSeconds: 30, retentionDays: 7 });
+    const s = await startedSession(t.app, { scheduledAt: clock.now() });
+    const declinedAt = clock.now().toISOString();
+    await consent(s.sessionId, s.candidate, false);
+    expect((await upload(s.sessionId, s.candidate)).statusCode).toBe(403);
+
+    clock.advance(5_000);
+    const r = await reopen(s.sessionId, proctor, { reason: 'Candidate asked to reconsider' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ consent: null, decidedAt: null });
+    // The seat's row says the candidate is being asked again; the refusal is no longer an attention item (dealt with).
+    const roster = (await t.app.inject({ url: `/api/proctor/centers/${centerId}/roster`, headers: proctor })).json().rows as { sessionId: string; camera: { consent: string } | null; attention: string[] }[];
+    expect(roster.find((x) => x.sessionId === s.sessionId)!.camera).toMatchObject({ consent: 'asked' });
+    expect(roster.find((x) => x.sessionId === s.sessionId)!.attention).not.toContain('camera-declined');
+    // Open: a second reopen has nothing to reopen; no stills until the candidate answers.
+    expect((await reopen(s.sessionId, admin, { reason: 'Again' })).statusCode).toBe(409);
+    expect((await upload(s.sessionId, s.candidate)).statusCode).toBe(403);
+
+    const audit = await t.services.audit.forSubject('session', s.sessionId);
+    const entry = audit.find((a) => a.action === 'session.camera-decision-reopened')!;
+    expect(entry).toMatchObject({ reason: 'Candidate asked to reconsider', details: { previous: { consent: 'declined', decidedAt: declinedAt }, candidateId: s.candidateId } });
+    expect(entry.details.reopenedBy).toBe(entry.actorId);
+    expect(entry.actorId).not.toBe(s.candidateId);
+    const timeline = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/timeline`, headers: proctor })).json() as { events: { event: string; reason: string | null; source?: string }[] };
+    const logged = timeline.events.filter((e) => e.event === 'incident.camera-reopened');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.reason).toBe('Camera decision reopened (was declined): Candidate asked to reconsider');
+
+    // The candidate agrees: the current decision is the latest; the earlier one is in the history.
+    clock.advance(5_000);
+    expect((await consent(s.sessionId, s.candidate, true)).json()).toMatchObject({ consent: 'given', decidedAt: clock.now().toISOString() });
+    expect((await upload(s.sessionId, s.candidate)).statusCode).toBe(201);
+    const history = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/camera/history`, headers: admin })).json().history;
+    expect(history).toEqual([{ consent: 'declined', decidedAt: declinedAt, reopenedAt: new Date(Date.parse(declinedAt) + 5_000).toISOString(), reopenedBy: entry.actorId, reason: 'Candidate asked to reconsider' }]);
+
+    // Reopened again (by an admin) after consent: stills stop at once, the history keeps both decisions in order.
+    clock.advance(30_000);
+    expect((await reopen(s.sessionId, admin, { reason: 'Camera angle check' })).statusCode).toBe(200);
+    expect((await upload(s.sessionId, s.candidate)).statusCode).toBe(403);
+    const both = (await t.app.inject({ url: `/api/sessions/${s.sessionId}/camera/history`, headers: proctor })).json().history as { consent: string }[];
+    expect(both.map((h) => h.consent)).toEqual(['declined', 'given']);
+    await consent(s.sessionId, s.candidate, true);
+    expect((await upload(s.sessionId, s.candidate)).statusCode).toBe(201);
+  });
+
+  it('is refused once the exam has ended', async () => {
+    await setting({ enabled: true, intervalSeconds: 30, retentionDays: 7 });
+    const s = await startedSession(t.app, { scheduledAt: clock.now() });
+    await consent(s.sessionId, s.candidate, true);
+    expect((await post(`/api/sessions/${s.sessionId}/terminate`, proctor, { category: 'other', note: 'Ended for the test' })).statusCode).toBe(200);
+    expect((await reopen(s.sessionId, proctor, { reason: 'Too late now' })).statusCode).toBe(409);
   });
 
   it('the retention sweep deletes stills older than the center’s days, once, however many instances sweep', async () => {

@@ -172,6 +172,16 @@ describe('the exam controller', () => {
     expect(early.warning).toBeNull();
   });
 
+  it('a reopened seat-camera decision counts up (the page asks again) and is announced without touching the clock', () => {
+    const running = examReducer(initialExamState(SESSION), { type: 'snapshot', snapshot: snapshot(), pending: [] });
+    const once = examReducer(running, { type: 'message', message: { type: 'camera-reopened' } });
+    expect(once.cameraReopened).toBe(1);
+    expect(once.announcement?.text).toContain('answer the seat camera question again');
+    expect(once.time).toBe(running.time);
+    expect(once.paused).toBeNull();
+    expect(examReducer(once, { type: 'message', message: { type: 'camera-reopened' } }).cameraReopened).toBe(2);
+  });
+
   it('termination carries the reason into the end notice', () => {
     const { c, last } = setup();
     last().open();

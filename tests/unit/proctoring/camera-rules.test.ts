@@ -35,5 +35,8 @@ describe('camera attention', () => {
     expect(attentionReasons(seat({ recentIncidents: declined }), now)).toContain('camera-declined');
     expect(attentionReasons(seat({ recentIncidents: [...declined, { kind: 'proctor-note', at: ago(10) }] }), now)).not.toContain('camera-declined');
     expect(attentionReasons(seat({ recentIncidents: [{ kind: 'proctor-message', at: ago(40) }, ...declined] }), now)).toContain('camera-declined');
+    // Reopening the decision deals with it; declining again afterwards raises it again.
+    expect(attentionReasons(seat({ recentIncidents: [...declined, { kind: 'camera-reopened', at: ago(20) }] }), now)).not.toContain('camera-declined');
+    expect(attentionReasons(seat({ recentIncidents: [...declined, { kind: 'camera-reopened', at: ago(20) }, { kind: 'camera-declined', at: ago(5) }] }), now)).toContain('camera-declined');
   });
 });

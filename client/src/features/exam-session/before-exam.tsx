@@ -196,11 +196,13 @@ export function Instructions({ status, busy, error, queue, onStart }: { status: 
 /**
  * The seat camera's consent step (#17.11), before the instructions when the test center has the camera on. Either
  * answer is recorded with the time; declining does not stop the exam: the proctor is told and decides.
+ * `inExam`: a proctor reopened the decision during the exam; the same question is a panel above the question, not a
+ * screen: the clock keeps running and the candidate may go on answering (no focus is taken from the question; the
+ * live region announces it), as a proctor in the room would ask without stopping the exam.
  */
-export function CameraConsent({ intervalSeconds, busy, error, onDecide }: { intervalSeconds: number; busy: boolean; error: string | null; onDecide: (consent: boolean) => void }) {
-  return (
-    <section className="card" aria-labelledby="camera-title">
-      <ScreenHeading id="camera-title">Seat camera</ScreenHeading>
+export function CameraConsent({ intervalSeconds, busy, error, onDecide, inExam = false }: { intervalSeconds: number; busy: boolean; error: string | null; onDecide: (consent: boolean) => void; inExam?: boolean }) {
+  const facts = (
+    <>
       <p>This test center watches its seats with the workstation's camera during exams.</p>
       <ul>
         <li>
@@ -211,6 +213,10 @@ export function CameraConsent({ intervalSeconds, busy, error, onDecide }: { inte
         <li>If you do not agree, no photo is taken. The proctor is told and decides how your exam goes on (for example, with a proctor watching your seat).</li>
       </ul>
       <p className="muted">Your answer is recorded with the time. Your browser may ask you to allow the camera.</p>
+    </>
+  );
+  const answer = (
+    <>
       {error && (
         <p role="alert" className="error">
           {error}
@@ -224,6 +230,29 @@ export function CameraConsent({ intervalSeconds, busy, error, onDecide }: { inte
           I do not agree
         </button>
       </div>
+    </>
+  );
+  // In the exam the panel sits above the question: the answer first, the same facts one click (or Enter) away.
+  if (inExam)
+    return (
+      <section className="card camera-reask" aria-labelledby="camera-title" data-testid="camera-reask">
+        <h2 id="camera-title">Seat camera: please answer again</h2>
+        <p>
+          The proctor asks you to decide again about the seat camera (a still photo every <strong>{intervalSeconds} seconds</strong>, no sound or video). Your exam
+          clock keeps running: answer when you are ready and go on with your exam.
+        </p>
+        {answer}
+        <details>
+          <summary>What the seat camera does</summary>
+          {facts}
+        </details>
+      </section>
+    );
+  return (
+    <section className="card" aria-labelledby="camera-title">
+      <ScreenHeading id="camera-title">Seat camera</ScreenHeading>
+      {facts}
+      {answer}
     </section>
   );
 }

@@ -76,7 +76,8 @@ export type ExamScreenController = Pick<ExamController, 'getState' | 'subscribe'
     mediaUrl?: (image: CandidateImage) => string;
   };
 
-export function ExamScreen({ state, controller }: { state: ExamState; controller: ExamScreenController }) {
+/** `panel`: a non-blocking panel among the exam's messages (the seat camera asked again, #17.11); the exam goes on under it. */
+export function ExamScreen({ state, controller, panel }: { state: ExamState; controller: ExamScreenController; panel?: React.ReactNode }) {
   const [view, setView] = useState<'question' | 'review'>('question');
   const [confirming, setConfirming] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
@@ -291,6 +292,7 @@ export function ExamScreen({ state, controller }: { state: ExamState; controller
             </button>
           </div>
         ))}
+        {panel}
         {controller.takeBreak && <ScheduledBreakSlot state={state} offsetMs={controller.offsetMs} onTake={() => takeBreak('scheduled')} />}
         {breakError && !paused && (
           <p className="banner error" role="alert">

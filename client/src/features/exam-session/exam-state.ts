@@ -58,6 +58,8 @@ export interface ExamState {
   handRaised: boolean;
   /** In a start storm: this candidate's place in line and the expected wait (#18); null once the snapshot is in. */
   queue: { position: number; expectedWaitMs: number } | null;
+  /** How many times the proctor reopened the seat-camera decision (#17.11): each one asks the consent question again. */
+  cameraReopened: number;
 }
 
 export interface ProctorMessage {
@@ -112,6 +114,7 @@ export function initialExamState(sessionId: string): ExamState {
     snapshots: 0,
     messages: [],
     handRaised: false,
+    cameraReopened: 0,
     breaks: { scheduled: [], taken: 0, allowedMs: 0 },
     queue: null,
   };
@@ -230,6 +233,8 @@ export function examReducer(s: ExamState, a: ExamAction): ExamState {
           return { ...s, replaced: true };
         case 'queue':
           return { ...s, queue: { position: m.position, expectedWaitMs: m.expectedWaitMs } };
+        case 'camera-reopened':
+          return announce({ ...s, cameraReopened: s.cameraReopened + 1 }, 'The proctor asks you to answer the seat camera question again. Your exam clock keeps running.');
         case 'ack':
         case 'error':
         case 'review':

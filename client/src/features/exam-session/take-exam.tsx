@@ -92,21 +92,33 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
     setBusy(false);
   }
 
-  // The seat camera (#17.11): asked once the candidate is admitted; captures while the exam runs, if consented.
+  // The seat camera (#17.11): asked once the candidate is admitted; captures while the exam runs, if consented. Asked
+  // again when a proctor reopens the decision (pushed on the socket); re-read on each snapshot too, so a reconnect
+  // after a missed push still asks.
   const [camera, setCamera] = useState<SessionCamera | null>(null);
   const admittedAndRead = state === 'checked_in' && !!status?.admitted && !!status?.handbookAcknowledged;
   const live = state === 'in_progress' || state === 'paused';
+  const reopened = exam?.cameraReopened ?? 0;
   useEffect(() => {
     if (!admittedAndRead && !live) return;
     let current = true;
+    // Reopened: stop the stills at once, before the server's answer arrives.
+    if (reopened) setCamera((c) => c && { ...c, consent: null, decidedAt: null });
     // Unreachable server: go on without the camera step rather than block the exam (the proctor sees no decision).
     void getCamera(sessionId).then((r) => current && setCamera(r.ok ? r.data : { enabled: false, intervalSeconds: 0, maxBytes: 0, consent: null, decidedAt: null }));
     return () => {
       current = false;
     };
-  }, [admittedAndRead, live, sessionId]);
+  }, [admittedAndRead, live, sessionId, reopened, snapshots]);
   const capturing = !!camera?.enabled && camera.consent === 'given' && state === 'in_progress' && !!exam && !exam.paused && !exam.ended;
   useSeatCamera(sessionId, capturing ? camera : null);
+
+  const decide = (consent: boolean) =>
+    void act(async () => {
+      const r = await decideCamera(sessionId, consent);
+      if (r.ok) setCamera(r.data);
+      return r;
+    });
 
   const title = exam?.session?.moduleTitle ?? knownTitle ?? listedTitle ?? status?.module ?? 'Exam';
 
@@ -134,27 +146,13 @@ export function TakeExam({ sessionId, moduleTitle: knownTitle, onShowReport, onB
       if (!status.admitted) return <WaitingRoom moduleTitle={title} connection={connectionText(exam?.connection ?? 'connecting')} />;
       if (!status.handbookAcknowledged) return <Rules busy={busy} error={actionError} onAcknowledge={(v) => void act(() => acknowledgeHandbook(sessionId, v))} />;
       if (!camera) return <Loading text="Loading…" />;
-      if (camera.enabled && camera.consent === null)
-        return (
-          <CameraConsent
-            intervalSeconds={camera.intervalSeconds}
-            busy={busy}
-            error={actionError}
-            onDecide={(consent) =>
-              void act(async () => {
-                const r = await decideCamera(sessionId, consent);
-                if (r.ok) setCamera(r.data);
-                return r;
-              })
-            }
-          />
-        );
+      if (camera.enabled && camera.consent === null) return <CameraConsent intervalSeconds={camera.intervalSeconds} busy={busy} error={actionError} onDecide={decide} />;
       return <Instructions status={status} busy={busy} error={actionError} queue={exam?.queue ? queueText(exam.queue) : null} onStart={() => void act(() => startExam(sessionId))} />;
     case 'in_progress':
     case 'paused':
       // Paused: the frame and the pause notice, but no question (none is sent while paused).
       if (!exam || !controller || (exam.items.length === 0 && !exam.paused)) return <Loading text={exam?.queue ? `Loading your questions… ${queueText(exam.queue)}.` : 'Loading your questions…'} />;
-      return <ExamScreen state={exam} controller={controller} />;
+      return <ExamScreen state={exam} controller={controller} panel={camera?.enabled && camera.consent === null ? <CameraConsent inExam intervalSeconds={camera.intervalSeconds} busy={busy} error={actionError} onDecide={decide} /> : null} />;
     default:
       return <Loading text="Opening your score report…" />;
   }

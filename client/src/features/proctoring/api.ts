@@ -5,7 +5,7 @@
  */
 import type { CandidateImportResult, candidateImportRequestSchema, createUserRequestSchema, TestCenter, UserSummary } from '../../../../shared/api/accounts.ts';
 import type { Me } from '../../../../shared/api/auth.ts';
-import type { cameraSettingsRequestSchema, cameraSettingsSchema } from '../../../../shared/api/camera.ts';
+import type { cameraReopenRequestSchema, cameraSettingsRequestSchema, cameraSettingsSchema, sessionCameraSchema } from '../../../../shared/api/camera.ts';
 import type { okSchema, Wire } from '../../../../shared/api/common.ts';
 import type { answerHandSchema, bulkReasonSchema, messagedCountSchema, noteSchema, proctorMessageSchema, pausedCountSchema, resumedCountSchema, timelineEventSchema, timelineSchema } from '../../../../shared/api/proctoring.ts';
 import type {
@@ -94,3 +94,5 @@ export type CameraSettings = Wire<typeof cameraSettingsSchema>;
 export const cameraSettings = (centerId: string) => api<CameraSettings>('GET', `/api/test-centers/${enc(centerId)}/camera`);
 export const updateCameraSettings = (centerId: string, body: Wire<typeof cameraSettingsRequestSchema>) => api<CameraSettings>('PUT', `/api/admin/test-centers/${enc(centerId)}/camera`, body);
 export const stillUrl = (sessionId: string, stillId: string) => `/api/sessions/${enc(sessionId)}/camera/stills/${enc(stillId)}`;
+/** Reopen the candidate's camera decision with a reason (#17.11): their exam page asks the consent question again. */
+export const reopenCamera = (sessionId: string, reason: string) => api<Wire<typeof sessionCameraSchema>>('POST', `/api/sessions/${enc(sessionId)}/camera/reopen`, { reason } satisfies Wire<typeof cameraReopenRequestSchema>);

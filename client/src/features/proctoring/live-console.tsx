@@ -504,6 +504,11 @@ function SeatRow(props: {
               Message<Hidden> {name}</Hidden>
             </button>
           )}
+          {(status === 'admitted' || live) && (row.camera?.consent === 'given' || row.camera?.consent === 'declined') && (
+            <button type="button" className="link" onClick={() => props.onOpen('camera-reopen', row)}>
+              Ask about camera again<Hidden> ({name})</Hidden>
+            </button>
+          )}
           <button type="button" className="link" onClick={() => props.onOpen('note', row)}>
             Add note<Hidden> for {name}</Hidden>
           </button>
@@ -530,6 +535,7 @@ function SeatRow(props: {
 function SeatStill({ row, timeZone }: { row: RosterRow; timeZone: string }) {
   const camera = row.camera!;
   if (camera.consent === 'declined') return <span className="pc-small pc-still-none">Camera declined</span>;
+  if (camera.consent === 'asked') return <span className="pc-small pc-still-none">Camera: asked again</span>;
   if (!camera.latestStillId || !camera.latestStillAt) return <span className="pc-small pc-still-none">Camera: no still yet</span>;
   const at = formatZonedCompact(camera.latestStillAt, timeZone, 'time-seconds');
   return (

@@ -360,6 +360,7 @@ const EVENT_TEXT: Record<string, string> = {
   'session.camera-consented': 'Agreed to the seat camera',
   'session.camera-declined': 'Declined the seat camera',
   'session.camera-failed': 'Camera not working',
+  'session.camera-decision-reopened': 'Camera decision reopened by the proctor',
 };
 export function timelineEventText(event: string): string {
   if (EVENT_TEXT[event]) return EVENT_TEXT[event];

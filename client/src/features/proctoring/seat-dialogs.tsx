@@ -15,7 +15,7 @@ import { formatZonedCompact } from '../../lib/zoned-time.ts';
 import { SEAT_LABEL_PATTERN } from '../../../../shared/seats.ts';
 import { INCIDENT_CATEGORY_TEXT, INCIDENT_SEVERITIES, PROCTOR_INCIDENT_CATEGORIES, type IncidentCategory, type IncidentSeverity, type ProctorIncidentCategory } from '../../../../shared/incidents.ts';
 
-export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand' | 'seat' | 'break';
+export type SeatAction = 'admit' | 'pause' | 'extend' | 'terminate' | 'note' | 'timeline' | 'ticket' | 'message' | 'answer-hand' | 'seat' | 'break' | 'camera-reopen';
 
 /** The server's message, and each located problem, where the action is. */
 export function ApiErrorMessage({ error, id }: { error: ErrorBody | null; id?: string }) {
@@ -171,6 +171,8 @@ export function SeatDialog(props: SeatDialogProps) {
       return <SeatLabelDialog {...props} />;
     case 'break':
       return <BreakDialog {...props} />;
+    case 'camera-reopen':
+      return <CameraReopenDialog {...props} />;
   }
 }
 
@@ -281,6 +283,33 @@ function AdmitDialog({ row, onClose, onDone }: SeatDialogProps) {
         </Buttons>
       </form>
     </Dialog>
+  );
+}
+
+const CAMERA_REOPEN_REASONS = ['Candidate asked to reconsider', 'Camera decision made by mistake', 'Center rules: camera required for this exam'];
+
+/**
+ * Reopen the seat camera decision (#17.11): the earlier decision stays on the record; stills stop until the candidate
+ * answers again on their exam page (the clock keeps running). Audited and on the seat's timeline.
+ */
+function CameraReopenDialog({ row, onClose, onDone }: SeatDialogProps) {
+  const was = row.camera?.consent === 'given' ? 'agreed to' : 'declined';
+  return (
+    <ReasonDialog
+      title={`Ask ${row.candidateName} again about the seat camera`}
+      intro={
+        <p>
+          {row.candidateName} {was} the seat camera. Their exam page asks the question again, without stopping the clock; no still is taken until they answer. The earlier decision stays on the
+          record.
+        </p>
+      }
+      suggestions={CAMERA_REOPEN_REASONS}
+      submitText="Ask again"
+      busyText="Asking…"
+      onClose={onClose}
+      onDone={onDone}
+      act={async (reason, run) => ((await run(() => proctorApi.reopenCamera(row.sessionId, reason))) ? `${row.candidateName} is asked about the seat camera again.` : null)}
+    />
   );
 }
 

@@ -1,4 +1,4 @@
-import { boolean, customType, index, integer, pgTable, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { testCenters } from './accounts.ts';
 import { examSessions } from './sessions.ts';
 
@@ -21,8 +21,9 @@ export const cameraSettings = pgTable('camera_settings', {
 });
 
 /**
- * The candidate's camera decision for one session, with its time; asked once, before the exam starts, when the
- * center has the camera on. `lastStillAt` and `lastFailureAt` are read under this row's lock to hold uploads and
+ * The candidate's current camera decision for one session, with its time; asked before the exam starts when the
+ * center has the camera on, and again after a proctor reopens it (the row then moves to `camera_consent_history` and
+ * no row means "not decided": no stills until the candidate answers again). `lastStillAt` and `lastFailureAt` are read under this row's lock to hold uploads and
  * failure reports to the interval.
  */
 export const cameraConsents = pgTable('camera_consents', {
@@ -51,4 +52,24 @@ export const cameraStills = pgTable(
     jpeg: bytea('jpeg').notNull(),
   },
   (t) => [index('camera_stills_session_idx').on(t.sessionId, t.takenAt), index('camera_stills_taken_idx').on(t.takenAt)],
+);
+
+/**
+ * Camera decisions a proctor reopened (superseded), kept for the record: what the candidate had decided and when, who
+ * reopened it, when and why. The current decision is the `camera_consents` row (the latest one).
+ */
+export const cameraConsentHistory = pgTable(
+  'camera_consent_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => examSessions.id, { onDelete: 'cascade' }),
+    consented: boolean('consented').notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
+    supersededAt: timestamp('superseded_at', { withTimezone: true }).notNull(),
+    supersededBy: uuid('superseded_by').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [index('camera_consent_history_session_idx').on(t.sessionId, t.supersededAt)],
 );

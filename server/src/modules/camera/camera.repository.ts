@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { cameraConsents, cameraSettings, cameraStills } from '../../db/schema/index.ts';
+import { cameraConsentHistory, cameraConsents, cameraSettings, cameraStills } from '../../db/schema/index.ts';
 import { notify } from '../../db/notify.ts';
 
 export type CameraSettingsRow = typeof cameraSettings.$inferSelect;
@@ -28,6 +28,24 @@ export async function findConsent(db: Db, sessionId: string, lock = false): Prom
 export async function insertConsent(db: Db, sessionId: string, consented: boolean, at: Date): Promise<boolean> {
   const rows = await db.insert(cameraConsents).values({ sessionId, consented, decidedAt: at }).onConflictDoNothing().returning({ sessionId: cameraConsents.sessionId });
   return rows.length > 0;
+}
+
+/**
+ * Reopens the decision: the current row (locked by the caller) moves to the history with who reopened it, when and why,
+ * and is deleted, so the session has no decision until the candidate answers again (and `insertConsent` records it).
+ */
+export async function supersedeConsent(db: Db, current: CameraConsentRow, by: { userId: string; at: Date; reason: string }): Promise<void> {
+  await db.insert(cameraConsentHistory).values({ sessionId: current.sessionId, consented: current.consented, decidedAt: current.decidedAt, supersededAt: by.at, supersededBy: by.userId, reason: by.reason });
+  await db.delete(cameraConsents).where(eq(cameraConsents.sessionId, current.sessionId));
+}
+
+/** The session's superseded decisions, oldest first. */
+export function listConsentHistory(db: Db, sessionId: string) {
+  return db
+    .select({ consented: cameraConsentHistory.consented, decidedAt: cameraConsentHistory.decidedAt, supersededAt: cameraConsentHistory.supersededAt, supersededBy: cameraConsentHistory.supersededBy, reason: cameraConsentHistory.reason })
+    .from(cameraConsentHistory)
+    .where(eq(cameraConsentHistory.sessionId, sessionId))
+    .orderBy(asc(cameraConsentHistory.supersededAt));
 }
 
 export async function insertStill(db: Db, s: { sessionId: string; testCenterId: string; takenAt: Date; jpeg: Uint8Array }) {
@@ -73,8 +91,11 @@ export async function deleteExpiredStills(db: Db, now: Date, defaultDays: number
   });
 }
 
-/** Tells proctor consoles on every instance that the seat changed (a still, a consent); the feed reloads the row. */
-export async function notifySeat(db: Db, sessionId: string, testCenterId: string, kind: 'camera'): Promise<void> {
+/**
+ * Tells proctor consoles on every instance that the seat changed (a still, a consent); the feed reloads the row.
+ * `camera-reopened` also reaches the candidate's exam socket, which asks the consent question again.
+ */
+export async function notifySeat(db: Db, sessionId: string, testCenterId: string, kind: 'camera' | 'camera-reopened'): Promise<void> {
   await notify(db, { t: 'session', id: sessionId, kind, center: testCenterId });
 }
 

@@ -3,6 +3,8 @@ import { fileResponse, idParamsSchema, okSchema } from '../../../../shared/api/c
 import {
   cameraConsentRequestSchema,
   cameraFailureRequestSchema,
+  cameraHistorySchema,
+  cameraReopenRequestSchema,
   cameraSettingsRequestSchema,
   cameraSettingsSchema,
   sessionCameraSchema,
@@ -31,6 +33,13 @@ export const cameraRoutes: FastifyPluginAsyncZod<{ camera: CameraService }> = as
   );
   app.post('/api/sessions/:id/camera/consent', { ...candidate, schema: { tags, summary: "Record the candidate's consent to (or refusal of) the seat camera, once", params: idParamsSchema, body: cameraConsentRequestSchema, response: { 200: sessionCameraSchema } } }, async (req) =>
     camera.consent(actorOf(req), req.params.id, req.body.consent),
+  );
+  // Staff only, checked before the body is read (onRequest); the center is checked in the service.
+  app.post('/api/sessions/:id/camera/reopen', { ...staff, schema: { tags, summary: "Reopen the candidate's camera decision, with a reason: the exam page asks again (audited)", params: idParamsSchema, body: cameraReopenRequestSchema, response: { 200: sessionCameraSchema } } }, async (req) =>
+    camera.reopen(actorOf(req), req.params.id, req.body.reason),
+  );
+  app.get('/api/sessions/:id/camera/history', { ...staff, schema: { tags, summary: 'The camera decisions a proctor reopened, oldest first', params: idParamsSchema, response: { 200: cameraHistorySchema } } }, async (req) =>
+    camera.history(actorOf(req), req.params.id),
   );
   app.post(
     '/api/sessions/:id/camera/stills',

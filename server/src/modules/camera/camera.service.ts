@@ -52,8 +52,8 @@ export function createCameraService(deps: CameraDeps) {
     if (actor.role !== 'candidate') throw forbidden('Only the candidate sitting the exam sends camera stills and decisions');
   }
 
-  function staffOnly(actor: Actor) {
-    if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Camera stills are shown to the proctors of the session’s test center and to admins only');
+  function staffOnly(actor: Actor, why = 'Camera stills are shown to the proctors of the session’s test center and to admins only') {
+    if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden(why);
   }
 
   async function forSession(actor: Actor, sessionId: string) {
@@ -101,12 +101,46 @@ export function createCameraService(deps: CameraDeps) {
       if (!settings.enabled) throw new AppError('CONFLICT', 'The seat camera is off at this test center: there is nothing to consent to');
       const at = clock.now();
       await db.transaction(async (tx) => {
-        if (!(await repo.insertConsent(tx, sessionId, consented, at))) throw new AppError('CONFLICT', 'Your camera decision for this exam is already recorded; ask the proctor if you want to change it');
+        if (!(await repo.insertConsent(tx, sessionId, consented, at))) throw new AppError('CONFLICT', 'Your camera decision for this exam is already recorded; ask the proctor if you want to change it (the proctor can reopen it)');
         await deps.audit.record(actor, { action: consented ? 'session.camera-consented' : 'session.camera-declined', subjectType: 'session', subjectId: sessionId, reason: null, details: { intervalSeconds: settings.intervalSeconds, retentionDays: settings.retentionDays } }, tx);
         await repo.notifySeat(tx, sessionId, s.testCenterId, 'camera');
       });
       if (!consented) await deps.sessions.cameraIncident(actor, sessionId, 'camera-declined', 'The candidate declined the seat camera');
       return forSession(actor, sessionId);
+    },
+
+    /**
+     * A proctor of the session's center (or an admin) reopens the candidate's camera decision, with a reason: the
+     * decision moves to the history (kept, with who reopened it and why), stills stop at once (none is accepted
+     * without a current consent), the candidate's exam page is told to ask the question again (the exam clock keeps
+     * running), and the reopening is audited and logged on the seat's timeline as a proctor event.
+     */
+    async reopen(actor: Actor, sessionId: string, reason: string) {
+      staffOnly(actor, 'Only the proctors of the session’s test center and admins reopen the camera decision');
+      const s = await sessionFor(actor, sessionId);
+      if (!['checked_in', 'in_progress', 'paused'].includes(s.state)) throw new AppError('INVALID_TRANSITION', `The exam is ${s.state.replaceAll('_', ' ')}: the camera decision can be reopened only before or during the exam`);
+      const settings = await settingsOf(s.testCenterId);
+      if (!settings.enabled) throw new AppError('CONFLICT', 'The seat camera is off at this test center: there is no decision to reopen');
+      const at = clock.now();
+      const previous = await db.transaction(async (tx) => {
+        const current = await repo.findConsent(tx, sessionId, true);
+        if (!current) throw new AppError('CONFLICT', 'The candidate has not decided yet (or the decision is already reopened): their exam page is asking');
+        await repo.supersedeConsent(tx, current, { userId: actor.userId, at, reason });
+        const decision = current.consented ? ('given' as const) : ('declined' as const);
+        await deps.audit.record(actor, { action: 'session.camera-decision-reopened', subjectType: 'session', subjectId: sessionId, reason, details: { previous: { consent: decision, decidedAt: current.decidedAt.toISOString() }, candidateId: s.candidateId, reopenedBy: actor.userId } }, tx);
+        await repo.notifySeat(tx, sessionId, s.testCenterId, 'camera-reopened');
+        return decision;
+      });
+      await deps.sessions.cameraIncident(actor, sessionId, 'camera-reopened', `Camera decision reopened (was ${previous === 'given' ? 'agreed' : 'declined'}): ${reason}`, { audited: true });
+      return forSession(actor, sessionId);
+    },
+
+    /** The superseded decisions of the session, oldest first (proctors of its center and admins). */
+    async history(actor: Actor, sessionId: string) {
+      staffOnly(actor);
+      await sessionFor(actor, sessionId);
+      const rows = await repo.listConsentHistory(db, sessionId);
+      return { sessionId, history: rows.map((r) => ({ consent: r.consented ? ('given' as const) : ('declined' as const), decidedAt: r.decidedAt, reopenedAt: r.supersededAt, reopenedBy: r.supersededBy, reason: r.reason })) };
     },
 
     /** Stores one still: the candidate's own running exam, center setting on, consent given, a JPEG, within size and interval. */

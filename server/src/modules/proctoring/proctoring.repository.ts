@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { cameraConsents, cameraStills, examSessions, formItems, responses, sessionIncidents, testCenters, users } from '../../db/schema/index.ts';
+import { cameraConsentHistory, cameraConsents, cameraStills, examSessions, formItems, responses, sessionIncidents, testCenters, users } from '../../db/schema/index.ts';
 
 /**
  * Read model: the tables of other modules this repository reads (never writes), declared so a cross-module read is
@@ -8,12 +8,13 @@ import { cameraConsents, cameraStills, examSessions, formItems, responses, sessi
  * The roster: each seat's session, progress on its form, incidents, the candidate's name and the center's zone, and the
  * seat camera's consent and latest still (the camera module's) for the seat card and the timeline.
  */
-export const readModel = { reads: ['cameraConsents', 'cameraStills', 'examSessions', 'formItems', 'responses', 'sessionIncidents', 'testCenters', 'users'] } as const;
+export const readModel = { reads: ['cameraConsentHistory', 'cameraConsents', 'cameraStills', 'examSessions', 'formItems', 'responses', 'sessionIncidents', 'testCenters', 'users'] } as const;
 
 const answered = sql<number>`(select count(*)::int from ${responses} r where r.session_id = ${examSessions.id} and r.option_id is not null)`;
 const total = sql<number>`(select count(*)::int from ${formItems} f where f.form_id = ${examSessions.formId})`;
 const lastAnswerAt = sql<Date | null>`(select max(r.answered_at) from ${responses} r where r.session_id = ${examSessions.id})`;
-const cameraConsent = sql<boolean | null>`(select c.consented from ${cameraConsents} c where c.session_id = ${examSessions.id})`;
+/** The current camera decision, or `asked` when a proctor reopened it and the candidate has not answered again. */
+const cameraConsent = sql<'given' | 'declined' | 'asked' | null>`coalesce((select case when c.consented then 'given' else 'declined' end from ${cameraConsents} c where c.session_id = ${examSessions.id}), (select 'asked' where exists (select 1 from ${cameraConsentHistory} h where h.session_id = ${examSessions.id})))`;
 const latestStillId = sql<string | null>`(select s.id from ${cameraStills} s where s.session_id = ${examSessions.id} order by s.taken_at desc limit 1)`;
 const latestStillAt = sql<Date | string | null>`(select max(s.taken_at) from ${cameraStills} s where s.session_id = ${examSessions.id})`;
 const incidentCount = sql<number>`(select count(*)::int from ${sessionIncidents} i where i.session_id = ${examSessions.id})`;

@@ -82,7 +82,7 @@ export function createProctoringService(deps: ProctoringDeps) {
         separateRoom: r.separateRoom,
         seat: r.seatLabel,
         breakEndsAt: r.breakEndsAt?.toISOString() ?? null,
-        camera: r.cameraConsent === null ? null : { consent: r.cameraConsent ? ('given' as const) : ('declined' as const), latestStillId: r.latestStillId, latestStillAt: stillAt?.toISOString() ?? null },
+        camera: r.cameraConsent === null ? null : { consent: r.cameraConsent, latestStillId: r.latestStillId, latestStillAt: stillAt?.toISOString() ?? null },
         attention: attentionReasons(
           { state: r.state, connected: !!r.connectionId, lastSeenAt: r.lastSeenAt, startedAt: r.startedAt, lastAnswerAt, remainingMs, recentIncidents: recent.get(r.sessionId) ?? [], lastStillAt: stillAt },
           now,

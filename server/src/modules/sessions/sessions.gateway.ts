@@ -319,6 +319,7 @@ export function createSessionGateway(deps: { sessions: SessionsService; startGat
     const kind = e.kind as string;
     // Seat-camera events (a still, a consent) are for proctor consoles only: no reason to read the row.
     if (kind === 'camera') return;
+    if (kind === 'camera-reopened') return void (c.phase.state === 'joined' && send(c, { type: 'camera-reopened' }));
     if (kind === 'connected') {
       if (e.connectionId !== c.id) replace(c);
       return;

@@ -925,13 +925,15 @@ export function createSessionsService(deps: SessionsDeps) {
 
     /**
      * A seat-camera incident (#17.11) the camera module reports for the session's candidate: the camera failed
-     * (permission denied, no device) or the candidate declined it. Audited and raised on the proctor's console.
+     * (permission denied, no device) or the candidate declined it (raised on the proctor's console), or a proctor
+     * reopened the decision. Audited here unless the camera module already audited it in its own transaction.
      */
-    async cameraIncident(actor: Actor, sessionId: string, kind: 'camera-failed' | 'camera-declined', note: string) {
+    async cameraIncident(actor: Actor, sessionId: string, kind: 'camera-failed' | 'camera-declined' | 'camera-reopened', note: string, opts: { audited?: boolean } = {}) {
       await db.transaction(async (tx) => {
         const row = await loadForActor(tx, actor, sessionId, false);
-        await incident(tx, { sessionId, at: clock.now(), kind, source: 'candidate', actorId: actor.userId, note });
-        await record(tx, actor, row, kind, note);
+        // A reopened decision is the proctor's (or an admin's) event; the others are the candidate's.
+        await incident(tx, { sessionId, at: clock.now(), kind, source: actor.role === 'candidate' ? 'candidate' : sourceOf(actor), actorId: actor.userId, note });
+        if (!opts.audited) await record(tx, actor, row, kind, note);
         await store.notifySession(tx, sessionId, 'incident', { center: row.testCenterId });
       });
     },

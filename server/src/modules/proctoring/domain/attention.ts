@@ -43,11 +43,12 @@ export function attentionReasons(row: AttentionInput, now: Date, rules = ATTENTI
   if (row.recentIncidents.some((i) => i.kind === 'second-connection' && ago(i.at) <= rules.secondConnectionWindowMs)) out.push('second-connection');
   if (live && row.recentIncidents.some((i) => ['focus-lost', 'page-hidden', 'fullscreen-exit'].includes(i.kind) && ago(i.at) <= rules.focusWindowMs)) out.push('focus-lost');
   // Seat camera (#17.11): a failure until a still arrives after it; a refusal until a proctor has noted or messaged
-  // the seat since (the proctor decides what declining means for this candidate). Both within the lookback.
+  // the seat since, or reopened the decision (the proctor decides what declining means for this candidate; declining
+  // again after a reopening raises it again). Both within the lookback.
   const failed = latest('camera-failed');
   if (live && failed > (row.lastStillAt?.getTime() ?? -Infinity) && ago(new Date(failed)) <= rules.raisedHandWindowMs) out.push('camera-failed');
   const declined = latest('camera-declined');
-  if (live && declined > Math.max(latest('proctor-note'), latest('proctor-message'), latest('hand-answered')) && ago(new Date(declined)) <= rules.raisedHandWindowMs) out.push('camera-declined');
+  if (live && declined > Math.max(latest('proctor-note'), latest('proctor-message'), latest('hand-answered'), latest('camera-reopened')) && ago(new Date(declined)) <= rules.raisedHandWindowMs) out.push('camera-declined');
   if (row.state === 'in_progress' && row.remainingMs > 0 && row.remainingMs <= rules.nearlyOutOfTimeMs) out.push('nearly-out-of-time');
   if (row.state === 'in_progress' && Math.min(ago(row.lastAnswerAt), ago(row.startedAt)) > rules.idleMs) out.push('idle');
   return out;
