@@ -50,9 +50,16 @@ import { registerErrorHandler } from './platform/http/error-handler.ts';
 import { registerHealth, type Readiness } from './platform/http/health.ts';
 import { registerHttpSecurity } from './platform/http/security.ts';
 import { registerMetrics } from './platform/metrics.ts';
-import { createStartGate, DEFAULT_START_GATE } from './platform/start-gate.ts';
+import { createStartGate, DEFAULT_START_GATE, type StartGate } from './platform/start-gate.ts';
 import { staticOptions } from './platform/http/static-files.ts';
 import { recordRoutes, withErrorResponses } from './platform/route-contract.ts';
+
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    startGate: StartGate;
+  }
+}
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client');
 
@@ -121,6 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Start storms (#18): REST starts, socket hellos and pushed snapshots take their turn here (platform/start-gate.ts).
   const startGate = createStartGate({ ...DEFAULT_START_GATE, ...deps.config.startGate });
   startGate.start();
+  // The gate is part of the instance (not only of the routes that use it): tests hold it to see the queue messages.
+  app.decorate('startGate', startGate);
   registerMetrics(app, {
     token: deps.config.metricsToken,
     sources: {

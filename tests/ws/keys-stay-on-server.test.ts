@@ -7,7 +7,7 @@ import { serverMessageSchema } from '../../shared/protocol/session-protocol.ts';
 import { buildTestApp, loginAs, type TestApp } from '../helpers/build-app.ts';
 import { ExamClient } from '../helpers/exam-client.ts';
 import { fakeClock } from '../helpers/fake-clock.ts';
-import { importSampleModule, startedSession } from '../helpers/session-fixture.ts';
+import { admittedSession, importSampleModule } from '../helpers/session-fixture.ts';
 
 const FORBIDDEN_FIELDS = ['key', 'rationale', 'stats', 'kwa', 'role', 'p', 'pointBiserial', 'topics', 'version'];
 
@@ -28,7 +28,8 @@ describe('keys stay on the server', () => {
   const clock = fakeClock();
   let rationales: string[] = [];
   beforeAll(async () => {
-    t = await buildTestApp('pglite', { clock });
+    // One start at a time, so a held gate makes the next start wait (and say so).
+    t = await buildTestApp('pglite', { clock, env: { START_GATE_CONCURRENCY: '1' } });
     await importSampleModule(t.services);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const author = await loginAs(t.app, 'author');
@@ -40,10 +41,20 @@ describe('keys stay on the server', () => {
     const frames: string[] = [];
     const record = (c: ExamClient) => c.ws.on('message', (d) => frames.push(String(d)));
 
-    const s = await startedSession(t.app, { scheduledAt: clock.now() });
+    // The waiting room: the socket is open before the start. The start gate is held so that the start waits its turn
+    // and the candidate is told their place (queue), then the pushed snapshot brings the items.
+    const s = await admittedSession(t.app, { scheduledAt: clock.now() });
     const c = await ExamClient.open(base, s.candidate);
     record(c);
-    const snap = await c.hello(s.sessionId);
+    await c.hello(s.sessionId);
+    let release = () => {};
+    const holder = t.app.startGate.run('holder', () => new Promise<void>((r) => (release = r)));
+    const start = t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/start`, headers: s.candidate });
+    await c.waitFor('queue');
+    release();
+    await holder;
+    expect((await start).statusCode).toBe(200);
+    const snap = await c.waitFor('snapshot', (m) => m.items.length > 0);
     await c.answer(snap.items[0]!.itemId, snap.items[0]!.options[0]!.id); // ack
     await c.answer('NOPE-1', 'A'); // error
     await c.request({ type: 'review' }); // review
@@ -59,6 +70,12 @@ describe('keys stay on the server', () => {
     await c.waitFor('extended');
     await post('message', { text: 'Please keep your eyes on your own screen.' });
     await c.waitFor('message');
+    // The seat camera: on at this center, the candidate declines, the proctor asks again.
+    const camera = await t.app.inject({ method: 'PUT', url: `/api/admin/test-centers/${s.testCenterId}/camera`, headers: await loginAs(t.app, 'admin'), payload: { enabled: true, intervalSeconds: 60, retentionDays: 30 } });
+    expect(camera.statusCode, camera.body).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: `/api/sessions/${s.sessionId}/camera/consent`, headers: s.candidate, payload: { consent: false } })).statusCode).toBe(200);
+    expect((await post('camera/reopen', { reason: 'candidate changed their mind' })).statusCode).toBe(200);
+    await c.waitFor('camera-reopened');
     clock.advance(80 * 60_000);
     await c.waitFor('time-warning');
     const second = await ExamClient.open(base, s.candidate); // replaced
