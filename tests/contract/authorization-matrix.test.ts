@@ -58,6 +58,9 @@ const MATRIX: Record<string, Role[]> = {
   'POST /api/sessions/{id}/camera/failure': CANDIDATE,
   'GET /api/sessions/{id}/camera/stills': PROCTORS,
   'GET /api/sessions/{id}/camera/stills/{stillId}': PROCTORS,
+  // A proctor of the center (or an admin) reopens a seat's camera decision and reads the earlier ones.
+  'POST /api/sessions/{id}/camera/reopen': PROCTORS,
+  'GET /api/sessions/{id}/camera/history': PROCTORS,
   'GET /api/bank/items': AUTHORS,
   'POST /api/bank/validate': AUTHORS,
   'POST /api/bank/import': AUTHORS,

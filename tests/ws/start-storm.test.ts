@@ -127,6 +127,9 @@ describe.skipIf(!DB_KINDS.includes('postgres'))('the start line on postgres', ()
       async blocked() {
         for (let i = 0; i < 2400; i++) {
           // The server's own row lock (start or connect), not a heartbeat UPDATE that also waits on the row.
+          // This client is inside the holding transaction, where PostgreSQL keeps the first statistics snapshot for
+          // the whole transaction: drop it so each poll sees the server's connections as they are now.
+          await client.query('select pg_stat_clear_snapshot()');
           const r = await client.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike 'select%for update%'");
           if (r.rows[0].n > 0) return;
           await new Promise((r) => setTimeout(r, 25));
