@@ -99,6 +99,27 @@ describe('proctor feed', () => {
     return { feed, calls, sockets };
   }
 
+  /** A feed watching center 0 whose row fetch throws `message` while `fails(ids)` says so; what it logs is kept. */
+  async function feedWhoseFetchFails(fails: (ids: string[]) => boolean, message: string) {
+    const { service, calls } = fakeService();
+    const fetch = service.rowsByCenter.bind(service);
+    service.rowsByCenter = async (ids) => {
+      if (fails(ids)) {
+        calls.rowsByCenter.push(ids);
+        throw new Error(message);
+      }
+      return fetch(ids);
+    };
+    const logged: string[] = [];
+    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
+    feed.start();
+    const s = new FakeSocket();
+    feed.attach(s, proctor);
+    s.receive({ type: 'subscribe', testCenterId: center(0) });
+    await vi.advanceTimersByTimeAsync(0);
+    return { calls, logged, feed, s };
+  }
+
   it('answers a hundred busy centers with one query per flush, each center getting only its own rows', async () => {
     const { feed, calls, sockets } = await consoles(100);
     expect(sockets.every((s) => s.of('roster').length === 1)).toBe(true);
@@ -225,23 +246,8 @@ describe('proctor feed', () => {
   });
 
   it('fetches again the changes of a failed flush, logging the failure once', async () => {
-    const { service, calls } = fakeService();
-    const fetch = service.rowsByCenter.bind(service);
     let failures = 3;
-    service.rowsByCenter = async (ids) => {
-      if (failures-- > 0) {
-        calls.rowsByCenter.push(ids);
-        throw new Error('connection refused');
-      }
-      return fetch(ids);
-    };
-    const logged: string[] = [];
-    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
-    feed.start();
-    const s = new FakeSocket();
-    feed.attach(s, proctor);
-    s.receive({ type: 'subscribe', testCenterId: center(0) });
-    await vi.advanceTimersByTimeAsync(0);
+    const { calls, logged, feed, s } = await feedWhoseFetchFails(() => failures-- > 0, 'connection refused');
     publish({ t: 'progress', by: { [center(0)]: ['s0-1'] } });
     await vi.advanceTimersByTimeAsync(1);
     expect(calls.rowsByCenter).toEqual([['s0-1']]);
@@ -255,22 +261,7 @@ describe('proctor feed', () => {
   });
 
   it('gives up on changes that keep failing after a full-refresh period, so they cannot block the feed', async () => {
-    const { service, calls } = fakeService();
-    const fetch = service.rowsByCenter.bind(service);
-    service.rowsByCenter = async (ids) => {
-      if (ids.includes('s0-bad')) {
-        calls.rowsByCenter.push(ids);
-        throw new Error('invalid input syntax for type uuid');
-      }
-      return fetch(ids);
-    };
-    const logged: string[] = [];
-    const feed = createProctorFeed({ proctoring: service, bus, clock: { now: () => new Date() }, log: (m) => logged.push(m) });
-    feed.start();
-    const s = new FakeSocket();
-    feed.attach(s, proctor);
-    s.receive({ type: 'subscribe', testCenterId: center(0) });
-    await vi.advanceTimersByTimeAsync(0);
+    const { calls, logged, feed, s } = await feedWhoseFetchFails((ids) => ids.includes('s0-bad'), 'invalid input syntax for type uuid');
     publish({ t: 'progress', by: { [center(0)]: ['s0-bad'] } });
     await vi.advanceTimersByTimeAsync(FULL_REFRESH_MS + FLUSH_MS * 2);
     const attempts = calls.rowsByCenter.length;
