@@ -8,6 +8,7 @@ import { withStartupLock } from './db/startup-lock.ts';
 import { systemClock } from './platform/clock.ts';
 import { createReadiness } from './platform/http/health.ts';
 import { installShutdown } from './platform/shutdown.ts';
+import { fanOutAccept, type AcceptFanout } from './platform/accept-fanout.ts';
 
 async function main() {
   // Phases of start-up, printed with the "running" line (performance.now() counts from process start).
@@ -66,6 +67,7 @@ async function main() {
     { waiting: () => console.log('another instance is migrating or loading the database: waiting for it') },
   );
 
+  let fanout: AcceptFanout | null = null;
   // SIGTERM/SIGINT: drain, close sockets with 1001, exit 0 within SHUTDOWN_DEADLINE_SECONDS (else exit 1); a crash is
   // logged and exits 1 (platform/shutdown.ts).
   installShutdown({
@@ -73,6 +75,7 @@ async function main() {
     log: app.log,
     close: async () => {
       readiness.set('draining');
+      fanout?.close();
       await app.close();
       await database.close();
     },
@@ -81,6 +84,9 @@ async function main() {
   // At a synchronized start every candidate connects within a second; Node's default backlog (511) drops SYNs then.
   // The kernel caps the backlog at net.core.somaxconn (docs/operations.md).
   const address = await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
+  // libuv accepts one connection per event-loop turn and listening socket: a busy loop would accept only 100–200 a
+  // second, so the socket is watched through ACCEPT_LISTENERS descriptors (platform/accept-fanout.ts).
+  fanout = await fanOutAccept(app.server, { listeners: config.acceptListeners, backlog: config.listenBacklog, warn: (m) => app.log.warn(m) });
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir ?? 'memory'}`;
   readiness.set('ready');
   lap('listen');

@@ -88,6 +88,11 @@ const envSchema = z.object({
    * (docs/operations.md): at a synchronized start every candidate connects within a second.
    */
   LISTEN_BACKLOG: z.coerce.number({ error: 'must be a number of connections' }).int('must be a whole number').min(511, 'must be at least 511').max(1_048_576, 'must be at most 1048576').default(16_384),
+  /**
+   * Descriptors the listening socket is watched through (#18): libuv accepts one connection per event-loop turn and
+   * descriptor, so under load the accept rate is this many times the loop's turns per second. 1 turns it off.
+   */
+  ACCEPT_LISTENERS: z.coerce.number({ error: 'must be a number of listeners' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(16),
   /** Start gate (#18): at most this many exam starts run at once; more wait in line and are told their place. */
   START_GATE_CONCURRENCY: z.coerce.number({ error: 'must be a number of starts' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(16),
   /** Start gate: the event-loop delay it steers towards; above it fewer starts run at once. */
@@ -120,6 +125,8 @@ export interface Config {
   shutdownDeadlineMs: number;
   /** listen() backlog; the kernel uses min(this, net.core.somaxconn). */
   listenBacklog: number;
+  /** Descriptors watching the listening socket, each accepting one connection per event-loop turn. */
+  acceptListeners: number;
   /** Start storms (#18): the gate's bound on concurrent starts and the event-loop delay it steers towards. */
   startGate: { maxConcurrency: number; targetLoopDelayMs: number };
   sessions: {
@@ -208,6 +215,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
     shutdownDeadlineMs: Math.round(e.SHUTDOWN_DEADLINE_SECONDS * 1000),
     listenBacklog: e.LISTEN_BACKLOG,
+    acceptListeners: e.ACCEPT_LISTENERS,
     startGate: { maxConcurrency: e.START_GATE_CONCURRENCY, targetLoopDelayMs: e.START_GATE_LOOP_DELAY_MS },
     sessions: {
       disconnectPauseAfterMs: e.DISCONNECT_PAUSE_AFTER_SECONDS * 1000,

@@ -39,11 +39,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ DISCONNECT_PAUSE_AFTER_SECONDS: '1' })).toThrow(/DISCONNECT_PAUSE_AFTER_SECONDS: must be at least 5/);
   });
 
-  it('parses the listen backlog and the start gate (#18), with defaults, and names bad values', () => {
-    expect(parseConfig({})).toMatchObject({ listenBacklog: 16_384, startGate: { maxConcurrency: 16, targetLoopDelayMs: 50 } });
+  it('parses the listen backlog, the accept listeners and the start gate (#18), with defaults, and names bad values', () => {
+    expect(parseConfig({})).toMatchObject({ listenBacklog: 16_384, acceptListeners: 16, startGate: { maxConcurrency: 16, targetLoopDelayMs: 50 } });
     expect(parseConfig({ LISTEN_BACKLOG: '65535', START_GATE_CONCURRENCY: '1', START_GATE_LOOP_DELAY_MS: '20' })).toMatchObject({ listenBacklog: 65535, startGate: { maxConcurrency: 1, targetLoopDelayMs: 20 } });
     expect(() => parseConfig({ START_GATE_CONCURRENCY: '0' })).toThrow(/START_GATE_CONCURRENCY: must be at least 1/);
     expect(() => parseConfig({ LISTEN_BACKLOG: '100' })).toThrow(/LISTEN_BACKLOG: must be at least 511/);
+    expect(parseConfig({ ACCEPT_LISTENERS: '1' }).acceptListeners).toBe(1);
+    expect(() => parseConfig({ ACCEPT_LISTENERS: '0' })).toThrow(/ACCEPT_LISTENERS: must be at least 1/);
+    expect(() => parseConfig({ ACCEPT_LISTENERS: 'many' })).toThrow(/ACCEPT_LISTENERS: must be a number of listeners/);
   });
 
   it('refuses to start in production without a token secret', () => {
