@@ -99,6 +99,30 @@ describe('accept fan-out', () => {
     expect(upgraded).toBe(101);
   });
 
+  it('hands out sockets set up as the HTTP server sets up its own (half-open allowed, as http.Server asks)', async () => {
+    const { server, port } = await listening((req, res) => res.end(String(req.socket.allowHalfOpen)));
+    const direct = await new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        let b = '';
+        res.on('data', (d) => (b += d)).on('end', () => resolve(b));
+      }).on('error', reject);
+    });
+    expect(direct).toBe('true');
+    await fanned(server, 16);
+    // Sixteen descriptors: nearly all of these connections arrive through copies.
+    const relayed = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        new Promise<string>((resolve, reject) => {
+          http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
+            let b = '';
+            res.on('data', (d) => (b += d)).on('end', () => resolve(b));
+          }).on('error', reject);
+        }),
+      ),
+    );
+    expect(new Set(relayed)).toEqual(new Set(['true']));
+  });
+
   it("keeps the configured backlog (each copy's listen() would set Node's default 511)", async () => {
     const { server, port } = await listening((_req, res) => res.end(), 1000);
     await fanned(server, 4, 1000);

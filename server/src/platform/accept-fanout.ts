@@ -29,6 +29,9 @@ process.on('message', (m, handle) => {
 process.on('disconnect', () => process.exit(0));
 `;
 
+/** The accepting server's settings net.Server applies to each socket it accepts (its onconnection reads them). */
+const SOCKET_OPTIONS = ['allowHalfOpen', 'pauseOnConnect', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'highWaterMark'] as const;
+
 /** Node's own connection counter on a server (net.Server keeps it as `_connections`; close() waits for it to reach 0). */
 interface CountedServer {
   _connections: number;
@@ -71,6 +74,9 @@ export async function fanOutAccept(server: net.Server, opts: { listeners: number
       if (!handle) return;
       if (m.kind === 'accepted') return handOver(handle as net.Socket, null);
       const copy = handle as net.Server;
+      // A socket takes these from the server that accepted it: the copy must hand out sockets as the HTTP server would
+      // (Node's HTTP server turns Nagle off and keeps half-open connections open for the response).
+      for (const k of SOCKET_OPTIONS) (copy as unknown as Record<string, unknown>)[k] = (server as unknown as Record<string, unknown>)[k];
       copy.on('connection', (s: net.Socket) => handOver(s, copy));
       copy.on('error', (e) => opts.warn?.(`accept fan-out: a listening copy failed: ${e.message}`));
       copies.push(copy);
