@@ -157,6 +157,32 @@ describe('accept fan-out', () => {
     await expect.poll(() => closed, { timeout: 10_000 }).toBe(true);
   });
 
+  it('loses no connection that arrives while the copies are being made (the helper returns what it accepted)', async () => {
+    const { server, port } = await listening((_req, res) => res.end('ok'));
+    const get = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, agent: false, timeout: 10_000 }, (res) => {
+          let b = '';
+          res.on('data', (d) => (b += d)).on('end', () => resolve(b));
+        });
+        req.on('timeout', () => req.destroy(new Error('no answer within 10 s: the connection was lost')));
+        req.on('error', reject);
+      });
+    // Connections keep arriving, every few milliseconds, from before the fan-out starts until after it ends.
+    const answers: Promise<string>[] = [];
+    let making = true;
+    const arrivals = (async () => {
+      while (making || answers.length < 50) {
+        answers.push(get());
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    await fanned(server, 16);
+    making = false;
+    await arrivals;
+    expect(new Set(await Promise.all(answers))).toEqual(new Set(['ok']));
+  });
+
   it('does nothing with one listener', async () => {
     const { server } = await listening((_req, res) => res.end());
     expect((await fanned(server, 1)).copies).toBe(0);

@@ -16,14 +16,24 @@
 import { spawn } from 'node:child_process';
 import type net from 'node:net';
 
-/** What the echo child runs: send every listening handle straight back; a connection it happens to accept goes back too. */
+/**
+ * What the echo child runs: send every listening handle straight back and close its own copy once sent. A connection a
+ * copy accepts while it is here goes back too, never dropped. IPC keeps messages in order, so when 'done' (sent after
+ * the last copy is closed) arrives, every connection the child accepted has arrived before it.
+ */
 const ECHO_CHILD = `
+let pending = 0;
+let last = false;
 process.on('message', (m, handle) => {
   if (!handle) return;
-  // The copy listens in this process while it is here: a connection it accepts is returned, never dropped.
+  pending++;
+  if (m && m.last) last = true;
+  // Not a byte is read here: a request read by this process would be lost to the server.
+  handle.pauseOnConnect = true;
   handle.on('connection', (s) => process.send({ kind: 'accepted' }, s));
   process.send({ kind: 'copy' }, handle, () => {
-    if (m && m.last) setTimeout(() => process.disconnect(), 100);
+    handle.close();
+    if (--pending === 0 && last) process.send({ kind: 'done' });
   });
 });
 process.on('disconnect', () => process.exit(0));
@@ -71,6 +81,10 @@ export async function fanOutAccept(server: net.Server, opts: { listeners: number
       resolve();
     }, opts.timeoutMs ?? 5000);
     child.on('message', (m: { kind?: string }, handle: net.Server | net.Socket | undefined) => {
+      if (m.kind === 'done') {
+        clearTimeout(timer);
+        return resolve();
+      }
       if (!handle) return;
       if (m.kind === 'accepted') return handOver(handle as net.Socket, null);
       const copy = handle as net.Server;
@@ -80,10 +94,6 @@ export async function fanOutAccept(server: net.Server, opts: { listeners: number
       copy.on('connection', (s: net.Socket) => handOver(s, copy));
       copy.on('error', (e) => opts.warn?.(`accept fan-out: a listening copy failed: ${e.message}`));
       copies.push(copy);
-      if (copies.length === wanted) {
-        clearTimeout(timer);
-        resolve();
-      }
     });
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -98,6 +108,8 @@ export async function fanOutAccept(server: net.Server, opts: { listeners: number
   for (let i = 0; i < wanted; i++) child.send({ last: i === wanted - 1 }, server);
   await done;
   if (child.connected) child.disconnect();
+  // After 'done' its copies are closed; after a timeout they must not go on accepting for a process nobody reads.
+  if (child.exitCode === null) child.kill();
   // Each copy's listen() in the child and here set the socket's backlog to Node's default (511); the queue is one and
   // the same, so the configured length is set again on it.
   (server as unknown as CountedServer)._handle?.listen?.(opts.backlog);
