@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { preparingClient } from './auto-prepare.ts';
 import * as schema from './schema/index.ts';
 
 /** A database or a transaction: PgTransaction extends PgDatabase, so repositories accept either. */
@@ -158,7 +159,8 @@ export async function openDatabase(target: DatabaseTarget, opts: DatabaseOptions
   const log = opts.log ?? ((message: string, error?: unknown) => console.warn(`${message}${error instanceof Error ? `: ${error.message}` : ''}`));
   if (target.kind === 'postgres') {
     // keepAlive: a failover that drops packets (no RST) is noticed instead of hanging on a dead socket.
-    const pool = new pg.Pool({ connectionString: target.url, max: 20, keepAlive: true });
+    // Statements are prepared once per connection, named after their text (db/auto-prepare.ts).
+    const pool = new pg.Pool({ connectionString: target.url, max: 20, keepAlive: true, Client: preparingClient() });
     // An idle client that errors (the server restarts, its backend is terminated) must not crash the process: the
     // pool drops it and opens a new one for the next query.
     pool.on('error', (e) => log('an idle PostgreSQL connection failed; the pool replaces it', e));
