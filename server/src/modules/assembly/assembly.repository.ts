@@ -144,9 +144,10 @@ export async function rejectPublication(db: Db, id: string): Promise<{ proposedB
  * Adds a form that has just become published to its module's exposure counters, in the caller's transaction: the
  * counters change exactly when the set of published forms does (insertForm and publishForm are the only ways a form
  * becomes published; none is ever deleted or unpublished), so they always equal the aggregate over those forms
- * (docs/decisions/0009-exposure-counters.md). Each statement is an atomic upsert, so instances admitting at once never
- * lose an increment. Every writer locks the module's row first and its items in id order, so concurrent admissions
- * of a module queue behind each other instead of deadlocking.
+ * (docs/decisions/0009-exposure-counters.md). The upserts are atomic, so instances admitting at once never lose an
+ * increment. Every writer locks the module's row first and its items in id order, so concurrent admissions of a
+ * module queue behind each other instead of deadlocking. insertForm counts a form itself unless told `countLater`;
+ * then the caller counts it (formForSession, last before the commit).
  */
 export async function countPublishedForm(db: Db, formId: string, module: ModuleCode): Promise<void> {
   // One statement, one round trip while the rows are locked. The item upsert joins the module upsert's returned row,
