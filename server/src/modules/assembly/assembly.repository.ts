@@ -55,14 +55,14 @@ export async function insertForm(db: Db, f: NewForm, now: Date, opts: { countLat
   const items = f.items;
   await db.execute(sql`
     with f as (
-      insert into ${forms} (id, module, blueprint_version, bank_revision, seed, algorithm_version, kind, status, label, certificate, created_by,
+      insert into forms (id, module, blueprint_version, bank_revision, seed, algorithm_version, kind, status, label, certificate, created_by,
                             published_at, published_by, publish_proposed_by, publish_proposed_at, release_id)
       values (${id}::uuid, ${f.module}::module_code, ${f.blueprintVersion}, ${f.bankRevision}::bigint, ${f.seed}, ${f.algorithmVersion}, ${f.kind}::form_kind,
               ${f.status}::form_status, ${f.label}, ${JSON.stringify(f.certificate)}::jsonb, ${f.createdBy}::uuid,
               ${published ? at : null}::timestamptz, ${published ? f.createdBy : null}::uuid, ${proposed ? f.createdBy : null}::uuid, ${proposed ? at : null}::timestamptz,
               ${f.releaseId}::uuid)
     )
-    insert into ${formItems} (form_id, position, item_id, item_version, kwa, role, option_order)
+    insert into form_items (form_id, position, item_id, item_version, kwa, role, option_order)
     select ${id}::uuid, t.position, t.item_id, t.item_version, t.kwa, t.role::form_item_role, t.option_order::jsonb
     from unnest(${sql.param(items.map((_, i) => i))}::int[], ${sql.param(items.map((it) => it.itemId))}::text[], ${sql.param(items.map((it) => it.version))}::int[],
                 ${sql.param(items.map((it) => it.kwa))}::text[], ${sql.param(items.map((it) => it.role))}::text[], ${sql.param(items.map((it) => JSON.stringify(it.optionOrder)))}::text[])
@@ -154,17 +154,17 @@ export async function countPublishedForm(db: Db, formId: string, module: ModuleC
   // so no item row can be locked before the module row is; items then go in id order (the ORDER BY feeds the insert).
   await db.execute(sql`
     with m as (
-      insert into ${exposureModules} (module, forms) values (${module}::module_code, 1)
-      on conflict (module) do update set forms = ${exposureModules}.forms + 1
+      insert into exposure_modules (module, forms) values (${module}::module_code, 1)
+      on conflict (module) do update set forms = exposure_modules.forms + 1
       returning module
     )
-    insert into ${exposureItems} (module, item_id, forms)
+    insert into exposure_items (module, item_id, forms)
     select m.module, fi.item_id, count(*)::int
-    from ${formItems} fi cross join m
+    from form_items fi cross join m
     where fi.form_id = ${formId}::uuid
     group by m.module, fi.item_id
     order by fi.item_id
-    on conflict (module, item_id) do update set forms = ${exposureItems}.forms + excluded.forms`);
+    on conflict (module, item_id) do update set forms = exposure_items.forms + excluded.forms`);
 }
 
 /** How many published forms the module has and how many of them hold each item (items on none are absent). */
