@@ -58,7 +58,7 @@ export function composeServices(deps: { config: Config; database: Database; cloc
     auth,
     scoring,
     log: deps.log,
-    eligibility: { check: (input) => scoring.checkEligibility(input) },
+    eligibility: { check: (input, tx) => scoring.checkEligibility(input, tx) },
     config: { warningMinutes: deps.config.sessions.warningMinutes, disconnect: { pauseAfterMs: deps.config.sessions.disconnectPauseAfterMs, creditCapMs: deps.config.sessions.disconnectCreditCapMs, resume: deps.config.sessions.disconnectResume }, liveTimeoutMs: deps.config.sessions.liveness.timeoutMs, extensionCapMs: deps.config.sessions.extensionCapMs },
   });
   const proctoring = createProctoringService({ db, clock: deps.clock, audit, sessions });

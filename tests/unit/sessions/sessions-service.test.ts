@@ -158,7 +158,11 @@ function setup(opts: { eligibility?: EligibilityPort; config?: SessionsDeps['con
     audit: { record: async (actor, event) => void audit.push({ actor, event }) },
     assembly: {
       blueprintFor: async () => ({ version: 'bp-1', timeLimitMinutes: 60 }) as Awaited<ReturnType<SessionsDeps['assembly']['blueprintFor']>>,
-      formForSession: async () => ({ formId: FORM, kind: 'linear-on-the-fly' as const, seed: 'seed' }) as Awaited<ReturnType<SessionsDeps['assembly']['formForSession']>>,
+      formForSession: async (_tx, _input, andThen) => {
+        const form = { formId: FORM, kind: 'linear-on-the-fly' as const, seed: 'seed' } as Awaited<ReturnType<SessionsDeps['assembly']['formForSession']>>;
+        await andThen?.(form);
+        return form;
+      },
     },
     accounts: { actorFor: async (id) => (id === CANDIDATE.userId ? CANDIDATE : undefined) },
     launchCodes: { issueLaunchCode: async () => 'CODE-1' },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { blueprints, exposureItems, exposureModules, formItems, forms } from '../../db/schema/index.ts';
@@ -38,30 +39,36 @@ export interface NewForm {
   releaseId: string | null;
 }
 
-export async function insertForm(db: Db, f: NewForm, now: Date): Promise<string> {
-  const [row] = await db
-    .insert(forms)
-    .values({
-      module: f.module,
-      blueprintVersion: f.blueprintVersion,
-      bankRevision: f.bankRevision,
-      seed: f.seed,
-      algorithmVersion: f.algorithmVersion,
-      kind: f.kind,
-      status: f.status,
-      label: f.label,
-      certificate: f.certificate,
-      createdBy: f.createdBy,
-      publishedAt: f.status === 'published' ? now : null,
-      publishedBy: f.status === 'published' ? f.createdBy : null,
-      publishProposedBy: f.status === 'proposed' ? f.createdBy : null,
-      publishProposedAt: f.status === 'proposed' ? now : null,
-      releaseId: f.releaseId,
-    })
-    .returning({ id: forms.id });
-  await db.insert(formItems).values(f.items.map((it, position) => ({ formId: row!.id, position, itemId: it.itemId, itemVersion: it.version, kwa: it.kwa, role: it.role, optionOrder: it.optionOrder })));
-  if (f.status === 'published') await countPublishedForm(db, row!.id, f.module);
-  return row!.id;
+/**
+ * `countLater`: a published form whose caller counts it itself (countPublishedForm) before its transaction ends, as
+ * the last statement, so the shared counter rows are held locked for as short a time as possible.
+ */
+export async function insertForm(db: Db, f: NewForm, now: Date, opts: { countLater?: boolean } = {}): Promise<string> {
+  // The form and its items in one statement (the id is made here so both inserts can name it): items go in as column
+  // arrays (`unnest`), seven parameters whatever the form's length. A multi-row VALUES of ~90 items binds ~630
+  // parameters, and building that query was the largest CPU cost of an admission (docs/performance.md, "Admissions").
+  // The items' foreign key is checked at the end of the statement, when the form's row is there.
+  const id = randomUUID();
+  const at = now.toISOString();
+  const published = f.status === 'published';
+  const proposed = f.status === 'proposed';
+  const items = f.items;
+  await db.execute(sql`
+    with f as (
+      insert into forms (id, module, blueprint_version, bank_revision, seed, algorithm_version, kind, status, label, certificate, created_by,
+                            published_at, published_by, publish_proposed_by, publish_proposed_at, release_id)
+      values (${id}::uuid, ${f.module}::module_code, ${f.blueprintVersion}, ${f.bankRevision}::bigint, ${f.seed}, ${f.algorithmVersion}, ${f.kind}::form_kind,
+              ${f.status}::form_status, ${f.label}, ${JSON.stringify(f.certificate)}::jsonb, ${f.createdBy}::uuid,
+              ${published ? at : null}::timestamptz, ${published ? f.createdBy : null}::uuid, ${proposed ? f.createdBy : null}::uuid, ${proposed ? at : null}::timestamptz,
+              ${f.releaseId}::uuid)
+    )
+    insert into form_items (form_id, position, item_id, item_version, kwa, role, option_order)
+    select ${id}::uuid, t.position, t.item_id, t.item_version, t.kwa, t.role::form_item_role, t.option_order::jsonb
+    from unnest(${sql.param(items.map((_, i) => i))}::int[], ${sql.param(items.map((it) => it.itemId))}::text[], ${sql.param(items.map((it) => it.version))}::int[],
+                ${sql.param(items.map((it) => it.kwa))}::text[], ${sql.param(items.map((it) => it.role))}::text[], ${sql.param(items.map((it) => JSON.stringify(it.optionOrder)))}::text[])
+      as t(position, item_id, item_version, kwa, role, option_order)`);
+  if (published && !opts.countLater) await countPublishedForm(db, id, f.module);
+  return id;
 }
 
 const formColumns = {
@@ -137,33 +144,44 @@ export async function rejectPublication(db: Db, id: string): Promise<{ proposedB
  * Adds a form that has just become published to its module's exposure counters, in the caller's transaction: the
  * counters change exactly when the set of published forms does (insertForm and publishForm are the only ways a form
  * becomes published; none is ever deleted or unpublished), so they always equal the aggregate over those forms
- * (docs/decisions/0009-exposure-counters.md). Each statement is an atomic upsert, so instances admitting at once never
- * lose an increment. Every writer locks the module's row first and its items in id order, so concurrent admissions
- * of a module queue behind each other instead of deadlocking.
+ * (docs/decisions/0009-exposure-counters.md). The upserts are atomic, so instances admitting at once never lose an
+ * increment. Every writer locks the module's row first and its items in id order, so concurrent admissions of a
+ * module queue behind each other instead of deadlocking. insertForm counts a form itself unless told `countLater`;
+ * then the caller counts it (formForSession, last before the commit).
  */
-async function countPublishedForm(db: Db, formId: string, module: ModuleCode): Promise<void> {
-  await db
-    .insert(exposureModules)
-    .values({ module, forms: 1 })
-    .onConflictDoUpdate({ target: exposureModules.module, set: { forms: sql`${exposureModules.forms} + 1` } });
-  await db
-    .insert(exposureItems)
-    .select(
-      db
-        .select({ module: sql<ModuleCode>`${module}::module_code`.as('module'), itemId: formItems.itemId, forms: sql<number>`count(*)::int`.as('forms') })
-        .from(formItems)
-        .where(eq(formItems.formId, formId))
-        .groupBy(formItems.itemId)
-        .orderBy(asc(formItems.itemId)),
+export async function countPublishedForm(db: Db, formId: string, module: ModuleCode): Promise<void> {
+  // One statement, one round trip while the rows are locked. The item upsert joins the module upsert's returned row,
+  // so no item row can be locked before the module row is; items then go in id order (the ORDER BY feeds the insert).
+  await db.execute(sql`
+    with m as (
+      insert into exposure_modules (module, forms) values (${module}::module_code, 1)
+      on conflict (module) do update set forms = exposure_modules.forms + 1
+      returning module
     )
-    .onConflictDoUpdate({ target: [exposureItems.module, exposureItems.itemId], set: { forms: sql`${exposureItems.forms} + excluded.forms` } });
+    insert into exposure_items (module, item_id, forms)
+    select m.module, fi.item_id, count(*)::int
+    from form_items fi cross join m
+    where fi.form_id = ${formId}::uuid
+    group by m.module, fi.item_id
+    order by fi.item_id
+    on conflict (module, item_id) do update set forms = exposure_items.forms + excluded.forms`);
 }
 
 /** How many published forms the module has and how many of them hold each item (items on none are absent). */
 export async function exposureCounts(db: Db, module: ModuleCode): Promise<{ counts: Record<string, number>; forms: number }> {
-  const [total] = await db.select({ n: exposureModules.forms }).from(exposureModules).where(eq(exposureModules.module, module));
-  const rows = await db.select({ itemId: exposureItems.itemId, n: exposureItems.forms }).from(exposureItems).where(eq(exposureItems.module, module));
-  return { counts: Object.fromEntries(rows.map((r) => [r.itemId, r.n])), forms: total?.n ?? 0 };
+  // One round trip: the module's row (item_id null) and its item rows.
+  const rows = await db
+    .select({ itemId: sql<string | null>`null::text`.as('item_id'), n: exposureModules.forms })
+    .from(exposureModules)
+    .where(eq(exposureModules.module, module))
+    .unionAll(db.select({ itemId: exposureItems.itemId, n: exposureItems.forms }).from(exposureItems).where(eq(exposureItems.module, module)));
+  let forms = 0;
+  const counts: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.itemId === null) forms = r.n;
+    else counts[r.itemId] = r.n;
+  }
+  return { counts, forms };
 }
 
 /** Item ids on the given forms (a retaker's earlier forms). */

@@ -14,7 +14,7 @@ import type { ItemBankService } from '../item-bank/item-bank.service.ts';
 import type { BankSnapshot } from '../item-bank/domain/bank-snapshot.ts';
 import type { MeasurementService } from '../psychometrics/measurement.service.ts';
 import { assembleForm } from './domain/assemble-form.ts';
-import type { AssemblyItem, AssemblyRequest, Infeasibility } from './domain/assembly-types.ts';
+import type { AssemblyItem, AssemblyRequest, FormItem, Infeasibility } from './domain/assembly-types.ts';
 import { certificateFor } from './domain/form-certificate.ts';
 import { assembleParallelForms } from './domain/parallel-forms.ts';
 import * as repo from './assembly.repository.ts';
@@ -22,7 +22,7 @@ import * as repo from './assembly.repository.ts';
 export interface AssemblyDeps {
   db: Db;
   clock: Clock;
-  itemBank: Pick<ItemBankService, 'snapshot' | 'currentRevision' | 'currentRelease' | 'releaseSnapshot'>;
+  itemBank: Pick<ItemBankService, 'revisionSnapshot' | 'currentRevision' | 'currentRelease' | 'releaseSnapshot'>;
   audit: Pick<AuditService, 'record'>;
   retakeMaxSharedPercent: number;
   exposureMaxRate: number;
@@ -59,6 +59,20 @@ export function assemblyPool(snapshot: BankSnapshot, module: ModuleCode): Pick<A
 }
 
 /**
+ * assemblyPool per bank snapshot and module: snapshots are cached and never change (one per bank revision or
+ * release), and the assembler never mutates its input, so admissions share the pool instead of rebuilding it from ~1,000
+ * items each time. Callers get a shallow copy, so they may replace `items`.
+ */
+const pools = new WeakMap<BankSnapshot, Map<ModuleCode, Pick<AssemblyRequest, 'items' | 'excluded'>>>();
+function cachedPool(snapshot: BankSnapshot, module: ModuleCode): Pick<AssemblyRequest, 'items' | 'excluded'> {
+  let byModule = pools.get(snapshot);
+  if (!byModule) pools.set(snapshot, (byModule = new Map()));
+  let pool = byModule.get(module);
+  if (!pool) byModule.set(module, (pool = assemblyPool(snapshot, module)));
+  return { ...pool };
+}
+
+/**
  * When every operational item has a difficulty (p), forms are kept within ±0.02 of the pool's mean p so that
  * linear-on-the-fly forms are comparable to each other; without statistics there is no target.
  */
@@ -72,6 +86,15 @@ function difficultyTargetFor(items: AssemblyItem[]): Pick<AssemblyRequest, 'diff
 
 function infeasible(module: string, inf: Infeasibility): never {
   throw ruleViolation(`No ${module} form can be assembled: ${inf.message}`, { shortages: inf.shortages, details: inf.details });
+}
+
+/** The form a session sits: a fresh linear-on-the-fly form or a published fixed one. */
+export interface SessionForm {
+  formId: string;
+  kind: 'linear-on-the-fly' | 'fixed';
+  items: FormItem[];
+  seed: string;
+  releaseId: string | null;
 }
 
 /** The module's current bank release, or null when it has none (the live bank). */
@@ -93,14 +116,17 @@ export function createAssemblyService(deps: AssemblyDeps) {
 
   /**
    * The assembler's input: the module's current release's items (pinned versions) when it has a release, otherwise the
-   * live bank's (docs/authoring.md, "Bank releases"). `releaseId` says which.
+   * live bank's (docs/authoring.md, "Bank releases"). `releaseId` says which; `bankRevision` is the bank's current
+   * revision, for the form's certificate (read once: it is also the live snapshot's cache key).
    */
-  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db, known?: { release: CurrentRelease }): Promise<AssemblyRequest & { releaseId: string | null }> {
+  async function request(module: ModuleCode, blueprint: Blueprint, seed: string, tx: Db = db, known?: { release: CurrentRelease }): Promise<AssemblyRequest & { releaseId: string | null; bankRevision: number }> {
     const release = known ? known.release : await deps.itemBank.currentRelease(module, tx);
     const releaseId = release?.id ?? null;
-    const snapshot = release ? await deps.itemBank.releaseSnapshot(release.id, tx) : await deps.itemBank.snapshot(tx);
+    const { snapshot, revision: bankRevision } = release
+      ? { snapshot: await deps.itemBank.releaseSnapshot(release.id, tx), revision: await deps.itemBank.currentRevision(tx) }
+      : await deps.itemBank.revisionSnapshot(tx);
     const exposure = await repo.exposureCounts(tx, module);
-    const pool = assemblyPool(snapshot, module);
+    const pool = cachedPool(snapshot, module);
     const scale = await deps.measurement?.assemblyScale(tx, module);
     if (scale) {
       // An approved ability cut: forms are built to a target information at it, and the pre-equated raw cut absorbs
@@ -112,36 +138,38 @@ export function createAssemblyService(deps: AssemblyDeps) {
       return {
         ...pool,
         releaseId,
+        bankRevision,
         blueprint,
         seed,
         exposure: { ...exposure, maxRate: deps.exposureMaxRate },
         measurement: { thetaCut: scale.thetaCut, ...(deps.informationShare !== undefined ? { informationShare: deps.informationShare } : {}) },
       };
     }
-    return { ...pool, releaseId, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
+    return { ...pool, releaseId, bankRevision, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
   }
 
   return {
     /** Assembles without storing: the same inputs always print the same form (cpt-exam form assemble). */
     async preview(input: { module: ModuleCode; seed: string; blueprintVersion?: string }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion);
-      const { releaseId, ...req } = await request(input.module, blueprint, input.seed);
+      const { releaseId, bankRevision, ...req } = await request(input.module, blueprint, input.seed);
       delete req.exposure; // a preview depends only on bank, blueprint and seed
       const result = assembleForm(req);
       if (!result.ok) infeasible(input.module, result.infeasibility);
-      const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision: await deps.itemBank.currentRevision(), kind: 'linear-on-the-fly' });
+      const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
       return { form: result.form, certificate, releaseId };
     },
 
     /**
      * Linear-on-the-fly at admission: a fresh form for this candidate from a new recorded seed, sharing at most the
      * configured share of items with the forms they saw before. Runs in the caller's transaction; `release` is the
-     * module's current release as the caller read it in that transaction (not read again).
+     * module's current release as the caller read it in that transaction (not read again). The form is written but
+     * not yet counted in the exposure counters: the caller (formForSession) counts it before its transaction ends.
      */
     async assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor; release: CurrentRelease }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion, tx);
       const seed = randomBytes(12).toString('base64url');
-      const { releaseId, ...req } = await request(input.module, blueprint, seed, tx, { release: input.release });
+      const { releaseId, bankRevision, ...req } = await request(input.module, blueprint, seed, tx, { release: input.release });
       const previouslySeen = await repo.itemIdsOnForms(tx, input.previousFormIds);
       if (previouslySeen.length) {
         req.previouslySeen = previouslySeen;
@@ -149,12 +177,12 @@ export function createAssemblyService(deps: AssemblyDeps) {
       }
       const result = assembleForm(req);
       if (!result.ok) infeasible(input.module, result.infeasibility);
-      const bankRevision = await deps.itemBank.currentRevision(tx);
       const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
       const formId = await repo.insertForm(
         tx,
         { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed, algorithmVersion: result.form.algorithmVersion, kind: 'linear-on-the-fly', status: 'published', label: null, certificate: { ...certificate }, createdBy: input.actor.userId, items: result.form.items, releaseId },
         clock.now(),
+        { countLater: true },
       );
       return { formId, items: result.form.items, seed, blueprint, releaseId };
     },
@@ -163,26 +191,37 @@ export function createAssemblyService(deps: AssemblyDeps) {
      * The form for an admitted candidate: a published fixed form of the module's blueprint that this candidate has not
      * sat before, chosen at random, when such forms exist; otherwise a fresh linear-on-the-fly form. When the module
      * has a current release, only fixed forms built from that release count, and a fresh form is drawn from it.
+     *
+     * `andThen` is the caller's own writes for this form in the same transaction (the session row, the audit row); a
+     * fresh form is counted in the exposure counters after them, as the transaction's last statement before its
+     * commit, because the counter rows are shared by every admission of the module and stay locked until the commit
+     * (docs/decisions/0009-exposure-counters.md). Without `andThen` it is counted before this returns.
      */
-    async formForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }) {
+    async formForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor }, andThen?: (form: SessionForm) => Promise<void>): Promise<SessionForm> {
       const release = await deps.itemBank.currentRelease(input.module, tx);
       const fixed = (await repo.publishedFixedFormIds(tx, input.module, input.blueprintVersion, release ? release.id : undefined)).filter((id) => !input.previousFormIds.includes(id));
-      if (fixed.length === 0) return { ...(await this.assembleForSession(tx, { ...input, release })), kind: 'linear-on-the-fly' as const };
+      if (fixed.length === 0) {
+        const form = { ...(await this.assembleForSession(tx, { ...input, release })), kind: 'linear-on-the-fly' as const };
+        await andThen?.(form);
+        await repo.countPublishedForm(tx, form.formId, input.module);
+        return form;
+      }
       const formId = fixed[randomInt(fixed.length)]!;
-      const form = await repo.findForm(tx, formId);
-      return { formId, items: await repo.findFormItems(tx, formId), seed: form!.seed, kind: 'fixed' as const, releaseId: form!.releaseId };
+      const row = await repo.findForm(tx, formId);
+      const form = { formId, items: await repo.findFormItems(tx, formId), seed: row!.seed, kind: 'fixed' as const, releaseId: row!.releaseId };
+      await andThen?.(form);
+      return form;
     },
 
     /** K parallel fixed forms with pairwise overlap at most maxOverlapPct; stored as drafts, or published at once. */
     async buildParallel(actor: Actor | null, input: { module: ModuleCode; count: number; maxOverlapPct: number; publish: boolean; seed?: string; blueprintVersion?: string }) {
       const blueprint = await blueprintFor(input.module, input.blueprintVersion);
       const seed = input.seed ?? randomBytes(12).toString('base64url');
-      const { releaseId, ...base } = await request(input.module, blueprint, seed);
+      const { releaseId, bankRevision, ...base } = await request(input.module, blueprint, seed);
       delete base.exposure;
       // The API speaks percent (25 = 25%); the assembler takes a share (0.25).
       const result = assembleParallelForms({ ...base, count: input.count, maxOverlapPct: input.maxOverlapPct / 100, ...(deps.tccTolerance !== undefined ? { tccTolerance: deps.tccTolerance } : {}) });
       if (!result.ok) infeasible(input.module, result.infeasibility);
-      const bankRevision = await deps.itemBank.currentRevision();
       const stamp = clock.now();
       // An author's "publish" is a proposal: only an admin's approval (or an admin, or the operator's CLI) publishes.
       const status: 'draft' | 'proposed' | 'published' = !input.publish ? 'draft' : actor?.role === 'author' ? 'proposed' : 'published';

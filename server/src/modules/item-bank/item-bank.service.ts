@@ -52,6 +52,12 @@ const mediaContext = (stored?: ReadonlySet<string>): MediaContext => ({ sha256: 
 export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 'record'> }) {
   const { db } = deps;
   let cached: { revision: number; snapshot: BankSnapshot } | undefined;
+  /** The snapshot with the revision it is of: one read of the revision for a caller that records it too (a form). */
+  async function revisionSnapshot(tx: Db = db): Promise<{ revision: number; snapshot: BankSnapshot }> {
+    const revision = await repo.currentRevision(tx);
+    if (cached?.revision !== revision) cached = { revision, snapshot: await repo.loadSnapshot(tx) };
+    return cached;
+  }
   // Releases never change once written, so their contents and item snapshots are cached by id for the process.
   const releaseContentsCache = new Map<string, ReleaseContents>();
   const releaseSnapshotCache = new Map<string, BankSnapshot>();
@@ -184,10 +190,9 @@ export function createItemBankService(deps: { db: Db; audit: Pick<AuditService, 
      * snapshot of the current revision is exact. Pass `tx` inside a transaction (PGlite has one connection).
      */
     async snapshot(tx: Db = db): Promise<BankSnapshot> {
-      const revision = await repo.currentRevision(tx);
-      if (cached?.revision !== revision) cached = { revision, snapshot: await repo.loadSnapshot(tx) };
-      return cached.snapshot;
+      return (await revisionSnapshot(tx)).snapshot;
     },
+    revisionSnapshot,
     currentRevision: (tx: Db = db) => repo.currentRevision(tx),
     isEmpty: async () => (await repo.countItems(db)) === 0,
     listItems: (filter: repo.ItemFilter) => repo.listItems(db, filter),

@@ -115,9 +115,9 @@ export function createScoringService(deps: ScoringDeps) {
   const statusOf = (c: { status: string; expiresAt: Date }, now: Date) => (c.status === 'revoked' ? 'revoked' : c.status === 'suspended' ? 'suspended' : now >= c.expiresAt ? 'expired' : 'valid') as 'valid' | 'expired' | 'suspended' | 'revoked';
 
   /** Ended attempts as the retake rules count them (docs §9): a void is no attempt unless voided for misconduct. */
-  async function eligibilityAttempts(candidateId: string, module: ModuleCode) {
-    const attempts = (await store.attempts(db, candidateId, module)).filter((a) => a.endedAt);
-    const dispositions = await lifecycleStore.dispositionsOfCandidate(db, candidateId);
+  async function eligibilityAttempts(candidateId: string, module: ModuleCode, tx: Db = db) {
+    const attempts = (await store.attempts(tx, candidateId, module)).filter((a) => a.endedAt);
+    const dispositions = await lifecycleStore.dispositionsOfCandidate(tx, candidateId);
     return attempts
       .filter((a) => {
         const d = dispositions.get(a.sessionId);
@@ -245,13 +245,13 @@ export function createScoringService(deps: ScoringDeps) {
     credentialByCode: (code: string) => store.findCredentialByCode(db, code),
 
     /** The retake policy port the sessions service uses when scheduling. */
-    async checkEligibility(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }) {
-      const p = await policy();
-      const center = await store.centerOf(db, input.testCenterId);
-      const creds = await store.credentialsOf(db, input.candidateId);
+    async checkEligibility(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }, tx: Db = db) {
+      const p = await policy(tx);
+      const center = await store.centerOf(tx, input.testCenterId);
+      const creds = await store.credentialsOf(tx, input.candidateId);
       return checkEligibility({
         module: input.module,
-        attempts: await eligibilityAttempts(input.candidateId, input.module),
+        attempts: await eligibilityAttempts(input.candidateId, input.module, tx),
         credentials: creds.filter((c) => c.kind === 'module' && c.module).map((c) => ({ module: c.module!, issuedAt: c.issuedAt, expiresAt: c.expiresAt, revoked: c.status === 'revoked' })),
         at: input.at,
         timeZone: center?.timeZone ?? 'UTC',

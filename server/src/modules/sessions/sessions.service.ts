@@ -54,7 +54,8 @@ export type SessionRecord = repo.SessionRow;
 
 /** Decides whether a candidate may sit a module now (the retake rules plug in here). */
 export interface EligibilityPort {
-  check(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }): Promise<{ eligible: true } | { eligible: false; reason: string; nextEligibleDate: string | null }>;
+  /** `tx`: the caller's transaction, when it checks inside one (admission does, under the session's row lock). */
+  check(input: { candidateId: string; module: ModuleCode; testCenterId: string; at: Date }, tx?: Db): Promise<{ eligible: true } | { eligible: false; reason: string; nextEligibleDate: string | null }>;
 }
 
 /** Scores an ended session (called once, under the session's row lock, after the session has ended). */
@@ -587,24 +588,27 @@ export function createSessionsService(deps: SessionsDeps) {
     async admit(actor: Actor, id: string, input: { idConfirmed: boolean; seat?: string | null }) {
       // Role and test-center scope first: a proctor of another center gets 403 before any eligibility detail about the
       // candidate (failed attempts, next eligible date) is worked out (#14.8).
-      if (actor.role !== 'proctor' && actor.role !== 'admin') throw forbidden('Only proctors and admins act on sessions');
-      const pending = await loadForActor(db, actor, id, false);
-      if (!input.idConfirmed) throw validationFailed("Confirm that you checked the candidate's photo ID before admitting", [{ pointer: '/idConfirmed', message: 'must be true' }]);
-      if (deps.eligibility) {
-        // Eligibility is checked again at admission: a result recorded since scheduling may have changed it.
-        const verdict = await deps.eligibility.check({ candidateId: pending.candidateId, module: pending.module, testCenterId: pending.testCenterId, at: clock.now() });
-        if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
-      }
+      // Everything in the one transaction, after the session's row is locked and the center checked (loadForActor): the
+      // session is read once, and eligibility's reads ride on the same connection instead of committing one by one.
       await uniqueSeat(input.seat ?? null, () => proctorAction(actor, id, async (tx, row, now) => {
+        if (!input.idConfirmed) throw validationFailed("Confirm that you checked the candidate's photo ID before admitting", [{ pointer: '/idConfirmed', message: 'must be true' }]);
+        if (deps.eligibility) {
+          // Eligibility is checked again at admission: a result recorded since scheduling may have changed it.
+          const verdict = await deps.eligibility.check({ candidateId: row.candidateId, module: row.module, testCenterId: row.testCenterId, at: now }, tx);
+          if (!verdict.eligible) throw new AppError('RULE_VIOLATION', verdict.reason, { details: { nextEligibleDate: verdict.nextEligibleDate } });
+        }
         const r = transition({ state: row.state, admitted: !!row.admittedAt, handbookAcknowledged: !!row.handbookAcknowledgedAt }, { type: 'admit' }, now);
         if (!r.ok) throw new AppError('INVALID_TRANSITION', r.reason[0]!.toUpperCase() + r.reason.slice(1));
         const previous = await store.previousFormIds(tx, row.candidateId, row.module, row.id, config.retakeLookbackForms);
-        const form = await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor });
         // A seat given at admission replaces the one from scheduling; without one the scheduled seat stays.
         const seat = input.seat !== undefined ? await seatPatch(tx, row, input.seat) : {};
-        await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId, releaseId: form.releaseId, ...seat } });
-        await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed, releaseId: form.releaseId, ...(input.seat !== undefined ? { seat: input.seat, previousSeat: row.seatLabel } : {}) });
-        await store.notifySession(tx, id, 'admitted', { center: row.testCenterId });
+        // The session's writes go in formForSession's `andThen`, so that the exposure count comes last (just before
+        // the commit) and admissions of the module hold its counter rows only that long.
+        await deps.assembly.formForSession(tx, { module: row.module, blueprintVersion: row.blueprintVersion, previousFormIds: previous, actor }, async (form) => {
+          await commit(tx, row, { type: 'admit' }, now, { actor, patch: { admittedAt: now, admittedBy: actor.userId, idConfirmed: true, formId: form.formId, releaseId: form.releaseId, ...seat } });
+          await record(tx, actor, row, 'admitted', null, { idConfirmed: true, formId: form.formId, formKind: form.kind, seed: form.seed, releaseId: form.releaseId, ...(input.seat !== undefined ? { seat: input.seat, previousSeat: row.seatLabel } : {}) });
+          await store.notifySession(tx, id, 'admitted', { center: row.testCenterId });
+        });
       }));
     },
 
