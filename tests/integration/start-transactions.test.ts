@@ -6,8 +6,10 @@
  *
  * Why the figure cannot flatter: the counter includes every commit in the database, autocommit statements too, from
  * any source (the server's background loops included), so noise can only raise it; the minimum over a few attempts is therefore still an upper bound of one start's cost. The
- * window ends with the socket closed (see DISCONNECT). It is read only once it has been stable for 11 s, so every
- * backend has flushed its statistics (PostgreSQL 15 flushes an idle backend's within 10 s). And the test
+ * window ends with the socket closed (see DISCONNECT). It is read only once every backend of the database has exited or
+ * been idle for more than 11 s (see `settled`): PostgreSQL 15 flushes a backend's statistics as it exits, and an idle
+ * one's within 10 s, so every commit made so far is counted (watching the backends rather than waiting for the counter
+ * to stay still for a fixed 11 s keeps this file short without reading a counter that could still move). And the test
  * asserts the exact figure the design gives (the POST's authentication, the start, the hello), so a counter that
  * missed a transaction would fail it as surely as an extra one.
  */
@@ -38,16 +40,31 @@ describe.skipIf(!privatePostgresAvailable())('transactions per start on PostgreS
     return { commits: Number(r.x), sessions: Number(r.s), net: Number(r.x) - Number(r.s) };
   };
   /**
-   * The counter once it has not moved for 11 s: every backend's statistics flushed (an idle backend that flushed less
-   * than a second ago defers the next flush by PGSTAT_IDLE_INTERVAL, 10 s) and nothing in flight.
+   * The counter once every backend of the test database has either exited or been idle for more than 11 s, and it has
+   * not moved for a second. A backend flushes its statistics in its exit hook (`pgstat_shutdown_hook`, a
+   * before_shmem_exit callback, before it leaves pg_stat_activity in an on_shmem_exit one), and an idle backend within
+   * 10 s of going idle (PGSTAT_IDLE_INTERVAL), so either way nothing is left pending. The server's pool closes
+   * connections idle for 10 s; its LISTEN connection stays, idle since it ran LISTEN. Two such reads a second apart must
+   * agree, so a connection that came and went in between is not missed.
    */
   async function settled() {
-    let last = await commits();
-    for (let i = 0; i < 10; i++) {
-      await new Promise((r) => setTimeout(r, 11_000));
-      const now = await commits();
-      if (now.commits === last.commits && now.sessions === last.sessions) return now;
-      last = now;
+    const live = async () => Number((await stats.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = $1 and not (state = 'idle' and state_change < now() - interval '11 seconds')", [dbName])).rows[0]!.n);
+    const quiet = async () => {
+      const a = await commits();
+      const empty = (await live()) === 0;
+      const b = await commits();
+      return empty && a.commits === b.commits && a.sessions === b.sessions ? b : undefined;
+    };
+    const deadline = Date.now() + 110_000;
+    while (Date.now() < deadline) {
+      const first = await quiet();
+      if (first) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const second = await quiet();
+        if (second && second.commits === first.commits && second.sessions === first.sessions) return second;
+      } else {
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
     throw new Error('the database never went quiet');
   }

@@ -44,7 +44,9 @@ describe.each(DB_KINDS)('sign-in ends close its sockets on %s', (kind) => {
   const post = (url: string, headers: { cookie: string }, payload?: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
 
   beforeAll(async () => {
-    t = await buildTestApp(kind, { clock, env: { STAFF_IDLE_MINUTES: '30', STAFF_SESSION_HOURS: '10', SESSION_TTL_HOURS: '12' } });
+    // Token checks every second rather than 5: the expiry tests below wait for one in real time (what is proved, that
+    // the periodic check closes an expired token's sockets, does not depend on its period).
+    t = await buildTestApp(kind, { clock, env: { STAFF_IDLE_MINUTES: '30', STAFF_SESSION_HOURS: '10', SESSION_TTL_HOURS: '12', TOKEN_CHECK_SECONDS: '1' } });
     await importSampleModule(t.services);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   }, 240_000);
@@ -149,7 +151,7 @@ describe.each(DB_KINDS)('sign-in ends close its sockets on %s', (kind) => {
       clock.advance(20 * 60_000);
       await ping();
     }
-    await new Promise((r) => setTimeout(r, 6000)); // one token check passes
+    await new Promise((r) => setTimeout(r, t.config.tokenCheckMs + 1000)); // one token check passes
     expect(feed.ws.readyState).toBe(feed.ws.OPEN);
     // The console is left without pings (closed lid): past the idle timeout the feed ends.
     const closed = closeOf(feed.ws, 8000);

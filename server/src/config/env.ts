@@ -61,6 +61,8 @@ const envSchema = z.object({
   /** A socket not heard from (any message, heartbeat or pong) for this long is closed as dead. */
   LIVENESS_TIMEOUT_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(2, 'must be at least 2').max(300, 'must be at most 300').default(12),
   /** SIGTERM: the process drains and exits within this; past it, it exits anyway (code 1). */
+  /** How often open sockets re-check their sign-in (signed out elsewhere, expired, idle): the delay before an expired token's socket closes. */
+  TOKEN_CHECK_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(0.5, 'must be at least 0.5').max(60, 'must be at most 60').default(5),
   SHUTDOWN_DEADLINE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(1, 'must be at least 1').max(300, 'must be at most 300').default(10),
   /** Minutes-left thresholds for time warnings, comma-separated. */
   TIME_WARNING_MINUTES: z
@@ -123,6 +125,8 @@ export interface Config {
   analysis: { maxExposureRate: number };
   /** SIGTERM drain deadline. */
   shutdownDeadlineMs: number;
+  /** How often open sockets re-check their sign-in (TOKEN_CHECK_SECONDS). */
+  tokenCheckMs: number;
   /** listen() backlog; the kernel uses min(this, net.core.somaxconn). */
   listenBacklog: number;
   /** Descriptors watching the listening socket, each accepting one connection per event-loop turn. */
@@ -214,6 +218,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.METRICS_TOKEN ?? null,
     signingKey: e.OB_SIGNING_KEY ? { kind: 'pem', pem: e.OB_SIGNING_KEY } : e.OB_SIGNING_KEY_FILE ? { kind: 'file', path: path.resolve(e.OB_SIGNING_KEY_FILE) } : { kind: 'generated', dir: dataDir },
     shutdownDeadlineMs: Math.round(e.SHUTDOWN_DEADLINE_SECONDS * 1000),
+    tokenCheckMs: Math.round(e.TOKEN_CHECK_SECONDS * 1000),
     listenBacklog: e.LISTEN_BACKLOG,
     acceptListeners: e.ACCEPT_LISTENERS,
     startGate: { maxConcurrency: e.START_GATE_CONCURRENCY, targetLoopDelayMs: e.START_GATE_LOOP_DELAY_MS },

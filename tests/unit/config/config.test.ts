@@ -39,6 +39,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ DISCONNECT_PAUSE_AFTER_SECONDS: '1' })).toThrow(/DISCONNECT_PAUSE_AFTER_SECONDS: must be at least 5/);
   });
 
+  it('parses how often sockets re-check their sign-in', () => {
+    expect(parseConfig({}).tokenCheckMs).toBe(5000);
+    expect(parseConfig({ TOKEN_CHECK_SECONDS: '1' }).tokenCheckMs).toBe(1000);
+    expect(() => parseConfig({ TOKEN_CHECK_SECONDS: '0.1' })).toThrow(/TOKEN_CHECK_SECONDS: must be at least 0.5/);
+  });
+
   it('parses the listen backlog, the accept listeners and the start gate (#18), with defaults, and names bad values', () => {
     expect(parseConfig({})).toMatchObject({ listenBacklog: 16_384, acceptListeners: 16, startGate: { maxConcurrency: 16, targetLoopDelayMs: 50 } });
     expect(parseConfig({ LISTEN_BACKLOG: '65535', START_GATE_CONCURRENCY: '1', START_GATE_LOOP_DELAY_MS: '20' })).toMatchObject({ listenBacklog: 65535, startGate: { maxConcurrency: 1, targetLoopDelayMs: 20 } });
