@@ -49,8 +49,12 @@ export const DEFAULT_START_GATE: StartGateSettings = {
  * (docs/performance.md, 150–200 starts/s saturated). Replaced by the measurement after the first starts.
  */
 const INITIAL_START_MS = 6;
-/** Weight of the newest measurement in the moving averages. */
+/** Weight of the newest measurement in the moving average of a start's duration. */
 const EWMA = 0.2;
+/** The drain rate is measured over the departures of this last stretch of time... */
+const RATE_WINDOW_MS = 2000;
+/** ...at most this many of them. */
+const RATE_MAX_SAMPLES = 512;
 /** The limit shrinks to this share of itself when the loop lags. */
 const DECREASE = 0.75;
 
@@ -91,14 +95,23 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
   const back: Waiter[] = [];
   /** Keys whose start passed the gate, until when their follow-ups go in the front lane. */
   const admitted = new Map<string, number>();
-  /** Mean time between two starts leaving the queue while others wait (1 / measured service rate). */
-  let intervalMs: number | null = null;
-  let lastDispatchAt: number | null = null;
-  /** Mean duration of one start, for the estimate before the queue has been backlogged. */
+  /**
+   * When queued starts left the line, oldest first, over the last RATE_WINDOW_MS: the line's measured drain rate. A
+   * window, not a moving average of single gaps: starts leave in bursts as slots free up, and in a storm's first second
+   * one long gap (the flood of arrivals being read) made the average promise a 4,994th candidate 34 minutes for a wait
+   * of 35 s.
+   */
+  const leftAt: number[] = [];
+  /** Mean duration of one start, for the estimate before the queue has drained for a while. */
   let serviceMs = INITIAL_START_MS;
 
   const waiting = () => front.length + back.length;
-  const perStartMs = () => intervalMs ?? serviceMs / limit;
+  const perStartMs = () => {
+    const t = now();
+    while (leftAt.length > 0 && leftAt[0]! < t - RATE_WINDOW_MS) leftAt.shift();
+    // Time since the oldest departure over the departures since: a line that stops draining is estimated slower.
+    return leftAt.length >= 2 && t > leftAt[0]! ? (t - leftAt[0]!) / (leftAt.length - 1) : serviceMs / limit;
+  };
   const placeAt = (position: number): QueuePlace => ({ position, expectedWaitMs: Math.round(position * perStartMs()) });
 
   function isAdmitted(key: string, t: number) {
@@ -125,9 +138,9 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
         w.drop();
         continue;
       }
-      // Only a dispatch that had to wait measures the rate at which the queue drains.
-      if (lastDispatchAt !== null) intervalMs = intervalMs === null ? t - lastDispatchAt : intervalMs + EWMA * (t - lastDispatchAt - intervalMs);
-      lastDispatchAt = waiting() > 0 ? t : null;
+      // Every start that leaves the line measures the rate at which it drains.
+      leftAt.push(t);
+      if (leftAt.length > RATE_MAX_SAMPLES) leftAt.shift();
       start(w, t);
     }
   }
@@ -141,7 +154,6 @@ export function createStartQueue(settings: StartGateSettings, now: () => number)
         start(w, t);
         return null;
       }
-      if (lastDispatchAt === null) lastDispatchAt = t;
       // A follow-up is not announced: its candidate already waited in line and was told "number 1"; a new, later
       // place for the same start would read as going backwards. Its wait is short (it goes ahead of the line).
       if (isAdmitted(w.key, t)) {

@@ -113,6 +113,23 @@ describe('start queue', () => {
     expect(place.expectedWaitMs).toBe(440);
   });
 
+  it('estimates from the last 2 s of departures, so one slow first turn does not promise the line a wait 60 times too long', () => {
+    const h = harness({ maxConcurrency: 1 });
+    h.q.offer(h.waiter('first'));
+    for (let i = 0; i < 100; i++) h.q.offer(h.waiter(`w${i}`));
+    // The storm's first turn: 600 ms before anything leaves the line; then one start leaves every 10 ms.
+    h.advance(600);
+    h.q.finished(600, 'first', true, false);
+    for (let i = 0; i < 50; i++) {
+      h.advance(10);
+      h.q.finished(10, 'x', true, false);
+    }
+    expect(h.q.stats().perStartMs).toBeCloseTo(10, 0);
+    // A line that stops draining is estimated slower: nothing has left for a second.
+    h.advance(1000);
+    expect(h.q.stats().perStartMs).toBeGreaterThan(25);
+  });
+
   it('before any backlog, estimates from the measured start time shared among the slots', () => {
     const h = harness({ maxConcurrency: 4 });
     for (let i = 0; i < 4; i++) h.q.offer(h.waiter(`a${i}`));

@@ -1,5 +1,6 @@
-import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { fixedStatement } from '../../db/fixed-statement.ts';
 import { authSessions, launchCodes, loginThrottle, mfaFactors, mfaRecoveryCodes, testCenterMembers, users } from '../../db/schema/index.ts';
 import type { ThrottleState } from './domain/login-throttle.ts';
 
@@ -46,13 +47,19 @@ export async function findLiveAuthSession(db: Db, tokenHash: string, now: Date) 
   return row;
 }
 
-/** The sessions among `ids` that still exist (open sockets re-check their token with this). */
+/**
+ * The sessions among `ids` that still exist (open sockets re-check their token with this, every few seconds, for every
+ * open socket). One array parameter: with 10,000 sockets an `in (...)` list of 10,000 placeholders cost the event loop
+ * a few hundred milliseconds per check to build and PostgreSQL as much to plan (#18).
+ */
+const authSessionsByIdsStatement = fixedStatement<{ id: string; stage: SessionStage; expires_at: string | Date; last_seen_at: string | Date }>(
+  'auth_sessions_by_ids',
+  'select id, stage, expires_at, last_seen_at from auth_sessions where id = any($1::uuid[])',
+);
 export async function findAuthSessionsByIds(db: Db, ids: string[]) {
   if (!ids.length) return [];
-  return db
-    .select({ id: authSessions.id, stage: authSessions.stage, expiresAt: authSessions.expiresAt, lastSeenAt: authSessions.lastSeenAt })
-    .from(authSessions)
-    .where(inArray(authSessions.id, ids));
+  const rows = await authSessionsByIdsStatement(db, [ids]);
+  return rows.map((r) => ({ id: r.id, stage: r.stage, expiresAt: new Date(r.expires_at), lastSeenAt: new Date(r.last_seen_at) }));
 }
 
 export async function touchAuthSession(db: Db, id: string, now: Date): Promise<void> {

@@ -35,6 +35,8 @@ export function createTokenWatch(deps: {
   let unsubscribe: (() => void)[] = [];
   let checking = false;
   const touchedAt = new Map<string, number>();
+  /** Open sockets per token: a socket's close forgets its token's last touch once none is left (O(1) per close). */
+  const socketsOfToken = new Map<string, number>();
 
   const end = (w: Watched) => {
     if (!watched.delete(w)) return;
@@ -76,9 +78,19 @@ export function createTokenWatch(deps: {
     register(actor: Actor, onEnd: () => void): () => void {
       const w: Watched = { actor, end: onEnd };
       watched.add(w);
+      const tokenId = actor.tokenId;
+      if (tokenId) socketsOfToken.set(tokenId, (socketsOfToken.get(tokenId) ?? 0) + 1);
+      let registered = true;
       return () => {
         watched.delete(w);
-        if (actor.tokenId && ![...watched].some((x) => x.actor.tokenId === actor.tokenId)) touchedAt.delete(actor.tokenId);
+        if (!registered || !tokenId) return;
+        registered = false;
+        const left = (socketsOfToken.get(tokenId) ?? 1) - 1;
+        if (left > 0) socketsOfToken.set(tokenId, left);
+        else {
+          socketsOfToken.delete(tokenId);
+          touchedAt.delete(tokenId);
+        }
       };
     },
     start() {
@@ -92,6 +104,7 @@ export function createTokenWatch(deps: {
       unsubscribe = [];
       watched.clear();
       touchedAt.clear();
+      socketsOfToken.clear();
     },
     /**
      * An open proctor console is in use, not idle: its feed's keep-alive pings count as activity for the staff idle
