@@ -170,7 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const bus = createEventBus();
   await bus.start(deps.database.listen, EVENTS_CHANNEL);
   // Sockets of a sign-in that ended (revoked on any instance, expired, idle) close with 4005 (#14.5).
-  const tokens = createTokenWatch({ bus, clock: deps.clock, liveTokenIds: (t) => services.auth.liveTokenIds(t), touch: (tokenId) => services.auth.touchToken(tokenId), checkEveryMs: deps.config.tokenCheckMs, log: (msg, err) => app.log.error({ err }, msg) });
+  const tokens = createTokenWatch({ bus, clock: deps.clock, endedTokenIds: (t) => services.auth.endedTokenIds(t), touch: (tokenId) => services.auth.touchToken(tokenId), checkEveryMs: deps.config.tokenCheckMs, log: (msg, err) => app.log.error({ err }, msg) });
   tokens.start();
   const gateway = createSessionGateway({ sessions: services.sessions, startGate, bus, clock: deps.clock, tokens, liveness: deps.config.sessions.liveness, log: (msg, err) => app.log.error({ err }, msg), warn: (msg) => app.log.warn(msg) });
   gateway.start();

@@ -48,18 +48,23 @@ export async function findLiveAuthSession(db: Db, tokenHash: string, now: Date) 
 }
 
 /**
- * The sessions among `ids` that still exist (open sockets re-check their token with this, every few seconds, for every
- * open socket). One array parameter: with 10,000 sockets an `in (...)` list of 10,000 placeholders cost the event loop
- * a few hundred milliseconds per check to build and PostgreSQL as much to plan (#18).
+ * Of the open sockets' token ids, those whose sign-in has ended: no row any more (signed out, revoked), not fully
+ * signed in, past its end, or (the staff ids among them) idle since before `staffIdleSince`. Every open socket's token
+ * is re-checked every few seconds, and nearly all are fine, so only the ended ones come back: reading all 10,000 live
+ * rows of an instance (and dating 20,000 timestamps) every 5 s was the largest periodic stall left at 10,000
+ * candidates (#18, docs/performance.md). One array parameter per list, not a placeholder per id.
  */
-const authSessionsByIdsStatement = fixedStatement<{ id: string; stage: SessionStage; expires_at: string | Date; last_seen_at: string | Date }>(
-  'auth_sessions_by_ids',
-  'select id, stage, expires_at, last_seen_at from auth_sessions where id = any($1::uuid[])',
+const endedAuthSessionsStatement = fixedStatement<{ id: string }>(
+  'auth_sessions_ended',
+  `select t.id from unnest($1::uuid[]) as t(id)
+   left join auth_sessions s on s.id = t.id
+   where s.id is null or s.stage <> 'active' or s.expires_at <= $2::timestamptz
+      or (s.last_seen_at < $4::timestamptz and t.id = any($3::uuid[]))`,
 );
-export async function findAuthSessionsByIds(db: Db, ids: string[]) {
+export async function endedAuthSessionIds(db: Db, ids: string[], now: Date, staffIds: string[], staffIdleSince: Date): Promise<string[]> {
   if (!ids.length) return [];
-  const rows = await authSessionsByIdsStatement(db, [ids]);
-  return rows.map((r) => ({ id: r.id, stage: r.stage, expiresAt: new Date(r.expires_at), lastSeenAt: new Date(r.last_seen_at) }));
+  const rows = await endedAuthSessionsStatement(db, [ids, now.toISOString(), staffIds, staffIdleSince.toISOString()]);
+  return rows.map((r) => r.id);
 }
 
 export async function touchAuthSession(db: Db, id: string, now: Date): Promise<void> {

@@ -310,15 +310,15 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     /**
-     * Of the given open sockets' tokens, those still good now: the row exists (not revoked), is fully signed in, has
-     * not reached its end, and (staff) has not been idle past the timeout. The websocket token watch calls this
-     * periodically so a socket also closes on expiry, and on any revocation whose bus event it missed.
+     * Of the given open sockets' tokens, those no longer good now: the row is gone (revoked), not fully signed in,
+     * reached its end, or (staff) idle past the timeout. The websocket token watch calls this periodically so a socket
+     * also closes on expiry, and on any revocation whose bus event it missed.
      */
-    async liveTokenIds(tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>): Promise<Set<string>> {
-      const now = clock.now().getTime();
-      const staff = new Map(tokens.map((t) => [t.tokenId, t.staff]));
-      const rows = await repo.findAuthSessionsByIds(db, [...staff.keys()]);
-      return new Set(rows.filter((r) => r.stage === 'active' && r.expiresAt.getTime() > now && !(staff.get(r.id) && now - r.lastSeenAt.getTime() > deps.staffSession.idleMs)).map((r) => r.id));
+    async endedTokenIds(tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>): Promise<Set<string>> {
+      const now = clock.now();
+      const staff = tokens.filter((t) => t.staff).map((t) => t.tokenId);
+      const ended = await repo.endedAuthSessionIds(db, tokens.map((t) => t.tokenId), now, staff, new Date(now.getTime() - deps.staffSession.idleMs));
+      return new Set(ended);
     },
 
     /**

@@ -23,7 +23,8 @@ interface Watched {
 export function createTokenWatch(deps: {
   bus: EventBus;
   clock: Clock;
-  liveTokenIds: (tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>) => Promise<Set<string>>;
+  /** Of these tokens, the ones whose sign-in has ended (only those come back: nearly all are fine). */
+  endedTokenIds: (tokens: ReadonlyArray<{ tokenId: string; staff: boolean }>) => Promise<Set<string>>;
   /** Marks a token as in use now (the staff idle timeout counts from its last use). */
   touch?: (tokenId: string) => Promise<void>;
   checkEveryMs?: number;
@@ -61,8 +62,8 @@ export function createTokenWatch(deps: {
     }
     if (!withToken.length) return;
     const tokens = new Map(withToken.map((w) => [w.actor.tokenId!, isStaff(w.actor.role)]));
-    const live = await deps.liveTokenIds([...tokens].map(([tokenId, staff]) => ({ tokenId, staff })));
-    for (const w of withToken) if (!live.has(w.actor.tokenId!)) end(w);
+    const ended = await deps.endedTokenIds([...tokens].map(([tokenId, staff]) => ({ tokenId, staff })));
+    if (ended.size) for (const w of withToken) if (ended.has(w.actor.tokenId!)) end(w);
   }
 
   const checkNow = () => {
