@@ -32,6 +32,18 @@ async function fanned(server: http.Server, listeners: number, backlog = 4096): P
   return f;
 }
 
+/** GET / on a new connection (no keep-alive); resolves the body. */
+const getBody = (port: number) =>
+  new Promise<string>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+
 /**
  * Opens `n` connections at once, then keeps the loop busy for `turns` turns of 5 ms each (a start storm's turns) and
  * returns how many connections the server had accepted by then.
@@ -78,17 +90,7 @@ describe('accept fan-out', () => {
     const { server, port } = await listening((req, res) => res.end(`from ${req.socket.remoteAddress}`));
     server.on('upgrade', (_req, socket: net.Socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n'));
     await fanned(server, 4);
-    const bodies = await Promise.all(
-      Array.from({ length: 40 }, () =>
-        new Promise<string>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-            let body = '';
-            res.on('data', (d) => (body += d));
-            res.on('end', () => resolve(body));
-          }).on('error', reject);
-        }),
-      ),
-    );
+    const bodies = await Promise.all(Array.from({ length: 40 }, () => getBody(port)));
     expect(new Set(bodies)).toEqual(new Set(['from 127.0.0.1']));
     const upgraded = await new Promise<number>((resolve, reject) => {
       http.request({ host: '127.0.0.1', port, headers: { connection: 'Upgrade', upgrade: 'test' }, agent: false }).on('upgrade', (res, socket) => {
@@ -101,25 +103,11 @@ describe('accept fan-out', () => {
 
   it('hands out sockets set up as the HTTP server sets up its own (half-open allowed, as http.Server asks)', async () => {
     const { server, port } = await listening((req, res) => res.end(String(req.socket.allowHalfOpen)));
-    const direct = await new Promise<string>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
-        let b = '';
-        res.on('data', (d) => (b += d)).on('end', () => resolve(b));
-      }).on('error', reject);
-    });
+    const direct = await getBody(port);
     expect(direct).toBe('true');
     await fanned(server, 16);
     // Sixteen descriptors: nearly all of these connections arrive through copies.
-    const relayed = await Promise.all(
-      Array.from({ length: 30 }, () =>
-        new Promise<string>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
-            let b = '';
-            res.on('data', (d) => (b += d)).on('end', () => resolve(b));
-          }).on('error', reject);
-        }),
-      ),
-    );
+    const relayed = await Promise.all(Array.from({ length: 30 }, () => getBody(port)));
     expect(new Set(relayed)).toEqual(new Set(['true']));
   });
 
@@ -138,13 +126,7 @@ describe('accept fan-out', () => {
     const f = await fanned(server, 16);
     // Many connections, so that (with 16 descriptors) nearly all of them arrive through copies.
     const responses = Array.from({ length: 20 }, () =>
-      new Promise<string>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve(body));
-        }).on('error', reject);
-      }),
+      getBody(port),
     );
     await expect.poll(() => handlers.length, { timeout: 10_000 }).toBe(20);
     let closed = false;
