@@ -148,6 +148,34 @@ export function createAssemblyService(deps: AssemblyDeps) {
     return { ...pool, releaseId, bankRevision, blueprint, seed, exposure: { ...exposure, maxRate: deps.exposureMaxRate }, ...difficultyTargetFor(pool.items) };
   }
 
+  /**
+   * Linear-on-the-fly at admission: a fresh form for this candidate from a new recorded seed, sharing at most the
+   * configured share of items with the forms they saw before. Runs in the caller's transaction; `release` is the
+   * module's current release as the caller read it in that transaction (not read again). The form is written but
+   * not yet counted in the exposure counters: formForSession, its only caller, counts it before the transaction ends
+   * (which is why this is not part of the service: a form written here and never counted would break the counters).
+   */
+  async function assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor; release: CurrentRelease }) {
+    const blueprint = await blueprintFor(input.module, input.blueprintVersion, tx);
+    const seed = randomBytes(12).toString('base64url');
+    const { releaseId, bankRevision, ...req } = await request(input.module, blueprint, seed, tx, { release: input.release });
+    const previouslySeen = await repo.itemIdsOnForms(tx, input.previousFormIds);
+    if (previouslySeen.length) {
+      req.previouslySeen = previouslySeen;
+      req.maxOverlapWithSeen = Math.floor((blueprint.formLength * deps.retakeMaxSharedPercent) / 100);
+    }
+    const result = assembleForm(req);
+    if (!result.ok) infeasible(input.module, result.infeasibility);
+    const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
+    const formId = await repo.insertForm(
+      tx,
+      { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed, algorithmVersion: result.form.algorithmVersion, kind: 'linear-on-the-fly', status: 'published', label: null, certificate: { ...certificate }, createdBy: input.actor.userId, items: result.form.items, releaseId },
+      clock.now(),
+      { countLater: true },
+    );
+    return { formId, items: result.form.items, seed, blueprint, releaseId };
+  }
+
   return {
     /** Assembles without storing: the same inputs always print the same form (cpt-exam form assemble). */
     async preview(input: { module: ModuleCode; seed: string; blueprintVersion?: string }) {
@@ -158,33 +186,6 @@ export function createAssemblyService(deps: AssemblyDeps) {
       if (!result.ok) infeasible(input.module, result.infeasibility);
       const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
       return { form: result.form, certificate, releaseId };
-    },
-
-    /**
-     * Linear-on-the-fly at admission: a fresh form for this candidate from a new recorded seed, sharing at most the
-     * configured share of items with the forms they saw before. Runs in the caller's transaction; `release` is the
-     * module's current release as the caller read it in that transaction (not read again). The form is written but
-     * not yet counted in the exposure counters: the caller (formForSession) counts it before its transaction ends.
-     */
-    async assembleForSession(tx: Db, input: { module: ModuleCode; blueprintVersion: string; previousFormIds: string[]; actor: Actor; release: CurrentRelease }) {
-      const blueprint = await blueprintFor(input.module, input.blueprintVersion, tx);
-      const seed = randomBytes(12).toString('base64url');
-      const { releaseId, bankRevision, ...req } = await request(input.module, blueprint, seed, tx, { release: input.release });
-      const previouslySeen = await repo.itemIdsOnForms(tx, input.previousFormIds);
-      if (previouslySeen.length) {
-        req.previouslySeen = previouslySeen;
-        req.maxOverlapWithSeen = Math.floor((blueprint.formLength * deps.retakeMaxSharedPercent) / 100);
-      }
-      const result = assembleForm(req);
-      if (!result.ok) infeasible(input.module, result.infeasibility);
-      const certificate = certificateFor(result.form, { module: input.module, blueprintVersion: blueprint.version, bankRevision, kind: 'linear-on-the-fly' });
-      const formId = await repo.insertForm(
-        tx,
-        { module: input.module, blueprintVersion: blueprint.version, bankRevision, seed, algorithmVersion: result.form.algorithmVersion, kind: 'linear-on-the-fly', status: 'published', label: null, certificate: { ...certificate }, createdBy: input.actor.userId, items: result.form.items, releaseId },
-        clock.now(),
-        { countLater: true },
-      );
-      return { formId, items: result.form.items, seed, blueprint, releaseId };
     },
 
     /**
@@ -201,7 +202,7 @@ export function createAssemblyService(deps: AssemblyDeps) {
       const release = await deps.itemBank.currentRelease(input.module, tx);
       const fixed = (await repo.publishedFixedFormIds(tx, input.module, input.blueprintVersion, release ? release.id : undefined)).filter((id) => !input.previousFormIds.includes(id));
       if (fixed.length === 0) {
-        const form = { ...(await this.assembleForSession(tx, { ...input, release })), kind: 'linear-on-the-fly' as const };
+        const form = { ...(await assembleForSession(tx, { ...input, release })), kind: 'linear-on-the-fly' as const };
         await andThen?.(form);
         await repo.countPublishedForm(tx, form.formId, input.module);
         return form;
